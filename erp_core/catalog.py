@@ -1,0 +1,207 @@
+"""The product catalog and product lookup by fuzzy name across scripts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict
+from rapidfuzz import fuzz, process
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from erp_core.context import Context
+from erp_core.enums import Unit
+from erp_core.errors import AmbiguousProduct, UnknownProduct, ValidationError
+from erp_core.models import Counter, Product, ProductAlias, StockSummary
+from erp_core.permissions import Permission
+from erp_core.search_keys import search_key
+from erp_core.sequences import next_value
+from erp_core.values import money, quantity, rate
+
+CATALOG_VERSION = "catalog_version"
+MATCH_CUTOFF = 70.0
+"""Fuzzy scores (0-100) below this are not offered as candidates."""
+SURE_MARGIN = 8.0
+"""A best match this far ahead of the runner-up is taken without asking "which one?"."""
+
+
+class ProductRef(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    id: int
+    sku: str
+    name: str
+    unit: Unit
+
+
+class ProductMatch(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    product: ProductRef
+    score: float
+    matched: str
+    """The alias that matched."""
+
+
+def _ref(product: Product) -> ProductRef:
+    return ProductRef(id=product.id, sku=product.sku, name=product.name, unit=product.unit)
+
+
+def add_product(
+    ctx: Context,
+    *,
+    sku: str,
+    name: str,
+    unit: Unit | str,
+    selling_price: Decimal | int | str,
+    cost_price: Decimal | int | str = 0,
+    mrp: Decimal | int | str | None = None,
+    hsn_code: str | None = None,
+    gst_rate: Decimal | int | str = 0,
+    reorder_point: Decimal | int | str = 0,
+    lead_time_days: int = 0,
+    aliases: list[str] | tuple[str, ...] = (),
+    idempotency_key: str | None = None,
+) -> ProductRef:
+    """Add a product with its names in any script; its stock starts at zero."""
+    ctx.actor.require(Permission.MANAGE_CATALOG)
+    sku = sku.strip()
+    name = name.strip()
+    if not sku or not name:
+        raise ValidationError(field="sku" if not sku else "name", reason="is required")
+    try:
+        unit = Unit(unit)
+    except ValueError:
+        raise ValidationError(field="unit", reason=f"{unit!r} is not one of {', '.join(Unit)}") from None
+    if lead_time_days < 0:
+        raise ValidationError(field="lead_time_days", reason="cannot be negative")
+    if hsn_code is not None and not (hsn_code.isdigit() and len(hsn_code) in (4, 6, 8)):
+        raise ValidationError(field="hsn_code", reason="HSN codes have 4, 6 or 8 digits")
+    names = list(dict.fromkeys(a.strip() for a in (name, *aliases) if a.strip()))
+    request = {
+        "sku": sku, "name": name, "unit": unit, "hsn_code": hsn_code, "aliases": names,
+        "selling_price": money(selling_price, "selling_price"), "cost_price": money(cost_price, "cost_price"),
+        "mrp": None if mrp is None else money(mrp, "mrp"), "gst_rate": rate(gst_rate),
+        "reorder_point": quantity(reorder_point, "reorder_point", allow_zero=True),
+        "lead_time_days": lead_time_days,
+    }
+
+    def work(session: Session) -> ProductRef:
+        if session.scalar(select(Product.id).where(Product.sku == sku)) is not None:
+            raise ValidationError(field="sku", reason=f"SKU {sku} already exists")
+        product = Product(
+            sku=sku, name=name, unit=unit, hsn_code=hsn_code, gst_rate=request["gst_rate"],
+            mrp=request["mrp"], selling_price=request["selling_price"], cost_price=request["cost_price"],
+            reorder_point=request["reorder_point"], lead_time_days=lead_time_days,
+        )
+        session.add(product)
+        session.flush()
+        session.add_all(
+            ProductAlias(product_id=product.id, alias=alias, search_key=search_key(alias)) for alias in names
+        )
+        session.add(StockSummary(product_id=product.id))
+        next_value(session, CATALOG_VERSION)
+        return _ref(product)
+
+    return ctx.run("product.add", request, work, ProductRef, idempotency_key)
+
+
+def add_alias(ctx: Context, product_id: int, alias: str) -> ProductRef:
+    """Teach the catalog another name for a product (a trainer's or owner's correction)."""
+    ctx.actor.require(Permission.MANAGE_CATALOG)
+    alias = alias.strip()
+    if not alias:
+        raise ValidationError(field="alias", reason="is required")
+
+    def work(session: Session) -> ProductRef:
+        product = session.get(Product, product_id)
+        if product is None:
+            raise UnknownProduct(query=str(product_id))
+        session.add(ProductAlias(product_id=product.id, alias=alias, search_key=search_key(alias)))
+        next_value(session, CATALOG_VERSION)
+        return _ref(product)
+
+    return ctx.run("product.alias", {"product_id": product_id, "alias": alias}, work, ProductRef)
+
+
+@dataclass(frozen=True)
+class _Index:
+    version: int
+    keys: list[str]
+    entries: list[tuple[ProductRef, str]]
+
+
+_indexes: dict[tuple[int, int], _Index] = {}
+
+
+def _index(ctx: Context, session: Session) -> _Index:
+    """The tenant's alias keys, cached in memory until the catalog changes."""
+    version = session.scalar(select(Counter.value).where(Counter.name == CATALOG_VERSION)) or 0
+    cache_key = (id(ctx.db), ctx.tenant_id)
+    index = _indexes.get(cache_key)
+    if index is None or index.version != version:
+        rows = session.execute(
+            select(Product, ProductAlias.alias, ProductAlias.search_key)
+            .join(ProductAlias, ProductAlias.product_id == Product.id)
+            .where(Product.active)
+        ).all()
+        index = _Index(
+            version=version,
+            keys=[row.search_key for row in rows],
+            entries=[(_ref(row.Product), row.alias) for row in rows],
+        )
+        _indexes[cache_key] = index
+    return index
+
+
+def find_products(ctx: Context, query: str, limit: int = 5) -> list[ProductMatch]:
+    """Products whose names look like `query` in any script, best first, one entry per product."""
+    ctx.actor.require(Permission.VIEW_CATALOG)
+    key = search_key(query)
+    if not key:
+        return []
+    with ctx.read() as session:
+        index = _index(ctx, session)
+    hits = process.extract(
+        key, index.keys, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=MATCH_CUTOFF
+    )
+    best: dict[int, ProductMatch] = {}
+    for matched_key, score, position in hits:
+        product, alias = index.entries[position]
+        if matched_key == key:
+            score = 100.0
+        if product.id not in best or best[product.id].score < score:
+            best[product.id] = ProductMatch(product=product, score=round(score, 1), matched=alias)
+    return sorted(best.values(), key=lambda m: (-m.score, m.product.name))[:limit]
+
+
+def resolve_product(ctx: Context, query: str) -> ProductRef:
+    """The one product `query` names, or `UnknownProduct` / `AmbiguousProduct` (with candidates)."""
+    ctx.actor.require(Permission.VIEW_CATALOG)
+    key = search_key(query)
+    with ctx.read() as session:
+        exact = session.execute(
+            select(Product)
+            .join(ProductAlias, ProductAlias.product_id == Product.id)
+            .where(ProductAlias.search_key == key, Product.active)
+        ).scalars().unique().all()
+    if len(exact) == 1:
+        return _ref(exact[0])
+    matches = find_products(ctx, query)
+    if not matches:
+        raise UnknownProduct(query=query)
+    if len(exact) > 1:
+        exact_ids = {p.id for p in exact}
+        raise AmbiguousProduct(query=query, candidates=[m.product.name for m in matches if m.product.id in exact_ids])
+    if len(matches) == 1 or matches[0].score - matches[1].score >= SURE_MARGIN:
+        return matches[0].product
+    raise AmbiguousProduct(query=query, candidates=[m.product.name for m in matches])
+
+
+def get_product(ctx: Context, product_id: int) -> Product:
+    """The product row (detached), or `UnknownProduct`."""
+    ctx.actor.require(Permission.VIEW_CATALOG)
+    with ctx.read() as session:
+        product = session.get(Product, product_id)
+        if product is None:
+            raise UnknownProduct(query=str(product_id))
+        return product

@@ -1,0 +1,84 @@
+"""The fixed vocabularies of the books, named as Indian shops and accountants name them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Country(StrEnum):
+    IN = "IN"
+    NP = "NP"
+
+
+class Role(StrEnum):
+    OWNER = "owner"
+    MANAGER = "manager"
+    STAFF = "staff"
+    CUSTOMER = "customer"
+
+
+class Unit(StrEnum):
+    KG = "kg"
+    G = "g"
+    L = "l"
+    ML = "ml"
+    PCS = "pcs"
+    DOZEN = "dozen"
+    BOX = "box"
+    BAG = "bag"
+    PACKET = "packet"
+
+
+class MovementKind(StrEnum):
+    """Kinds of stock-ledger entries."""
+
+    STOCK_IN = "STOCK_IN"
+    STOCK_OUT = "STOCK_OUT"
+    ADJUSTMENT = "ADJUSTMENT"
+    RETURN = "RETURN"
+    RESERVE = "RESERVE"
+    RELEASE = "RELEASE"
+
+
+class PartyKind(StrEnum):
+    CUSTOMER = "customer"
+    SUPPLIER = "supplier"
+
+
+class PaymentMode(StrEnum):
+    CASH = "cash"
+    UPI = "upi"
+    CARD = "card"
+    BANK = "bank"
+    CHEQUE = "cheque"
+    CREDIT = "credit"
+    """Udhaar: nothing paid now, the whole bill goes to the khata."""
+
+
+class EntryKind(StrEnum):
+    """Kinds of credit-ledger (khata) entries."""
+
+    OPENING = "OPENING"
+    SALE = "SALE"
+    ORDER = "ORDER"
+    PAYMENT = "PAYMENT"
+    REVERSAL = "REVERSAL"
+
+
+class CreditPolicy(StrEnum):
+    """What happens when a credit sale would take a party over its limit."""
+
+    WARN = "warn"
+    BLOCK = "block"
+
+
+class OrderStatus(StrEnum):
+    DRAFT = "DRAFT"
+    CONFIRMED = "CONFIRMED"
+    ACCEPTED = "ACCEPTED"
+    PACKED = "PACKED"
+    DISPATCHED = "DISPATCHED"
+    DELIVERED = "DELIVERED"
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"
+    REJECTED = "REJECTED"

@@ -1,0 +1,69 @@
+"""Typed domain errors. Each carries a message `key` (rendered for people by
+`erp_core.messages`) and the `params` that fill the message in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """Base of every error erp_core raises on purpose."""
+
+    key = "domain_error"
+
+    def __init__(self, **params: Any) -> None:
+        self.params = params
+        details = ", ".join(f"{k}={v!r}" for k, v in params.items())
+        super().__init__(f"{self.key}: {details}" if details else self.key)
+
+
+class ValidationError(DomainError):
+    """Input that cannot be booked: a negative quantity, too many decimals, a missing party."""
+
+    key = "validation_error"
+
+
+class IdempotencyConflict(ValidationError):
+    """An idempotency key reused for a different request."""
+
+    key = "idempotency_conflict"
+
+
+class NotFound(DomainError):
+    """A referenced record does not exist for this tenant (or this user may not see it)."""
+
+    key = "not_found"
+
+
+class UnknownProduct(DomainError):
+    key = "unknown_product"
+
+
+class AmbiguousProduct(DomainError):
+    """Several products match; `params["candidates"]` lists them so the bot can ask which one."""
+
+    key = "ambiguous_product"
+
+
+class UnknownParty(DomainError):
+    key = "unknown_party"
+
+
+class AmbiguousParty(DomainError):
+    key = "ambiguous_party"
+
+
+class InsufficientStock(DomainError):
+    key = "insufficient_stock"
+
+
+class InvalidTransition(DomainError):
+    key = "invalid_transition"
+
+
+class CreditLimitExceeded(DomainError):
+    key = "credit_limit_exceeded"
+
+
+class PermissionDenied(DomainError):
+    key = "permission_denied"

@@ -1,0 +1,97 @@
+"""Human messages for domain errors in English, Hinglish, Hindi and Nepali.
+
+The bot and the REST API render the same keys, so a shop owner reads
+"Maggi ka stock kam hai" where an integrator gets `insufficient_stock`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from erp_core.errors import DomainError
+
+LANGUAGES = ("en", "hinglish", "hi", "ne")
+
+CATALOG: dict[str, dict[str, str]] = {
+    "insufficient_stock": {
+        "en": "Not enough stock of {product}: {available} available, {requested} needed.",
+        "hinglish": "{product} ka stock kam hai: {available} bacha hai, {requested} chahiye.",
+        "hi": "{product} का स्टॉक कम है: {available} बचा है, {requested} चाहिए।",
+        "ne": "{product} को मौज्दात पुगेन: {available} बाँकी छ, {requested} चाहिन्छ।",
+    },
+    "unknown_product": {
+        "en": "I could not find a product called \"{query}\".",
+        "hinglish": "\"{query}\" naam ka koi product nahi mila.",
+        "hi": "\"{query}\" नाम का कोई प्रोडक्ट नहीं मिला।",
+        "ne": "\"{query}\" नामको कुनै सामान भेटिएन।",
+    },
+    "ambiguous_product": {
+        "en": "Which one do you mean: {candidates}?",
+        "hinglish": "Kaunsa wala: {candidates}?",
+        "hi": "कौन सा: {candidates}?",
+        "ne": "कुन चाहिँ: {candidates}?",
+    },
+    "unknown_party": {
+        "en": "I could not find \"{query}\" in your customers or suppliers.",
+        "hinglish": "\"{query}\" aapke customers ya suppliers mein nahi mile.",
+        "hi": "\"{query}\" आपके ग्राहकों या सप्लायरों में नहीं मिले।",
+        "ne": "\"{query}\" तपाईंका ग्राहक वा सप्लायरमा भेटिएन।",
+    },
+    "ambiguous_party": {
+        "en": "Which one do you mean: {candidates}?",
+        "hinglish": "Kaunse wale: {candidates}?",
+        "hi": "कौन से: {candidates}?",
+        "ne": "कुन चाहिँ: {candidates}?",
+    },
+    "invalid_transition": {
+        "en": "Order {order} is {from_status} and cannot be moved to {to_status}.",
+        "hinglish": "Order {order} abhi {from_status} hai, {to_status} nahi ho sakta.",
+        "hi": "ऑर्डर {order} अभी {from_status} है, {to_status} नहीं हो सकता।",
+        "ne": "अर्डर {order} अहिले {from_status} छ, {to_status} गर्न मिल्दैन।",
+    },
+    "credit_limit_exceeded": {
+        "en": "{party} would owe {balance}, above the credit limit of {limit}.",
+        "hinglish": "{party} ka udhaar {balance} ho jayega, limit {limit} hai.",
+        "hi": "{party} का उधार {balance} हो जाएगा, सीमा {limit} है।",
+        "ne": "{party} को उधारो {balance} पुग्छ, सीमा {limit} हो।",
+    },
+    "permission_denied": {
+        "en": "Sorry, you are not allowed to do that.",
+        "hinglish": "Maaf kijiye, aapko iski permission nahi hai.",
+        "hi": "माफ़ कीजिए, आपको इसकी अनुमति नहीं है।",
+        "ne": "माफ गर्नुहोस्, तपाईंलाई यो गर्ने अनुमति छैन।",
+    },
+    "not_found": {
+        "en": "I could not find {what} {ref}.",
+        "hinglish": "{what} {ref} nahi mila.",
+        "hi": "{what} {ref} नहीं मिला।",
+        "ne": "{what} {ref} भेटिएन।",
+    },
+    "validation_error": {
+        "en": "That does not look right: {reason}.",
+        "hinglish": "Yeh sahi nahi lag raha: {reason}.",
+        "hi": "यह सही नहीं लग रहा: {reason}।",
+        "ne": "यो मिलेन: {reason}।",
+    },
+    "idempotency_conflict": {
+        "en": "This request id was already used for a different request.",
+        "hinglish": "Yeh request id pehle kisi aur request ke liye use ho chuka hai.",
+        "hi": "यह request id पहले किसी और अनुरोध के लिए इस्तेमाल हो चुका है।",
+        "ne": "यो request id पहिले अर्कै अनुरोधमा प्रयोग भइसकेको छ।",
+    },
+}
+
+
+def render(error: DomainError, language: str = "en") -> str:
+    """The message for `error` in `language` (one of LANGUAGES; English otherwise)."""
+    texts = CATALOG.get(error.key, CATALOG["validation_error"])
+    template = texts.get(language, texts["en"])
+    params: dict[str, Any] = defaultdict(str, {k: _show(v) for k, v in error.params.items()})
+    return template.format_map(params)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)

@@ -1,0 +1,206 @@
+"""Customer orders and their state machine.
+
+    DRAFT → CONFIRMED → ACCEPTED → PACKED → DISPATCHED → DELIVERED → COMPLETED
+    DRAFT, CONFIRMED, ACCEPTED, PACKED → CANCELLED;  CONFIRMED → REJECTED
+
+Confirming reserves stock, accepting puts the order total in the customer's
+khata, dispatching takes the stock out, and cancelling or rejecting releases
+the reservation and reverses the khata debit. Every transition is logged.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from erp_core.context import Context
+from erp_core.enums import EntryKind, MovementKind, OrderStatus, Role
+from erp_core.errors import InvalidTransition, NotFound, UnknownParty
+from erp_core.inventory import post_movement
+from erp_core.ledger import check_credit_limit, post_entry
+from erp_core.models import CreditEntry, Order, OrderEvent, OrderLine, Party, Product
+from erp_core.permissions import Permission
+from erp_core.sales import LineIn, LineOut, lines_request, price_lines
+from erp_core.sequences import next_value
+
+S = OrderStatus
+TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    S.DRAFT: frozenset({S.CONFIRMED, S.CANCELLED}),
+    S.CONFIRMED: frozenset({S.ACCEPTED, S.REJECTED, S.CANCELLED}),
+    S.ACCEPTED: frozenset({S.PACKED, S.CANCELLED}),
+    S.PACKED: frozenset({S.DISPATCHED, S.CANCELLED}),
+    S.DISPATCHED: frozenset({S.DELIVERED}),
+    S.DELIVERED: frozenset({S.COMPLETED}),
+}
+_RESERVED = {S.CONFIRMED, S.ACCEPTED, S.PACKED}
+_DEBITED = {S.ACCEPTED, S.PACKED}
+_CUSTOMER_MOVES = {(S.DRAFT, S.CONFIRMED), (S.DRAFT, S.CANCELLED), (S.CONFIRMED, S.CANCELLED)}
+
+
+class OrderEventView(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    from_status: OrderStatus | None
+    to_status: OrderStatus
+    actor_id: int | None
+    reason: str
+    at: datetime
+
+
+class OrderView(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    id: int
+    number: int
+    party_id: int
+    status: OrderStatus
+    total: Decimal
+    lines: list[LineOut]
+
+
+def _view(session: Session, order: Order) -> OrderView:
+    lines = session.execute(
+        select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.id)
+    ).scalars().all()
+    names = dict(session.execute(select(Product.id, Product.name)
+                                 .where(Product.id.in_([line.product_id for line in lines]))).tuples().all())
+    return OrderView(
+        id=order.id, number=order.number, party_id=order.party_id, status=order.status, total=order.total,
+        lines=[LineOut(product_id=line.product_id, name=names.get(line.product_id, ""), quantity=line.quantity,
+                       unit_price=line.unit_price, line_total=line.line_total) for line in lines],
+    )
+
+
+def _load(ctx: Context, session: Session, order_id: int, *, lock: bool = False) -> Order:
+    """The order if this actor may see it; customers get `NotFound` for anyone else's."""
+    query = select(Order).where(Order.id == order_id)
+    order = session.scalar(query.with_for_update() if lock else query)
+    if order is None or (ctx.actor.role is Role.CUSTOMER and order.party_id != ctx.actor.party_id):
+        raise NotFound(what="order", ref=order_id)
+    return order
+
+
+def create_order(
+    ctx: Context,
+    party_id: int,
+    lines: list[LineIn],
+    *,
+    note: str = "",
+    idempotency_key: str | None = None,
+) -> OrderView:
+    """Create a DRAFT order. Customers may only order for themselves."""
+    ctx.actor.require(Permission.PLACE_ORDER)
+    if ctx.actor.role is Role.CUSTOMER and ctx.actor.party_id != party_id:
+        raise NotFound(what="party", ref=party_id)
+    request = {"party_id": party_id, "lines": lines_request(lines), "note": note}
+
+    def work(session: Session) -> OrderView:
+        if session.get(Party, party_id) is None:
+            raise UnknownParty(query=str(party_id))
+        priced = price_lines(session, lines)
+        order = Order(number=next_value(session, "order"), party_id=party_id, status=S.DRAFT,
+                      total=sum((out.line_total for _, out in priced), Decimal("0.00")), note=note, created_by=ctx.actor.user_id)
+        session.add(order)
+        session.flush()
+        session.add_all(OrderLine(order_id=order.id, product_id=out.product_id, quantity=out.quantity,
+                                  unit_price=out.unit_price, line_total=out.line_total) for _, out in priced)
+        session.add(OrderEvent(order_id=order.id, from_status=None, to_status=S.DRAFT,
+                               actor_id=ctx.actor.user_id, reason=note))
+        session.flush()
+        return _view(session, order)
+
+    return ctx.run("order.create", request, work, OrderView, idempotency_key)
+
+
+def _require_move(ctx: Context, current: OrderStatus, target: OrderStatus) -> None:
+    if ctx.actor.role is Role.CUSTOMER:
+        if (current, target) not in _CUSTOMER_MOVES:
+            ctx.actor.require(Permission.MANAGE_ORDERS)
+        return
+    ctx.actor.require(Permission.MANAGE_ORDERS)
+    if target is S.CANCELLED and current in _DEBITED:
+        ctx.actor.require(Permission.REVERSE)
+
+
+def transition(
+    ctx: Context,
+    order_id: int,
+    target: OrderStatus | str,
+    *,
+    reason: str = "",
+    idempotency_key: str | None = None,
+) -> OrderView:
+    """Move an order to `target`, with its stock and khata effects, or raise `InvalidTransition`."""
+    target = OrderStatus(target)
+    request = {"order_id": order_id, "target": target, "reason": reason}
+
+    def work(session: Session) -> OrderView:
+        order = _load(ctx, session, order_id, lock=True)
+        current = order.status
+        if target not in TRANSITIONS.get(current, frozenset()):
+            raise InvalidTransition(order=order.number, from_status=current.value, to_status=target.value)
+        _require_move(ctx, current, target)
+        lines = session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
+                                .order_by(OrderLine.product_id)).all()
+        actor_id = ctx.actor.user_id
+        move = {"ref_type": "order", "ref_id": order.id, "actor_id": actor_id}
+        if target is S.CONFIRMED:
+            for line in lines:
+                post_movement(session, product_id=line.product_id, kind=MovementKind.RESERVE,
+                              reserved_delta=line.quantity, **move)
+        elif target is S.ACCEPTED:
+            tenant = ctx.tenant(session)
+            check_credit_limit(session, tenant, session.get(Party, order.party_id), order.total)
+            post_entry(session, tenant, party_id=order.party_id, kind=EntryKind.ORDER, debit=order.total,
+                       ref_type="order", ref_id=order.id, note=f"order {order.number}", actor_id=actor_id)
+        elif target is S.DISPATCHED:
+            for line in lines:
+                post_movement(session, product_id=line.product_id, kind=MovementKind.RELEASE,
+                              reserved_delta=-line.quantity, **move)
+                post_movement(session, product_id=line.product_id, kind=MovementKind.STOCK_OUT,
+                              on_hand_delta=-line.quantity, **move)
+        elif target in (S.CANCELLED, S.REJECTED):
+            if current in _RESERVED:
+                for line in lines:
+                    post_movement(session, product_id=line.product_id, kind=MovementKind.RELEASE,
+                                  reserved_delta=-line.quantity, **move)
+            if current in _DEBITED:
+                _reverse_order_debit(ctx, session, order, reason or target.value.lower())
+        order.status = target
+        session.add(OrderEvent(order_id=order.id, from_status=current, to_status=target, actor_id=actor_id,
+                               reason=reason))
+        session.flush()
+        return _view(session, order)
+
+    return ctx.run("order.transition", request, work, OrderView, idempotency_key)
+
+
+def _reverse_order_debit(ctx: Context, session: Session, order: Order, reason: str) -> None:
+    debit = session.scalar(select(CreditEntry).where(
+        CreditEntry.ref_type == "order", CreditEntry.ref_id == order.id, CreditEntry.kind == EntryKind.ORDER))
+    if debit is not None:
+        post_entry(session, ctx.tenant(session), party_id=order.party_id, kind=EntryKind.REVERSAL,
+                   credit=debit.debit, ref_type="order", ref_id=order.id, note=reason,
+                   actor_id=ctx.actor.user_id, reverses_id=debit.id)
+
+
+def get_order(ctx: Context, order_id: int) -> OrderView:
+    """An order with its lines; customers see only their own."""
+    if ctx.actor.role is not Role.CUSTOMER:
+        ctx.actor.require(Permission.VIEW_ALL_ORDERS)
+    with ctx.read() as session:
+        return _view(session, _load(ctx, session, order_id))
+
+
+def order_history(ctx: Context, order_id: int) -> list[OrderEventView]:
+    """Every transition of an order: who, when, from, to."""
+    if ctx.actor.role is not Role.CUSTOMER:
+        ctx.actor.require(Permission.VIEW_ALL_ORDERS)
+    with ctx.read() as session:
+        _load(ctx, session, order_id)
+        events = session.scalars(select(OrderEvent).where(OrderEvent.order_id == order_id)
+                                 .order_by(OrderEvent.id)).all()
+    return [OrderEventView(from_status=e.from_status, to_status=e.to_status, actor_id=e.actor_id,
+                           reason=e.reason, at=e.at) for e in events]

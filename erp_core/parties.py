@@ -1,0 +1,120 @@
+"""Customers and suppliers, and finding them by a name as people say it ("Sharma ji")."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict
+from rapidfuzz import fuzz, process
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from erp_core.context import Context
+from erp_core.enums import EntryKind, PartyKind
+from erp_core.errors import AmbiguousParty, UnknownParty, ValidationError
+from erp_core.ledger import post_entry
+from erp_core.models import Party, PartyBalance
+from erp_core.permissions import Permission
+from erp_core.search_keys import search_key
+from erp_core.values import money
+
+_HONORIFICS = re.compile(r"\b(ji|jee|sahab|saheb|bhai|bhaiya|didi|ben|dai|bahini|uncle|aunty|sir|madam)\b")
+_GSTIN_SHAPE = re.compile(r"^\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]$")
+_PHONE = re.compile(r"^\+?\d{8,15}$")
+MATCH_CUTOFF = 75.0
+SURE_MARGIN = 8.0
+
+
+class PartyRef(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    id: int
+    kind: PartyKind
+    name: str
+
+
+def _name_key(name: str) -> str:
+    """Search key without honorifics, so "Sharma ji", "sharma" and "शर्मा जी" meet."""
+    key = _HONORIFICS.sub("", search_key(name))
+    return " ".join(key.split()) or search_key(name)
+
+
+def add_party(
+    ctx: Context,
+    *,
+    kind: PartyKind | str,
+    name: str,
+    phone: str | None = None,
+    gstin: str | None = None,
+    state: str = "",
+    address: str = "",
+    credit_limit: Decimal | int | str | None = None,
+    opening_balance: Decimal | int | str = 0,
+    idempotency_key: str | None = None,
+) -> PartyRef:
+    """Add a customer or supplier. A non-zero opening balance becomes an OPENING khata entry."""
+    ctx.actor.require(Permission.MANAGE_PARTIES)
+    try:
+        kind = PartyKind(kind)
+    except ValueError:
+        raise ValidationError(field="kind", reason="a party is a customer or a supplier") from None
+    name = name.strip()
+    if not name:
+        raise ValidationError(field="name", reason="is required")
+    if phone is not None and not _PHONE.match(phone.strip()):
+        raise ValidationError(field="phone", reason="a phone number is 8 to 15 digits")
+    gstin = gstin.strip().upper() if gstin else None
+    if gstin is not None and not _GSTIN_SHAPE.match(gstin):
+        raise ValidationError(field="gstin", reason="a GSTIN has 15 characters like 27AAPFU0939F1ZV")
+    limit = None if credit_limit is None else money(credit_limit, "credit_limit")
+    opening = money(opening_balance, "opening_balance", signed=True)
+    request = {"kind": kind, "name": name, "phone": phone, "gstin": gstin, "state": state,
+               "address": address, "credit_limit": limit, "opening_balance": opening}
+
+    def work(session: Session) -> PartyRef:
+        party = Party(kind=kind, name=name, search_key=_name_key(name), phone=phone, gstin=gstin,
+                      state=state, address=address, credit_limit=limit)
+        session.add(party)
+        session.flush()
+        session.add(PartyBalance(party_id=party.id, balance=Decimal(0)))
+        session.flush()
+        if opening:
+            post_entry(
+                session, ctx.tenant(session), party_id=party.id, kind=EntryKind.OPENING,
+                debit=max(opening, Decimal(0)), credit=max(-opening, Decimal(0)),
+                ref_type="opening", note="opening balance", actor_id=ctx.actor.user_id,
+            )
+        return PartyRef(id=party.id, kind=kind, name=name)
+
+    return ctx.run("party.add", request, work, PartyRef, idempotency_key)
+
+
+def _matches(ctx: Context, query: str, kind: PartyKind | None, limit: int) -> list[tuple[PartyRef, float]]:
+    ctx.actor.require(Permission.VIEW_KHATA)
+    key = _name_key(query)
+    with ctx.read() as session:
+        statement = select(Party.id, Party.kind, Party.name, Party.search_key)
+        if kind is not None:
+            statement = statement.where(Party.kind == kind)
+        rows = session.execute(statement).all()
+    exact = [(PartyRef(id=r.id, kind=r.kind, name=r.name), 100.0) for r in rows if r.search_key == key]
+    if exact:
+        return exact[:limit]
+    hits = process.extract(key, [r.search_key for r in rows], scorer=fuzz.WRatio, limit=limit,
+                           score_cutoff=MATCH_CUTOFF)
+    return [(PartyRef(id=rows[i].id, kind=rows[i].kind, name=rows[i].name), score) for _, score, i in hits]
+
+
+def find_parties(ctx: Context, query: str, kind: PartyKind | None = None, limit: int = 5) -> list[PartyRef]:
+    """Parties whose names look like `query` in any script, best first."""
+    return [ref for ref, _ in _matches(ctx, query, kind, limit)]
+
+
+def resolve_party(ctx: Context, query: str, kind: PartyKind | None = None) -> PartyRef:
+    """The one party `query` names, or `UnknownParty` / `AmbiguousParty` (with candidates)."""
+    matches = _matches(ctx, query, kind, 5)
+    if not matches:
+        raise UnknownParty(query=query)
+    if len(matches) == 1 or matches[0][1] - matches[1][1] >= SURE_MARGIN:
+        return matches[0][0]
+    raise AmbiguousParty(query=query, candidates=[ref.name for ref, _ in matches])

@@ -1,0 +1,91 @@
+"""Who may do what. Checked inside erp_core, so every front end gets the same rules.
+
+Staff run the counter but cannot see profit or undo anything; customers see
+only their own orders and dues.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from erp_core.enums import Role
+from erp_core.errors import PermissionDenied
+
+
+class Permission(StrEnum):
+    VIEW_CATALOG = "catalog.view"
+    MANAGE_CATALOG = "catalog.manage"
+    VIEW_STOCK = "stock.view"
+    MOVE_STOCK = "stock.move"
+    VIEW_STOCK_VALUE = "stock.value"
+    POST_SALE = "sale.post"
+    VIEW_SALES = "sale.view"
+    VIEW_PROFIT = "profit.view"
+    PLACE_ORDER = "order.place"
+    MANAGE_ORDERS = "order.manage"
+    VIEW_ALL_ORDERS = "order.view_all"
+    MANAGE_PARTIES = "party.manage"
+    VIEW_KHATA = "khata.view"
+    RECORD_PAYMENT = "payment.record"
+    REVERSE = "reverse"
+    """Undo anything: reversal entries, cancelling accepted orders (the "delete" of an append-only book)."""
+    MANAGE_USERS = "user.manage"
+
+
+_STAFF = {
+    Permission.VIEW_CATALOG,
+    Permission.VIEW_STOCK,
+    Permission.MOVE_STOCK,
+    Permission.POST_SALE,
+    Permission.VIEW_SALES,
+    Permission.PLACE_ORDER,
+    Permission.MANAGE_ORDERS,
+    Permission.VIEW_ALL_ORDERS,
+    Permission.MANAGE_PARTIES,
+    Permission.VIEW_KHATA,
+    Permission.RECORD_PAYMENT,
+}
+_MANAGER = _STAFF | {
+    Permission.MANAGE_CATALOG,
+    Permission.VIEW_STOCK_VALUE,
+    Permission.VIEW_PROFIT,
+    Permission.REVERSE,
+}
+GRANTS: dict[Role, frozenset[Permission]] = {
+    Role.OWNER: frozenset(Permission),
+    Role.MANAGER: frozenset(_MANAGER),
+    Role.STAFF: frozenset(_STAFF),
+    Role.CUSTOMER: frozenset({Permission.VIEW_CATALOG, Permission.PLACE_ORDER}),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person behind an operation: a user of the tenant, or the system itself."""
+
+    user_id: int | None
+    role: Role
+    party_id: int | None = None
+    """For customers: the party whose orders and dues they may see."""
+
+    @classmethod
+    def system(cls) -> Actor:
+        """The CLI, seeding and maintenance jobs: owner rights, no user row."""
+        return cls(user_id=None, role=Role.OWNER)
+
+    def can(self, permission: Permission) -> bool:
+        return permission in GRANTS[self.role]
+
+    def require(self, permission: Permission) -> None:
+        """Raise `PermissionDenied` unless this actor holds `permission`."""
+        if not self.can(permission):
+            raise PermissionDenied(permission=permission.value, role=self.role.value)
+
+    def require_party_access(self, party_id: int) -> None:
+        """Customers may only look at their own party; everyone with khata rights at any."""
+        if self.role is Role.CUSTOMER:
+            if self.party_id != party_id:
+                raise PermissionDenied(permission=Permission.VIEW_KHATA.value, role=self.role.value)
+        else:
+            self.require(Permission.VIEW_KHATA)

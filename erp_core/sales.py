@@ -1,0 +1,191 @@
+"""Sales (bills): lines, discount, payment mode and part-payment that leaves a due in the khata."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from erp_core.columns import utcnow
+from erp_core.context import Context
+from erp_core.enums import EntryKind, MovementKind, PaymentMode
+from erp_core.errors import UnknownParty, UnknownProduct, ValidationError
+from erp_core.inventory import post_movement
+from erp_core.ledger import check_credit_limit, post_entry
+from erp_core.models import Party, Payment, Product, Sale, SaleLine, StockSummary
+from erp_core.permissions import Permission
+from erp_core.sequences import next_value
+from erp_core.values import money, quantity
+
+_PAISA = Decimal("0.01")
+
+
+class LineIn(BaseModel):
+    """A line as asked for: the price defaults to the product's selling price."""
+
+    model_config = ConfigDict(frozen=True)
+    product_id: int
+    quantity: Decimal
+    unit_price: Decimal | None = None
+
+
+class LineOut(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    product_id: int
+    name: str
+    quantity: Decimal
+    unit_price: Decimal
+    line_total: Decimal
+
+
+class SaleResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    sale_id: int
+    number: int
+    party_id: int | None
+    lines: list[LineOut]
+    subtotal: Decimal
+    discount: Decimal
+    total: Decimal
+    paid: Decimal
+    due: Decimal
+    payment_mode: PaymentMode
+    party_balance: Decimal | None
+    warnings: list[str]
+
+
+class SalesSummary(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    bills: int
+    total: Decimal
+    paid: Decimal
+    due: Decimal
+    profit: Decimal | None
+    """Gross profit (sales less cost of goods); None for people who may not see profit."""
+
+
+def price_lines(session: Session, lines: list[LineIn]) -> list[tuple[Product, LineOut]]:
+    """Check each line and fill in prices from the catalog."""
+    if not lines:
+        raise ValidationError(field="lines", reason="a bill needs at least one line")
+    priced = []
+    for line in lines:
+        product = session.get(Product, line.product_id)
+        if product is None or not product.active:
+            raise UnknownProduct(query=str(line.product_id))
+        qty = quantity(line.quantity)
+        price = product.selling_price if line.unit_price is None else money(line.unit_price, "unit_price")
+        total = (qty * price).quantize(_PAISA, ROUND_HALF_UP)
+        priced.append((product, LineOut(product_id=product.id, name=product.name, quantity=qty,
+                                        unit_price=price, line_total=total)))
+    return priced
+
+
+def lines_request(lines: list[LineIn]) -> list[dict]:
+    return [line.model_dump() for line in lines]
+
+
+def post_sale(
+    ctx: Context,
+    lines: list[LineIn],
+    *,
+    party_id: int | None = None,
+    discount: Decimal | int | str = 0,
+    payment_mode: PaymentMode | str = PaymentMode.CASH,
+    paid: Decimal | int | str | None = None,
+    at: datetime | None = None,
+    idempotency_key: str | None = None,
+) -> SaleResult:
+    """Post a bill: stock goes out, and for a party the bill and any payment go into the khata.
+
+    `paid` defaults to the whole total (nothing for `credit`); what is not paid
+    is due, which needs a customer and respects their credit limit.
+    """
+    ctx.actor.require(Permission.POST_SALE)
+    try:
+        mode = PaymentMode(payment_mode)
+    except ValueError:
+        raise ValidationError(field="payment_mode", reason=f"{payment_mode!r} is not a payment mode") from None
+    disc = money(discount, "discount")
+    paid_in = None if paid is None else money(paid, "paid")
+    request = {"lines": lines_request(lines), "party_id": party_id, "discount": disc, "payment_mode": mode,
+               "paid": paid_in, "at": at}
+    at = at or utcnow()
+
+    def work(session: Session) -> SaleResult:
+        tenant = ctx.tenant(session)
+        priced = price_lines(session, lines)
+        subtotal = sum((out.line_total for _, out in priced), Decimal("0.00"))
+        if disc > subtotal:
+            raise ValidationError(field="discount", reason="the discount is more than the bill")
+        total = subtotal - disc
+        if mode is PaymentMode.CREDIT:
+            if paid_in:
+                raise ValidationError(field="paid", reason="a credit (udhaar) sale is not paid now")
+            amount_paid = Decimal("0.00")
+        else:
+            amount_paid = total if paid_in is None else paid_in
+        if amount_paid > total:
+            raise ValidationError(field="paid", reason="more was paid than the bill")
+        due = total - amount_paid
+        party = None
+        if party_id is not None:
+            party = session.get(Party, party_id)
+            if party is None:
+                raise UnknownParty(query=str(party_id))
+        if due > 0 and party is None:
+            raise ValidationError(field="party_id", reason="a bill with money due needs a customer")
+        warnings = []
+        if party is not None and (warning := check_credit_limit(session, tenant, party, due)):
+            warnings.append(warning)
+        sale = Sale(number=next_value(session, "sale"), party_id=party_id, sold_at=at, subtotal=subtotal,
+                    discount=disc, total=total, paid=amount_paid, due=due, payment_mode=mode, cost=Decimal(0),
+                    created_by=ctx.actor.user_id)
+        session.add(sale)
+        session.flush()
+        cost = Decimal(0)
+        # Lock stock rows in product order so concurrent bills never deadlock.
+        for product, out in sorted(priced, key=lambda p: p[0].id):
+            post_movement(session, product_id=product.id, kind=MovementKind.STOCK_OUT, on_hand_delta=-out.quantity,
+                          ref_type="sale", ref_id=sale.id, actor_id=ctx.actor.user_id, at=at)
+            unit_cost = session.get(StockSummary, product.id).avg_cost
+            cost += out.quantity * unit_cost
+            session.add(SaleLine(sale_id=sale.id, product_id=product.id, quantity=out.quantity,
+                                 unit_price=out.unit_price, line_total=out.line_total, unit_cost=unit_cost))
+        sale.cost = cost.quantize(_PAISA, ROUND_HALF_UP)
+        balance = None
+        if party is not None:
+            _, balance = post_entry(session, tenant, party_id=party.id, kind=EntryKind.SALE, debit=total,
+                                    ref_type="sale", ref_id=sale.id, note=f"bill {sale.number}",
+                                    actor_id=ctx.actor.user_id, at=at)
+            if amount_paid > 0:
+                payment = Payment(party_id=party.id, amount=amount_paid, mode=mode, reference=f"bill {sale.number}",
+                                  received_at=at, created_by=ctx.actor.user_id)
+                session.add(payment)
+                session.flush()
+                _, balance = post_entry(session, tenant, party_id=party.id, kind=EntryKind.PAYMENT,
+                                        credit=amount_paid, ref_type="payment", ref_id=payment.id,
+                                        note=f"{mode.value} bill {sale.number}", actor_id=ctx.actor.user_id, at=at)
+        return SaleResult(sale_id=sale.id, number=sale.number, party_id=party_id, lines=[o for _, o in priced],
+                          subtotal=subtotal, discount=disc, total=total, paid=amount_paid, due=due,
+                          payment_mode=mode, party_balance=balance, warnings=warnings)
+
+    return ctx.run("sale.post", request, work, SaleResult, idempotency_key)
+
+
+def sales_summary(ctx: Context, start: datetime, end: datetime) -> SalesSummary:
+    """Bills from `start` (inclusive) to `end` (exclusive); profit only for those allowed to see it."""
+    ctx.actor.require(Permission.VIEW_SALES)
+    with ctx.read() as session:
+        row = session.execute(
+            select(func.count(Sale.id), func.sum(Sale.total), func.sum(Sale.paid), func.sum(Sale.due),
+                   func.sum(Sale.cost))
+            .where(Sale.sold_at >= start, Sale.sold_at < end)
+        ).one()
+    zero = Decimal("0.00")
+    total, paid_sum, due_sum, cost = (v if v is not None else zero for v in row[1:])
+    profit = total - cost if ctx.actor.can(Permission.VIEW_PROFIT) else None
+    return SalesSummary(bills=row[0], total=total, paid=paid_sum, due=due_sum, profit=profit)

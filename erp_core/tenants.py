@@ -1,0 +1,137 @@
+"""Tenants (businesses, one per WhatsApp business number) and their users (WhatsApp numbers with a role)."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from erp_core.context import Context
+from erp_core.db import Database
+from erp_core.enums import Country, CreditPolicy, Role
+from erp_core.errors import NotFound, ValidationError
+from erp_core.models import Party, Tenant, User
+from erp_core.permissions import Actor, Permission
+
+TIMEZONES = {Country.IN: "Asia/Kolkata", Country.NP: "Asia/Kathmandu"}
+_DIGITS = re.compile(r"^\d{5,20}$")
+_WA_ID = re.compile(r"^\d{8,15}$")
+
+
+class TenantInfo(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    id: int
+    phone_number_id: str
+    name: str
+    country: Country
+
+
+class UserInfo(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    id: int
+    wa_id: str
+    name: str
+    role: Role
+    party_id: int | None
+
+
+def _info(tenant: Tenant) -> TenantInfo:
+    return TenantInfo(id=tenant.id, phone_number_id=tenant.phone_number_id, name=tenant.name, country=tenant.country)
+
+
+def add_tenant(
+    db: Database,
+    *,
+    phone_number_id: str,
+    name: str,
+    address: str = "",
+    state: str = "",
+    gstin: str | None = None,
+    pan: str | None = None,
+    country: Country | str = Country.IN,
+    allow_negative_stock: bool = False,
+    credit_policy: CreditPolicy | str = CreditPolicy.WARN,
+) -> TenantInfo:
+    """Register a business under its WhatsApp business number (`phone_number_id`)."""
+    phone_number_id = phone_number_id.strip()
+    if not _DIGITS.match(phone_number_id):
+        raise ValidationError(field="phone_number_id", reason="WhatsApp phone number ids are digits")
+    if not name.strip():
+        raise ValidationError(field="name", reason="is required")
+    try:
+        country = Country(country)
+        credit_policy = CreditPolicy(credit_policy)
+    except ValueError as exc:
+        raise ValidationError(field="country/credit_policy", reason=str(exc)) from None
+    tenant = Tenant(
+        phone_number_id=phone_number_id, name=name.strip(), address=address, state=state,
+        gstin=gstin or None, pan=pan or None, country=country, timezone=TIMEZONES[country],
+        allow_negative_stock=allow_negative_stock, credit_policy=credit_policy,
+    )
+    try:
+        with db.session(None) as session, session.begin():
+            session.add(tenant)
+    except IntegrityError:
+        raise ValidationError(field="phone_number_id", reason=f"{phone_number_id} is already registered") from None
+    info = _info(tenant)
+    Context(db, info.id, Actor.system()).run("tenant.create", info.model_dump(), lambda s: info, TenantInfo)
+    return info
+
+
+def find_tenant(db: Database, phone_number_id: str) -> TenantInfo | None:
+    """The business a WhatsApp business number belongs to, if registered."""
+    with db.session(None, readonly=True) as session:
+        tenant = session.scalar(select(Tenant).where(Tenant.phone_number_id == phone_number_id))
+        return _info(tenant) if tenant else None
+
+
+def list_tenants(db: Database) -> list[TenantInfo]:
+    with db.session(None, readonly=True) as session:
+        return [_info(t) for t in session.scalars(select(Tenant).order_by(Tenant.id))]
+
+
+def add_user(
+    ctx: Context,
+    *,
+    wa_id: str,
+    role: Role | str,
+    name: str = "",
+    party_id: int | None = None,
+    idempotency_key: str | None = None,
+) -> UserInfo:
+    """Give a WhatsApp number a role in this business. Customers are linked to their party."""
+    ctx.actor.require(Permission.MANAGE_USERS)
+    wa_id = wa_id.strip().lstrip("+")
+    if not _WA_ID.match(wa_id):
+        raise ValidationError(field="wa_id", reason="a WhatsApp number is 8 to 15 digits with country code")
+    try:
+        role = Role(role)
+    except ValueError:
+        raise ValidationError(field="role", reason=f"{role!r} is not one of {', '.join(Role)}") from None
+    if role is Role.CUSTOMER and party_id is None:
+        raise ValidationError(field="party_id", reason="a customer user must be linked to a customer")
+    request = {"wa_id": wa_id, "role": role, "name": name, "party_id": party_id}
+
+    def work(session: Session) -> UserInfo:
+        if party_id is not None and session.get(Party, party_id) is None:
+            raise NotFound(what="party", ref=party_id)
+        if session.scalar(select(User.id).where(User.wa_id == wa_id)) is not None:
+            raise ValidationError(field="wa_id", reason=f"{wa_id} is already a user of this business")
+        user = User(wa_id=wa_id, role=role, name=name, party_id=party_id)
+        session.add(user)
+        session.flush()
+        return UserInfo(id=user.id, wa_id=wa_id, name=name, role=role, party_id=party_id)
+
+    return ctx.run("user.add", request, work, UserInfo, idempotency_key)
+
+
+def actor_for(db: Database, tenant_id: int, wa_id: str) -> Actor:
+    """The actor behind a WhatsApp number. Unknown numbers are customers with no account yet."""
+    with db.session(tenant_id, readonly=True) as session:
+        user = session.scalar(select(User).where(User.wa_id == wa_id.lstrip("+"), User.active))
+    if user is None:
+        return Actor(user_id=None, role=Role.CUSTOMER, party_id=None)
+    return Actor(user_id=user.id, role=user.role, party_id=user.party_id)
