@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from erp_core.models import Counter
@@ -14,10 +16,17 @@ def next_value(session: Session, name: str) -> int:
     Because the number is taken inside the business transaction, a rolled-back
     operation gives its number back and the sequence has no gaps.
     """
-    counter = session.scalar(select(Counter).where(Counter.name == name).with_for_update())
+    query = select(Counter).where(Counter.name == name).with_for_update()
+    counter = session.scalar(query)
     if counter is None:
-        counter = Counter(name=name, value=0)
-        session.add(counter)
+        # Two first uses may race to create the counter: one insert wins, both then lock it.
+        insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.execute(
+            insert(Counter)
+            .values(tenant_id=session.info["tenant_id"], name=name, value=0)
+            .on_conflict_do_nothing(index_elements=["tenant_id", "name"])
+        )
+        counter = session.scalar(query)
     counter.value += 1
     session.flush()
     return counter.value

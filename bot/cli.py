@@ -1,0 +1,170 @@
+"""The `bot` command line: one entry point for running, training and looking after the books.
+
+    python -m bot run                 set up the database, seed the demo shop, train if needed, start the bot
+    python -m bot train [--force]     train the Rasa model if data/, config.yml or domain.yml changed
+    python -m bot migrate             bring the ERP database schema up to date
+    python -m bot seed-demo           create the demo kirana shop (once)
+    python -m bot tenant add|list     register or list businesses
+    python -m bot user add            give a WhatsApp number a role in a business
+    python -m bot check [--repair]    rebuild derived tables from the ledgers and prove they match
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+from erp_core import tenants
+from erp_core.check import check_tenant
+from erp_core.context import Context
+from erp_core.db import Database, database_url
+from erp_core.demo import seed_demo
+from erp_core.enums import Country, CreditPolicy, Role
+from erp_core.errors import DomainError
+from erp_core.messages import render
+from erp_core.permissions import Actor
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _database() -> Database:
+    db = Database(database_url())
+    db.migrate()
+    return db
+
+
+def _tenant_id(db: Database, phone_number_id: str) -> int:
+    tenant = tenants.find_tenant(db, phone_number_id)
+    if tenant is None:
+        raise SystemExit(f"no business is registered under phone_number_id {phone_number_id}")
+    return tenant.id
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _database()
+    print(f"database is up to date: {database_url()}")
+    return 0
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    shop = seed_demo(_database())
+    print(f"demo shop: {shop.name} (phone_number_id {shop.phone_number_id}, tenant {shop.id})")
+    return 0
+
+
+def cmd_tenant_add(args: argparse.Namespace) -> int:
+    tenant = tenants.add_tenant(
+        _database(), phone_number_id=args.phone_number_id, name=args.name, address=args.address,
+        state=args.state, gstin=args.gstin, pan=args.pan, country=args.country,
+        allow_negative_stock=args.allow_negative_stock, credit_policy=args.credit_policy,
+    )
+    print(f"added tenant {tenant.id}: {tenant.name} (phone_number_id {tenant.phone_number_id})")
+    return 0
+
+
+def cmd_tenant_list(args: argparse.Namespace) -> int:
+    for tenant in tenants.list_tenants(_database()):
+        print(f"{tenant.id}\t{tenant.phone_number_id}\t{tenant.country.value}\t{tenant.name}")
+    return 0
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    db = _database()
+    ctx = Context(db, _tenant_id(db, args.tenant), Actor.system())
+    user = tenants.add_user(ctx, wa_id=args.wa_id, role=args.role, name=args.name, party_id=args.party)
+    print(f"added user {user.id}: {user.wa_id} as {user.role.value}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    db = _database()
+    ids = [_tenant_id(db, args.tenant)] if args.tenant else [t.id for t in tenants.list_tenants(db)]
+    failed = 0
+    for tenant_id in ids:
+        report = check_tenant(db, tenant_id, repair=args.repair)
+        status = "ok" if report.ok else ("REPAIRED" if report.repaired else "MISMATCH")
+        print(f"tenant {tenant_id}: {status} ({report.products} products, {report.parties} parties, "
+              f"{report.audit_entries} audit entries)")
+        for problem in report.problems:
+            print(f"  - {problem}")
+        failed += not report.ok and not report.repaired
+    return 1 if failed else 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from bot.training import ensure_model
+
+    print(f"model: {ensure_model(ROOT, force=args.force)}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.servers import run_bot
+    from bot.training import ensure_model
+
+    db = _database()
+    if not tenants.list_tenants(db):
+        shop = seed_demo(db)
+        print(f"seeded the demo shop: {shop.name}")
+    db.dispose()
+    ensure_model(ROOT)
+    return run_bot(ROOT, rasa_port=args.port, actions_port=args.actions_port) or 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bot", description="WhatsApp-native ERP for small shops")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="set up and start the whole bot on the configured database")
+    run.add_argument("--port", type=int, default=5005, help="Rasa server port")
+    run.add_argument("--actions-port", type=int, default=5055, help="action server port")
+    run.set_defaults(func=cmd_run)
+
+    train = sub.add_parser("train", help="train the Rasa model if its inputs changed")
+    train.add_argument("--force", action="store_true", help="train even if a model for these inputs exists")
+    train.set_defaults(func=cmd_train)
+
+    sub.add_parser("migrate", help="bring the ERP schema up to date").set_defaults(func=cmd_migrate)
+    sub.add_parser("seed-demo", help="create the demo shop").set_defaults(func=cmd_seed_demo)
+
+    tenant = sub.add_parser("tenant", help="businesses").add_subparsers(dest="action", required=True)
+    add = tenant.add_parser("add", help="register a business under its WhatsApp phone_number_id")
+    add.add_argument("--phone-number-id", required=True)
+    add.add_argument("--name", required=True)
+    add.add_argument("--address", default="")
+    add.add_argument("--state", default="")
+    add.add_argument("--gstin")
+    add.add_argument("--pan")
+    add.add_argument("--country", choices=[c.value for c in Country], default="IN")
+    add.add_argument("--allow-negative-stock", action="store_true")
+    add.add_argument("--credit-policy", choices=[p.value for p in CreditPolicy], default="warn")
+    add.set_defaults(func=cmd_tenant_add)
+    tenant.add_parser("list", help="list businesses").set_defaults(func=cmd_tenant_list)
+
+    user = sub.add_parser("user", help="people").add_subparsers(dest="action", required=True)
+    uadd = user.add_parser("add", help="give a WhatsApp number a role in a business")
+    uadd.add_argument("--tenant", required=True, help="the business's phone_number_id")
+    uadd.add_argument("--wa-id", required=True, help="WhatsApp number with country code, e.g. 919812345678")
+    uadd.add_argument("--role", required=True, choices=[r.value for r in Role])
+    uadd.add_argument("--name", default="")
+    uadd.add_argument("--party", type=int, help="for customers: their party id")
+    uadd.set_defaults(func=cmd_user_add)
+
+    check = sub.add_parser("check", help="rebuild derived tables from the ledgers and prove they match")
+    check.add_argument("--tenant", help="only this business (phone_number_id)")
+    check.add_argument("--repair", action="store_true", help="overwrite mismatching derived rows")
+    check.set_defaults(func=cmd_check)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    load_dotenv(ROOT / ".env")
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except DomainError as error:
+        print(f"error: {render(error)}", file=sys.stderr)
+        return 2

@@ -1,0 +1,71 @@
+"""The catalog and finding products by the names people use, in any script."""
+
+from __future__ import annotations
+
+import pytest
+
+from erp_core import catalog
+from erp_core.errors import AmbiguousProduct, PermissionDenied, UnknownProduct, ValidationError
+
+
+@pytest.fixture
+def kirana(shop, make_product):
+    return {
+        "rice": make_product("Basmati Chawal", aliases=("chawal", "चावल", "rice")),
+        "sugar": make_product("Cheeni", aliases=("sugar", "चीनी")),
+        "maggi70": make_product("Maggi Noodles 70g", unit="packet", aliases=("maggi",)),
+        "maggi280": make_product("Maggi Noodles 280g", unit="packet"),
+        "atta": make_product("Aashirvaad Atta", unit="bag", aliases=("आटा",)),
+    }
+
+
+@pytest.mark.parametrize("query, product", [
+    ("chawal", "rice"), ("chaawal", "rice"), ("chaval", "rice"), ("चावल", "rice"), ("RICE", "rice"),
+    ("cheeni", "sugar"), ("chini", "sugar"), ("चीनी", "sugar"), ("maggi", "maggi70"), ("atta", "atta"),
+    ("aata", "atta"), ("basmati chawl", "rice"),
+])
+def test_resolve_finds_a_product_across_scripts_and_spellings(shop, kirana, query, product):
+    assert catalog.resolve_product(shop, query).id == kirana[product].id
+
+
+def test_unclear_names_come_back_with_ranked_candidates(shop, kirana):
+    with pytest.raises(AmbiguousProduct) as error:
+        catalog.resolve_product(shop, "maggi noodles")
+    assert set(error.value.params["candidates"][:2]) == {"Maggi Noodles 70g", "Maggi Noodles 280g"}
+    matches = catalog.find_products(shop, "magi nodles 280")
+    assert matches[0].product.id == kirana["maggi280"].id
+    assert matches[0].score >= matches[-1].score
+
+
+def test_unknown_names_raise_unknown_product(shop, kirana):
+    with pytest.raises(UnknownProduct):
+        catalog.resolve_product(shop, "xylophone")
+
+
+def test_new_aliases_are_found_at_once(shop, kirana):
+    with pytest.raises(UnknownProduct):
+        catalog.resolve_product(shop, "shakkar")
+    catalog.add_alias(shop, kirana["sugar"].id, "shakkar")
+    assert catalog.resolve_product(shop, "shakkar").id == kirana["sugar"].id
+
+
+def test_products_are_validated(shop):
+    with pytest.raises(ValidationError):
+        catalog.add_product(shop, sku="X1", name="Tel", unit="bottle", selling_price=10)
+    with pytest.raises(ValidationError):
+        catalog.add_product(shop, sku="X1", name="Tel", unit="l", selling_price=10, hsn_code="12")
+    with pytest.raises(ValidationError):
+        catalog.add_product(shop, sku="X1", name="Tel", unit="l", selling_price="-1")
+    catalog.add_product(shop, sku="X1", name="Tel", unit="l", selling_price=10)
+    with pytest.raises(ValidationError):
+        catalog.add_product(shop, sku="X1", name="Other", unit="l", selling_price=10)
+
+
+def test_customers_cannot_change_the_catalog(shop):
+    from erp_core.context import Context
+    from erp_core.enums import Role
+    from erp_core.permissions import Actor
+
+    customer = Context(shop.db, shop.tenant_id, Actor(user_id=None, role=Role.CUSTOMER))
+    with pytest.raises(PermissionDenied):
+        catalog.add_product(customer, sku="X", name="Tel", unit="l", selling_price=10)
