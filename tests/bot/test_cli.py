@@ -1,0 +1,61 @@
+"""The `bot` command line against a temporary SQLite database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+
+from erp_core.db import Database
+from erp_core.models import StockSummary
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def bot(tmp_path):
+    env = {**os.environ, "ERP_DATABASE_URL": f"sqlite:///{tmp_path / 'erp.db'}"}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    run.url = env["ERP_DATABASE_URL"]
+    return run
+
+
+def test_seed_demo_is_idempotent_and_checks_clean(bot):
+    first = bot("seed-demo")
+    assert first.returncode == 0, first.stderr
+    assert "Shree Ganesh Kirana Store" in first.stdout
+    assert bot("seed-demo").returncode == 0
+    assert bot("tenant", "list").stdout.count("Shree Ganesh Kirana Store") == 1
+    check = bot("check")
+    assert check.returncode == 0 and "tenant 1: ok (13 products, 5 parties" in check.stdout
+
+
+def test_tenant_and_user_administration(bot):
+    assert bot("tenant", "add", "--phone-number-id", "987654321", "--name", "Surkhet Wholesale",
+               "--country", "NP").returncode == 0
+    added = bot("user", "add", "--tenant", "987654321", "--wa-id", "+9779812345678", "--role", "manager")
+    assert added.returncode == 0 and "9779812345678 as manager" in added.stdout
+    duplicate = bot("user", "add", "--tenant", "987654321", "--wa-id", "9779812345678", "--role", "staff")
+    assert duplicate.returncode == 2 and "already a user" in duplicate.stderr
+    unknown = bot("user", "add", "--tenant", "111111", "--wa-id", "919800000000", "--role", "staff")
+    assert unknown.returncode != 0 and "no business is registered" in unknown.stderr
+
+
+def test_check_fails_on_a_mismatch_and_repair_fixes_it(bot):
+    bot("seed-demo")
+    db = Database(bot.url)
+    with db.session(1) as session, session.begin():
+        session.execute(update(StockSummary).where(StockSummary.product_id == 1).values(reserved=5))
+    db.dispose()
+    broken = bot("check")
+    assert broken.returncode == 1 and "MISMATCH" in broken.stdout and "product 1" in broken.stdout
+    assert "REPAIRED" in bot("check", "--repair").stdout
+    assert bot("check").returncode == 0

@@ -1,0 +1,25 @@
+"""The Alembic migrations build exactly the schema the models describe."""
+
+from __future__ import annotations
+
+import importlib.util
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from erp_core.db import MIGRATIONS
+from erp_core.models import TENANT_TABLES, Base
+
+
+def test_migrated_schema_matches_the_models(db):
+    with db.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
+
+
+def test_every_tenant_table_gets_row_level_security():
+    path = next((MIGRATIONS / "versions").glob("0001_*.py"))
+    spec = importlib.util.spec_from_file_location("first_migration", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert sorted(module.TENANT_TABLES) == TENANT_TABLES
