@@ -1,0 +1,1 @@
+"""The Rasa side and the tools around it: the `bot` CLI, training, servers."""
