@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz, process
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from erp_core.context import Context
+from erp_core.db import Database
 from erp_core.enums import Unit
 from erp_core.errors import AmbiguousProduct, UnknownProduct, ValidationError
 from erp_core.models import Counter, Product, ProductAlias, StockSummary
@@ -105,7 +107,7 @@ def add_product(
     return ctx.run("product.add", request, work, ProductRef, idempotency_key)
 
 
-def add_alias(ctx: Context, product_id: int, alias: str) -> ProductRef:
+def add_alias(ctx: Context, product_id: int, alias: str, *, idempotency_key: str | None = None) -> ProductRef:
     """Teach the catalog another name for a product (a trainer's or owner's correction)."""
     ctx.actor.require(Permission.MANAGE_CATALOG)
     alias = alias.strip()
@@ -120,7 +122,22 @@ def add_alias(ctx: Context, product_id: int, alias: str) -> ProductRef:
         next_value(session, CATALOG_VERSION)
         return _ref(product)
 
-    return ctx.run("product.alias", {"product_id": product_id, "alias": alias}, work, ProductRef)
+    return ctx.run("product.alias", {"product_id": product_id, "alias": alias}, work, ProductRef, idempotency_key)
+
+
+def deactivate_product(ctx: Context, product_id: int, *, idempotency_key: str | None = None) -> ProductRef:
+    """Stop selling a product. Its history stays; lookups no longer offer it."""
+    ctx.actor.require(Permission.MANAGE_CATALOG)
+
+    def work(session: Session) -> ProductRef:
+        product = session.get(Product, product_id)
+        if product is None:
+            raise UnknownProduct(query=str(product_id))
+        product.active = False
+        next_value(session, CATALOG_VERSION)
+        return _ref(product)
+
+    return ctx.run("product.deactivate", {"product_id": product_id}, work, ProductRef, idempotency_key)
 
 
 @dataclass(frozen=True)
@@ -130,14 +147,14 @@ class _Index:
     entries: list[tuple[ProductRef, str]]
 
 
-_indexes: dict[tuple[int, int], _Index] = {}
+_indexes: WeakKeyDictionary[Database, dict[int, _Index]] = WeakKeyDictionary()
 
 
 def _index(ctx: Context, session: Session) -> _Index:
     """The tenant's alias keys, cached in memory until the catalog changes."""
     version = session.scalar(select(Counter.value).where(Counter.name == CATALOG_VERSION)) or 0
-    cache_key = (id(ctx.db), ctx.tenant_id)
-    index = _indexes.get(cache_key)
+    per_tenant = _indexes.setdefault(ctx.db, {})
+    index = per_tenant.get(ctx.tenant_id)
     if index is None or index.version != version:
         rows = session.execute(
             select(Product, ProductAlias.alias, ProductAlias.search_key)
@@ -149,7 +166,7 @@ def _index(ctx: Context, session: Session) -> _Index:
             keys=[row.search_key for row in rows],
             entries=[(_ref(row.Product), row.alias) for row in rows],
         )
-        _indexes[cache_key] = index
+        per_tenant[ctx.tenant_id] = index
     return index
 
 

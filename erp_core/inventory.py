@@ -189,6 +189,25 @@ def adjust_stock(
     )
 
 
+def record_return(
+    ctx: Context,
+    product_id: int,
+    qty: Decimal | int | str,
+    *,
+    sale_id: int | None = None,
+    note: str = "",
+    idempotency_key: str | None = None,
+) -> MovementResult:
+    """Take goods a customer brought back into stock (RETURN), valued at the current average cost."""
+    ctx.actor.require(Permission.MOVE_STOCK)
+    q = quantity(qty)
+    request = {"product_id": product_id, "qty": q, "sale_id": sale_id, "note": note}
+    return _movement(
+        ctx, "stock.return", request, idempotency_key, product_id=product_id, kind=MovementKind.RETURN,
+        on_hand_delta=q, ref_type="sale" if sale_id else "return", ref_id=sale_id, note=note,
+    )
+
+
 def stock_of(ctx: Context, product_id: int) -> StockLevel:
     """Current stock of one product."""
     ctx.actor.require(Permission.VIEW_CATALOG)

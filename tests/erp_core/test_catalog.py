@@ -69,3 +69,9 @@ def test_customers_cannot_change_the_catalog(shop):
     customer = Context(shop.db, shop.tenant_id, Actor(user_id=None, role=Role.CUSTOMER))
     with pytest.raises(PermissionDenied):
         catalog.add_product(customer, sku="X", name="Tel", unit="l", selling_price=10)
+
+
+def test_deactivated_products_are_no_longer_offered(shop, kirana):
+    catalog.deactivate_product(shop, kirana["maggi280"].id)
+    assert catalog.resolve_product(shop, "maggi noodles").id == kirana["maggi70"].id
+    assert [m.product.id for m in catalog.find_products(shop, "maggi 280")] == [kirana["maggi70"].id]

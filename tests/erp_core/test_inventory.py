@@ -101,3 +101,13 @@ def test_concurrent_sales_of_the_last_unit_only_one_succeeds(db, shop, make_prod
                               .where(StockMovement.product_id == maggi.id,
                                      StockMovement.kind == MovementKind.STOCK_OUT))
     assert outs == 1
+
+
+def test_returns_come_back_at_the_average_cost(shop, make_product):
+    rice = make_product(stock=10, cost="40")
+    sale = sales.post_sale(shop, [LineIn(product_id=rice.id, quantity=Decimal(4))])
+    result = inventory.record_return(shop, rice.id, 1, sale_id=sale.sale_id, note="kharab")
+    assert result.stock.on_hand == Decimal(7)
+    assert inventory.movements(shop, rice.id)[0].kind == MovementKind.RETURN
+    line = next(v for v in inventory.valuation(shop).lines if v.product_id == rice.id)
+    assert (line.avg_cost, line.value) == (Decimal("40.0000"), Decimal("280.00"))
