@@ -7,6 +7,7 @@ The bot and the REST API render the same keys, so a shop owner reads
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from erp_core.errors import DomainError
@@ -93,5 +94,13 @@ def render(error: DomainError, language: str = "en") -> str:
 
 def _show(value: Any) -> str:
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(_show(v) for v in value)
+    if isinstance(value, Decimal):
+        return format_decimal(value)
     return str(value)
+
+
+def format_decimal(value: Decimal) -> str:
+    """12.500 → "12.5", 5000.00 → "5000": how a person writes a quantity or amount."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
