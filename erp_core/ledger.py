@@ -141,7 +141,7 @@ def record_payment(
         raise ValidationError(field="mode", reason=f"{mode!r} is not a payment mode") from None
     if mode is PaymentMode.CREDIT:
         raise ValidationError(field="mode", reason="a payment cannot be made on credit")
-    request = {"party_id": party_id, "amount": value, "mode": mode, "reference": reference}
+    request = {"party_id": party_id, "amount": value, "mode": mode, "reference": reference, "at": at}
 
     def work(session: Session) -> PaymentResult:
         if session.get(Party, party_id) is None:
@@ -237,11 +237,15 @@ def ageing(ctx: Context, as_of: date | None = None, party_id: int | None = None)
         ctx.actor.require_party_access(party_id)
     with ctx.read() as session:
         as_of = as_of or business_date(ctx.tenant(session), utcnow())
-        query = select(CreditEntry).order_by(CreditEntry.party_id, CreditEntry.entry_date, CreditEntry.id)
+        query = (select(CreditEntry).where(CreditEntry.entry_date <= as_of)
+                 .order_by(CreditEntry.party_id, CreditEntry.entry_date, CreditEntry.id))
         if party_id is not None:
             query = query.where(CreditEntry.party_id == party_id)
         entries = session.scalars(query).all()
         names = dict(session.execute(select(Party.id, Party.name)).tuples().all())
+    # A reversal and the entry it reverses cancel out: neither is a bill or a payment.
+    reversed_pairs = {e.reverses_id for e in entries if e.reverses_id is not None}
+    entries = [e for e in entries if e.reverses_id is None and e.id not in reversed_pairs]
     open_debits: dict[int, list[list]] = {}
     advance: dict[int, Decimal] = {}
     for e in entries:

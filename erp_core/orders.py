@@ -58,6 +58,7 @@ class OrderView(BaseModel):
     status: OrderStatus
     total: Decimal
     lines: list[LineOut]
+    warnings: list[str] = []
 
 
 def _view(session: Session, order: Order) -> OrderView:
@@ -145,6 +146,7 @@ def transition(
         lines = session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
                                 .order_by(OrderLine.product_id)).all()
         actor_id = ctx.actor.user_id
+        warnings: list[str] = []
         move = {"ref_type": "order", "ref_id": order.id, "actor_id": actor_id}
         if target is S.CONFIRMED:
             for line in lines:
@@ -152,9 +154,10 @@ def transition(
                               reserved_delta=line.quantity, **move)
         elif target is S.ACCEPTED:
             tenant = ctx.tenant(session)
-            check_credit_limit(session, tenant, session.get(Party, order.party_id), order.total)
+            warning = check_credit_limit(session, tenant, session.get(Party, order.party_id), order.total)
             post_entry(session, tenant, party_id=order.party_id, kind=EntryKind.ORDER, debit=order.total,
                        ref_type="order", ref_id=order.id, note=f"order {order.number}", actor_id=actor_id)
+            warnings = [warning] if warning else []
         elif target is S.DISPATCHED:
             for line in lines:
                 post_movement(session, product_id=line.product_id, kind=MovementKind.RELEASE,
@@ -172,7 +175,7 @@ def transition(
         session.add(OrderEvent(order_id=order.id, from_status=current, to_status=target, actor_id=actor_id,
                                reason=reason))
         session.flush()
-        return _view(session, order)
+        return _view(session, order).model_copy(update={"warnings": warnings})
 
     return ctx.run("order.transition", request, work, OrderView, idempotency_key)
 
@@ -180,7 +183,10 @@ def transition(
 def _reverse_order_debit(ctx: Context, session: Session, order: Order, reason: str) -> None:
     debit = session.scalar(select(CreditEntry).where(
         CreditEntry.ref_type == "order", CreditEntry.ref_id == order.id, CreditEntry.kind == EntryKind.ORDER))
-    if debit is not None:
+    if debit is None:
+        return
+    already = session.scalar(select(CreditEntry.id).where(CreditEntry.reverses_id == debit.id))
+    if already is None:  # someone may have reversed the debit by hand already
         post_entry(session, ctx.tenant(session), party_id=order.party_id, kind=EntryKind.REVERSAL,
                    credit=debit.debit, ref_type="order", ref_id=order.id, note=reason,
                    actor_id=ctx.actor.user_id, reverses_id=debit.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -30,6 +30,13 @@ class LineIn(BaseModel):
     product_id: int
     quantity: Decimal
     unit_price: Decimal | None = None
+
+    @field_validator("quantity", "unit_price", mode="before")
+    @classmethod
+    def _no_floats(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(value, float):
+            raise ValidationError(field=info.field_name, reason="must be an exact number, not a float")
+        return value
 
 
 class LineOut(BaseModel):

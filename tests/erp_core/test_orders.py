@@ -1,0 +1,267 @@
+"""Customer orders: the state machine, its stock and khata effects, and its log."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from erp_core import inventory, ledger, orders
+from erp_core.context import Context
+from erp_core.enums import EntryKind, MovementKind, OrderStatus
+from erp_core.errors import CreditLimitExceeded, InsufficientStock, InvalidTransition
+from erp_core.models import CreditEntry, OrderEvent, StockMovement
+from erp_core.orders import TRANSITIONS
+from erp_core.sales import LineIn
+from erp_core.tenants import actor_for, add_user
+
+D = Decimal
+S = OrderStatus
+PATHS: dict[OrderStatus, list[OrderStatus]] = {
+    S.DRAFT: [],
+    S.CONFIRMED: [S.CONFIRMED],
+    S.ACCEPTED: [S.CONFIRMED, S.ACCEPTED],
+    S.PACKED: [S.CONFIRMED, S.ACCEPTED, S.PACKED],
+    S.DISPATCHED: [S.CONFIRMED, S.ACCEPTED, S.PACKED, S.DISPATCHED],
+    S.DELIVERED: [S.CONFIRMED, S.ACCEPTED, S.PACKED, S.DISPATCHED, S.DELIVERED],
+    S.COMPLETED: [S.CONFIRMED, S.ACCEPTED, S.PACKED, S.DISPATCHED, S.DELIVERED, S.COMPLETED],
+    S.CANCELLED: [S.CANCELLED],
+    S.REJECTED: [S.CONFIRMED, S.REJECTED],
+}
+
+
+@pytest.fixture
+def goods(make_product):
+    return make_product("Chawal", stock=20, price="50"), make_product("Dal", stock=10, price="120")
+
+
+def stock(ctx, product_id) -> tuple[Decimal, Decimal, Decimal]:
+    level = inventory.stock_of(ctx, product_id)
+    return level.on_hand, level.reserved, level.available
+
+
+def count(ctx, model, *where) -> int:
+    with ctx.db.session(ctx.tenant_id) as session:
+        return session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def khata(ctx, party_id) -> list[tuple[EntryKind, Decimal, Decimal]]:
+    return [(line.kind, line.debit, line.credit) for line in ledger.statement(ctx, party_id)]
+
+
+def place(ctx, party, goods, rice_qty="4", dal_qty="1"):
+    rice, dal = goods
+    return orders.create_order(ctx, party.id, [LineIn(product_id=rice.id, quantity=D(rice_qty)),
+                                               LineIn(product_id=dal.id, quantity=D(dal_qty))])
+
+
+def drive(ctx, order_id, path):
+    for status in path:
+        orders.transition(ctx, order_id, status)
+
+
+def state(ctx, order, goods) -> tuple:
+    """Everything an order transition may change."""
+    return (orders.get_order(ctx, order.id).status, *(stock(ctx, p.id) for p in goods),
+            khata(ctx, order.party_id), count(ctx, OrderEvent), count(ctx, StockMovement))
+
+
+def test_the_happy_path_from_draft_to_completed(shop, goods, make_customer):
+    rice, dal = goods
+    sharma = make_customer()
+    order = place(shop, sharma, goods)
+    assert (order.status, order.total, order.number) == (S.DRAFT, D("320.00"), 1)
+    assert [(line.product_id, line.unit_price, line.line_total) for line in order.lines] == [
+        (rice.id, D("50.00"), D("200.00")), (dal.id, D("120.00"), D("120.00"))]
+    assert (stock(shop, rice.id), khata(shop, sharma.id)) == ((D(20), D(0), D(20)), [])
+
+    assert orders.transition(shop, order.id, S.CONFIRMED).status is S.CONFIRMED
+    assert stock(shop, rice.id) == (D(20), D(4), D(16))
+    assert stock(shop, dal.id) == (D(10), D(1), D(9))
+    assert inventory.movements(shop, rice.id)[0].kind is MovementKind.RESERVE
+    assert khata(shop, sharma.id) == []
+
+    orders.transition(shop, order.id, S.ACCEPTED)
+    assert khata(shop, sharma.id) == [(EntryKind.ORDER, D("320.00"), D("0.00"))]
+    assert ledger.balance(shop, sharma.id).balance == D("320.00")
+    assert stock(shop, rice.id) == (D(20), D(4), D(16))
+
+    movements_before = count(shop, StockMovement)
+    orders.transition(shop, order.id, S.PACKED)
+    assert count(shop, StockMovement) == movements_before
+    assert stock(shop, rice.id) == (D(20), D(4), D(16))
+
+    orders.transition(shop, order.id, S.DISPATCHED)
+    assert stock(shop, rice.id) == (D(16), D(0), D(16))
+    assert stock(shop, dal.id) == (D(9), D(0), D(9))
+    for product, qty in ((rice, D(4)), (dal, D(1))):
+        latest = inventory.movements(shop, product.id)[:2]
+        assert [(m.kind, m.on_hand_delta, m.reserved_delta, m.ref_type, m.ref_id) for m in latest] == [
+            (MovementKind.STOCK_OUT, -qty, D(0), "order", order.id),
+            (MovementKind.RELEASE, D(0), -qty, "order", order.id)]
+
+    orders.transition(shop, order.id, S.DELIVERED)
+    done = orders.transition(shop, order.id, S.COMPLETED)
+    assert done.status is S.COMPLETED
+    assert stock(shop, rice.id) == (D(16), D(0), D(16))
+    assert ledger.balance(shop, sharma.id).balance == D("320.00")
+    assert [e.to_status for e in orders.order_history(shop, order.id)] == [
+        S.DRAFT, S.CONFIRMED, S.ACCEPTED, S.PACKED, S.DISPATCHED, S.DELIVERED, S.COMPLETED]
+
+
+@pytest.mark.parametrize("source", [S.CONFIRMED, S.ACCEPTED, S.PACKED])
+def test_cancelling_releases_the_reservation_and_reverses_the_debit(shop, goods, make_customer, source):
+    rice, dal = goods
+    sharma = make_customer(opening_balance="30")
+    order = place(shop, sharma, goods)
+    drive(shop, order.id, PATHS[source])
+    orders.transition(shop, order.id, S.CANCELLED, reason="customer changed mind")
+    assert orders.get_order(shop, order.id).status is S.CANCELLED
+    assert stock(shop, rice.id) == (D(20), D(0), D(20))
+    assert stock(shop, dal.id) == (D(10), D(0), D(10))
+    assert inventory.movements(shop, rice.id)[0].kind is MovementKind.RELEASE
+    assert ledger.balance(shop, sharma.id).balance == D("30.00")
+    lines = ledger.statement(shop, sharma.id)
+    if source is S.CONFIRMED:
+        assert [line.kind for line in lines] == [EntryKind.OPENING]
+    else:
+        assert [(line.kind, line.debit, line.credit) for line in lines] == [
+            (EntryKind.OPENING, D("30.00"), D("0.00")), (EntryKind.ORDER, D("320.00"), D("0.00")),
+            (EntryKind.REVERSAL, D("0.00"), D("320.00"))]
+        with shop.db.session(shop.tenant_id) as session:
+            reversal = session.get(CreditEntry, lines[2].entry_id)
+        assert (reversal.reverses_id, reversal.ref_type, reversal.ref_id) == (lines[1].entry_id, "order", order.id)
+
+
+def test_cancelling_a_draft_changes_nothing_but_the_status(shop, goods, make_customer):
+    sharma = make_customer()
+    order = place(shop, sharma, goods)
+    movements = count(shop, StockMovement)
+    orders.transition(shop, order.id, S.CANCELLED)
+    assert orders.get_order(shop, order.id).status is S.CANCELLED
+    assert count(shop, StockMovement) == movements
+    assert khata(shop, sharma.id) == []
+
+
+def test_a_confirmed_order_can_be_rejected_and_its_stock_released(shop, goods, make_customer):
+    rice, _ = goods
+    sharma = make_customer()
+    order = place(shop, sharma, goods)
+    orders.transition(shop, order.id, S.CONFIRMED)
+    orders.transition(shop, order.id, S.REJECTED, reason="no delivery to that area")
+    assert orders.get_order(shop, order.id).status is S.REJECTED
+    assert stock(shop, rice.id) == (D(20), D(0), D(20))
+    assert khata(shop, sharma.id) == []
+
+
+ILLEGAL = [(source, target) for source in S for target in S if target not in TRANSITIONS.get(source, frozenset())]
+
+
+def test_the_illegal_transitions_are_the_complement_of_the_documented_machine():
+    legal = {(a, b) for a, targets in TRANSITIONS.items() for b in targets}
+    assert legal == {
+        (S.DRAFT, S.CONFIRMED), (S.DRAFT, S.CANCELLED), (S.CONFIRMED, S.ACCEPTED), (S.CONFIRMED, S.REJECTED),
+        (S.CONFIRMED, S.CANCELLED), (S.ACCEPTED, S.PACKED), (S.ACCEPTED, S.CANCELLED), (S.PACKED, S.DISPATCHED),
+        (S.PACKED, S.CANCELLED), (S.DISPATCHED, S.DELIVERED), (S.DELIVERED, S.COMPLETED)}
+    assert len(ILLEGAL) == 81 - 11
+
+
+@pytest.mark.parametrize("source", list(S))
+def test_every_illegal_transition_is_refused_and_changes_nothing(shop, goods, make_customer, source):
+    sharma = make_customer()
+    order = place(shop, sharma, goods)
+    drive(shop, order.id, PATHS[source])
+    before = state(shop, order, goods)
+    assert before[0] is source
+    targets = [target for s, target in ILLEGAL if s is source]
+    assert targets  # every status has something it may not become (at least itself)
+    for target in targets:
+        with pytest.raises(InvalidTransition) as error:
+            orders.transition(shop, order.id, target)
+        assert (error.value.params["from_status"], error.value.params["to_status"]) == (source.value, target.value)
+        assert state(shop, order, goods) == before
+
+
+def test_every_transition_is_logged_with_who_from_and_to(db, shop, goods, make_customer):
+    sharma = make_customer()
+    add_user(shop, wa_id="919812345601", role="customer", party_id=sharma.id)
+    add_user(shop, wa_id="919812345602", role="manager")
+    customer = Context(db, shop.tenant_id, actor_for(db, shop.tenant_id, "919812345601"))
+    manager = Context(db, shop.tenant_id, actor_for(db, shop.tenant_id, "919812345602"))
+    order = place(customer, sharma, goods)
+    orders.transition(customer, order.id, S.CONFIRMED, reason="jaldi bhejna")
+    orders.transition(manager, order.id, S.ACCEPTED)
+    orders.transition(shop, order.id, S.CANCELLED, reason="stock kharab")
+    history = orders.order_history(shop, order.id)
+    assert [(e.from_status, e.to_status, e.actor_id, e.reason) for e in history] == [
+        (None, S.DRAFT, customer.actor.user_id, ""),
+        (S.DRAFT, S.CONFIRMED, customer.actor.user_id, "jaldi bhejna"),
+        (S.CONFIRMED, S.ACCEPTED, manager.actor.user_id, ""),
+        (S.ACCEPTED, S.CANCELLED, None, "stock kharab"),  # the system actor has no user row
+    ]
+    assert customer.actor.user_id is not None and manager.actor.user_id is not None
+    assert all(e.at.tzinfo is not None for e in history)
+    assert [e.at for e in history] == sorted(e.at for e in history)
+    assert orders.order_history(customer, order.id) == history
+
+
+def test_confirming_more_than_is_available_is_refused_and_reserves_nothing(shop, goods, make_customer):
+    rice, dal = goods
+    sharma, gupta = make_customer(), make_customer("Gupta ji")
+    first = place(shop, sharma, goods, rice_qty="15", dal_qty="1")
+    orders.transition(shop, first.id, S.CONFIRMED)
+    # Rice is reserved before dal (product order); dal is short, so the rice reservation must roll back too.
+    too_much_dal = place(shop, gupta, goods, rice_qty="2", dal_qty="9.5")
+    before = state(shop, too_much_dal, goods)
+    with pytest.raises(InsufficientStock) as error:
+        orders.transition(shop, too_much_dal.id, S.CONFIRMED)
+    assert (error.value.params["product_id"], error.value.params["available"]) == (dal.id, D(9))
+    assert state(shop, too_much_dal, goods) == before
+    # What the first order reserved is not available to the next one either.
+    too_much_rice = place(shop, gupta, goods, rice_qty="6", dal_qty="1")
+    with pytest.raises(InsufficientStock) as error:
+        orders.transition(shop, too_much_rice.id, S.CONFIRMED)
+    assert (error.value.params["product_id"], error.value.params["available"]) == (rice.id, D(5))
+    assert stock(shop, rice.id) == (D(20), D(15), D(5))
+    assert orders.get_order(shop, too_much_rice.id).status is S.DRAFT
+
+
+def test_accepting_over_the_credit_limit_is_blocked_when_the_tenant_blocks(new_shop, make_product, make_customer):
+    block = new_shop(credit_policy="block")
+    goods = (make_product("Chawal", stock=20, price="50", ctx=block),
+             make_product("Dal", stock=10, price="120", ctx=block))
+    sharma = make_customer(ctx=block, credit_limit="300")
+    order = place(block, sharma, goods)  # 320
+    orders.transition(block, order.id, S.CONFIRMED)
+    before = state(block, order, goods)
+    with pytest.raises(CreditLimitExceeded):
+        orders.transition(block, order.id, S.ACCEPTED)
+    assert state(block, order, goods) == before
+
+
+def test_cancelling_an_order_whose_debit_was_already_reversed_credits_it_once(shop, goods, make_customer):
+    rice, _ = goods
+    sharma = make_customer()
+    order = place(shop, sharma, goods)
+    drive(shop, order.id, [S.CONFIRMED, S.ACCEPTED])
+    order_entry = ledger.statement(shop, sharma.id)[0]
+    assert order_entry.kind is EntryKind.ORDER
+    ledger.reverse_entry(shop, order_entry.entry_id, "booked twice")
+    orders.transition(shop, order.id, S.CANCELLED)
+    assert orders.get_order(shop, order.id).status is S.CANCELLED
+    assert stock(shop, rice.id) == (D(20), D(0), D(20))
+    # One reversal only: the customer is not credited twice.
+    assert [line.kind for line in ledger.statement(shop, sharma.id)] == [EntryKind.ORDER, EntryKind.REVERSAL]
+    assert ledger.balance(shop, sharma.id).balance == D(0)
+
+
+
+def test_accepting_over_the_credit_limit_warns_when_the_shop_only_warns(shop, make_product, make_customer):
+    rice = make_product(stock=10, price="100")
+    sharma = make_customer(credit_limit=500)
+    order = orders.create_order(shop, sharma.id, [LineIn(product_id=rice.id, quantity=Decimal(6))])
+    orders.transition(shop, order.id, "CONFIRMED")
+    accepted = orders.transition(shop, order.id, "ACCEPTED")
+    assert accepted.status == OrderStatus.ACCEPTED
+    assert accepted.warnings == ["credit_limit_exceeded"]
