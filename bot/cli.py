@@ -110,8 +110,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         shop = seed_demo(db)
         print(f"seeded the demo shop: {shop.name}")
     db.dispose()
-    ensure_model(ROOT)
-    return run_bot(ROOT, rasa_port=args.port, actions_port=args.actions_port) or 0
+    return run_bot(ROOT, ensure_model(ROOT), rasa_port=args.port)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -120,7 +119,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="set up and start the whole bot on the configured database")
     run.add_argument("--port", type=int, default=5005, help="Rasa server port")
-    run.add_argument("--actions-port", type=int, default=5055, help="action server port")
     run.set_defaults(func=cmd_run)
 
     train = sub.add_parser("train", help="train the Rasa model if its inputs changed")

@@ -170,6 +170,24 @@ def _index(ctx: Context, session: Session) -> _Index:
     return index
 
 
+def closeness(query_key: str, name_key: str) -> float:
+    """How well a name matches a query, 0-100.
+
+    The better of whole-string similarity and query coverage: how well each
+    word of the query is found among the name's words, so "maggi 280" is
+    closer to "maggi noodles 280 g" than to plain "maggi". Word order counts
+    a little, to rank names that cover the query equally.
+    """
+    if query_key == name_key:
+        return 100.0
+    name_words = name_key.split()
+    query_words = query_key.split()
+    if not name_words or not query_words:
+        return 0.0
+    coverage = sum(max(fuzz.ratio(q, n) for n in name_words) for q in query_words) / len(query_words)
+    return max(fuzz.ratio(query_key, name_key), 0.9 * coverage + 0.1 * fuzz.token_sort_ratio(query_key, name_key))
+
+
 def find_products(ctx: Context, query: str, limit: int = 5) -> list[ProductMatch]:
     """Products whose names look like `query` in any script, best first, one entry per product."""
     ctx.actor.require(Permission.VIEW_CATALOG)
@@ -179,13 +197,14 @@ def find_products(ctx: Context, query: str, limit: int = 5) -> list[ProductMatch
     with ctx.read() as session:
         index = _index(ctx, session)
     hits = process.extract(
-        key, index.keys, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=MATCH_CUTOFF
+        key, index.keys, scorer=fuzz.token_ratio, limit=limit * 4, score_cutoff=MATCH_CUTOFF
     )
     best: dict[int, ProductMatch] = {}
-    for matched_key, score, position in hits:
+    for matched_key, _, position in hits:
         product, alias = index.entries[position]
-        if matched_key == key:
-            score = 100.0
+        score = closeness(key, matched_key)
+        if score < MATCH_CUTOFF:
+            continue
         if product.id not in best or best[product.id].score < score:
             best[product.id] = ProductMatch(product=product, score=round(score, 1), matched=alias)
     return sorted(best.values(), key=lambda m: (-m.score, m.product.name))[:limit]

@@ -100,7 +100,7 @@ def _matches(ctx: Context, query: str, kind: PartyKind | None, limit: int) -> li
     exact = [(PartyRef(id=r.id, kind=r.kind, name=r.name), 100.0) for r in rows if r.search_key == key]
     if exact:
         return exact[:limit]
-    hits = process.extract(key, [r.search_key for r in rows], scorer=fuzz.WRatio, limit=limit,
+    hits = process.extract(key, [r.search_key for r in rows], scorer=fuzz.token_ratio, limit=limit,
                            score_cutoff=MATCH_CUTOFF)
     return [(PartyRef(id=rows[i].id, kind=rows[i].kind, name=rows[i].name), score) for _, score, i in hits]
 

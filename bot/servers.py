@@ -1,0 +1,104 @@
+"""Starting the Rasa server (Python 3.10) and the action server (Python 3.11) as child processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+RASA_START_TIMEOUT = 240.0
+"""Rasa loads TensorFlow and the model: about 50 s on this class of machine."""
+
+
+class Server:
+    """A child process with a URL that says when it is ready."""
+
+    def __init__(self, name: str, command: list[str], ready_url: str, cwd: Path, env: dict[str, str],
+                 log: Path) -> None:
+        self.name, self.ready_url = name, ready_url
+        log.parent.mkdir(parents=True, exist_ok=True)
+        self._log = log.open("ab")
+        self.process = subprocess.Popen(command, cwd=cwd, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+        self.log = log
+
+    def wait_ready(self, timeout: float) -> None:
+        """Poll the ready URL until it answers 200; raise with the log's tail if the process dies first."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the {self.name} exited ({self.process.returncode}):\n{self._tail()}")
+            try:
+                if httpx.get(self.ready_url, timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(1)
+        raise RuntimeError(f"the {self.name} was not ready after {timeout:.0f} s:\n{self._tail()}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self._log.close()
+
+    def _tail(self, lines: int = 30) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def start_action_server(root: Path, port: int, env: dict[str, str] | None = None) -> Server:
+    """rasa-sdk serving `actions/` from the ERP environment."""
+    return Server(
+        "action server",
+        [str(root / ".venv" / "erp" / "bin" / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        f"http://127.0.0.1:{port}/health", root, {**os.environ, **(env or {})}, root / "var" / "log" / "actions.log",
+    )
+
+
+def start_rasa_server(root: Path, model: Path, port: int, endpoints: Path | None = None,
+                      env: dict[str, str] | None = None) -> Server:
+    """`rasa run` with the HTTP API and the channels of credentials.yml, from the Rasa environment."""
+    command = [
+        str(root / ".venv" / "rasa" / "bin" / "rasa"), "run", "--enable-api", "--port", str(port),
+        "--model", str(model), "--endpoints", str(endpoints or root / "endpoints.yml"),
+        "--credentials", str(root / "credentials.yml"), "--cors", "*",
+    ]
+    return Server("Rasa server", command, f"http://127.0.0.1:{port}/status", root,
+                  {**os.environ, **(env or {})}, root / "var" / "log" / "rasa.log")
+
+
+def run_bot(root: Path, model: Path, rasa_port: int = 5005, actions_port: int = 5055) -> int:
+    """Start both servers, chat in the terminal if there is one, and stop both on exit or Ctrl-C."""
+    actions = start_action_server(root, actions_port)
+    rasa = start_rasa_server(root, model, rasa_port)
+    try:
+        actions.wait_ready(60)
+        print(f"action server: http://localhost:{actions_port} (log: {actions.log})", flush=True)
+        print("starting Rasa (about a minute)...", flush=True)
+        rasa.wait_ready(RASA_START_TIMEOUT)
+        print(f"Rasa server:   http://localhost:{rasa_port} (REST channel: /webhooks/rest/webhook, "
+              f"log: {rasa.log})", flush=True)
+        if sys.stdin.isatty():
+            from bot.chat import chat
+
+            chat(f"http://localhost:{rasa_port}")
+        else:
+            print("running; stop with Ctrl-C", flush=True)
+            while rasa.process.poll() is None and actions.process.poll() is None:
+                time.sleep(1)
+            return 1
+    except KeyboardInterrupt:
+        pass
+    finally:
+        rasa.stop()
+        actions.stop()
+    return 0

@@ -1,0 +1,99 @@
+"""A real conversation through both servers: Rasa 3.6 (Python 3.10) and our rasa-sdk actions (Python 3.11).
+
+The model is trained (or taken from the cache) exactly as `make run` does,
+and the action server reads a freshly seeded demo shop, so the answers
+must carry that shop's real stock figures.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.chat import send
+from bot.servers import RASA_START_TIMEOUT, start_action_server, start_rasa_server
+from bot.training import ensure_model
+from erp_core import catalog, inventory
+from erp_core.context import Context
+from erp_core.db import Database
+from erp_core.demo import DEMO_OWNER_WA_ID, seed_demo
+from erp_core.messages import format_decimal
+from erp_core.permissions import Actor
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Context]]:
+    """The demo shop in a fresh database, and the URL of a Rasa server wired to it."""
+    tmp = tmp_path_factory.mktemp("conversation")
+    url = f"sqlite:///{tmp / 'erp.db'}"
+    db = Database(url)
+    db.migrate()
+    tenant = seed_demo(db)
+    model = ensure_model(ROOT)
+    actions_port, rasa_port = _free_port(), _free_port()
+    endpoints = tmp / "endpoints.yml"
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp / 'tracker.db'}\n"
+    )
+    actions = start_action_server(ROOT, actions_port, env={"ERP_DATABASE_URL": url})
+    rasa = start_rasa_server(ROOT, model, rasa_port, endpoints)
+    try:
+        actions.wait_ready(60)
+        rasa.wait_ready(RASA_START_TIMEOUT)
+        yield f"http://127.0.0.1:{rasa_port}", Context(db, tenant.id, Actor.system())
+    finally:
+        rasa.stop()
+        actions.stop()
+        db.dispose()
+
+
+def _available(ctx: Context, name: str) -> str:
+    return format_decimal(inventory.stock_of(ctx, catalog.resolve_product(ctx, name).id).available)
+
+
+def _texts(replies: list[dict]) -> str:
+    return " ".join(r.get("text", "") for r in replies)
+
+
+@pytest.mark.parametrize("message, product, reply", [
+    ("kitna stock hai Maggi ka?", "Maggi Noodles 70g", "{qty} packet bacha hai."),
+    ("चावल कितना बचा है?", "Basmati Chawal", "{qty} kg बचा है।"),
+    ("चामल कति बाँकी छ?", "Basmati Chawal", "{qty} kg बाँकी छ।"),
+    ("how much sugar do we have", "Cheeni", "{qty} kg in stock."),
+])
+def test_stock_questions_are_answered_from_the_books(shop, message, product, reply):
+    rasa_url, ctx = shop
+    answer = _texts(send(rasa_url, message))
+    assert answer == f"{product}: " + reply.format(qty=_available(ctx, product))
+
+
+def test_an_unknown_product_gets_a_polite_answer(shop):
+    rasa_url, _ = shop
+    answer = _texts(send(rasa_url, "pista kitna hai?"))
+    assert "nahi mila" in answer and "pista" in answer
+
+
+def test_a_sale_shows_up_in_the_next_answer(shop):
+    from decimal import Decimal
+
+    from erp_core import sales
+    from erp_core.sales import LineIn
+
+    rasa_url, ctx = shop
+    before = Decimal(_available(ctx, "Maggi Noodles 70g"))
+    maggi = catalog.resolve_product(ctx, "maggi")
+    sales.post_sale(ctx, [LineIn(product_id=maggi.id, quantity=Decimal(2))])
+    answer = _texts(send(rasa_url, "maggi kitna hai", wa_id=DEMO_OWNER_WA_ID))
+    assert answer == f"Maggi Noodles 70g: {format_decimal(before - 2)} packet bacha hai."
