@@ -77,7 +77,8 @@ def start_rasa_server(root: Path, model: Path, port: int, endpoints: Path | None
 
 
 def run_bot(root: Path, model: Path, rasa_port: int = 5005, actions_port: int = 5055) -> int:
-    """Start both servers, chat in the terminal if there is one, and stop both on exit or Ctrl-C."""
+    """Start both servers, chat in the terminal if there is one, and stop both on exit, Ctrl-C or SIGTERM."""
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     actions = start_action_server(root, actions_port)
     rasa = start_rasa_server(root, model, rasa_port)
     try:
