@@ -11,6 +11,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+if [ -f "$root/.env" ]; then set -a; . "$root/.env"; set +a; fi
 cache=${HISAAB_CACHE:-$HOME/.cache/hisaab}
 mode=${1:-run}
 
