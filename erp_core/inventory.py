@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from erp_core.columns import utcnow
@@ -94,62 +94,89 @@ def _level(product: Product, summary: StockSummary) -> StockLevel:
     )
 
 
-def post_movement(
+class Movement(NamedTuple):
+    """One stock change to post: what moves, and by how much."""
+
+    product_id: int
+    kind: MovementKind
+    on_hand_delta: Decimal = Decimal(0)
+    reserved_delta: Decimal = Decimal(0)
+    unit_cost: Decimal | None = None
+
+
+class Posted(NamedTuple):
+    movement_id: int
+    stock: StockLevel
+    avg_cost: Decimal
+    """The weighted-average cost per unit after the movement (cost of goods sold for sales)."""
+
+
+def post_movements(
     session: Session,
+    movements: list[Movement],
     *,
-    product_id: int,
-    kind: MovementKind,
-    on_hand_delta: Decimal = Decimal(0),
-    reserved_delta: Decimal = Decimal(0),
-    unit_cost: Decimal | None = None,
     ref_type: str,
     ref_id: int | None = None,
     note: str = "",
     actor_id: int | None = None,
     at: datetime | None = None,
-) -> tuple[StockMovement, StockLevel]:
-    """Append one movement and update the summary, inside the caller's transaction.
+) -> list[Posted]:
+    """Append movements for one document and update their summaries, inside the caller's transaction.
 
-    The summary row is locked first, so two sales of the last unit queue up and
-    the second one sees the first one's result and gets `InsufficientStock`.
+    The summary rows are locked first (in product order, so concurrent
+    documents never deadlock): two sales of the last unit queue up, and the
+    second one sees the first one's result and gets `InsufficientStock`.
     """
-    summary = session.scalar(
-        select(StockSummary).where(StockSummary.product_id == product_id).with_for_update()
-    )
-    product = session.get(Product, product_id)
-    if summary is None or product is None:
-        raise UnknownProduct(query=str(product_id))
-    new = apply_movement(
-        StockState(summary.on_hand, summary.reserved, summary.avg_cost, summary.value),
-        on_hand_delta, reserved_delta, unit_cost,
-    )
-    if new.reserved < 0:
-        raise ValidationError(field="reserved", reason=f"cannot release more than is reserved of {product.name}")
-    takes_availability = on_hand_delta - reserved_delta < 0
-    if takes_availability and new.on_hand - new.reserved < 0:
-        tenant = session.get(Tenant, product.tenant_id)
-        if tenant is None or not tenant.allow_negative_stock:
+    product_ids = sorted({m.product_id for m in movements})
+    rows = session.execute(
+        select(Product, StockSummary)
+        .join(StockSummary, StockSummary.product_id == Product.id)
+        .where(Product.id.in_(product_ids))
+        .order_by(Product.id)
+        .with_for_update(of=StockSummary)
+    ).all()
+    stock = {product.id: (product, summary) for product, summary in rows}
+    at = at or utcnow()
+    tenant_id = session.info["tenant_id"]
+    records, levels = [], []
+    for m in movements:
+        if m.product_id not in stock:
+            raise UnknownProduct(query=str(m.product_id))
+        product, summary = stock[m.product_id]
+        before = StockState(summary.on_hand, summary.reserved, summary.avg_cost, summary.value)
+        after = apply_movement(before, m.on_hand_delta, m.reserved_delta, m.unit_cost)
+        if after.reserved < 0:
+            raise ValidationError(field="reserved", reason=f"cannot release more than is reserved of {product.name}")
+        takes_availability = m.on_hand_delta - m.reserved_delta < 0
+        if takes_availability and after.on_hand - after.reserved < 0 and not _negative_allowed(session, tenant_id):
             raise InsufficientStock(
                 product=product.name, product_id=product.id, unit=product.unit.value,
-                available=summary.available, requested=reserved_delta - on_hand_delta,
+                available=before.on_hand - before.reserved, requested=m.reserved_delta - m.on_hand_delta,
             )
-    movement = StockMovement(
-        product_id=product_id, kind=kind, on_hand_delta=on_hand_delta, reserved_delta=reserved_delta,
-        unit_cost=unit_cost, ref_type=ref_type, ref_id=ref_id, note=note, created_by=actor_id,
-        created_at=at or utcnow(),
-    )
-    session.add(movement)
-    summary.on_hand, summary.reserved, summary.avg_cost, summary.value = new
-    session.flush()
-    return movement, _level(product, summary)
+        summary.on_hand, summary.reserved, summary.avg_cost, summary.value = after
+        records.append({
+            "tenant_id": tenant_id, "product_id": m.product_id, "kind": m.kind, "on_hand_delta": m.on_hand_delta,
+            "reserved_delta": m.reserved_delta, "unit_cost": m.unit_cost, "ref_type": ref_type, "ref_id": ref_id,
+            "note": note, "created_by": actor_id, "created_at": at,
+        })
+        levels.append((_level(product, summary), summary.avg_cost))
+    ids = session.scalars(
+        insert(StockMovement).returning(StockMovement.id, sort_by_parameter_order=True), records
+    ).all()
+    return [Posted(movement_id, level, avg_cost) for movement_id, (level, avg_cost) in zip(ids, levels)]
+
+
+def _negative_allowed(session: Session, tenant_id: int) -> bool:
+    tenant = session.get(Tenant, tenant_id)
+    return tenant is not None and tenant.allow_negative_stock
 
 
 def _movement(
-    ctx: Context, action: str, request: dict, idempotency_key: str | None, **movement: object
+    ctx: Context, action: str, request: dict, idempotency_key: str | None, movement: Movement, **document: object
 ) -> MovementResult:
     def work(session: Session) -> MovementResult:
-        posted, stock = post_movement(session, actor_id=ctx.actor.user_id, **movement)  # type: ignore[arg-type]
-        return MovementResult(movement_id=posted.id, stock=stock)
+        [posted] = post_movements(session, [movement], actor_id=ctx.actor.user_id, **document)  # type: ignore[arg-type]
+        return MovementResult(movement_id=posted.movement_id, stock=posted.stock)
 
     return ctx.run(action, request, work, MovementResult, idempotency_key)
 
@@ -169,8 +196,9 @@ def receive_stock(
     q, cost = quantity(qty), money(unit_cost, "unit_cost")
     request = {"product_id": product_id, "qty": q, "unit_cost": cost, "note": note}
     return _movement(
-        ctx, "stock.receive", request, idempotency_key, product_id=product_id, kind=MovementKind.STOCK_IN,
-        on_hand_delta=q, unit_cost=cost, ref_type="purchase", note=note, at=at,
+        ctx, "stock.receive", request, idempotency_key,
+        Movement(product_id, MovementKind.STOCK_IN, on_hand_delta=q, unit_cost=cost),
+        ref_type="purchase", note=note, at=at,
     )
 
 
@@ -184,8 +212,8 @@ def adjust_stock(
         raise ValidationError(field="reason", reason="say why the stock is adjusted")
     request = {"product_id": product_id, "delta": d, "reason": reason}
     return _movement(
-        ctx, "stock.adjust", request, idempotency_key, product_id=product_id, kind=MovementKind.ADJUSTMENT,
-        on_hand_delta=d, ref_type="adjustment", note=reason,
+        ctx, "stock.adjust", request, idempotency_key,
+        Movement(product_id, MovementKind.ADJUSTMENT, on_hand_delta=d), ref_type="adjustment", note=reason,
     )
 
 
@@ -203,8 +231,8 @@ def record_return(
     q = quantity(qty)
     request = {"product_id": product_id, "qty": q, "sale_id": sale_id, "note": note}
     return _movement(
-        ctx, "stock.return", request, idempotency_key, product_id=product_id, kind=MovementKind.RETURN,
-        on_hand_delta=q, ref_type="sale" if sale_id else "return", ref_id=sale_id, note=note,
+        ctx, "stock.return", request, idempotency_key, Movement(product_id, MovementKind.RETURN, on_hand_delta=q),
+        ref_type="sale" if sale_id else "return", ref_id=sale_id, note=note,
     )
 
 

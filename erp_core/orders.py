@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from erp_core.context import Context
 from erp_core.enums import EntryKind, MovementKind, OrderStatus, Role
 from erp_core.errors import InvalidTransition, NotFound, UnknownParty
-from erp_core.inventory import post_movement
+from erp_core.inventory import Movement, post_movements
 from erp_core.ledger import check_credit_limit, post_entry
 from erp_core.models import CreditEntry, Order, OrderEvent, OrderLine, Party, Product
 from erp_core.permissions import Permission
@@ -149,9 +149,8 @@ def transition(
         warnings: list[str] = []
         move = {"ref_type": "order", "ref_id": order.id, "actor_id": actor_id}
         if target is S.CONFIRMED:
-            for line in lines:
-                post_movement(session, product_id=line.product_id, kind=MovementKind.RESERVE,
-                              reserved_delta=line.quantity, **move)
+            post_movements(session, [Movement(line.product_id, MovementKind.RESERVE, reserved_delta=line.quantity)
+                                     for line in lines], **move)
         elif target is S.ACCEPTED:
             tenant = ctx.tenant(session)
             warning = check_credit_limit(session, tenant, session.get(Party, order.party_id), order.total)
@@ -159,16 +158,14 @@ def transition(
                        ref_type="order", ref_id=order.id, note=f"order {order.number}", actor_id=actor_id)
             warnings = [warning] if warning else []
         elif target is S.DISPATCHED:
-            for line in lines:
-                post_movement(session, product_id=line.product_id, kind=MovementKind.RELEASE,
-                              reserved_delta=-line.quantity, **move)
-                post_movement(session, product_id=line.product_id, kind=MovementKind.STOCK_OUT,
-                              on_hand_delta=-line.quantity, **move)
+            post_movements(session, [movement for line in lines for movement in (
+                Movement(line.product_id, MovementKind.RELEASE, reserved_delta=-line.quantity),
+                Movement(line.product_id, MovementKind.STOCK_OUT, on_hand_delta=-line.quantity),
+            )], **move)
         elif target in (S.CANCELLED, S.REJECTED):
             if current in _RESERVED:
-                for line in lines:
-                    post_movement(session, product_id=line.product_id, kind=MovementKind.RELEASE,
-                                  reserved_delta=-line.quantity, **move)
+                post_movements(session, [Movement(line.product_id, MovementKind.RELEASE, reserved_delta=-line.quantity)
+                                         for line in lines], **move)
             if current in _DEBITED:
                 _reverse_order_debit(ctx, session, order, reason or target.value.lower())
         order.status = target

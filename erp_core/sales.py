@@ -6,16 +6,16 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from erp_core.columns import utcnow
 from erp_core.context import Context
 from erp_core.enums import EntryKind, MovementKind, PaymentMode
 from erp_core.errors import UnknownParty, UnknownProduct, ValidationError
-from erp_core.inventory import post_movement
+from erp_core.inventory import Movement, post_movements
 from erp_core.ledger import check_credit_limit, post_entry
-from erp_core.models import Party, Payment, Product, Sale, SaleLine, StockSummary
+from erp_core.models import Party, Payment, Product, Sale, SaleLine
 from erp_core.permissions import Permission
 from erp_core.sequences import next_value
 from erp_core.values import money, quantity
@@ -78,9 +78,11 @@ def price_lines(session: Session, lines: list[LineIn]) -> list[tuple[Product, Li
     """Check each line and fill in prices from the catalog."""
     if not lines:
         raise ValidationError(field="lines", reason="a bill needs at least one line")
+    products = {p.id: p for p in session.scalars(
+        select(Product).where(Product.id.in_({line.product_id for line in lines})))}
     priced = []
     for line in lines:
-        product = session.get(Product, line.product_id)
+        product = products.get(line.product_id)
         if product is None or not product.active:
             raise UnknownProduct(query=str(line.product_id))
         qty = quantity(line.quantity)
@@ -153,15 +155,16 @@ def post_sale(
                     created_by=ctx.actor.user_id)
         session.add(sale)
         session.flush()
-        cost = Decimal(0)
-        # Lock stock rows in product order so concurrent bills never deadlock.
-        for product, out in sorted(priced, key=lambda p: p[0].id):
-            post_movement(session, product_id=product.id, kind=MovementKind.STOCK_OUT, on_hand_delta=-out.quantity,
-                          ref_type="sale", ref_id=sale.id, actor_id=ctx.actor.user_id, at=at)
-            unit_cost = session.get(StockSummary, product.id).avg_cost
-            cost += out.quantity * unit_cost
-            session.add(SaleLine(sale_id=sale.id, product_id=product.id, quantity=out.quantity,
-                                 unit_price=out.unit_price, line_total=out.line_total, unit_cost=unit_cost))
+        posted = post_movements(
+            session, [Movement(out.product_id, MovementKind.STOCK_OUT, on_hand_delta=-out.quantity) for _, out in priced],
+            ref_type="sale", ref_id=sale.id, actor_id=ctx.actor.user_id, at=at,
+        )
+        session.execute(insert(SaleLine), [
+            {"tenant_id": ctx.tenant_id, "sale_id": sale.id, "product_id": out.product_id, "quantity": out.quantity,
+             "unit_price": out.unit_price, "line_total": out.line_total, "unit_cost": p.avg_cost}
+            for (_, out), p in zip(priced, posted)
+        ])
+        cost = sum((out.quantity * p.avg_cost for (_, out), p in zip(priced, posted)), Decimal(0))
         sale.cost = cost.quantize(_PAISA, ROUND_HALF_UP)
         balance = None
         if party is not None:

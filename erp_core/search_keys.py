@@ -25,7 +25,7 @@ _FOLDS = [
     (re.compile(r"ee|ii"), "i"),
     (re.compile(r"oo|uu"), "u"),
     (re.compile(r"(?<=[bcdgjkpst])h"), ""),
-    (re.compile(r"(.)\1+"), r"\1"),
+    (re.compile(r"([a-z])\1+"), r"\1"),
     (re.compile(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)"), " "),  # 280g -> 280 g, so "maggi 280" finds it
     (re.compile(r"\s+"), " "),
 ]

@@ -28,5 +28,4 @@ def next_value(session: Session, name: str) -> int:
         )
         counter = session.scalar(query)
     counter.value += 1
-    session.flush()
     return counter.value

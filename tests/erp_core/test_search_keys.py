@@ -26,3 +26,8 @@ def test_different_words_keep_different_keys():
 
 def test_devanagari_digits_become_ascii():
     assert search_key("चीनी १ किलो") == search_key("cheeni 1 kilo")
+
+
+def test_numbers_keep_their_digits_and_stand_apart_from_units():
+    assert search_key("Product 11") != search_key("Product 1")
+    assert search_key("Maggi 280g") == search_key("maggi 280 g")
