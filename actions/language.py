@@ -1,24 +1,49 @@
-"""Which language to answer in: the one the person wrote in."""
+"""Which language to answer in: the one the person wrote in.
+
+Words, not substrings, decide: the Nepali "छ" must not be found inside the
+Hindi "कुछ" or "पूछ".
+
+>>> reply_language("चामल कति बाँकी छ?")
+'ne'
+>>> reply_language("कुछ चावल बचा है?")
+'hi'
+>>> reply_language("chamal kati baki cha")
+'ne'
+>>> reply_language("kitna stock hai Maggi ka?")
+'hinglish'
+>>> reply_language("how much sugar do we have")
+'en'
+"""
 
 from __future__ import annotations
 
 import re
 
+# Letters, digits and Devanagari (its vowel signs are not \w in Python), without the danda "।".
+_WORD = re.compile(r"[\w\u0900-\u0963\u0966-\u097F]+")
 _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
-_NEPALI_DEVANAGARI = re.compile(r"(छ|छन्|छैन|कति|बाँकी|गर्नु|भयो|हजुर|दाइ|चामल|पिठो|मौज्दात|के के)")
-_NEPALI_ROMAN = re.compile(r"\b(cha|chha|xa|kati|baki|bhayo|garnus|hajur|dai|chamal|k cha)\b")
-_HINGLISH = re.compile(
-    r"\b(hai|hain|kitna|kitni|kitne|ka|ki|ko|kya|bacha|bachi|bache|batao|karo|nahi|ji|bhai|kaise|mein|aur|stock hai)\b"
+
+_NEPALI_DEVANAGARI = frozenset(
+    "छ छन् छैन छु छौ कति बाँकी बाकी कस्तो गर्नु गर्नुस् गर्नुहोस् भयो हजुर दाइ दिदी चामल पिठो चिनी नुन मौज्दात "
+    "पनि अझै सक्छौ सक्नुहुन्छ मा लाई".split()
+)
+_NEPALI_ROMAN = frozenset(
+    "cha chha xa chaina chhaina chu chau kati baki baaki bhayo garnus garnuhos hajur dai didi chamal pitho "
+    "sakchau sakchha pani ajhai".split()
+)
+_HINGLISH = frozenset(
+    "hai hain kitna kitni kitne ka ki ko kya bacha bachi bache batao bata dikhao karo nahi nahin ji bhai kaise "
+    "mein aur abhi kuch hua tha yaar".split()
 )
 
 
 def reply_language(text: str) -> str:
-    """"ne", "hi", "hinglish" or "en", from the words and script of `text`."""
-    lowered = text.lower()
+    """"ne", "hi", "hinglish" or "en", from the script and the words of `text`."""
+    words = set(_WORD.findall(text.lower()))
     if _DEVANAGARI.search(text):
-        return "ne" if _NEPALI_DEVANAGARI.search(text) else "hi"
-    if _NEPALI_ROMAN.search(lowered):
+        return "ne" if words & _NEPALI_DEVANAGARI else "hi"
+    if words & _NEPALI_ROMAN:
         return "ne"
-    if _HINGLISH.search(lowered):
+    if words & _HINGLISH:
         return "hinglish"
     return "en"

@@ -20,7 +20,16 @@ def database() -> Database:
 
 
 def message_metadata(tracker: Tracker) -> dict[str, Any]:
-    return tracker.latest_message.get("metadata") or {}
+    """The channel's metadata of the latest message.
+
+    Rasa copies the UserUttered event's metadata into `latest_message`; the
+    event itself is the fallback.
+    """
+    metadata = tracker.latest_message.get("metadata")
+    if metadata is None:
+        user_events = (event for event in reversed(tracker.events) if event.get("event") == "user")
+        metadata = next(user_events, {}).get("metadata")
+    return metadata or {}
 
 
 def shop_context(tracker: Tracker) -> Context | None:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import httpx
 
+from bot.training import rasa_environment
+
 RASA_START_TIMEOUT = 240.0
 """Rasa loads TensorFlow and the model: about 50 s on this class of machine."""
 
@@ -72,18 +74,22 @@ def start_rasa_server(root: Path, model: Path, port: int, endpoints: Path | None
         "--model", str(model), "--endpoints", str(endpoints or root / "endpoints.yml"),
         "--credentials", str(root / "credentials.yml"), "--cors", "*",
     ]
-    return Server("Rasa server", command, f"http://127.0.0.1:{port}/status", root,
-                  {**os.environ, **(env or {})}, root / "var" / "log" / "rasa.log")
+    return Server("Rasa server", command, f"http://127.0.0.1:{port}/status", root, rasa_environment(env),
+                  root / "var" / "log" / "rasa.log")
 
 
-def run_bot(root: Path, model: Path, rasa_port: int = 5005, actions_port: int = 5055) -> int:
+ACTIONS_PORT = 5055
+"""The action server's port, as endpoints.yml names it (Rasa allows no defaults for variables there)."""
+
+
+def run_bot(root: Path, model: Path, rasa_port: int = 5005) -> int:
     """Start both servers, chat in the terminal if there is one, and stop both on exit, Ctrl-C or SIGTERM."""
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
-    actions = start_action_server(root, actions_port)
+    actions = start_action_server(root, ACTIONS_PORT)
     rasa = start_rasa_server(root, model, rasa_port)
     try:
         actions.wait_ready(60)
-        print(f"action server: http://localhost:{actions_port} (log: {actions.log})", flush=True)
+        print(f"action server: http://localhost:{ACTIONS_PORT} (log: {actions.log})", flush=True)
         print("starting Rasa (about a minute)...", flush=True)
         rasa.wait_ready(RASA_START_TIMEOUT)
         print(f"Rasa server:   http://localhost:{rasa_port} (REST channel: /webhooks/rest/webhook, "

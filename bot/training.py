@@ -17,6 +17,20 @@ from pathlib import Path
 INPUTS = ("config.yml", "domain.yml", "requirements/rasa.lock", "data", "bot/nlu")
 
 
+def rasa_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for a Rasa child process: ours, with Rasa's telemetry (and its Sentry reports) off
+    unless someone turned it on, since nothing here may reach the internet."""
+    return {"RASA_TELEMETRY_ENABLED": "false", **os.environ, **(extra or {})}
+
+
+def _copy(source: Path, target: Path) -> None:
+    """Copy under a temporary name and rename, so a reader never sees half a model."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    shutil.copyfile(source, partial)
+    os.replace(partial, target)
+
+
 def cache_dir() -> Path:
     return Path(os.environ.get("HISAAB_CACHE", Path.home() / ".cache" / "hisaab")).expanduser() / "models"
 
@@ -49,15 +63,14 @@ def ensure_model(root: Path, force: bool = False) -> Path:
         return model
     if cached.exists() and not force:
         print(f"[train] using the cached model {name}", flush=True)
-        model.parent.mkdir(exist_ok=True)
-        shutil.copyfile(cached, model)
+        _copy(cached, model)
         return model
     print("[train] data, config or domain changed: training the Rasa model (a minute or two)", flush=True)
     subprocess.run(
         [str(root / ".venv" / "rasa" / "bin" / "rasa"), "train", "--fixed-model-name", name.removesuffix(".tar.gz"),
          "--out", "models"],
-        cwd=root, check=True,
+        cwd=root, env=rasa_environment(), check=True,
     )
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(model, cached)
+    _copy(model, cached)
+    print(f"[train] model {name} saved in models/ and {cached.parent}", flush=True)
     return model

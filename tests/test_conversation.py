@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from actions.stock import NOT_REGISTERED
 from bot.chat import send
 from bot.servers import RASA_START_TIMEOUT, start_action_server, start_rasa_server
 from bot.training import ensure_model
@@ -83,6 +84,13 @@ def test_an_unknown_product_gets_a_polite_answer(shop):
     rasa_url, _ = shop
     answer = _texts(send(rasa_url, "pista kitna hai?"))
     assert "nahi mila" in answer and "pista" in answer
+
+
+def test_the_shop_comes_from_the_message_metadata(shop):
+    """A business number nobody registered gets no answer from the demo shop's books."""
+    rasa_url, _ = shop
+    answer = _texts(send(rasa_url, "kitna stock hai Maggi ka?", wa_id="919800000001", phone_number_id="999000111"))
+    assert answer == NOT_REGISTERED["hinglish"]
 
 
 def test_a_sale_shows_up_in_the_next_answer(shop):

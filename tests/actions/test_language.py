@@ -1,0 +1,34 @@
+"""The reply language follows the script and the words of the message."""
+
+from __future__ import annotations
+
+import doctest
+
+import pytest
+
+import actions.language
+from actions.language import reply_language
+
+
+@pytest.mark.parametrize("text, language", [
+    ("kitna stock hai Maggi ka?", "hinglish"),
+    ("chawal kitna bacha hai", "hinglish"),
+    ("how much sugar do we have", "en"),
+    ("stock of dal", "en"),
+    ("चावल कितना बचा है?", "hi"),
+    ("मैगी का स्टॉक कितना है", "hi"),
+    ("कुछ चावल बचा है?", "hi"),        # "छ" inside "कुछ" is not Nepali
+    ("क्या पूछ सकता हूँ", "hi"),
+    ("आटा छह किलो है?", "hi"),
+    ("चामल कति बाँकी छ?", "ne"),
+    ("नुन छ कि छैन", "ne"),
+    ("चामल कति बाँकी छ।", "ne"),
+    ("chamal kati baki cha", "ne"),
+    ("tel kati xa", "ne"),
+])
+def test_reply_language(text, language):
+    assert reply_language(text) == language
+
+
+def test_the_docstring_examples_hold():
+    assert doctest.testmod(actions.language).failed == 0
