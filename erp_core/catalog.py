@@ -7,7 +7,6 @@ from decimal import Decimal
 from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel, ConfigDict
-from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,6 +15,7 @@ from erp_core.db import Database
 from erp_core.enums import Unit
 from erp_core.errors import AmbiguousProduct, UnknownProduct, ValidationError
 from erp_core.models import Counter, Product, ProductAlias, StockSummary
+from erp_core.name_index import NameIndex
 from erp_core.permissions import Permission
 from erp_core.search_keys import search_key
 from erp_core.sequences import next_value
@@ -143,7 +143,7 @@ def deactivate_product(ctx: Context, product_id: int, *, idempotency_key: str | 
 @dataclass(frozen=True)
 class _Index:
     version: int
-    keys: list[str]
+    names: NameIndex
     entries: list[tuple[ProductRef, str]]
 
 
@@ -163,29 +163,11 @@ def _index(ctx: Context, session: Session) -> _Index:
         ).all()
         index = _Index(
             version=version,
-            keys=[row.search_key for row in rows],
+            names=NameIndex([row.search_key for row in rows]),
             entries=[(_ref(row.Product), row.alias) for row in rows],
         )
         per_tenant[ctx.tenant_id] = index
     return index
-
-
-def closeness(query_key: str, name_key: str) -> float:
-    """How well a name matches a query, 0-100.
-
-    The better of whole-string similarity and query coverage: how well each
-    word of the query is found among the name's words, so "maggi 280" is
-    closer to "maggi noodles 280 g" than to plain "maggi". Word order counts
-    a little, to rank names that cover the query equally.
-    """
-    if query_key == name_key:
-        return 100.0
-    name_words = name_key.split()
-    query_words = query_key.split()
-    if not name_words or not query_words:
-        return 0.0
-    coverage = sum(max(fuzz.ratio(q, n) for n in name_words) for q in query_words) / len(query_words)
-    return max(fuzz.ratio(query_key, name_key), 0.9 * coverage + 0.1 * fuzz.token_sort_ratio(query_key, name_key))
 
 
 def find_products(ctx: Context, query: str, limit: int = 5) -> list[ProductMatch]:
@@ -196,15 +178,9 @@ def find_products(ctx: Context, query: str, limit: int = 5) -> list[ProductMatch
         return []
     with ctx.read() as session:
         index = _index(ctx, session)
-    hits = process.extract(
-        key, index.keys, scorer=fuzz.token_ratio, limit=limit * 4, score_cutoff=MATCH_CUTOFF
-    )
     best: dict[int, ProductMatch] = {}
-    for matched_key, _, position in hits:
+    for position, score in index.names.search(key, MATCH_CUTOFF):
         product, alias = index.entries[position]
-        score = closeness(key, matched_key)
-        if score < MATCH_CUTOFF:
-            continue
         if product.id not in best or best[product.id].score < score:
             best[product.id] = ProductMatch(product=product, score=round(score, 1), matched=alias)
     return sorted(best.values(), key=lambda m: (-m.score, m.product.name))[:limit]
