@@ -19,7 +19,8 @@ from pathlib import Path
 BINDIR = Path("/usr/lib/postgresql/15/bin")
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on the loopback interface that nothing listens on right now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -37,7 +38,7 @@ def postgres_server() -> Iterator[str]:
         raise RuntimeError("PostgreSQL 15 is not installed; `make test` installs it (scripts/setup.sh test)")
     base = Path(tempfile.mkdtemp(prefix="hisaab-pg-"))
     data = base / "data"
-    port = _free_port()
+    port = free_port()
     if os.geteuid() == 0:
         shutil.chown(base, "postgres", "postgres")
     run = {"check": True, "capture_output": True}

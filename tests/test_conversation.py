@@ -7,7 +7,6 @@ must carry that shop's real stock figures.
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,14 +22,9 @@ from erp_core.db import Database
 from erp_core.demo import DEMO_OWNER_WA_ID, seed_demo
 from erp_core.messages import format_decimal
 from erp_core.permissions import Actor
+from tests.postgres_server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +36,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Contex
     db.migrate()
     tenant = seed_demo(db)
     model = ensure_model(ROOT)
-    actions_port, rasa_port = _free_port(), _free_port()
+    actions_port, rasa_port = free_port(), free_port()
     endpoints = tmp / "endpoints.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
