@@ -207,13 +207,3 @@ def resolve_product(ctx: Context, query: str) -> ProductRef:
     if len(matches) == 1 or matches[0].score - matches[1].score >= SURE_MARGIN:
         return matches[0].product
     raise AmbiguousProduct(query=query, candidates=[m.product.name for m in matches])
-
-
-def get_product(ctx: Context, product_id: int) -> Product:
-    """The product row (detached), or `UnknownProduct`."""
-    ctx.actor.require(Permission.VIEW_CATALOG)
-    with ctx.read() as session:
-        product = session.get(Product, product_id)
-        if product is None:
-            raise UnknownProduct(query=str(product_id))
-        return product
