@@ -21,10 +21,30 @@ as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-# Debian packages the tests need; installed only when missing.
+# ensure_debian_packages MODE: installs what is missing, checked by a file each
+# package ships. `run` needs fonts for Devanagari PDFs and tesseract for receipt
+# photos; `test` adds the servers and tools the tests start (PostgreSQL, Redis,
+# poppler for PDF text, Chromium for the browser tests).
 ensure_debian_packages() {
-  local missing=()
-  [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql-15 postgresql-client-15)
+  local mode=$1 missing=() entry
+  local wanted=(
+    "fonts-noto-core:/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf"
+    "tesseract-ocr:/usr/bin/tesseract"
+    "tesseract-ocr-hin:/usr/share/tesseract-ocr/5/tessdata/hin.traineddata"
+    "tesseract-ocr-nep:/usr/share/tesseract-ocr/5/tessdata/nep.traineddata"
+  )
+  if [ "$mode" = test ]; then
+    wanted+=(
+      "postgresql-15:/usr/lib/postgresql/15/bin/initdb"
+      "postgresql-client-15:/usr/lib/postgresql/15/bin/psql"
+      "redis-server:/usr/bin/redis-server"
+      "poppler-utils:/usr/bin/pdftotext"
+      "chromium:/usr/bin/chromium"
+    )
+  fi
+  for entry in "${wanted[@]}"; do
+    [ -e "${entry#*:}" ] || missing+=("${entry%%:*}")
+  done
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing Debian packages: ${missing[*]}"
     as_root apt-get update -q
@@ -66,8 +86,7 @@ ensure_venv() {
 }
 
 case "$mode" in
-  run) ;;
-  test) ensure_debian_packages ;;
+  run|test) ensure_debian_packages "$mode" ;;
   *) log "usage: $0 run|test"; exit 2 ;;
 esac
 ensure_venv erp 3.11
