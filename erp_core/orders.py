@@ -102,11 +102,11 @@ def create_order(
             raise UnknownParty(query=str(party_id))
         priced = price_lines(session, lines)
         order = Order(number=next_value(session, "order"), party_id=party_id, status=S.DRAFT,
-                      total=sum((out.line_total for _, out in priced), Decimal("0.00")), note=note, created_by=ctx.actor.user_id)
+                      total=sum((out.line_total for out in priced), Decimal("0.00")), note=note, created_by=ctx.actor.user_id)
         session.add(order)
         session.flush()
         session.add_all(OrderLine(order_id=order.id, product_id=out.product_id, quantity=out.quantity,
-                                  unit_price=out.unit_price, line_total=out.line_total) for _, out in priced)
+                                  unit_price=out.unit_price, line_total=out.line_total) for out in priced)
         session.add(OrderEvent(order_id=order.id, from_status=None, to_status=S.DRAFT,
                                actor_id=ctx.actor.user_id, reason=note))
         session.flush()
