@@ -91,3 +91,15 @@ class InvalidComponent(InvalidIdentifier):
     """A part of the identifier has an impossible value, such as an unknown state code."""
 
     key = "invalid_component"
+
+
+class InvalidSignature(DomainError):
+    """A webhook whose signature does not match its body: not from the payment gateway, or altered."""
+
+    key = "invalid_signature"
+
+
+class GatewayError(DomainError):
+    """The payment gateway refused or failed a request."""
+
+    key = "gateway_error"

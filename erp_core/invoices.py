@@ -692,7 +692,10 @@ def record_invoice_payment(
     request = {"invoice_id": invoice_id, "amount": value, "mode": mode, "reference": reference,
                "gateway_payment_id": gateway_payment_id, "at": at}
     if gateway_payment_id is not None and idempotency_key is None:
+        # One booking per gateway payment: the gateway's events about it differ in their details
+        # (time, method), never in what was paid for what.
         idempotency_key = f"gateway-payment:{gateway_payment_id}"
+        request = {"invoice_id": invoice_id, "amount": value, "gateway_payment_id": gateway_payment_id}
 
     def work(session: Session) -> InvoiceView:
         tenant = ctx.tenant(session)

@@ -105,6 +105,18 @@ CATALOG: dict[str, dict[str, str]] = {
         "hi": "{value} सही {kind} नहीं है: {reason}।",
         "ne": "{value} सही {kind} होइन: {reason}।",
     },
+    "invalid_signature": {
+        "en": "The payment notification could not be verified and was ignored.",
+        "hinglish": "Payment ki soochna verify nahi hui, isliye chhod di gayi.",
+        "hi": "भुगतान की सूचना सत्यापित नहीं हुई, इसलिए छोड़ दी गई।",
+        "ne": "भुक्तानीको सूचना प्रमाणित भएन, त्यसैले छोडियो।",
+    },
+    "gateway_error": {
+        "en": "The payment link could not be made right now: {reason}.",
+        "hinglish": "Payment link abhi nahi ban paya: {reason}.",
+        "hi": "भुगतान लिंक अभी नहीं बन पाया: {reason}।",
+        "ne": "भुक्तानी लिङ्क अहिले बन्न सकेन: {reason}।",
+    },
 }
 
 
