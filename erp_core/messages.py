@@ -81,6 +81,42 @@ CATALOG: dict[str, dict[str, str]] = {
         "hi": "यह request id पहले किसी और अनुरोध के लिए इस्तेमाल हो चुका है।",
         "ne": "यो request id पहिले अर्कै अनुरोधमा प्रयोग भइसकेको छ।",
     },
+    "invalid_identifier": {
+        "en": "{value} is not a valid {kind}: {reason}.",
+        "hinglish": "{value} sahi {kind} nahi hai: {reason}.",
+        "hi": "{value} सही {kind} नहीं है: {reason}।",
+        "ne": "{value} सही {kind} होइन: {reason}।",
+    },
+    "invalid_format": {
+        "en": "{value} does not look like a {kind}: {reason}.",
+        "hinglish": "{value} {kind} jaisa nahi dikhta: {reason}.",
+        "hi": "{value} {kind} जैसा नहीं दिखता: {reason}।",
+        "ne": "{value} {kind} जस्तो देखिँदैन: {reason}।",
+    },
+    "invalid_checksum": {
+        "en": "{value} is not a valid {kind}: the check character does not match; please check it for a typo.",
+        "hinglish": "{value} sahi {kind} nahi hai: check character match nahi karta, typo dekh lijiye.",
+        "hi": "{value} सही {kind} नहीं है: जाँच अक्षर मेल नहीं खाता, टाइपिंग की गलती देख लीजिए।",
+        "ne": "{value} सही {kind} होइन: जाँच अक्षर मिलेन, टाइपिङ गल्ती हेर्नुहोस्।",
+    },
+    "invalid_component": {
+        "en": "{value} is not a valid {kind}: {reason}.",
+        "hinglish": "{value} sahi {kind} nahi hai: {reason}.",
+        "hi": "{value} सही {kind} नहीं है: {reason}।",
+        "ne": "{value} सही {kind} होइन: {reason}।",
+    },
+    "invalid_signature": {
+        "en": "The payment notification could not be verified and was ignored.",
+        "hinglish": "Payment ki soochna verify nahi hui, isliye chhod di gayi.",
+        "hi": "भुगतान की सूचना सत्यापित नहीं हुई, इसलिए छोड़ दी गई।",
+        "ne": "भुक्तानीको सूचना प्रमाणित भएन, त्यसैले छोडियो।",
+    },
+    "gateway_error": {
+        "en": "The payment link could not be made right now: {reason}.",
+        "hinglish": "Payment link abhi nahi ban paya: {reason}.",
+        "hi": "भुगतान लिंक अभी नहीं बन पाया: {reason}।",
+        "ne": "भुक्तानी लिङ्क अहिले बन्न सकेन: {reason}।",
+    },
 }
 
 
