@@ -44,3 +44,17 @@ def simulator() -> Iterator["SimulatorClient"]:
         yield SimulatorClient(f"http://127.0.0.1:{port}")
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator["Stack"]:
+    """Simulator, Rasa with the WhatsApp channel, action server, demo shop: shared by the channel tests."""
+    from tests.connectors.stack import start_stack
+
+    stack, others = start_stack(tmp_path_factory.mktemp("whatsapp"))
+    try:
+        yield stack
+    finally:
+        stack.rasa.stop()
+        for server in others:
+            server.stop()
