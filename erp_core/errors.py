@@ -67,3 +67,9 @@ class CreditLimitExceeded(DomainError):
 
 class PermissionDenied(DomainError):
     key = "permission_denied"
+
+
+class NothingToUndo(DomainError):
+    """The person has no entry left that can be undone."""
+
+    key = "nothing_to_undo"
