@@ -51,7 +51,7 @@ def _ref(product: Product) -> ProductRef:
 def add_product(
     ctx: Context,
     *,
-    sku: str,
+    sku: str | None = None,
     name: str,
     unit: Unit | str,
     selling_price: Decimal | int | str,
@@ -64,12 +64,15 @@ def add_product(
     aliases: list[str] | tuple[str, ...] = (),
     idempotency_key: str | None = None,
 ) -> ProductRef:
-    """Add a product with its names in any script; its stock starts at zero."""
+    """Add a product with its names in any script; its stock starts at zero.
+
+    Without a `sku` the product gets the shop's next number (P00001, P00002 ...).
+    """
     ctx.actor.require(Permission.MANAGE_CATALOG)
-    sku = sku.strip()
+    sku = sku.strip() if sku is not None else None
     name = name.strip()
-    if not sku or not name:
-        raise ValidationError(field="sku" if not sku else "name", reason="is required")
+    if sku == "" or not name:
+        raise ValidationError(field="sku" if sku == "" else "name", reason="is required")
     try:
         unit = Unit(unit)
     except ValueError:
@@ -88,10 +91,11 @@ def add_product(
     }
 
     def work(session: Session) -> ProductRef:
-        if session.scalar(select(Product.id).where(Product.sku == sku)) is not None:
-            raise ValidationError(field="sku", reason=f"SKU {sku} already exists")
+        code = sku or _next_sku(session)
+        if session.scalar(select(Product.id).where(Product.sku == code)) is not None:
+            raise ValidationError(field="sku", reason=f"SKU {code} already exists")
         product = Product(
-            sku=sku, name=name, unit=unit, hsn_code=hsn_code, gst_rate=request["gst_rate"],
+            sku=code, name=name, unit=unit, hsn_code=hsn_code, gst_rate=request["gst_rate"],
             mrp=request["mrp"], selling_price=request["selling_price"], cost_price=request["cost_price"],
             reorder_point=request["reorder_point"], lead_time_days=lead_time_days,
         )
@@ -105,6 +109,14 @@ def add_product(
         return _ref(product)
 
     return ctx.run("product.add", request, work, ProductRef, idempotency_key)
+
+
+def _next_sku(session: Session) -> str:
+    """The next free automatic SKU of the session's shop."""
+    while True:
+        code = f"P{next_value(session, 'sku'):05d}"
+        if session.scalar(select(Product.id).where(Product.sku == code)) is None:
+            return code
 
 
 def add_alias(ctx: Context, product_id: int, alias: str, *, idempotency_key: str | None = None) -> ProductRef:

@@ -103,3 +103,9 @@ class GatewayError(DomainError):
     """The payment gateway refused or failed a request."""
 
     key = "gateway_error"
+
+
+class NothingToUndo(DomainError):
+    """The person has no entry left that can be undone."""
+
+    key = "nothing_to_undo"

@@ -239,21 +239,32 @@ def receive_stock(
     ctx: Context,
     product_id: int,
     qty: Decimal | int | str,
-    unit_cost: Decimal | int | str,
+    unit_cost: Decimal | int | str | None = None,
     *,
     note: str = "",
     at: datetime | None = None,
     idempotency_key: str | None = None,
 ) -> MovementResult:
-    """Book goods received (STOCK_IN) at a purchase cost per unit."""
+    """Book goods received (STOCK_IN) at a purchase cost per unit (the product's cost price if not given)."""
     ctx.actor.require(Permission.MOVE_STOCK)
-    q, cost = quantity(qty), money(unit_cost, "unit_cost")
+    q = quantity(qty)
+    cost = None if unit_cost is None else money(unit_cost, "unit_cost")
     request = {"product_id": product_id, "qty": q, "unit_cost": cost, "note": note}
-    return _movement(
-        ctx, "stock.receive", request, idempotency_key,
-        Movement(product_id, MovementKind.STOCK_IN, on_hand_delta=q, unit_cost=cost),
-        ref_type="purchase", note=note, at=at,
-    )
+
+    def work(session: Session) -> MovementResult:
+        per_unit = cost
+        if per_unit is None:
+            product = session.get(Product, product_id)
+            if product is None:
+                raise UnknownProduct(query=str(product_id))
+            per_unit = product.cost_price
+        [posted] = post_movements(
+            session, [Movement(product_id, MovementKind.STOCK_IN, on_hand_delta=q, unit_cost=per_unit)],
+            ref_type="purchase", note=note, at=at, actor_id=ctx.actor.user_id,
+        )
+        return MovementResult(movement_id=posted.movement_id, stock=posted.stock)
+
+    return ctx.run("stock.receive", request, work, MovementResult, idempotency_key)
 
 
 def adjust_stock(

@@ -160,28 +160,30 @@ def record_payment(
     return ctx.run("payment.record", request, work, PaymentResult, idempotency_key)
 
 
+def reverse_entry_in(ctx: Context, session: Session, entry_id: int, reason: str) -> EntryResult:
+    """Append the REVERSAL of khata entry `entry_id` inside the caller's transaction."""
+    original = session.get(CreditEntry, entry_id)
+    if original is None:
+        raise NotFound(what="entry", ref=entry_id)
+    if original.kind is EntryKind.REVERSAL:
+        raise ValidationError(field="entry_id", reason="a reversal cannot itself be reversed")
+    if session.scalar(select(CreditEntry.id).where(CreditEntry.reverses_id == entry_id)) is not None:
+        raise ValidationError(field="entry_id", reason=f"entry {entry_id} is already reversed")
+    entry, balance = post_entry(
+        session, ctx.tenant(session), party_id=original.party_id, kind=EntryKind.REVERSAL,
+        debit=original.credit, credit=original.debit, ref_type=original.ref_type, ref_id=original.ref_id,
+        note=reason, actor_id=ctx.actor.user_id, reverses_id=original.id,
+    )
+    return EntryResult(entry_id=entry.id, party_id=original.party_id, balance=balance)
+
+
 def reverse_entry(ctx: Context, entry_id: int, reason: str, *, idempotency_key: str | None = None) -> EntryResult:
     """Undo a khata entry with a mirror-image REVERSAL entry (the original stays)."""
     ctx.actor.require(Permission.REVERSE)
     if not reason.strip():
         raise ValidationError(field="reason", reason="say why the entry is reversed")
-
-    def work(session: Session) -> EntryResult:
-        original = session.get(CreditEntry, entry_id)
-        if original is None:
-            raise NotFound(what="entry", ref=entry_id)
-        if original.kind is EntryKind.REVERSAL:
-            raise ValidationError(field="entry_id", reason="a reversal cannot itself be reversed")
-        if session.scalar(select(CreditEntry.id).where(CreditEntry.reverses_id == entry_id)) is not None:
-            raise ValidationError(field="entry_id", reason=f"entry {entry_id} is already reversed")
-        entry, balance = post_entry(
-            session, ctx.tenant(session), party_id=original.party_id, kind=EntryKind.REVERSAL,
-            debit=original.credit, credit=original.debit, ref_type=original.ref_type, ref_id=original.ref_id,
-            note=reason, actor_id=ctx.actor.user_id, reverses_id=original.id,
-        )
-        return EntryResult(entry_id=entry.id, party_id=original.party_id, balance=balance)
-
-    return ctx.run("khata.reverse", {"entry_id": entry_id, "reason": reason}, work, EntryResult, idempotency_key)
+    return ctx.run("khata.reverse", {"entry_id": entry_id, "reason": reason},
+                   lambda session: reverse_entry_in(ctx, session, entry_id, reason), EntryResult, idempotency_key)
 
 
 def balance(ctx: Context, party_id: int) -> BalanceView:
@@ -274,3 +276,27 @@ def ageing(ctx: Context, as_of: date | None = None, party_id: int | None = None)
                                   total=total))
     return sorted(rows, key=lambda r: (-r.total, r.name))
 
+
+
+class CreditCheck(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    party_id: int
+    name: str
+    balance: Decimal
+    amount: Decimal
+    """The extra credit asked about."""
+    credit_limit: Decimal | None
+    within_limit: bool
+    headroom: Decimal | None
+    """How much more credit fits under the limit now (None: no limit set)."""
+
+
+def credit_check(ctx: Context, party_id: int, amount: Decimal | int | str = 0) -> CreditCheck:
+    """Whether `amount` more udhaar keeps the party within their credit limit, and how much room is left."""
+    extra = money(amount, "amount")
+    view = balance(ctx, party_id)
+    limit = view.credit_limit
+    headroom = None if limit is None else max(limit - view.balance, Decimal("0.00"))
+    within = limit is None or view.balance + extra <= limit
+    return CreditCheck(party_id=party_id, name=view.name, balance=view.balance, amount=extra, credit_limit=limit,
+                       within_limit=within, headroom=headroom)

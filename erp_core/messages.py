@@ -75,6 +75,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "hi": "यह सही नहीं लग रहा: {reason}।",
         "ne": "यो मिलेन: {reason}।",
     },
+    "nothing_to_undo": {
+        "en": "There is no entry of yours left to undo.",
+        "hinglish": "Aapki koi entry nahi bachi jo undo ho sake.",
+        "hi": "आपकी कोई एंट्री नहीं बची जिसे हटाया जा सके।",
+        "ne": "तपाईंको हटाउन मिल्ने कुनै entry बाँकी छैन।",
+    },
     "idempotency_conflict": {
         "en": "This request id was already used for a different request.",
         "hinglish": "Yeh request id pehle kisi aur request ke liye use ho chuka hai.",
@@ -140,3 +146,18 @@ def format_decimal(value: Decimal) -> str:
     """12.500 → "12.5", 5000.00 → "5000": how a person writes a quantity or amount."""
     text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_money(value: Decimal, symbol: str = "₹") -> str:
+    """Rupees grouped the Indian way: 120500 → "₹1,20,500", 1234567.5 → "₹12,34,567.50".
+
+    Paise are shown only when there are some.
+    """
+    amount = abs(value).quantize(Decimal("0.01"))
+    whole, paise = f"{amount:f}".split(".")
+    head, groups = whole[:-3], [whole[-3:]]
+    while head:
+        groups.insert(0, head[-2:])
+        head = head[:-2]
+    text = ",".join(groups) + ("" if paise == "00" else f".{paise}")
+    return f"{'-' if value < 0 else ''}{symbol}{text}"

@@ -374,6 +374,32 @@ class Invoice(TenantScoped, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class ExpenseCategory(TenantScoped, Base):
+    """A heading shop expenses are booked under (food, fuel, rent ...); every shop starts with the defaults."""
+
+    __tablename__ = "expense_categories"
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Expense(TenantScoped, Base):
+    """One append-only expense entry. A correction is a reversing entry with the negated amount."""
+
+    __tablename__ = "expenses"
+    __table_args__ = (Index("ix_expenses_spent_on", "tenant_id", "spent_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("expense_categories.id"))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    mode: Mapped[PaymentMode] = mapped_column(_enum(PaymentMode))
+    note: Mapped[str] = mapped_column(Text, default="")
+    spent_on: Mapped[date] = mapped_column(Date)
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("expenses.id"), unique=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class InvoiceLine(TenantScoped, Base):
     __tablename__ = "invoice_lines"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -436,6 +462,8 @@ class RazorpayAccount(TenantScoped, Base):
     key_id: Mapped[str] = mapped_column(String(40))
     key_secret: Mapped[str] = mapped_column(String(100))
     webhook_secret: Mapped[str] = mapped_column(String(100))
+
+
 
 
 TENANT_TABLES = sorted(
