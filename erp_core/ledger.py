@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from erp_core.columns import utcnow
-from erp_core.context import Context
+from erp_core.context import CREDIT_LIMIT_WARNS_ONLY, Context
 from erp_core.enums import CreditPolicy, EntryKind, PartyKind, PaymentMode
 from erp_core.errors import CreditLimitExceeded, NotFound, UnknownParty, ValidationError
 from erp_core.models import CreditEntry, Party, PartyBalance, Payment, Tenant
@@ -117,7 +117,7 @@ def check_credit_limit(session: Session, tenant: Tenant, party: Party, extra_deb
     after = current + extra_debit
     if after <= party.credit_limit:
         return None
-    if tenant.credit_policy is CreditPolicy.BLOCK:
+    if tenant.credit_policy is CreditPolicy.BLOCK and not session.info.get(CREDIT_LIMIT_WARNS_ONLY):
         raise CreditLimitExceeded(party=party.name, limit=party.credit_limit, balance=after)
     return "credit_limit_exceeded"
 
@@ -300,3 +300,40 @@ def credit_check(ctx: Context, party_id: int, amount: Decimal | int | str = 0) -
     within = limit is None or view.balance + extra <= limit
     return CreditCheck(party_id=party_id, name=view.name, balance=view.balance, amount=extra, credit_limit=limit,
                        within_limit=within, headroom=headroom)
+
+
+class PaymentView(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    id: int
+    party_id: int
+    amount: Decimal
+    mode: PaymentMode
+    reference: str
+    received_at: datetime
+
+
+def list_payments(
+    ctx: Context, *, after_id: int = 0, limit: int = 50, party_id: int | None = None
+) -> list[PaymentView]:
+    """Payments in id order after `after_id` (keyset pagination), optionally of one party."""
+    if party_id is None:
+        ctx.actor.require(Permission.VIEW_KHATA)
+    else:
+        ctx.actor.require_party_access(party_id)
+    query = select(Payment).where(Payment.id > after_id).order_by(Payment.id).limit(limit)
+    if party_id is not None:
+        query = query.where(Payment.party_id == party_id)
+    with ctx.read() as session:
+        return [PaymentView(id=p.id, party_id=p.party_id, amount=p.amount, mode=p.mode, reference=p.reference,
+                            received_at=p.received_at) for p in session.scalars(query)]
+
+
+def payment_details(ctx: Context, payment_id: int) -> PaymentView:
+    """One payment, or `NotFound`."""
+    with ctx.read() as session:
+        p = session.get(Payment, payment_id)
+        if p is None:
+            raise NotFound(what="payment", ref=payment_id)
+    ctx.actor.require_party_access(p.party_id)
+    return PaymentView(id=p.id, party_id=p.party_id, amount=p.amount, mode=p.mode, reference=p.reference,
+                       received_at=p.received_at)

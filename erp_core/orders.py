@@ -260,3 +260,21 @@ def order_history(ctx: Context, order_id: int) -> list[OrderEventView]:
                                  .order_by(OrderEvent.id)).all()
     return [OrderEventView(from_status=e.from_status, to_status=e.to_status, actor_id=e.actor_id,
                            reason=e.reason, at=e.at) for e in events]
+
+
+def list_orders(
+    ctx: Context, *, after_id: int = 0, limit: int = 50, status: OrderStatus | None = None,
+    party_id: int | None = None,
+) -> list[OrderView]:
+    """Orders in id order after `after_id` (keyset pagination); customers see only their own."""
+    query = select(Order).where(Order.id > after_id).order_by(Order.id).limit(limit)
+    if ctx.actor.role is Role.CUSTOMER:
+        query = query.where(Order.party_id == ctx.actor.party_id)
+    else:
+        ctx.actor.require(Permission.VIEW_ALL_ORDERS)
+    if status is not None:
+        query = query.where(Order.status == status)
+    if party_id is not None:
+        query = query.where(Order.party_id == party_id)
+    with ctx.read() as session:
+        return [_view(session, order) for order in session.scalars(query).all()]

@@ -1,14 +1,9 @@
-"""The Razorpay webhook endpoint, served by the real Sanic app in its own process."""
+"""The Razorpay webhook endpoint, served by the real API server in its own process."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
 from decimal import Decimal
-from pathlib import Path
 
 import httpx
 import pytest
@@ -18,34 +13,14 @@ from erp_core.enums import InvoiceStatus
 from erp_core.invoices import InvoiceLineIn
 from erp_core.razorpay_payments import connect_razorpay, create_payment_link
 from tests.fake_razorpay import fake_razorpay, sign
-from tests.postgres_server import free_port
 
-ROOT = Path(__file__).resolve().parents[3]
 D = Decimal
 
 
 @pytest.fixture
-def api(db):
-    """`python -m bot.api` over the test database; yields its base URL."""
-    port = free_port()
-    env = {**os.environ, "ERP_DATABASE_URL": db.url.render_as_string(hide_password=False)}
-    process = subprocess.Popen([sys.executable, "-m", "bot.api", "--port", str(port)], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, process.stdout.read().decode()
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                assert time.monotonic() < deadline, "the API did not start"
-                time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+def api(db, api_servers):
+    """The real API server over the test database; yields its base URL (`.../api/v1`)."""
+    return api_servers(db)
 
 
 def test_webhook_checks_the_signature_and_books_once(api, new_shop, make_product, make_customer):
