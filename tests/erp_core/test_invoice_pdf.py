@@ -53,7 +53,7 @@ def test_inter_state_b2b_invoice_pdf(sqlite_shop, make_product, make_customer, t
     invoice = invoices.record_invoice_payment(ctx, invoice.id, "100", "cash")
     text = pdf_text(render_invoice(invoice), tmp_path)
     for expected in ("TAX INVOICE", "INV/25-26/0001", "14-08-2025", "GSTIN: 27AAPFU0939F1ZV",
-                     "GSTIN: 29AABCR1718E1ZL", "Place of supply:", "Karnataka (29)", "State: Maharashtra (27)",
+                     "GSTIN: 29AABCR1718E1ZL", "Place of supply:", "Reverse charge:", "Karnataka (29)", "State: Maharashtra (27)",
                      "शर्मा किराना स्टोर", "मीना अग्रवाल ट्रेडर्स", "बासमती चावल", "1006", "2202",
                      "IGST", "Cess", "@ 28% + cess 12%",
                      # 260.00 + 13.00 = 273.00; 190.00 + 53.20 + 22.80 = 266.00; 539.00
@@ -104,9 +104,9 @@ def test_nepal_vat_invoice_pdf(sqlite_shop, make_product, tmp_path):
                                       at=datetime(2025, 7, 17, 6, tzinfo=timezone.utc))
     text = pdf_text(render_invoice(invoice), tmp_path)
     for expected in ("TAX INVOICE", "PAN/VAT No: 301234567", "Date (BS):", "2082-04-01", "2082-83",
-                     "VAT 13%", "26.00", "₹ 226.00", "Nepalese Rupees Two Hundred Twenty Six Only", "श्रेष्ठ पसल"):
+                     "VAT 13%", "26.00", "Rs. 226.00", "Nepalese Rupees Two Hundred Twenty Six Only", "श्रेष्ठ पसल"):
         assert expected in text, expected
-    assert "HSN" not in text and "GSTIN" not in text
+    assert "HSN" not in text and "GSTIN" not in text and "₹" not in text and "Reverse charge" not in text
 
 
 def test_long_invoices_continue_on_a_second_page(sqlite_shop, make_product, tmp_path):
