@@ -270,7 +270,7 @@ def _header(page: _Page, invoice: InvoiceView) -> float:
                ("Date", invoice.invoice_date.strftime("%d-%m-%Y"))]
     if invoice.country is Country.NP:
         details.append(("Date (BS)", bs_date(invoice.invoice_date)))
-    details.append(("Financial year", invoice.financial_year))
+    details.append(("Fiscal year" if invoice.country is Country.NP else "Financial year", invoice.financial_year))
     if invoice.place_of_supply:
         details.append(("Place of supply", _state(invoice.place_of_supply)))
     if invoice.country is Country.IN and invoice.kind is not InvoiceKind.BILL_OF_SUPPLY:

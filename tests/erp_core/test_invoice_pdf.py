@@ -104,7 +104,7 @@ def test_nepal_vat_invoice_pdf(sqlite_shop, make_product, tmp_path):
     invoice = invoices.create_invoice(ctx, [InvoiceLineIn(product_id=item.id, quantity=D(10))],
                                       at=datetime(2025, 7, 17, 6, tzinfo=timezone.utc))
     text = pdf_text(render_invoice(invoice), tmp_path)
-    for expected in ("TAX INVOICE", "PAN/VAT No: 301234567", "Date (BS):", "2082-04-01", "2082-83",
+    for expected in ("TAX INVOICE", "PAN/VAT No: 301234567", "Date (BS):", "2082-04-01", "Fiscal year:", "2082-83",
                      "VAT 13%", "26.00", "Rs. 226.00", "Nepalese Rupees Two Hundred Twenty Six Only", "श्रेष्ठ पसल"):
         assert expected in text, expected
     assert "HSN" not in text and "GSTIN" not in text and "₹" not in text and "Reverse charge" not in text
