@@ -37,6 +37,20 @@ class ExpenseResult(BaseModel):
     spent_on: date
 
 
+class ExpenseView(BaseModel):
+    """One ledger entry; a reversal has a negative amount and names the entry it reverses."""
+
+    model_config = ConfigDict(frozen=True)
+    id: int
+    category: str
+    amount: Decimal
+    mode: PaymentMode
+    note: str
+    spent_on: date
+    reverses_id: int | None
+    created_at: datetime
+
+
 class CategoryTotal(BaseModel):
     model_config = ConfigDict(frozen=True)
     category: str
@@ -174,3 +188,23 @@ def expense_summary(ctx: Context, first_day: date, last_day: date) -> ExpenseSum
                     key=lambda t: (-t.amount, t.category))
     return ExpenseSummary(first_day=first_day, last_day=last_day,
                           total=sum((t.amount for t in totals), Decimal("0.00")), by_category=totals)
+
+
+def list_expenses(
+    ctx: Context, *, after_id: int = 0, limit: int = 50, first_day: date | None = None, last_day: date | None = None,
+    category: str | None = None,
+) -> list[ExpenseView]:
+    """Expense entries (reversals included) in id order after `after_id`, optionally within days and a category."""
+    ctx.actor.require(Permission.VIEW_EXPENSES)
+    query = (select(Expense, ExpenseCategory.name).join(ExpenseCategory, ExpenseCategory.id == Expense.category_id)
+             .where(Expense.id > after_id).order_by(Expense.id).limit(limit))
+    if first_day is not None:
+        query = query.where(Expense.spent_on >= first_day)
+    if last_day is not None:
+        query = query.where(Expense.spent_on <= last_day)
+    if category is not None:
+        query = query.where(ExpenseCategory.name == _normalise(category))
+    with ctx.read() as session:
+        return [ExpenseView(id=e.id, category=name, amount=e.amount, mode=e.mode, note=e.note, spent_on=e.spent_on,
+                            reverses_id=e.reverses_id, created_at=e.created_at)
+                for e, name in session.execute(query).all()]

@@ -138,7 +138,7 @@ def create_payment_link(
 
     def work(session: Session) -> PaymentLinkView:
         link = PaymentLink(invoice_id=invoice_id, link_id=created["id"], short_url=created["short_url"],
-                           amount=Decimal(created["amount"]) / 100, upi_only=upi_only)
+                           amount=(Decimal(created["amount"]) / 100).quantize(Decimal("0.01")), upi_only=upi_only)
         session.add(link)
         session.flush()
         return _link_view(link)

@@ -56,18 +56,51 @@ def _sale_posted(result: dict, request: dict) -> Iterator[tuple[str, dict]]:
                                    "balance": result["party_balance"]}
 
 
+def _invoice_summary(invoice: dict) -> dict:
+    return {k: invoice[k] for k in ("id", "number", "kind", "invoice_date", "party_id", "sale_id", "total", "paid",
+                                    "due", "status")}
+
+
+def _invoice_issued(result: dict, request: dict) -> Iterator[tuple[str, dict]]:
+    """A new invoice; one paid on the spot (cash, UPI at the counter) is also paid and, as money in, received."""
+    yield "invoice.created", {"invoice": result}
+    if result["status"] == "PAID":
+        yield "invoice.paid", {"invoice": _invoice_summary(result)}
+    if request.get("payment_mode") not in (None, "credit") and Decimal(result["paid"]) > 0:
+        yield "payment.received", {"invoice_id": result["id"], "party_id": result["party_id"],
+                                   "amount": result["paid"], "mode": request["payment_mode"]}
+
+
+def _invoice_from_sale(result: dict, request: dict) -> Iterator[tuple[str, dict]]:
+    """The invoice for a posted bill: the bill's own payment was already announced by `sale.post`."""
+    yield "invoice.created", {"invoice": result}
+    if result["status"] == "PAID":
+        yield "invoice.paid", {"invoice": _invoice_summary(result)}
+
+
+def _invoice_payment(result: dict, request: dict) -> Iterator[tuple[str, dict]]:
+    data = {"invoice_id": result["id"], "party_id": result["party_id"], "amount": request["amount"],
+            "mode": request.get("mode"), "gateway_payment_id": request.get("gateway_payment_id")}
+    yield "payment.received", {k: v for k, v in data.items() if v is not None}
+    if result["status"] == "PAID":
+        yield "invoice.paid", {"invoice": _invoice_summary(result)}
+
+
 EventSource = Callable[[dict, dict], Iterator[tuple[str, dict]]]
 EVENT_SOURCES: dict[str, EventSource] = {
     "order.create": _order_created,
     "order.transition": _order_status_changed,
     "payment.record": _payment_recorded,
     "sale.post": _sale_posted,
+    "invoice.create": _invoice_issued,
+    "invoice.for_sale": _invoice_from_sale,
+    "invoice.payment": _invoice_payment,
 }
-"""Audit action → the events it produces. Invoices add `invoice.created` and `invoice.paid` here."""
+"""Audit action → the events it produces."""
 STOCK_ACTIONS = frozenset({"sale.post", "stock.receive", "stock.adjust", "stock.return", "order.transition",
-                           "product.update"})
+                           "product.update", "invoice.create", "invoice.credit_note"})
 """Actions after which the products they touched are checked for `stock.low`."""
-EVENTS = ("order.created", "order.status_changed", "payment.received", "stock.low")
+EVENTS = ("order.created", "order.status_changed", "invoice.created", "invoice.paid", "payment.received", "stock.low")
 
 
 class WebhookView(BaseModel):

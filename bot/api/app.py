@@ -18,7 +18,8 @@ from sanic import Blueprint, HTTPResponse, Request, Sanic
 from sanic.exceptions import SanicException
 from sanic.response import html
 
-from bot.api import docs, khata, openapi, orders, parties, products, reports, sales, stock, sync, webhooks
+from bot.api import (docs, expenses, invoices, khata, openapi, orders, parties, products, reports, sales, stock, sync,
+                     webhooks)
 from bot.api.razorpay import blueprint as razorpay_blueprint
 from bot.api.auth import KeyCache, RateLimiter
 from bot.api.problems import problem
@@ -28,8 +29,8 @@ from erp_core.db import Database
 
 PREFIX = "/api/v1"
 RESOURCES: list[Resource] = [
-    products.api, stock.api, parties.customers, parties.suppliers, orders.api, sales.api, khata.payments,
-    khata.api, reports.api, webhooks.api, sync.api,
+    products.api, stock.api, parties.customers, parties.suppliers, orders.api, sales.api, invoices.api,
+    khata.payments, khata.api, expenses.api, reports.api, webhooks.api, sync.api,
 ]
 """Every API-key resource, one module each."""
 EXTRA_BLUEPRINTS: list[Blueprint] = [razorpay_blueprint]

@@ -11,6 +11,8 @@ from bot.api.problems import TITLES
 from bot.api.routing import Operation
 
 PREFIX = "/api/v1"
+JSON = "application/json"
+BINARY = {"type": "string", "format": "binary"}
 _REF = "#/components/schemas/{model}"
 PROBLEM = {
     "type": "object",
@@ -34,7 +36,7 @@ def _model(annotation: Any) -> type[BaseModel]:
 def build(operations: list[Operation], title: str = "Hisaab REST API", version: str = "1.0.0") -> dict[str, Any]:
     """The whole document for `operations` (mounted under /api/v1)."""
     inputs = {op.body for op in operations if op.body} | {op.query for op in operations if op.query}
-    outputs = {_model(op.response) for op in operations if op.response is not None}
+    outputs = {_model(op.response) for op in operations if op.response is not None and op.media_type == JSON}
     keys = [(m, "validation") for m in sorted(inputs, key=lambda m: m.__name__)]
     keys += [(m, "serialization") for m in sorted(outputs, key=lambda m: m.__name__)]
     refs, definitions = models_json_schema(keys, ref_template=_REF)
@@ -77,9 +79,11 @@ def _operation(op: Operation, refs: dict, schemas: dict[str, Any]) -> dict[str, 
                            "description": "Retry safely: the same key and body return the stored response.",
                            "schema": {"type": "string", "minLength": 1, "maxLength": 120,
                                       "pattern": "^[\\x21-\\x7e]+$"}})
+    schema = (refs[(_model(op.response), "serialization")] if op.media_type == JSON and op.raw_schema is None
+              else op.raw_schema or BINARY)
     responses: dict[str, Any] = {
         str(op.status): {"description": "OK" if op.status == 200 else "Created",
-                         "content": {"application/json": {"schema": refs[(_model(op.response), "serialization")]}}},
+                         "content": {op.media_type: {"schema": schema}}},
     }
     for status in sorted({400 if op.body else 0, 401, 403, 422 if (op.body or op.query) else 0, 429, *op.errors} - {0}):
         responses[str(status)] = {"description": TITLES.get(status, "Error"),

@@ -10,6 +10,7 @@ from bot.api.types import Body, Money, SignedMoney
 from erp_core import parties
 from erp_core.enums import PartyKind
 from erp_core.errors import UnknownParty
+from erp_core.ids import gstin as gstin_id
 from erp_core.parties import PartyRef, PartyView
 
 GSTIN = r"^\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]$"
@@ -63,7 +64,8 @@ def _routes(kind: PartyKind, plural: str, tag: str) -> Resource:
               errors=(422,), name=f"add_{kind.value}")
     def add_party(call: Call) -> PartyView:
         b: PartyIn = call.body
-        ref = parties.add_party(call.ctx, kind=kind, name=b.name, phone=b.phone, gstin=b.gstin, state=b.state,
+        gstin = None if b.gstin is None else gstin_id.validate(b.gstin)  # the check digit too: invalid_checksum
+        ref = parties.add_party(call.ctx, kind=kind, name=b.name, phone=b.phone, gstin=gstin, state=b.state,
                                 address=b.address, credit_limit=b.credit_limit, opening_balance=b.opening_balance,
                                 idempotency_key=call.idempotency_key)
         return parties.party_details(call.ctx, ref.id)

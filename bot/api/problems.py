@@ -22,11 +22,12 @@ STATUS_BY_KEY = {
     "ambiguous_product": 409,
     "ambiguous_party": 409,
     "permission_denied": 403,
+    "gateway_error": 502,
 }
 TITLES = {
     400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
     409: "Conflict", 413: "Payload too large", 422: "Unprocessable content", 429: "Too many requests",
-    500: "Internal server error",
+    500: "Internal server error", 502: "Bad gateway",
 }
 CONTENT_TYPE = "application/problem+json"
 

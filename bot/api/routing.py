@@ -56,6 +56,15 @@ class Call:
     """Passed on to erp_core (prefixed), so a retried POST books nothing twice even when racing."""
 
 
+@dataclass(frozen=True)
+class Raw:
+    """A response that is not a JSON model: a PDF, a PNG, a CSV file, or JSON written by erp_core."""
+
+    body: bytes
+    filename: str | None = None
+    """Sent as `Content-Disposition: attachment` when given."""
+
+
 @dataclass
 class Operation:
     method: str
@@ -70,6 +79,10 @@ class Operation:
     status: int = 200
     errors: tuple[int, ...] = ()
     description: str = ""
+    media_type: str = "application/json"
+    """Of the success response; operations with another type return `Raw`."""
+    raw_schema: dict[str, Any] | None = None
+    """The OpenAPI schema of a `Raw` body (default: a binary string)."""
     name: str = ""
     """Unique among operations: the Sanic route name and the OpenAPI operationId."""
 
@@ -175,6 +188,9 @@ async def handle(request: Request, op: Operation, path_params: dict[str, Any]) -
         result = await loop.run_in_executor(EXECUTOR, lambda: op.handler(call, **path_params))
     except DomainError as error:
         return domain_problem(error)
+    if isinstance(result, Raw):
+        headers = {"Content-Disposition": f'attachment; filename="{result.filename}"'} if result.filename else None
+        return HTTPResponse(result.body, status=op.status, content_type=op.media_type, headers=headers)
     text = _json(result)
     if fingerprint is not None:
         await loop.run_in_executor(EXECUTOR, idempotency.store, ctx, idem_key, fingerprint, op.status, text)
