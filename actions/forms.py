@@ -264,7 +264,7 @@ class BookForm(FormValidationAction, ABC):
                 self.offer_create(turn, render(error, turn.language), "utter_offer_create_product", item["product"])
                 return "form_items"
             items[index] = {**item, "product_id": product.id, "name": product.name, "product_unit": product.unit.value}
-        values["form_items"] = items or None
+        values["form_items"] = merge_items([], items) or None
         return None
 
     def offer_create(self, turn: Turn, not_found: str, response: str, name: str) -> None:
