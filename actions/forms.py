@@ -53,9 +53,14 @@ def label(name: str, language: str) -> str:
     return LABELS[name][language]
 
 
+def cleared() -> list[EventType]:
+    """Events that clear every form slot."""
+    return [SlotSet(slot, None) for slot in FORM_SLOTS]
+
+
 def closed() -> list[EventType]:
     """Events that clear every form slot and end the form."""
-    return [SlotSet(slot, None) for slot in FORM_SLOTS] + [SlotSet(REQUESTED_SLOT, None)]
+    return [*cleared(), SlotSet(REQUESTED_SLOT, None)]
 
 
 def confirm(turn: Turn, response: str, **params: Any) -> None:
@@ -332,11 +337,11 @@ class SubmitAction(ShopAction, ABC):
     def act(self, turn: Turn) -> list[EventType]:
         if turn.slot(CONFIRMED) is True:
             self.book(turn, idempotency_key(turn.tracker, self.name()))
-        return closed()[:-1]
+        return cleared()
 
     @abstractmethod
     def book(self, turn: Turn, key: str) -> None:
         """Make the erp_core call with idempotency key `key` and tell the person what was booked."""
 
     def after_error(self, turn: Turn, error: DomainError) -> list[EventType]:
-        return closed()[:-1]
+        return cleared()

@@ -184,6 +184,15 @@ def test_stop_cancels_with_nothing_written(shop):
     assert len(shop.orders_of("Verma ji")) == orders_before
 
 
+def test_stop_in_hindi_mid_form(shop):
+    wa_id = shop.owner()
+    before = len(shop.orders_of("Gupta ji"))
+    asked = texts(shop.say(wa_id, "गुप्ता जी को 5 किलो चीनी भेज दो"))
+    assert "पक्का करें?" in asked
+    assert texts(shop.say(wa_id, "रहने दो")) == "ठीक है, रद्द कर दिया। कुछ नहीं लिखा।"
+    assert len(shop.orders_of("Gupta ji")) == before
+
+
 def test_an_ambiguous_product_is_picked_from_a_list(shop):
     wa_id = shop.owner()
     before = len(shop.orders_of("Iyer Madam"))
@@ -287,6 +296,10 @@ def test_an_expense_asks_for_its_category_and_undo_reverses_it(shop):
     shop.say(wa_id, "/undo")
     shop.say(wa_id, "/affirm")
     assert expenses.expense_summary(shop.ctx, today, today).total == before
+
+
+def test_undo_with_nothing_to_undo_says_so(shop):
+    assert texts(shop.say(shop.owner(), "undo")) == "There is no entry of yours left to undo."
 
 
 def test_an_invoice_is_sent_as_a_pdf_with_a_upi_link(shop):
