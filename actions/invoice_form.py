@@ -1,14 +1,16 @@
-"""Invoices in chat: customer and items → confirm → a GST invoice, its PDF as a document, and a UPI link with its QR."""
+"""Invoices in chat: customer and items (or a bare amount) → confirm → the invoice, its PDF as a document,
+and a UPI link with its QR code."""
 
 from __future__ import annotations
 
 import os
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from actions.base import Turn
-from actions.forms import BookForm, SubmitAction, confirm, item_lines, quantity_of, selling_prices
+from actions.forms import BookForm, Message, SubmitAction, confirm, item_lines, quantity_of, selling_prices
 from actions.order_form import ask_items
 from erp_core import invoices, upi
 from erp_core.invoice_pdf import render_invoice
@@ -30,6 +32,16 @@ class ValidateInvoiceForm(BookForm):
     def name(self) -> str:
         return "validate_invoice_form"
 
+    def read(self, turn: Turn, values: dict[str, Any], message: Message, requested: str | None) -> None:
+        super().read(turn, values, message, requested)
+        values["form_amount"] = message.value("amount") or values["form_amount"]
+
+    def filled(self, values: dict[str, Any], slot: str) -> bool:
+        """Items, or a bare amount ("Verma ji ka 500 ka bill") when no items were named."""
+        if slot == "form_items" and not values["form_items"] and values["form_amount"]:
+            return True
+        return super().filled(values, slot)
+
     def ask(self, turn: Turn, values: dict[str, Any], slot: str) -> str:
         if slot == "form_customer":
             turn.say("utter_ask_invoice_customer")
@@ -38,6 +50,10 @@ class ValidateInvoiceForm(BookForm):
         return slot
 
     def summarise(self, turn: Turn, values: dict[str, Any]) -> None:
+        if not values["form_items"]:
+            confirm(turn, "utter_confirm_invoice_amount", customer=values["form_customer"]["name"],
+                    amount=format_money(Decimal(values["form_amount"])))
+            return
         lines, total = item_lines(values["form_items"], selling_prices(turn, values["form_items"]))
         confirm(turn, "utter_confirm_invoice", customer=values["form_customer"]["name"], lines=lines,
                 total=format_money(total))
@@ -48,10 +64,14 @@ class ActionCreateInvoice(SubmitAction):
         return "action_create_invoice"
 
     def book(self, turn: Turn, key: str) -> None:
-        customer = turn.slot("form_customer")
-        invoice = invoices.create_invoice(turn.ctx, [
-            InvoiceLineIn(product_id=item["product_id"], quantity=quantity_of(item)) for item in turn.slot("form_items")
-        ], party_id=customer["id"], idempotency_key=key)
+        customer, items = turn.slot("form_customer"), turn.slot("form_items")
+        if items:
+            invoice = invoices.create_invoice(turn.ctx, [
+                InvoiceLineIn(product_id=item["product_id"], quantity=quantity_of(item)) for item in items
+            ], party_id=customer["id"], idempotency_key=key)
+        else:
+            invoice = invoices.invoice_for_amount(turn.ctx, turn.slot("form_amount"), party_id=customer["id"],
+                                                  idempotency_key=key)
         send_invoice(turn, invoice)
 
 

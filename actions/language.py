@@ -37,7 +37,7 @@ _NEPALI_ROMAN = frozenset(
 )
 _HINGLISH = frozenset(
     "hai hain kitna kitni kitne ka ki ko kya bacha bachi bache batao bata dikhao karo nahi nahin ji bhai kaise "
-    "mein aur abhi kuch hua tha yaar".split()
+    "mein aur abhi kuch hua tha yaar bhejo bhejna diye diya banao".split()
 )
 
 

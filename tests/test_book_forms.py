@@ -97,7 +97,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
     db.migrate()
     tenant = seed_demo(db)
     ctx = Context(db, tenant.id, Actor.system())
-    invoices.configure_invoicing(ctx, upi_vpa="ganesh.kirana@okicici")
+    invoices.configure_invoicing(ctx, upi_vpa="ganesh.kirana@okicici", gst_composition=True)
     for name in ("Good Day Cashew", "Good Day Butter"):
         product = catalog.add_product(ctx, name=name, unit="packet", selling_price=30, cost_price=25)
         inventory.receive_stock(ctx, product.id, 50)
@@ -346,3 +346,16 @@ def test_staff_may_not_undo(shop):
     refused = texts(shop.say(DEMO_STAFF_WA_ID, "undo"))
     assert refused == "Sorry, you are not allowed to do that."
     assert shop.balance("Sharma ji") == before
+
+
+def test_a_bare_amount_gives_a_bill_of_supply_without_items(shop):
+    wa_id = shop.owner()
+    before = shop.balance("Verma ji")
+    asked = shop.say(wa_id, "Verma ji ka 500 ka bill banao")
+    assert "₹500" in texts(asked) and buttons(asked) == ["/affirm", "/stop"]
+    sent = shop.say(wa_id, "haan")
+    [document] = custom(sent, "document")
+    invoice = invoices.find_invoice(shop.ctx, re.search(r"Bill (\S+) bana", texts(sent)).group(1))
+    assert (invoice.total, invoice.party_id, invoice.lines[0].product_id) == (Decimal(500), shop.party("Verma ji").id, None)
+    assert Path(document["path"]).read_bytes().startswith(b"%PDF")
+    assert shop.balance("Verma ji") == before + 500
