@@ -110,6 +110,18 @@ class Message:
         return self.text.startswith("/")
 
 
+def looks_like_a_name(message: Message) -> bool:
+    """A bare answer to "who?": a few words without numbers, not a button payload.
+
+    >>> looks_like_a_name(Message("nlu_fallback", [], "Mehta ji"))
+    True
+    >>> looks_like_a_name(Message("check_stock", [], "kitna stock hai Maggi ka?"))
+    False
+    """
+    text = message.text.strip()
+    return bool(text) and not message.is_payload and len(text.split()) <= 3 and not any(c.isdigit() for c in text)
+
+
 class BookForm(FormValidationAction, ABC):
     """`validate_<form>`: one step of a form that ends in a confirmed write."""
 
@@ -181,7 +193,7 @@ class BookForm(FormValidationAction, ABC):
         if "form_customer" in self.needs and turn.ctx.actor.role is not Role.CUSTOMER:
             if customer:
                 values["form_customer"] = {"query": customer}
-            elif requested == "form_customer" and message.text and not message.is_payload:
+            elif requested == "form_customer" and looks_like_a_name(message):
                 values["form_customer"] = {"query": message.text.strip()}
         if "form_items" in self.needs:
             new, leftover = read_items(message.entities)
@@ -282,15 +294,18 @@ class BookForm(FormValidationAction, ABC):
     def create(self, turn: Turn, values: dict[str, Any], pending: dict[str, Any]) -> None:
         """Add the customer or product the person agreed to create."""
         name = pending["query"].strip()
+        key = idempotency_key(turn.tracker, f"{self.name()}:create")
         if pending["create"] == "customer":
-            party = parties.add_party(turn.ctx, kind=self.party_kind() or PartyKind.CUSTOMER, name=name)
+            party = parties.add_party(turn.ctx, kind=self.party_kind() or PartyKind.CUSTOMER, name=name,
+                                      idempotency_key=key)
             values["form_customer"] = {"id": party.id, "name": party.name}
             return
         items = list(values["form_items"] or [])
         item = items[pending["index"]]
         unit = item.get("unit") or "pcs"
         product = catalog.add_product(turn.ctx, name=name[:1].upper() + name[1:], unit=unit,
-                                      selling_price=self.new_product_price(values), cost_price=values.get("form_amount") or 0)
+                                      selling_price=self.new_product_price(values),
+                                      cost_price=values.get("form_amount") or 0, idempotency_key=key)
         items[pending["index"]] = {**item, "product_id": product.id, "name": product.name,
                                    "product_unit": product.unit.value}
         values["form_items"] = items

@@ -519,7 +519,8 @@ def invoice_for_amount(
         place = _place(tenant, seller_state, party, kind)
         supply = _supply(tenant, kind, seller_state, place)
         if supply is not gst.Supply.NO_TAX:
-            raise ValidationError(field="lines", reason="a tax invoice needs its items, each with its HSN code and rate")
+            raise ValidationError(field="lines",
+                                  reason="a tax invoice needs its items, each with its HSN code and rate")
         line = gst.TaxLine(description=description, quantity=Decimal(1), unit_price=value, rate=Decimal(0),
                            price_includes_tax=True)
         invoice = _issue(ctx, session, tenant, [_Priced(None, line, "pcs")], kind=kind, supply=supply,

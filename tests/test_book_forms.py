@@ -328,7 +328,8 @@ def test_a_customer_orders_for_themselves_and_may_not_book_money_or_stock(shop):
     before = len(shop.orders_of("Sharma ji"))
     gupta = shop.balance("Gupta ji")
     asked = shop.say(SHARMA_WA_ID, "mujhe 2 packet maggi bhej do")
-    assert "Sharma ji" in texts(asked) and "Maggi Noodles 70g" in texts(asked) and buttons(asked) == ["/affirm", "/stop"]
+    assert "Sharma ji" in texts(asked) and "Maggi Noodles 70g" in texts(asked)
+    assert buttons(asked) == ["/affirm", "/stop"]
     shop.say(SHARMA_WA_ID, "/affirm")
     assert len(shop.orders_of("Sharma ji")) == before + 1
     placed = shop.orders_of("Sharma ji")[-1]
@@ -356,6 +357,7 @@ def test_a_bare_amount_gives_a_bill_of_supply_without_items(shop):
     sent = shop.say(wa_id, "haan")
     [document] = custom(sent, "document")
     invoice = invoices.find_invoice(shop.ctx, re.search(r"Bill (\S+) bana", texts(sent)).group(1))
-    assert (invoice.total, invoice.party_id, invoice.lines[0].product_id) == (Decimal(500), shop.party("Verma ji").id, None)
+    assert (invoice.total, invoice.party_id) == (Decimal(500), shop.party("Verma ji").id)
+    assert invoice.lines[0].product_id is None
     assert Path(document["path"]).read_bytes().startswith(b"%PDF")
     assert shop.balance("Verma ji") == before + 500

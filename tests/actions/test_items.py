@@ -38,7 +38,8 @@ def test_entities_are_read_in_text_order_not_list_order():
 
 
 def test_a_correction_fixes_the_item_still_without_quantity_else_the_last():
-    items = [{"product": "chawal", "quantity": "10", "unit": "kg"}, {"product": "maggi", "quantity": None, "unit": None}]
+    items = [{"product": "chawal", "quantity": "10", "unit": "kg"},
+             {"product": "maggi", "quantity": None, "unit": None}]
     assert apply_correction(items, {"quantity": "4"})[1]["quantity"] == "4"
     done = [{"product": "chawal", "quantity": "10", "unit": "kg"}, {"product": "dal", "quantity": "2", "unit": "kg"}]
     fixed = apply_correction(done, {"quantity": "5", "unit": "kg"})
@@ -59,3 +60,9 @@ def test_quantities_convert_to_the_products_unit_only_when_they_can():
     assert in_product_unit("2", "dozen", "pcs") == Decimal(24)
     assert in_product_unit("2", None, "kg") == Decimal(2)
     assert in_product_unit("2", "kg", "packet") == Decimal(2)
+
+
+def test_forms_doctests():
+    import actions.forms
+
+    assert doctest.testmod(actions.forms).failed == 0
