@@ -169,6 +169,17 @@ def test_only_the_missing_slots_are_asked_and_a_correction_reconfirms(shop):
         ("Cheeni", Decimal(5)), ("Maggi Noodles 70g", Decimal(2))]
 
 
+def test_a_missing_quantity_is_asked_and_a_bare_number_answers_it(shop):
+    wa_id = shop.owner()
+    before = len(shop.orders_of("Sharma ji"))
+    assert texts(shop.say(wa_id, "Sharma ji ko chawal bhejo")) == "Basmati Chawal kitna?"
+    confirm = texts(shop.say(wa_id, "10"))
+    assert "10 kg Basmati Chawal × ₹90 = ₹900" in confirm
+    shop.say(wa_id, "haan")
+    assert len(shop.orders_of("Sharma ji")) == before + 1
+    assert shop.orders_of("Sharma ji")[-1].total == Decimal(900)
+
+
 def test_stop_cancels_with_nothing_written(shop):
     wa_id = shop.owner()
     before = shop.balance("Verma ji")
