@@ -29,7 +29,7 @@ _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 
 _NEPALI_DEVANAGARI = frozenset(
     "छ छन् छैन छु छौ कति बाँकी बाकी कस्तो गर्नु गर्नुस् गर्नुहोस् भयो हजुर दाइ दिदी चामल पिठो चिनी नुन मौज्दात "
-    "पनि अझै सक्छौ सक्नुहुन्छ मा लाई".split()
+    "पनि अझै सक्छौ सक्नुहुन्छ मा लाई रुपैयाँ दिनुभयो पठाइदिनुस् पठाउनुहोस्".split()
 )
 _NEPALI_ROMAN = frozenset(
     "cha chha xa chaina chhaina chu chau kati baki baaki bhayo garnus garnuhos hajur dai didi chamal pitho "
@@ -37,7 +37,7 @@ _NEPALI_ROMAN = frozenset(
 )
 _HINGLISH = frozenset(
     "hai hain kitna kitni kitne ka ki ko kya bacha bachi bache batao bata dikhao karo nahi nahin ji bhai kaise "
-    "mein aur abhi kuch hua tha yaar".split()
+    "mein aur abhi kuch hua tha yaar bhejo bhejna diye diya banao".split()
 )
 
 

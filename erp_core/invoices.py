@@ -487,6 +487,56 @@ def create_invoice(
     return ctx.run("invoice.create", request, work, InvoiceView, idempotency_key)
 
 
+def invoice_for_amount(
+    ctx: Context,
+    amount: Decimal | int | str,
+    *,
+    party_id: int | None = None,
+    description: str = "Goods",
+    payment_mode: PaymentMode | str = PaymentMode.CREDIT,
+    series: str | None = None,
+    at: datetime | None = None,
+    idempotency_key: str | None = None,
+) -> InvoiceView:
+    """Bill a lump sum without items ("Sharma ji ka ₹500 ka bill"): one line, no stock movement.
+
+    Only a seller that charges no tax may do this (a Bill of Supply: composition or
+    unregistered; a Nepal shop without VAT). A tax invoice needs each item's HSN code
+    and rate, so any other seller gets `ValidationError` and must name the items.
+    """
+    ctx.actor.require(Permission.POST_SALE)
+    value = money(amount, positive=True)
+    mode = _mode(payment_mode)
+    description = description.strip() or "Goods"
+    request = {"amount": value, "party_id": party_id, "description": description, "payment_mode": mode,
+               "series": series, "at": at}
+    at = at or utcnow()
+
+    def work(session: Session) -> InvoiceView:
+        tenant = ctx.tenant(session)
+        party = _party(session, party_id)
+        kind, seller_tax_id, seller_state = _seller(tenant)
+        place = _place(tenant, seller_state, party, kind)
+        supply = _supply(tenant, kind, seller_state, place)
+        if supply is not gst.Supply.NO_TAX:
+            raise ValidationError(field="lines",
+                                  reason="a tax invoice needs its items, each with its HSN code and rate")
+        line = gst.TaxLine(description=description, quantity=Decimal(1), unit_price=value, rate=Decimal(0),
+                           price_includes_tax=True)
+        invoice = _issue(ctx, session, tenant, [_Priced(None, line, "pcs")], kind=kind, supply=supply,
+                         seller_tax_id=seller_tax_id, seller_state=seller_state, party=party, place=place,
+                         series_name=series, at=at)
+        if party is not None:
+            post_entry(session, tenant, party_id=party.id, kind=EntryKind.SALE, debit=invoice.total,
+                       ref_type="invoice", ref_id=invoice.id, note=f"invoice {invoice.number}",
+                       actor_id=ctx.actor.user_id, at=at)
+        if mode is not PaymentMode.CREDIT:
+            _apply_payment(ctx, session, tenant, invoice, invoice.total, mode, "", None, at)
+        return _view(session, tenant, invoice)
+
+    return ctx.run("invoice.amount", request, work, InvoiceView, idempotency_key)
+
+
 def invoice_for_sale(
     ctx: Context, sale_id: int, *, series: str | None = None, idempotency_key: str | None = None
 ) -> InvoiceView:

@@ -60,25 +60,45 @@ def _latest_undoable(session: Session, user_id: int | None) -> AuditEntry:
     raise NothingToUndo()
 
 
-def _reverse(ctx: Context, session: Session, entry: AuditEntry, reason: str) -> UndoResult:
+def _describe(session: Session, entry: AuditEntry) -> UndoResult:
+    """What undoing `entry` would reverse: whom or what it was about, and its figure."""
     payload = json.loads(entry.payload)
     request, result = payload["request"], payload["result"]
     base = {"undone": entry.action, "undone_seq": entry.seq}
     if entry.action == "payment.record":
-        reverse_entry_in(ctx, session, result["entry_id"], reason)
         party = session.get(Party, result["party_id"])
         return UndoResult(**base, name=party.name if party else "", amount=Decimal(result["amount"]))
     if entry.action == "stock.receive":
+        product = session.get(Product, request["product_id"])
+        return UndoResult(**base, name=product.name if product else "", quantity=Decimal(request["qty"]))
+    if entry.action == "expense.record":
+        return UndoResult(**base, name=result["category"], amount=Decimal(result["amount"]))
+    party = session.get(Party, result["party_id"])
+    return UndoResult(**base, name=party.name if party else "", order_number=result["number"],
+                      amount=Decimal(result["total"]))
+
+
+def _reverse(ctx: Context, session: Session, entry: AuditEntry, reason: str) -> UndoResult:
+    payload = json.loads(entry.payload)
+    request, result = payload["request"], payload["result"]
+    if entry.action == "payment.record":
+        reverse_entry_in(ctx, session, result["entry_id"], reason)
+    elif entry.action == "stock.receive":
         qty = Decimal(request["qty"])
         post_movements(session, [Movement(request["product_id"], MovementKind.ADJUSTMENT, on_hand_delta=-qty)],
                        ref_type="undo", ref_id=result["movement_id"], note=reason, actor_id=ctx.actor.user_id)
-        product = session.get(Product, request["product_id"])
-        return UndoResult(**base, name=product.name if product else "", quantity=qty)
-    if entry.action == "expense.record":
+    elif entry.action == "expense.record":
         expenses.reverse_in(session, result["expense_id"], reason, ctx.actor.user_id)
-        return UndoResult(**base, name=result["category"], amount=Decimal(result["amount"]))
-    order = transition_in(ctx, session, result["id"], OrderStatus.CANCELLED, reason)
-    return UndoResult(**base, order_number=order.number, amount=order.total)
+    else:
+        transition_in(ctx, session, result["id"], OrderStatus.CANCELLED, reason)
+    return _describe(session, entry)
+
+
+def last_undoable(ctx: Context) -> UndoResult:
+    """What `undo_last` would reverse now, without reversing it (to ask "this one?" first)."""
+    ctx.actor.require(Permission.REVERSE)
+    with ctx.read() as session:
+        return _describe(session, _latest_undoable(session, ctx.actor.user_id))
 
 
 def undo_last(ctx: Context, reason: str = "undo", *, idempotency_key: str | None = None) -> UndoResult:

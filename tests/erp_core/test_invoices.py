@@ -251,3 +251,26 @@ def test_nepal_vat_invoice_numbered_in_the_bikram_sambat_year(new_shop, make_pro
     with pytest.raises(ValidationError):
         bad = make_product("Cola", ctx=ctx, stock=5, gst_rate="18")
         invoices.create_invoice(ctx, [InvoiceLineIn(product_id=bad.id, quantity=D(1))])
+
+
+def test_a_lump_sum_bill_of_supply_without_items(new_shop, make_customer):
+    ctx = new_shop(gstin=MAHARASHTRA_GSTIN, state="27")
+    invoices.configure_invoicing(ctx, gst_composition=True)
+    buyer = make_customer("Meena", ctx=ctx)
+    bill = invoices.invoice_for_amount(ctx, "500.40", party_id=buyer.id, description="Kirana saaman")
+    assert (bill.kind, bill.supply, bill.number.startswith("BOS/")) == (InvoiceKind.BILL_OF_SUPPLY, Supply.NO_TAX, True)
+    [line] = bill.lines
+    assert (line.product_id, line.description, line.quantity, line.total) == (None, "Kirana saaman", D(1), D("500.40"))
+    assert (bill.round_off, bill.total, bill.due) == (D("-0.40"), D("500.00"), D("500.00"))
+    assert khata(ctx, buyer.id) == [(EntryKind.SALE, D("500.00"), D("0.00"))]
+    paid = invoices.invoice_for_amount(ctx, 120, payment_mode="upi")
+    assert (paid.party_id, paid.status, paid.paid) == (None, InvoiceStatus.PAID, D("120.00"))
+
+
+def test_a_gst_registered_seller_must_name_the_items(gst_shop, make_customer):
+    buyer = make_customer("Meena", ctx=gst_shop)
+    with pytest.raises(ValidationError):
+        invoices.invoice_for_amount(gst_shop, 500, party_id=buyer.id)
+    assert khata(gst_shop, buyer.id) == []
+    with pytest.raises(ValidationError):
+        invoices.invoice_for_amount(gst_shop, "-5")

@@ -15,7 +15,7 @@ from erp_core.errors import NothingToUndo, PermissionDenied
 from erp_core.models import CreditEntry, StockMovement
 from erp_core.sales import LineIn
 from erp_core.tenants import actor_for
-from erp_core.undo import undo_last
+from erp_core.undo import last_undoable, undo_last
 
 
 def _as(shop: Context, wa_id: str, role: Role) -> Context:
@@ -85,3 +85,19 @@ def test_staff_and_customers_may_not_undo(shop):
     expenses.record_expense(staff, 50, "food")
     with pytest.raises(PermissionDenied):
         undo_last(staff)
+
+
+def test_last_undoable_tells_what_undo_would_reverse_without_writing(shop, make_product, make_customer):
+    owner = _as(shop, "919700000009", Role.OWNER)
+    sharma = make_customer("Sharma ji", opening_balance=900)
+    rice = make_product("Chawal", stock=20)
+    ledger.record_payment(owner, sharma.id, 300, "cash")
+    order = orders.place_order(owner, sharma.id, [LineIn(product_id=rice.id, quantity=Decimal(2))])
+    preview = last_undoable(owner)
+    assert (preview.undone, preview.name, preview.order_number) == ("order.place", "Sharma ji", order.number)
+    assert preview.amount == order.total
+    assert last_undoable(owner) == preview
+    assert orders.get_order(owner, order.id).status is OrderStatus.CONFIRMED
+    assert undo_last(owner) == preview
+    after = last_undoable(owner)
+    assert (after.undone, after.name, after.amount) == ("payment.record", "Sharma ji", Decimal("300.00"))

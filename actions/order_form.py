@@ -1,0 +1,55 @@
+"""Orders in chat: "Sharma ji ko 10 kilo chawal bhejo" → confirm → an order placed (stock reserved)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from actions.base import Turn
+from actions.forms import BookForm, SubmitAction, confirm, item_lines, quantity_of, selling_prices
+from erp_core import orders
+from erp_core.messages import format_money
+from erp_core.permissions import Permission
+from erp_core.sales import LineIn
+
+
+class ValidateOrderForm(BookForm):
+    intent = "create_order"
+    permission = Permission.PLACE_ORDER
+    needs = ("form_customer", "form_items")
+
+    def name(self) -> str:
+        return "validate_order_form"
+
+    def ask(self, turn: Turn, values: dict[str, Any], slot: str) -> str:
+        if slot == "form_customer":
+            turn.say("utter_ask_order_customer")
+        else:
+            ask_items(turn, values)
+        return slot
+
+    def summarise(self, turn: Turn, values: dict[str, Any]) -> None:
+        lines, total = item_lines(values["form_items"], selling_prices(turn, values["form_items"]))
+        confirm(turn, "utter_confirm_order", customer=values["form_customer"]["name"], lines=lines,
+                total=format_money(total))
+
+
+def ask_items(turn: Turn, values: dict[str, Any]) -> None:
+    """Ask how much of the first item without a quantity, or which items at all."""
+    without = next((item for item in values["form_items"] or [] if not item.get("quantity")), None)
+    if without is not None:
+        turn.say("utter_ask_item_quantity", product=without.get("name") or without["product"])
+    else:
+        turn.say("utter_ask_order_items")
+
+
+class ActionPlaceOrder(SubmitAction):
+    def name(self) -> str:
+        return "action_place_order"
+
+    def book(self, turn: Turn, key: str) -> None:
+        items = turn.slot("form_items")
+        customer = turn.slot("form_customer")
+        order = orders.place_order(turn.ctx, customer["id"], [
+            LineIn(product_id=item["product_id"], quantity=quantity_of(item)) for item in items
+        ], idempotency_key=key)
+        turn.say("utter_order_placed", number=order.number, customer=customer["name"], total=format_money(order.total))
