@@ -218,8 +218,9 @@ def splits(examples: list[Example], folds: int, holdout: float | None):
     return list(StratifiedKFold(n_splits=folds, shuffle=True, random_state=42).split(examples, strata))
 
 
-def evaluate(examples: list[Example], sources: list[Path], parts, work: Path
+def evaluate(examples: list[Example], sources: list[Path], parts, work: Path, after_fold=None
              ) -> tuple[dict[str, Scores], list[float], list[Counter], list[list[str]]]:
+    """Train and parse fold by fold; `after_fold(scores, seconds, landed, wrong)` sees the figures so far."""
     scores = {language: Scores() for language in LANGUAGES}
     seconds, outside_landed, outside_wrong = [], [], []
     for fold, (train_index, test_index) in enumerate(parts, start=1):
@@ -238,6 +239,8 @@ def evaluate(examples: list[Example], sources: list[Path], parts, work: Path
         running = sum(s.accuracy * len(s.gold) for s in scores.values()) / sum(len(s.gold) for s in scores.values())
         print(f"[nlu_report] fold {fold}/{len(parts)}: trained in {took:.0f} s, running intent accuracy {running:.3f}",
               flush=True)
+        if after_fold:
+            after_fold(scores, seconds, outside_landed, outside_wrong)
     return scores, seconds, outside_landed, outside_wrong
 
 
@@ -324,11 +327,20 @@ def main() -> int:
     examples = [e for language, path in zip(LANGUAGES, sources) for e in load_examples(path, language)]
     load = os.getloadavg()[0]
     parts = splits(examples, args.folds, args.holdout)
+
+    def title(done: int) -> str:
+        if args.holdout:
+            return f"Held-out split ({args.holdout:.0%} of every language and intent)"
+        return f"{args.folds}-fold cross-validation" + ("" if done == len(parts) else f" ({done} of {len(parts)} folds done)")
+
+    def write_partial(scores, seconds, landed, wrong) -> None:
+        """A long run on a busy machine leaves the folds it finished in the report."""
+        if not args.holdout and len(seconds) < len(parts):
+            write_section(args.report, report_section(examples, scores, seconds, landed, wrong, title(len(seconds)), load))
+
     with tempfile.TemporaryDirectory(prefix="nlu-report-") as tmp:
-        scores, seconds, landed, wrong = evaluate(examples, sources, parts, Path(tmp))
-    title = (f"Held-out split ({args.holdout:.0%} of every language and intent)" if args.holdout
-             else f"{args.folds}-fold cross-validation")
-    section = report_section(examples, scores, seconds, landed, wrong, title, load)
+        scores, seconds, landed, wrong = evaluate(examples, sources, parts, Path(tmp), write_partial)
+    section = report_section(examples, scores, seconds, landed, wrong, title(len(seconds)), load)
     print(section)
     if not args.holdout:
         write_section(args.report, section)
