@@ -1,0 +1,163 @@
+"""The NLU training data (data/nlu) against the NLU contract of issue 4, without training a model.
+
+Every contract intent in every language file with enough examples; only contract entities, the
+rule-owned ones with a normalised value from the contract's sets; no sentence twice; no sentence
+that a test sends to the bot; and `rasa data validate` without warnings.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGE_FILES = ("hinglish.yml", "hindi.yml", "nepali.yml", "english.yml")
+MIN_EXAMPLES = 30
+INTENTS = frozenset("""greet goodbye affirm deny thank help check_stock low_stock add_stock add_product create_order
+order_status cancel_order create_invoice record_payment check_dues send_payment_link send_reminder add_expense
+sales_summary expense_summary reorder_suggestions credit_check add_customer stop undo""".split())
+DIET_ENTITIES = frozenset({"product", "customer", "supplier"})
+NUMBER_ENTITIES = frozenset({"quantity", "amount", "order_id"})
+VALUES = {
+    "unit": frozenset("kg g l ml pcs dozen box bag packet".split()),
+    "period": frozenset("today yesterday this_week last_week this_month last_month".split()),
+    "payment_mode": frozenset("cash upi card bank cheque credit".split()),
+    "expense_category": frozenset("food travel fuel rent electricity salary purchase repair phone other".split()),
+}
+PLAIN_NUMBER = re.compile(r"\d+(\.\d+)?")
+# Rasa's markup: [text](entity), [text](entity:value) or [text]{"entity": ..., "value": ...}
+ANNOTATION = re.compile(r"\[(?P<text>[^\]]+)\](?:\((?P<entity>[^):]+)(?::(?P<value>[^)]+))?\)|\{(?P<json>[^}]+)\})")
+TALKS_TO_RASA = re.compile(r"model/parse|webhooks/rest|start_rasa_server|bot\.chat|parse_message")
+MIN_WORDS_FOR_OVERLAP = 3
+"""Dialogue words ("haan", "cancel", "galat entry") are both trained and sent by tests on purpose."""
+
+
+def _examples(file: str) -> dict[str, list[str]]:
+    """Intent -> example lines (with their markup) of one language file."""
+    data = YAML(typ="safe").load((ROOT / "data" / "nlu" / file).read_text(encoding="utf-8"))
+    out: dict[str, list[str]] = defaultdict(list)
+    for block in data["nlu"]:
+        if "intent" in block:
+            out[block["intent"]] += [line.strip()[2:].strip() for line in block["examples"].splitlines()
+                                     if line.strip().startswith("- ")]
+    return out
+
+
+def _annotations(example: str) -> list[tuple[str, str, str]]:
+    """(entity, value, text) of every annotation in one example."""
+    found = []
+    for m in ANNOTATION.finditer(example):
+        if m["json"]:
+            spec = json.loads("{" + m["json"] + "}")
+            found.append((spec["entity"], str(spec.get("value", m["text"])), m["text"]))
+        else:
+            found.append((m["entity"], m["value"] or m["text"], m["text"]))
+    return found
+
+
+def _plain(example: str) -> str:
+    return ANNOTATION.sub(lambda m: m["text"], example)
+
+
+def _key(sentence: str) -> str:
+    return " ".join(sentence.lower().split())
+
+
+def _training_sentences() -> dict[str, str]:
+    """Normalised plain sentence -> "file: intent" for every training example."""
+    return {_key(_plain(example)): f"{file}: {intent}"
+            for file in LANGUAGE_FILES for intent, examples in _examples(file).items() for example in examples}
+
+
+@pytest.mark.parametrize("file", LANGUAGE_FILES)
+def test_every_contract_intent_has_enough_examples_and_no_other_intent(file):
+    counts = {intent: len(examples) for intent, examples in _examples(file).items()}
+    assert set(counts) == INTENTS
+    assert {intent: n for intent, n in counts.items() if n < MIN_EXAMPLES} == {}
+
+
+@pytest.mark.parametrize("file", LANGUAGE_FILES)
+def test_annotations_use_contract_entities_and_normalised_values(file):
+    wrong = []
+    for intent, examples in _examples(file).items():
+        for example in examples:
+            for entity, value, text in _annotations(example):
+                if entity in DIET_ENTITIES:
+                    ok = value == text
+                elif entity in NUMBER_ENTITIES:
+                    ok = PLAIN_NUMBER.fullmatch(value) is not None
+                else:
+                    ok = value in VALUES.get(entity, ())
+                if not ok:
+                    wrong.append(f"{intent}: {example!r}: {entity}={value!r}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("file", LANGUAGE_FILES)
+def test_every_bracket_is_an_annotation(file):
+    """A "[word]" without "(entity)" or a JSON spec would train as literal text."""
+    loose = [example for examples in _examples(file).values() for example in examples
+             if "[" in ANNOTATION.sub("", example) or "]" in ANNOTATION.sub("", example)]
+    assert loose == []
+
+
+def test_no_sentence_appears_twice():
+    seen: dict[str, list[str]] = defaultdict(list)
+    for file in LANGUAGE_FILES:
+        for intent, examples in _examples(file).items():
+            for example in examples:
+                seen[_key(_plain(example))].append(f"{file}: {intent}")
+    assert {sentence: places for sentence, places in seen.items() if len(places) > 1} == {}
+
+
+def _test_sentences() -> dict[str, Path]:
+    """Sentences the tests send to the bot: string literals of the Python tests that talk to Rasa, lines
+    of tests/**/*.txt, and user turns and examples of tests/**/*.yml."""
+    found: dict[str, Path] = {}
+    for path in (ROOT / "tests").rglob("*"):
+        if path == Path(__file__) or not path.is_file():
+            continue
+        if path.suffix == ".py":
+            if not TALKS_TO_RASA.search(path.read_text(encoding="utf-8")):
+                continue
+            texts = [node.value for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                     if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+        elif path.suffix == ".txt":
+            texts = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+        elif path.suffix in (".yml", ".yaml"):
+            texts = [_plain(m.group(2)) for m in re.finditer(r"^\s*-?\s*(user:|-)\s*\|?\s*(.+)$",
+                                                             path.read_text(encoding="utf-8"), re.M)]
+        else:
+            continue
+        for text in texts:
+            if len(text.split()) >= MIN_WORDS_FOR_OVERLAP and "\n" not in text.strip():
+                found.setdefault(_key(text), path.relative_to(ROOT))
+    return found
+
+
+def test_no_test_sentence_is_in_the_training_data():
+    training = _training_sentences()
+    copied = {sentence: (str(path), training[sentence]) for sentence, path in _test_sentences().items()
+              if sentence in training}
+    assert copied == {}
+
+
+def test_rasa_data_validate_passes_without_warnings():
+    rasa = ROOT / ".venv" / "rasa" / "bin" / "rasa"
+    result = subprocess.run([str(rasa), "data", "validate", "--domain", "domain.yml", "--data", "data",
+                             "--config", "config.yml"], cwd=ROOT, capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"})
+    output = result.stdout + result.stderr
+    # Rasa reports data problems as UserWarnings (rasa.shared.utils.io.raise_warning)
+    warnings = sorted({line.split("UserWarning: ", 1)[1].strip() for line in output.splitlines()
+                       if "UserWarning: " in line})
+    assert result.returncode == 0, output[-3000:]
+    assert warnings == []
