@@ -137,6 +137,9 @@ def _endpoint(op: Operation) -> Callable[..., Any]:
     return endpoint
 
 
+MAX_ID = 2**31 - 1
+
+
 async def handle(request: Request, op: Operation, path_params: dict[str, Any]) -> HTTPResponse:
     api = request.app.ctx.api
     loop = asyncio.get_running_loop()
@@ -151,6 +154,8 @@ async def handle(request: Request, op: Operation, path_params: dict[str, Any]) -
     if wait is not None:
         return problem(429, "rate_limited", f"more than {principal.rate_limit} requests a minute; retry later",
                        headers={"Retry-After": str(wait)})
+    if any(isinstance(v, int) and not 1 <= v <= MAX_ID for v in path_params.values()):
+        return problem(404, "not_found", "no record has that id")
     try:
         query = op.query.model_validate(_query_args(request)) if op.query else None
     except SchemaError as error:

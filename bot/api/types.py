@@ -14,8 +14,8 @@ _NUMBER = r"^-?\d{1,10}(\.\d{1,4})?$"
 
 def _exact(places: int, low: Decimal | None, high: Decimal, description: str) -> object:
     schema = {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": _NUMBER}], "description": description}
-    if low is not None:
-        schema["minimum"] = str(low)
+    if low is not None:  # a JSON number (it bounds the integer form); the exact bound is in `description`
+        schema["minimum"] = int(low) if low == low.to_integral_value() else float(low)
     return Annotated[Exact, Field(ge=low, le=high, decimal_places=places), WithJsonSchema(schema)]
 
 
