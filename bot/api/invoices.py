@@ -18,7 +18,7 @@ from erp_core.invoices import InvoiceLineIn, InvoiceView, ReturnLineIn
 from erp_core.razorpay_payments import PaymentLinkView
 
 api = Resource("invoices", "Invoices")
-Series = Field(default=None, min_length=1, max_length=40)
+Series = Field(default=None, min_length=1, max_length=20)
 
 
 class InvoiceIn(Body):
