@@ -13,6 +13,10 @@ Hindi "कुछ" or "पूछ".
 'hinglish'
 >>> reply_language("how much sugar do we have")
 'en'
+>>> reply_language("/affirm", previous="hi")
+'hi'
+>>> reply_language("ok", previous="ne")
+'ne'
 """
 
 from __future__ import annotations
@@ -37,8 +41,18 @@ _HINGLISH = frozenset(
 )
 
 
-def reply_language(text: str) -> str:
-    """"ne", "hi", "hinglish" or "en", from the script and the words of `text`."""
+LANGUAGES = ("hinglish", "hi", "ne", "en")
+"""The reply languages, as the `language` slot and the domain's response conditions name them."""
+
+
+def reply_language(text: str, previous: str | None = None) -> str:
+    """"ne", "hi", "hinglish" or "en", from the script and the words of `text`.
+
+    A button payload ("/affirm"), a bare number or a short English-looking
+    reply ("ok", "5 kg") keeps the `previous` language of the conversation.
+    """
+    if previous and (text.startswith("/") or not re.search(r"[^\W\d_]", text)):
+        return previous
     words = set(_WORD.findall(text.lower()))
     if _DEVANAGARI.search(text):
         return "ne" if words & _NEPALI_DEVANAGARI else "hi"
@@ -46,4 +60,6 @@ def reply_language(text: str) -> str:
         return "ne"
     if words & _HINGLISH:
         return "hinglish"
+    if previous and len(words) < 3:
+        return previous
     return "en"

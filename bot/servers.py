@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import secrets
 import signal
@@ -18,8 +19,16 @@ RASA_START_TIMEOUT = 240.0
 """Rasa loads TensorFlow and the model: about 50 s on this class of machine."""
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: get SIGTERM when the parent dies, even by SIGKILL (Linux)."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 class Server:
-    """A child process with a URL that says when it is ready."""
+    """A child process with a URL that says when it is ready; it never outlives the process that started it."""
 
     def __init__(self, name: str, command: list[str], ready_url: str, cwd: Path, env: dict[str, str],
                  log: Path) -> None:
@@ -27,7 +36,7 @@ class Server:
         log.parent.mkdir(parents=True, exist_ok=True)
         self._log = log.open("ab")
         self.process = subprocess.Popen(command, cwd=cwd, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+                                        start_new_session=True, preexec_fn=_die_with_parent)
         self.log = log
 
     def wait_ready(self, timeout: float) -> None:

@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 import segno
 
+from erp_core import qr
 from erp_core.errors import ValidationError
 from erp_core.ids import vpa
 from erp_core.values import money
@@ -66,7 +67,7 @@ def parse_link(link: str) -> UpiPayment:
 
 def qr_code(link: str) -> segno.QRCode:
     """The QR code of a link (error correction M, as payment apps print them)."""
-    return segno.make(link, error="m", micro=False)
+    return qr.make(link, error="m")
 
 
 def qr_png(link: str, scale: int = 8) -> bytes:

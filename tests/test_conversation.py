@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from actions.stock import NOT_REGISTERED
 from bot.chat import send
 from bot.servers import RASA_START_TIMEOUT, start_action_server, start_rasa_server
 from bot.training import ensure_model
@@ -84,7 +83,7 @@ def test_the_shop_comes_from_the_message_metadata(shop):
     """A business number nobody registered gets no answer from the demo shop's books."""
     rasa_url, _ = shop
     answer = _texts(send(rasa_url, "kitna stock hai Maggi ka?", wa_id="919800000001", phone_number_id="999000111"))
-    assert answer == NOT_REGISTERED["hinglish"]
+    assert answer == "Yeh WhatsApp number abhi kisi dukaan ke naam registered nahi hai."
 
 
 def test_a_sale_shows_up_in_the_next_answer(shop):
@@ -99,3 +98,11 @@ def test_a_sale_shows_up_in_the_next_answer(shop):
     sales.post_sale(ctx, [LineIn(product_id=maggi.id, quantity=Decimal(2))])
     answer = _texts(send(rasa_url, "maggi kitna hai", wa_id=DEMO_OWNER_WA_ID))
     assert answer == f"Maggi Noodles 70g: {format_decimal(before - 2)} packet bacha hai."
+
+
+def test_a_button_tap_keeps_the_language_of_the_conversation(shop):
+    """The `language` slot is set from each message; a payload has no language and keeps it."""
+    rasa_url, ctx = shop
+    send(rasa_url, "चावल कितना बचा है?")
+    answer = _texts(send(rasa_url, '/check_stock{"product": "maggi"}'))
+    assert answer == f"Maggi Noodles 70g: {_available(ctx, 'Maggi Noodles 70g')} packet बचा है।"

@@ -52,7 +52,7 @@ seventeen eighteen nineteen twenty"""
 ENGLISH_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
                 "eighty": 80, "ninety": 90}
 OTHER_SPELLINGS = {
-    "ik": 1, "dui": 2, "paach": 5, "panch": 5, "chhah": 6, "chheh": 6, "chah": 6, "chhai": 6, "che": 6,
+    "ik": 1, "dui": 2, "paach": 5, "panch": 5, "chhah": 6, "chheh": 6, "chah": 6, "che": 6,
     "aat": 8, "dus": 10, "gyara": 11, "unnis": 19, "pachis": 25, "pacchis": 25, "pachchis": 25, "tis": 30,
     "chalis": 40, "pachas": 50, "pachpan": 55, "sattar": 70, "assi": 80, "nabbe": 90, "nabe": 90,
     "छः": 6, "छे": 6, "दस": 10, "पन्द्रह": 15, "सतरह": 17, "उन्नाईस": 19, "इक्यावन": 51, "सत्तरी": 70, "अस्सी": 80,

@@ -30,5 +30,20 @@ def test_reply_language(text, language):
     assert reply_language(text) == language
 
 
+@pytest.mark.parametrize("text, previous, language", [
+    ("/affirm", "hi", "hi"),
+    ('/choose_product{"product_id": "12"}', "ne", "ne"),
+    ("5", "en", "en"),
+    ("ok", "hinglish", "hinglish"),
+    ("haan theek hai", "en", "hinglish"),      # Hinglish words switch
+    ("yes please", "hi", "hi"),                # a short reply without cues keeps the language
+    ("नमस्ते", "en", "hi"),                     # Devanagari always decides
+    ("how much rice is left now", "hi", "en"),  # a real English sentence switches
+    ("/affirm", None, "en"),
+])
+def test_reply_language_keeps_the_conversation_language_for_payloads_and_short_replies(text, previous, language):
+    assert reply_language(text, previous) == language
+
+
 def test_the_docstring_examples_hold():
     assert doctest.testmod(actions.language).failed == 0

@@ -1,7 +1,12 @@
-"""`make run` starts the WhatsApp simulator when no Meta credentials are set."""
+"""Servers started by `bot run` and the tests: the WhatsApp simulator without Meta credentials, no orphans."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -32,3 +37,34 @@ def test_without_credentials_the_channel_is_pointed_at_a_running_simulator(monke
         assert httpx.post(url, json=send, headers={"Authorization": "Bearer guess"}).status_code == 401
     finally:
         server.stop()
+
+
+def test_a_server_does_not_outlive_a_killed_parent(tmp_path):
+    """A test run or `bot run` killed with SIGKILL leaves no server behind (PR_SET_PDEATHSIG)."""
+    pid_file = tmp_path / "child.pid"
+    parent = subprocess.Popen([sys.executable, "-c", f"""
+import sys, time
+from pathlib import Path
+from bot.servers import Server
+server = Server("sleeper", [sys.executable, "-c", "import time; time.sleep(300)"], "http://127.0.0.1:1/",
+                Path({str(tmp_path)!r}), {{}}, Path({str(tmp_path / 'sleeper.log')!r}))
+Path({str(pid_file)!r}).write_text(str(server.process.pid))
+time.sleep(300)
+"""], cwd=ROOT)
+    deadline = time.monotonic() + 30
+    while not pid_file.exists():
+        assert time.monotonic() < deadline and parent.poll() is None
+        time.sleep(0.1)
+    child = int(pid_file.read_text())
+    os.kill(child, 0)  # alive while the parent lives
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(child, signal.SIGKILL)
+    raise AssertionError("the server outlived its parent")

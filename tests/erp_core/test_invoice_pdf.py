@@ -1,4 +1,4 @@
-"""The invoice PDF, read back with poppler's pdftotext and pdffonts."""
+"""The invoice PDF, read back with poppler's pdftotext, pdffonts and pdftoppm."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 import pytest
+from PIL import Image
 
-from erp_core import invoices
+from erp_core import invoices, upi
 from erp_core.invoice_pdf import render_invoice
 from erp_core.invoices import InvoiceLineIn, ReturnLineIn
 
@@ -53,7 +54,7 @@ def test_inter_state_b2b_invoice_pdf(sqlite_shop, make_product, make_customer, t
     invoice = invoices.record_invoice_payment(ctx, invoice.id, "100", "cash")
     text = pdf_text(render_invoice(invoice), tmp_path)
     for expected in ("TAX INVOICE", "INV/25-26/0001", "14-08-2025", "GSTIN: 27AAPFU0939F1ZV",
-                     "GSTIN: 29AABCR1718E1ZL", "Place of supply:", "Karnataka (29)", "State: Maharashtra (27)",
+                     "GSTIN: 29AABCR1718E1ZL", "Place of supply:", "Reverse charge:", "Karnataka (29)", "State: Maharashtra (27)",
                      "शर्मा किराना स्टोर", "मीना अग्रवाल ट्रेडर्स", "बासमती चावल", "1006", "2202",
                      "IGST", "Cess", "@ 28% + cess 12%",
                      # 260.00 + 13.00 = 273.00; 190.00 + 53.20 + 22.80 = 266.00; 539.00
@@ -103,10 +104,10 @@ def test_nepal_vat_invoice_pdf(sqlite_shop, make_product, tmp_path):
     invoice = invoices.create_invoice(ctx, [InvoiceLineIn(product_id=item.id, quantity=D(10))],
                                       at=datetime(2025, 7, 17, 6, tzinfo=timezone.utc))
     text = pdf_text(render_invoice(invoice), tmp_path)
-    for expected in ("TAX INVOICE", "PAN/VAT No: 301234567", "Date (BS):", "2082-04-01", "2082-83",
-                     "VAT 13%", "26.00", "₹ 226.00", "Nepalese Rupees Two Hundred Twenty Six Only", "श्रेष्ठ पसल"):
+    for expected in ("TAX INVOICE", "PAN/VAT No: 301234567", "Date (BS):", "2082-04-01", "Fiscal year:", "2082-83",
+                     "VAT 13%", "26.00", "Rs. 226.00", "Nepalese Rupees Two Hundred Twenty Six Only", "श्रेष्ठ पसल"):
         assert expected in text, expected
-    assert "HSN" not in text and "GSTIN" not in text
+    assert "HSN" not in text and "GSTIN" not in text and "₹" not in text and "Reverse charge" not in text
 
 
 def test_long_invoices_continue_on_a_second_page(sqlite_shop, make_product, tmp_path):
@@ -115,3 +116,25 @@ def test_long_invoices_continue_on_a_second_page(sqlite_shop, make_product, tmp_
     invoice = invoices.create_invoice(ctx, [InvoiceLineIn(product_id=p.id, quantity=D(1)) for p in items])
     text = pdf_text(render_invoice(invoice), tmp_path)
     assert text.count("\f") == 2 and "Item 39" in text and "₹ 400.00" in text
+
+
+def test_the_printed_qr_code_is_the_upi_link_for_the_amount_due(sqlite_shop, make_product, tmp_path):
+    """Rasterise the page (4 pixels a point) and read the QR code's modules back at their centres."""
+    ctx = sqlite_shop(name="Gupta General Store", gstin="27AAPFU0939F1ZV", state="Maharashtra")
+    invoices.configure_invoicing(ctx, upi_vpa="gupta.store@okaxis")
+    dal = make_product("Toor Dal", ctx=ctx, stock=9, price="140.00", hsn_code="0713", gst_rate="5", unit="kg")
+    invoice = invoices.create_invoice(ctx, [InvoiceLineIn(product_id=dal.id, quantity=D(3))])
+    (tmp_path / "qr.pdf").write_bytes(render_invoice(invoice))
+    subprocess.run(["pdftoppm", "-r", "288", "-gray", "-singlefile", str(tmp_path / "qr.pdf"), str(tmp_path / "page")],
+                   check=True)
+    page = Image.open(tmp_path / "page.pgm")
+    left = round(32 * 4) + 2                      # the page margin: the QR code's left edge
+    dark_rows = [y for y in range(page.height) if page.getpixel((left, y)) < 128]
+    bottom = dark_rows[-1] + 1
+    size = 92 * 4
+    expected = upi.qr_code(upi.pay_link("gupta.store@okaxis", "Gupta General Store", invoice.due, invoice.number))
+    count = len(expected.matrix)
+    module = size / count
+    read = [[int(page.getpixel((round(left - 2 + (c + 0.5) * module), round(bottom - size + (r + 0.5) * module))) < 128)
+             for c in range(count)] for r in range(count)]
+    assert read == [list(row) for row in expected.matrix]

@@ -1,0 +1,232 @@
+"""Which NLU pipeline: candidate featuriser/DIET configurations compared on one held-out split.
+
+Run in the Rasa environment from the repository root:
+
+    .venv/rasa/bin/python bench/nlu_pipeline.py                  # all candidates
+    .venv/rasa/bin/python bench/nlu_pipeline.py --only words_chars
+
+The four language files of data/nlu are pooled and split once, stratified by
+(language, intent), 80 % for training and 20 % held out. Each candidate pipeline
+is trained on the 80 % (timed) and parses the 20 %: intent accuracy and macro-F1,
+entity F1 on (entity, value) pairs (the NLU contract's comparison), and parse
+latency in-process. For the FallbackClassifier, the same parses are replayed
+under several (threshold, ambiguity_threshold) pairs: the share of held-out
+sentences that still get their intent, and the share of the out-of-scope
+sentences (tests/bot/nlu/out_of_scope.txt) that land on nlu_fallback or help.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+LANGUAGES = ("hinglish", "hindi", "nepali", "english")
+OUT_OF_SCOPE = ROOT / "tests" / "bot" / "nlu" / "out_of_scope.txt"
+OUT_OF_SCOPE_OK = frozenset({"nlu_fallback", "help"})
+
+_TOKENIZER = {"name": "bot.nlu.components.NormalisingTokenizer"}
+_WORDS = {"name": "CountVectorsFeaturizer"}
+_AFTER_DIET = [{"name": "EntitySynonymMapper"}, {"name": "bot.nlu.components.HisaabEntityExtractor"}]
+
+
+def _diet(epochs: int) -> dict:
+    return {"name": "DIETClassifier", "epochs": epochs, "constrain_similarities": True}
+
+
+def _chars(low: int, high: int) -> dict:
+    return {"name": "CountVectorsFeaturizer", "analyzer": "char_wb", "min_ngram": low, "max_ngram": high}
+
+
+CANDIDATES: dict[str, list[dict]] = {
+    "words_only": [_TOKENIZER, {"name": "RegexFeaturizer"}, {"name": "LexicalSyntacticFeaturizer"}, _WORDS,
+                   _diet(80)],
+    "words_chars_1_4": [_TOKENIZER, {"name": "RegexFeaturizer"}, {"name": "LexicalSyntacticFeaturizer"}, _WORDS,
+                        _chars(1, 4), _diet(80)],
+    "words_chars_2_5": [_TOKENIZER, _WORDS, _chars(2, 5), _diet(60)],
+    "words_chars_1_4_small_diet": [_TOKENIZER, {"name": "RegexFeaturizer"}, _WORDS, _chars(1, 4),
+                                   {**_diet(50), "number_of_transformer_layers": 1, "transformer_size": 128}],
+}
+"""Each pipeline up to DIETClassifier; the synonym mapper and our extractor follow in every one."""
+
+FALLBACKS = [(t, a) for t in (0.3, 0.4, 0.5, 0.6, 0.7) for a in (0.05, 0.1)]
+
+
+@dataclass(frozen=True)
+class Example:
+    language: str
+    text: str
+    intent: str
+    entities: frozenset[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Parse:
+    ranking: tuple[tuple[str, float], ...]
+    """DIET's intents by confidence (the FallbackClassifier's nlu_fallback taken out)."""
+    entities: frozenset[tuple[str, str]]
+    seconds: float
+
+    def intent(self, threshold: float, ambiguity: float) -> str:
+        """The intent the FallbackClassifier would give with these settings."""
+        top = self.ranking[0]
+        second = self.ranking[1][1] if len(self.ranking) > 1 else 0.0
+        return "nlu_fallback" if top[1] < threshold or top[1] - second < ambiguity else top[0]
+
+
+def _pairs(entities: Iterable[dict]) -> frozenset[tuple[str, str]]:
+    return frozenset((e["entity"], str(e["value"]).strip().lower()) for e in entities)
+
+
+def load_examples() -> tuple[list[Example], list]:
+    """Every intent example of data/nlu with its language, and the loaded files (for lookups and synonyms)."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    examples, loaded = [], []
+    for language in LANGUAGES:
+        data = load_data(str(ROOT / "data" / "nlu" / f"{language}.yml"))
+        loaded.append(data)
+        examples += [Example(language, m.get("text"), m.get("intent"), _pairs(m.get("entities") or []))
+                     for m in data.intent_examples]
+    return examples, loaded
+
+
+def split(examples: list[Example], held_out: float = 0.2) -> tuple[list[Example], list[Example]]:
+    from sklearn.model_selection import train_test_split
+
+    strata = [f"{e.language}/{e.intent}" for e in examples]
+    return train_test_split(examples, test_size=held_out, stratify=strata, random_state=42)
+
+
+def write_training_file(examples: list[Example], loaded: list, target: Path) -> None:
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    keep = {(e.text, e.intent) for e in examples}
+    merged = TrainingData().merge(*loaded)
+    subset = TrainingData(
+        training_examples=[m for m in merged.intent_examples if (m.get("text"), m.get("intent")) in keep],
+        entity_synonyms=merged.entity_synonyms, lookup_tables=merged.lookup_tables,
+        regex_features=merged.regex_features,
+    )
+    target.write_text(subset.nlu_as_yaml(), encoding="utf-8")
+
+
+def write_config(pipeline: list[dict], target: Path) -> None:
+    """A config file with this pipeline, our two components after DIET, and a FallbackClassifier that never
+    fires (the fallback settings are replayed afterwards on DIET's ranking)."""
+    from rasa.shared.utils.io import write_yaml
+
+    steps = [dict(step) for step in pipeline] + _AFTER_DIET + [
+        {"name": "FallbackClassifier", "threshold": 0.0, "ambiguity_threshold": 0.0}]
+    write_yaml({"recipe": "default.v1", "assistant_id": "pipeline-bench", "language": "xx", "pipeline": steps,
+                "policies": []}, target)
+
+
+def train(config: Path, nlu_file: Path, output: Path, name: str) -> tuple[Path, float]:
+    from rasa.model_training import train_nlu
+
+    started = time.perf_counter()
+    model = train_nlu(config=str(config), nlu_data=str(nlu_file), output=str(output), fixed_model_name=name,
+                      domain=str(ROOT / "domain.yml"))
+    if model is None:
+        raise SystemExit(f"training {name} failed")
+    return Path(model), time.perf_counter() - started
+
+
+def parse_all(model: Path, texts: list[str]) -> list[Parse]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+
+    async def run() -> list[Parse]:
+        await agent.parse_message("warm up")
+        parses = []
+        for text in texts:
+            started = time.perf_counter()
+            result = await agent.parse_message(text)
+            took = time.perf_counter() - started
+            ranking = tuple((r["name"], r["confidence"]) for r in result["intent_ranking"] if r["name"] != "nlu_fallback")
+            parses.append(Parse(ranking, _pairs(result.get("entities", [])), took))
+        return parses
+
+    return asyncio.run(run())
+
+
+def intent_scores(gold: list[str], predicted: list[str]) -> tuple[float, float]:
+    from sklearn.metrics import f1_score
+
+    accuracy = sum(g == p for g, p in zip(gold, predicted)) / len(gold)
+    return accuracy, float(f1_score(gold, predicted, labels=sorted(set(gold)), average="macro", zero_division=0))
+
+
+def entity_f1(gold: list[frozenset], found: list[frozenset]) -> float:
+    tp = sum(len(g & f) for g, f in zip(gold, found))
+    fp = sum(len(f - g) for g, f in zip(gold, found))
+    fn = sum(len(g - f) for g, f in zip(gold, found))
+    return 2 * tp / max(2 * tp + fp + fn, 1)
+
+
+def percentile(values: list[float], share: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(share * 100) - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", action="append", choices=sorted(CANDIDATES), help="candidates to run (default all)")
+    args = parser.parse_args()
+
+    examples, loaded = load_examples()
+    training, held_out = split(examples)
+    outside = [line for line in OUT_OF_SCOPE.read_text(encoding="utf-8").splitlines()
+               if line.strip() and not line.startswith("#")]
+    print(f"{len(examples)} examples ({', '.join(f'{lang} {sum(e.language == lang for e in examples)}' for lang in LANGUAGES)}); "
+          f"{len(training)} for training, {len(held_out)} held out; {len(outside)} out-of-scope sentences; "
+          f"load average {os.getloadavg()[0]:.2f}", flush=True)
+    rows, fallback_rows = [], []
+    with tempfile.TemporaryDirectory(prefix="nlu-pipeline-") as tmp:
+        work = Path(tmp)
+        nlu_file = work / "train.yml"
+        write_training_file(training, loaded, nlu_file)
+        for name in args.only or CANDIDATES:
+            config = work / f"{name}.yml"
+            write_config(CANDIDATES[name], config)
+            model, seconds = train(config, nlu_file, work, name)
+            parses = parse_all(model, [e.text for e in held_out] + outside)
+            inside, oos = parses[:len(held_out)], parses[len(held_out):]
+            accuracy, macro_f1 = intent_scores([e.intent for e in held_out], [p.ranking[0][0] for p in inside])
+            f1 = entity_f1([e.entities for e in held_out], [p.entities for p in inside])
+            latencies = [p.seconds * 1000 for p in parses]
+            rows.append(f"| {name} | {accuracy:.3f} | {macro_f1:.3f} | {f1:.3f} | {seconds:.0f} s "
+                        f"| {percentile(latencies, 0.5):.1f} / {percentile(latencies, 0.95):.1f} ms |")
+            print(rows[-1], flush=True)
+            for threshold, ambiguity in FALLBACKS:
+                kept = sum(p.intent(threshold, ambiguity) == e.intent for e, p in zip(held_out, inside)) / len(held_out)
+                caught = sum(p.intent(threshold, ambiguity) in OUT_OF_SCOPE_OK for p in oos) / len(oos)
+                fallback_rows.append(f"| {name} | {threshold} | {ambiguity} | {kept:.3f} | {caught:.3f} |")
+            escaped = [f"{text!r} -> {p.ranking[0][0]} {p.ranking[0][1]:.2f}" for text, p in zip(outside, oos)]
+            print("  out of scope, DIET's top intent: " + "; ".join(escaped), flush=True)
+            wrong = [f"{e.text!r}: {e.intent} -> {p.ranking[0][0]}" for e, p in zip(held_out, inside)
+                     if p.ranking[0][0] != e.intent]
+            print(f"  held-out intent errors ({len(wrong)}): " + "; ".join(wrong[:20]), flush=True)
+    print("\n| pipeline | intent accuracy | intent macro-F1 | entity F1 | training | parse p50 / p95 |")
+    print("|---|---|---|---|---|---|")
+    print("\n".join(rows))
+    print("\n| pipeline | threshold | ambiguity_threshold | held-out intents kept | out of scope caught |")
+    print("|---|---|---|---|---|")
+    print("\n".join(fallback_rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,201 @@
+"""The rule-owned entities of the NLU contract: values, spans, and what the intent decides."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlu.extract import ENTITY_TYPES, extract
+
+
+def found(text: str, intent: str | None = None) -> list[tuple[str, str, str]]:
+    """(entity, value, text as typed) for every entity of `text`."""
+    entities = extract(text, intent)
+    for e in entities:
+        assert text[e.start:e.end] == e.text
+    return [(e.entity, e.value, e.text) for e in entities]
+
+
+@pytest.mark.parametrize("text, value, span", [
+    ("5k", "5000", "5k"),
+    ("₹5,000", "5000", "₹5,000"),
+    ("5000 rs", "5000", "5000 rs"),
+    ("Rs. 5000", "5000", "Rs. 5000"),
+    ("5000/-", "5000", "5000/-"),
+    ("paanch hazaar", "5000", "paanch hazaar"),
+    ("पाँच हजार", "5000", "पाँच हजार"),
+    ("५०००", "5000", "५०००"),
+    ("dedh lakh", "150000", "dedh lakh"),
+    ("dedh lakh rupaye", "150000", "dedh lakh rupaye"),
+    ("₹1,50,000", "150000", "₹1,50,000"),
+    ("५,००० रुपये", "5000", "५,००० रुपये"),
+    ("पाँच हजार रुपैयाँ", "5000", "पाँच हजार रुपैयाँ"),
+    ("रु ५००", "500", "रु ५००"),
+    ("two thousand rupees", "2000", "two thousand rupees"),
+])
+def test_the_contract_amounts(text, value, span):
+    assert found(f"Sharma ji ne {text} diye", "record_payment") == [("amount", value, span)]
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("₹500 ka maal", "create_order"),
+    ("500 rs wala", "check_stock"),
+    ("5k", "add_stock"),
+    ("500 rupaye", None),
+])
+def test_a_currency_marker_makes_an_amount_whatever_the_intent(text, intent):
+    assert [e for e, _, _ in found(text, intent)] == ["amount"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("10 kilo chawal bhejo", [("quantity", "10", "10"), ("unit", "kg", "kilo")]),
+    ("10kg chawal", [("quantity", "10", "10"), ("unit", "kg", "kg")]),
+    ("dedh kilo cheeni", [("quantity", "1.5", "dedh"), ("unit", "kg", "kilo")]),
+    ("paanch packet maggi", [("quantity", "5", "paanch"), ("unit", "packet", "packet")]),
+    ("2 bori aata", [("quantity", "2", "2"), ("unit", "bag", "bori")]),
+    ("ek darjan ande", [("quantity", "1", "ek"), ("unit", "dozen", "darjan")]),
+    ("500 gram jeera", [("quantity", "500", "500"), ("unit", "g", "gram")]),
+    ("2 litre tel", [("quantity", "2", "2"), ("unit", "l", "litre")]),
+    ("200 ml", [("quantity", "200", "200"), ("unit", "ml", "ml")]),
+    ("3 dabbe", [("quantity", "3", "3"), ("unit", "box", "dabbe")]),
+    ("12 pcs", [("quantity", "12", "12"), ("unit", "pcs", "pcs")]),
+    ("do paav ghee", [("quantity", "0.5", "do"), ("unit", "kg", "paav")]),
+    ("दस किलो चावल", [("quantity", "10", "दस"), ("unit", "kg", "किलो")]),
+    ("१० किलो चावल", [("quantity", "10", "१०"), ("unit", "kg", "किलो")]),
+    ("ढाई किलो", [("quantity", "2.5", "ढाई"), ("unit", "kg", "किलो")]),
+    ("पाँच पैकेट", [("quantity", "5", "पाँच"), ("unit", "packet", "पैकेट")]),
+    ("दुई किलो चामल", [("quantity", "2", "दुई"), ("unit", "kg", "किलो")]),
+    ("तीन वटा", [("quantity", "3", "तीन"), ("unit", "pcs", "वटा")]),
+    ("sawa kilo", [("quantity", "1.25", "sawa"), ("unit", "kg", "kilo")]),
+    ("paune do kilo", [("quantity", "1.75", "paune do"), ("unit", "kg", "kilo")]),
+])
+def test_quantities_and_units(text, expected):
+    assert found(text, "create_order") == expected
+
+
+def test_a_number_with_a_unit_is_a_quantity_even_in_a_payment():
+    assert found("10 kilo ka 500 diye", "record_payment") == [
+        ("quantity", "10", "10"), ("unit", "kg", "kilo"), ("amount", "500", "500")]
+
+
+@pytest.mark.parametrize("intent, entity", [
+    ("record_payment", "amount"), ("create_invoice", "amount"), ("add_expense", "amount"),
+    ("send_payment_link", "amount"), ("credit_check", "amount"),
+    ("create_order", "quantity"), ("add_stock", "quantity"), ("add_product", "quantity"), ("check_stock", "quantity"),
+    ("order_status", "order_id"), ("cancel_order", "order_id"),
+])
+def test_the_intent_decides_what_a_bare_number_is(intent, entity):
+    assert found("Gupta 250", intent) == [(entity, "250", "250")]
+
+
+@pytest.mark.parametrize("intent", ["greet", "help", "sales_summary", None])
+def test_a_bare_number_without_a_deciding_intent_is_left_alone(intent):
+    assert found("Gupta 250", intent) == []
+
+
+@pytest.mark.parametrize("text, span", [
+    ("order 12 kahan hai", "12"), ("order #12 cancel", "12"), ("order no. 12", "12"), ("order number 12", "12"),
+    ("#12 ka status", "12"), ("ऑर्डर 12 कहाँ है", "12"), ("ऑर्डर नंबर १२", "१२"), ("ordar 12", "12"),
+])
+def test_order_ids(text, span):
+    assert found(text, "order_status") == [("order_id", "12", span)]
+
+
+def test_an_order_id_wins_over_the_intent():
+    assert found("order 7 ka 500 diye", "record_payment") == [("order_id", "7", "7"), ("amount", "500", "500")]
+
+
+@pytest.mark.parametrize("text, value, span", [
+    ("aaj ki bikri", "today", "aaj"), ("आज की बिक्री", "today", "आज"), ("aaja ko bikri", "today", "aaja"),
+    ("kal ka sale", "yesterday", "kal ka"), ("कल की बिक्री", "yesterday", "कल की"), ("हिजो को बिक्री", "yesterday", "हिजो को"),
+    ("yesterday's sales", "yesterday", "yesterday"),
+    ("is hafte ki bikri", "this_week", "is hafte"), ("इस हफ्ते", "this_week", "इस हफ्ते"), ("यो हप्ता", "this_week", "यो हप्ता"),
+    ("this week", "this_week", "this week"),
+    ("pichhle hafte ka kharcha", "last_week", "pichhle hafte"), ("pichle hafte", "last_week", "pichle hafte"),
+    ("पिछले हफ्ते", "last_week", "पिछले हफ्ते"), ("गएको हप्ता", "last_week", "गएको हप्ता"), ("last week", "last_week", "last week"),
+    ("is mahine", "this_month", "is mahine"), ("यो महिना", "this_month", "यो महिना"), ("इस महीने", "this_month", "इस महीने"),
+    ("this month", "this_month", "this month"),
+    ("पिछले महीने", "last_month", "पिछले महीने"), ("pichhle mahine", "last_month", "pichhle mahine"),
+    ("गत महिना", "last_month", "गत महिना"), ("last month", "last_month", "last month"),
+])
+def test_periods(text, value, span):
+    assert found(text, "sales_summary") == [("period", value, span)]
+
+
+def test_a_bare_kal_is_yesterday_only_in_a_summary():
+    assert found("kal bikri kitni hui", "sales_summary") == [("period", "yesterday", "kal")]
+    assert found("kal 10 kilo bhejna", "create_order") == [("quantity", "10", "10"), ("unit", "kg", "kilo")]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("cash", "cash"), ("nakad", "cash"), ("नकद", "cash"), ("नगद", "cash"),
+    ("gpay", "upi"), ("GPay", "upi"), ("google pay", "upi"), ("phonepe", "upi"), ("phone pe", "upi"), ("paytm", "upi"),
+    ("online", "upi"), ("upi", "upi"), ("esewa", "upi"), ("khalti", "upi"), ("ऑनलाइन", "upi"),
+    ("card", "card"), ("debit card", "card"), ("कार्ड", "card"),
+    ("bank transfer", "bank"), ("neft", "bank"), ("बैंक", "bank"),
+    ("cheque", "cheque"), ("चेक", "cheque"),
+    ("udhaar", "credit"), ("udhar", "credit"), ("उधार", "credit"), ("khate mein", "credit"),
+])
+def test_payment_modes(text, value):
+    assert found(f"300 {text} se diye", "record_payment") == [("amount", "300", "300"), ("payment_mode", value, text)]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("chai", "food"), ("chai paani", "food"), ("nashta", "food"), ("चाय", "food"), ("chiya", "food"),
+    ("petrol", "fuel"), ("diesel", "fuel"), ("पेट्रोल", "fuel"),
+    ("bijli bill", "electricity"), ("bijli ka bill", "electricity"), ("बिजली बिल", "electricity"),
+    ("बिजुली", "electricity"), ("light bill", "electricity"),
+    ("kiraya", "rent"), ("kiraaya", "rent"), ("bhada", "rent"), ("किराया", "rent"), ("भाडा", "rent"),
+    ("auto", "travel"), ("taxi", "travel"), ("रिक्शा", "travel"),
+    ("salary", "salary"), ("tankhwah", "salary"), ("तलब", "salary"),
+    ("maal", "purchase"), ("repair", "repair"), ("mistri", "repair"), ("recharge", "phone"), ("phone bill", "phone"),
+    ("misc", "other"),
+])
+def test_expense_categories(text, value):
+    assert found(f"{text} 300", "add_expense") == [("expense_category", value, text), ("amount", "300", "300")]
+
+
+def test_expense_words_are_not_categories_outside_expenses():
+    assert found("2 packet chai patti", "create_order") == [("quantity", "2", "2"), ("unit", "packet", "packet")]
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("bhej do", "create_order"),            # "do" is "give", not two
+    ("maggi hai ki nahi", "check_stock"),
+    ("चामल कति बाँकी छ", "check_stock"),     # Nepali "छ" is "is", not six
+    ("this one", "create_order"),
+    ("9876543210 pe bhejo", "send_payment_link"),  # a phone number is no amount
+    ("10% discount", "create_invoice"),
+    ("ek baar aur", "greet"),
+])
+def test_words_that_only_look_like_numbers(text, intent):
+    assert [e for e in found(text, intent) if e[0] in ("amount", "quantity")] == []
+
+
+@pytest.mark.parametrize("text, intent, expected", [
+    ("Sharma ji ko dedh kilo chawal aur ₹5,000 ka bill", "create_invoice",
+     [("quantity", "1.5", "dedh"), ("unit", "kg", "kilo"), ("amount", "5000", "₹5,000")]),
+    ("Ramesh ne 2000 gpay kiya", "record_payment", [("amount", "2000", "2000"), ("payment_mode", "upi", "gpay")]),
+    ("राम ने पाँच हजार नकद दिए", "record_payment", [("amount", "5000", "पाँच हजार"), ("payment_mode", "cash", "नकद")]),
+    ("हरि ले दुई हजार इसेवा मा तिर्यो", "record_payment", [("amount", "2000", "दुई हजार"), ("payment_mode", "upi", "इसेवा")]),
+    ("aaj petrol pe 500 kharch", "add_expense",
+     [("period", "today", "aaj"), ("expense_category", "fuel", "petrol"), ("amount", "500", "500")]),
+    ("pichhle mahine ka kharcha batao", "expense_summary", [("period", "last_month", "pichhle mahine")]),
+    ("nahi, 5 kilo", "deny", [("quantity", "5", "5"), ("unit", "kg", "kilo")]),
+    ("Gupta ji ka 20 kilo aata aur 5 packet maggi", "create_order",
+     [("quantity", "20", "20"), ("unit", "kg", "kilo"), ("quantity", "5", "5"), ("unit", "packet", "packet")]),
+    ("add 50 kg rice", "add_stock", [("quantity", "50", "50"), ("unit", "kg", "kg")]),
+    ("received 1200 from Mohan by cheque", "record_payment",
+     [("amount", "1200", "1200"), ("payment_mode", "cheque", "cheque")]),
+])
+def test_whole_messages(text, intent, expected):
+    assert found(text, intent) == expected
+
+
+@pytest.mark.parametrize("text", ["kitna chawal hai", "hello", "", "   ", "?!", "धन्यवाद"])
+def test_messages_without_rule_entities(text):
+    assert found(text, "check_stock") == []
+
+
+def test_only_the_contract_entity_types_come_out():
+    text = "order 3 ka dedh kilo chawal, ₹500 gpay, petrol, kal ka"
+    assert {e.entity for e in extract(text, None)} <= set(ENTITY_TYPES)
