@@ -171,3 +171,21 @@ def test_gstr1_json_and_csv(gst_shop):
     for params in ({**month, "month": 13}, {**month, "section": "b2x"}, {"year": today.year}):
         path = "/reports/gstr1.csv" if "section" in params else "/reports/gstr1"
         assert_problem(gst_shop.http.get(path, params=params), 422, "validation_error")
+
+
+def test_another_shops_invoices_and_expenses_are_404(api_shop, gst_shop):
+    invoice = _invoice(gst_shop)
+    expense = gst_shop.http.post("/expenses", json={"amount": "40", "category": "food"}).json()
+    other = api_shop()
+    base = f"/invoices/{invoice['id']}"
+    for path in (base, f"{base}/pdf", f"{base}/upi", f"{base}/upi/qr"):
+        assert gst_shop.http.get(path).status_code == 200, path
+        body = assert_problem(other.http.get(path), 404, "not_found")
+        assert "Rao" not in str(body) and invoice["number"] not in str(body)
+    assert_problem(other.http.post(f"{base}/payments", json={"amount": "1"}), 404, "not_found")
+    assert_problem(other.http.post(f"{base}/credit-notes", json={"reason": "x"}), 404, "not_found")
+    assert_problem(other.http.post(f"{base}/payment-link", json={}), 404, "not_found")
+    assert_problem(other.http.post(f"/expenses/{expense['expense_id']}/reverse", json={"reason": "x"}),
+                   404, "not_found")
+    assert other.http.get("/expenses").json()["items"] == []
+    assert gst_shop.http.get(base).json()["status"] == "UNPAID"
