@@ -145,7 +145,9 @@ async def handle(request: Request, op: Operation, path_params: dict[str, Any]) -
     api = request.app.ctx.api
     loop = asyncio.get_running_loop()
     key = presented_key(request)
-    principal = await loop.run_in_executor(EXECUTOR, api.keys.principal, key) if key else None
+    principal = api.keys.cached(key) if key else None
+    if principal is None and key:
+        principal = await loop.run_in_executor(EXECUTOR, api.keys.principal, key)
     if principal is None:
         return problem(401, "unauthorized", "send a valid API key as `Authorization: Bearer <key>`",
                        headers={"WWW-Authenticate": 'Bearer realm="hisaab"'})
