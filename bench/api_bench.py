@@ -8,7 +8,7 @@ soon as the last one is answered, for a fixed time per scenario:
 - stock lookup: `GET /api/v1/stock/{id}` for random products;
 - sale creation: `POST /api/v1/sales` with 1 to 3 random lines, each with its own `Idempotency-Key`.
 
-    .venv/erp/bin/python bench/api_bench.py                         # SQLite, 16 clients, 10 s per scenario
+    .venv/erp/bin/python bench/api_bench.py                         # SQLite, 4 clients, 10 s per scenario
     .venv/erp/bin/python bench/api_bench.py --backend postgresql --clients 32 --seconds 5
 
 Target on SQLite: at least 300 stock lookups/s with p95 under 50 ms.
@@ -131,7 +131,7 @@ async def run(base: str, key: str, products: list[int], clients: int, seconds: f
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=10.0)
     args = parser.parse_args()
     random.seed(7)
