@@ -101,6 +101,12 @@ def test_payments_make_an_invoice_paid_and_a_credit_note_returns_goods(gst_shop)
     assert note.status_code == 201, note.text
     assert (note.json()["kind"], note.json()["original_number"]) == ("CREDIT_NOTE", invoice["number"])
     assert gst_shop.http.get(f"/stock/{gst_shop.soap.id}").json()["on_hand"] == "98.000"
+    listed = gst_shop.http.get("/invoices", params={"limit": 1}).json()
+    assert [i["id"] for i in listed["items"]] == [invoice["id"]]
+    rest = gst_shop.http.get("/invoices", params={"limit": 1, "cursor": listed["next_cursor"]}).json()
+    assert [i["kind"] for i in rest["items"]] == ["CREDIT_NOTE"] and rest["next_cursor"] is None
+    assert [i["status"] for i in gst_shop.http.get("/invoices", params={"kind": "TAX_INVOICE"}).json()["items"]] \
+        == ["PAID"]
     too_many = gst_shop.http.post(f"/invoices/{invoice['id']}/credit-notes",
                                   json={"returns": [{"product_id": gst_shop.soap.id, "quantity": "5"}],
                                         "reason": "x"})
@@ -188,4 +194,5 @@ def test_another_shops_invoices_and_expenses_are_404(api_shop, gst_shop):
     assert_problem(other.http.post(f"/expenses/{expense['expense_id']}/reverse", json={"reason": "x"}),
                    404, "not_found")
     assert other.http.get("/expenses").json()["items"] == []
+    assert other.http.get("/invoices").json()["items"] == []
     assert gst_shop.http.get(base).json()["status"] == "UNPAID"
