@@ -812,3 +812,23 @@ def find_invoice(ctx: Context, number: str, financial_year: str | None = None) -
     if invoice_id is None:
         raise NotFound(what="invoice", ref=number)
     return get_invoice(ctx, invoice_id)
+
+
+def list_invoices(
+    ctx: Context, *, after_id: int = 0, limit: int = 50, kind: InvoiceKind | None = None,
+    status: InvoiceStatus | None = None, party_id: int | None = None, first_day: date | None = None,
+    last_day: date | None = None,
+) -> list[InvoiceView]:
+    """Invoices and credit notes in id order after `after_id`, optionally of one kind, status, party or dates."""
+    ctx.actor.require(Permission.VIEW_SALES)
+    query = select(Invoice).where(Invoice.id > after_id).order_by(Invoice.id).limit(limit)
+    for column, value in ((Invoice.kind, kind), (Invoice.status, status), (Invoice.party_id, party_id)):
+        if value is not None:
+            query = query.where(column == value)
+    if first_day is not None:
+        query = query.where(Invoice.invoice_date >= first_day)
+    if last_day is not None:
+        query = query.where(Invoice.invoice_date <= last_day)
+    with ctx.read() as session:
+        tenant = ctx.tenant(session)
+        return [_view(session, tenant, invoice) for invoice in session.scalars(query).all()]

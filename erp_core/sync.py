@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 
 from erp_core import catalog, inventory, ledger, parties, sales
@@ -41,15 +42,24 @@ PULL_PAGE = 500
 """Audit entries read per pull page."""
 
 
+RecordId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+def _this_century(moment: datetime) -> datetime:
+    if not 2000 < moment.year < 2100:
+        raise ValueError("offline_created_at is a moment from 2001 to 2099")
+    return moment
+
+
 class _Item(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     local_id: UUID
-    offline_created_at: AwareDatetime
+    offline_created_at: Annotated[AwareDatetime, AfterValidator(_this_century)]
 
 
 class SyncLine(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    product_id: int
+    product_id: RecordId
     quantity: Exact
     unit_price: Exact | None = None
 
@@ -57,7 +67,7 @@ class SyncLine(BaseModel):
 class SyncSale(_Item):
     type: Literal["sale"]
     lines: list[SyncLine] = Field(min_length=1, max_length=200)
-    party_id: int | None = None
+    party_id: RecordId | None = None
     discount: Exact = Decimal(0)
     payment_mode: PaymentMode = PaymentMode.CASH
     paid: Exact | None = None
@@ -66,7 +76,7 @@ class SyncSale(_Item):
 
 class SyncPayment(_Item):
     type: Literal["payment"]
-    party_id: int
+    party_id: RecordId
     amount: Exact
     mode: PaymentMode = PaymentMode.CASH
     reference: str = Field(default="", max_length=100)
@@ -75,7 +85,7 @@ class SyncPayment(_Item):
 class SyncStockMovement(_Item):
     type: Literal["stock_movement"]
     kind: Literal["receive", "adjust", "return"]
-    product_id: int
+    product_id: RecordId
     quantity: Exact
     """More than zero for `receive` and `return`; signed for `adjust`."""
     unit_cost: Exact | None = None

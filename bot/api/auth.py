@@ -35,6 +35,12 @@ class KeyCache:
         self._entries: dict[str, tuple[float, ApiPrincipal | None]] = {}
         self._lock = threading.Lock()
 
+    def cached(self, key: str) -> ApiPrincipal | None:
+        """The principal of a valid key checked less than `ttl` seconds ago, without touching the database."""
+        with self._lock:
+            cached = self._entries.get(key)
+        return cached[1] if cached is not None and time.monotonic() - cached[0] < self.ttl else None
+
     def principal(self, key: str) -> ApiPrincipal | None:
         now = time.monotonic()
         with self._lock:

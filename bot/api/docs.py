@@ -57,6 +57,8 @@ def render(document: dict[str, Any]) -> str:
                     if media == "application/json":
                         parts.append(f"<p>{status} {escape(response['description'])}:</p>"
                                      f"<pre>{escape(_expand(body['schema'], schemas))}</pre>")
+                    elif media != "application/problem+json":
+                        parts.append(f"<p>{status} {escape(response['description'])}: <code>{escape(media)}</code></p>")
                 if not content or "application/problem+json" in content:
                     parts.append(f"<p>{status} {escape(response['description'])}"
                                  f"{' (problem+json)' if content else ''}</p>")

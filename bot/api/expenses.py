@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
 from bot.api.pagination import Page, PageQuery, page
 from bot.api.routing import Call, Resource
-from bot.api.types import Body, Money
+from bot.api.types import Body, Day, Money
 from erp_core import expenses, periods
 from erp_core.enums import PaymentMode
 from erp_core.expenses import ExpenseResult, ExpenseSummary, ExpenseView
@@ -19,7 +19,7 @@ api = Resource("expenses", "Expenses")
 
 class ExpenseIn(Body):
     amount: Money
-    category: str = Field(default="other", min_length=1, max_length=60)
+    category: str = Field(default="other", min_length=1, max_length=40)
     mode: PaymentMode = PaymentMode.CASH
     note: str = Field(default="", max_length=500)
 
@@ -29,7 +29,7 @@ class ReversalIn(Body):
 
 
 class CategoryIn(Body):
-    name: str = Field(min_length=1, max_length=60)
+    name: str = Field(min_length=1, max_length=40)
 
 
 class Categories(BaseModel):
@@ -37,16 +37,16 @@ class Categories(BaseModel):
 
 
 class ExpenseListQuery(PageQuery):
-    start: date | None = Field(default=None, alias="from")
-    end: date | None = Field(default=None, alias="to")
-    category: str | None = Field(default=None, max_length=60)
+    start: Day | None = Field(default=None, alias="from")
+    end: Day | None = Field(default=None, alias="to")
+    category: str | None = Field(default=None, max_length=40)
 
 
 class SummaryQuery(Body):
     period: Literal[periods.PERIODS] | None = None  # type: ignore[valid-type]
     """A named period in the shop's calendar (`this_month`, ...); or give `from` and `to`."""
-    start: date | None = Field(default=None, alias="from")
-    end: date | None = Field(default=None, alias="to")
+    start: Day | None = Field(default=None, alias="from")
+    end: Day | None = Field(default=None, alias="to")
 
     @model_validator(mode="after")
     def _one_way(self) -> SummaryQuery:

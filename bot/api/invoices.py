@@ -8,17 +8,18 @@ from decimal import Decimal
 from pydantic import BaseModel, Field
 
 from bot.api.orders import Line
+from bot.api.pagination import Page, PageQuery, page
 from bot.api.routing import Call, Raw, Resource
-from bot.api.types import Body, Id, Money, PositiveQuantity
+from bot.api.types import Body, Day, Id, Money, PositiveQuantity
 from erp_core import invoices, razorpay_payments, upi
-from erp_core.enums import InvoiceKind, PaymentMode
+from erp_core.enums import InvoiceKind, InvoiceStatus, PaymentMode
 from erp_core.errors import ValidationError
 from erp_core.invoice_pdf import render_invoice
 from erp_core.invoices import InvoiceLineIn, InvoiceView, ReturnLineIn
 from erp_core.razorpay_payments import PaymentLinkView
 
 api = Resource("invoices", "Invoices")
-Series = Field(default=None, min_length=1, max_length=40)
+Series = Field(default=None, min_length=1, max_length=20)
 
 
 class InvoiceIn(Body):
@@ -58,6 +59,14 @@ class PaymentLinkIn(Body):
     upi_only: bool = False
 
 
+class InvoiceListQuery(PageQuery):
+    kind: InvoiceKind | None = None
+    status: InvoiceStatus | None = None
+    party_id: Id | None = None
+    start: Day | None = Field(default=None, alias="from")
+    end: Day | None = Field(default=None, alias="to")
+
+
 class UpiLink(BaseModel):
     invoice_id: int
     link: str
@@ -81,6 +90,14 @@ def create_invoice(call: Call) -> InvoiceView:
 def invoice_for_sale(call: Call) -> InvoiceView:
     return invoices.invoice_for_sale(call.ctx, call.body.sale_id, series=call.body.series,
                                      idempotency_key=call.idempotency_key)
+
+
+@api.get("/invoices", summary="List invoices and credit notes", query=InvoiceListQuery, response=Page[InvoiceView])
+def list_invoices(call: Call) -> Page[InvoiceView]:
+    q: InvoiceListQuery = call.query
+    rows = invoices.list_invoices(call.ctx, after_id=q.position or 0, limit=q.limit + 1, kind=q.kind,
+                                  status=q.status, party_id=q.party_id, first_day=q.start, last_day=q.end)
+    return page(rows, q.limit, lambda i: i.id)
 
 
 @api.get("/invoices/<invoice_id:int>", summary="One invoice or credit note", response=InvoiceView, errors=(404,))

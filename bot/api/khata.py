@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 
 from pydantic import BaseModel, Field
 
 from bot.api.pagination import Page, PageQuery, page
 from bot.api.routing import Call, Resource
-from bot.api.types import Body, Id, Money
+from bot.api.types import Body, Day, Id, Money
 from erp_core import ledger
 from erp_core.enums import PaymentMode
 from erp_core.ledger import AgeingRow, BalanceView, EntryResult, PaymentResult, PaymentView, StatementLine
@@ -33,7 +32,7 @@ class ReversalIn(Body):
 
 
 class AgeingQuery(Body):
-    as_of: date | None = None
+    as_of: Day | None = None
     party_id: Id | None = None
 
 

@@ -66,6 +66,7 @@ def build(operations: list[Operation], title: str = "Hisaab REST API", version: 
 def _operation(op: Operation, refs: dict, schemas: dict[str, Any]) -> dict[str, Any]:
     parameters = [{"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}
                   for name in op.path_params]
+    errors = {*op.errors, 404} if op.path_params else set(op.errors)
     if op.query is not None:
         schema = schemas.get(op.query.__name__) or refs[(op.query, "validation")]
         if "$ref" in schema:
@@ -85,7 +86,7 @@ def _operation(op: Operation, refs: dict, schemas: dict[str, Any]) -> dict[str, 
         str(op.status): {"description": "OK" if op.status == 200 else "Created",
                          "content": {op.media_type: {"schema": schema}}},
     }
-    for status in sorted({400 if op.body else 0, 401, 403, 422 if (op.body or op.query) else 0, 429, *op.errors} - {0}):
+    for status in sorted({400 if op.body else 0, 401, 403, 422 if (op.body or op.query) else 0, 429, *errors} - {0}):
         responses[str(status)] = {"description": TITLES.get(status, "Error"),
                                   "content": {"application/problem+json": {"schema": {"$ref": _REF.format(model="Problem")}}}}
     document: dict[str, Any] = {

@@ -11,6 +11,8 @@ from pydantic import BaseModel, Field, field_validator
 from bot.api.types import Body
 
 T = TypeVar("T")
+MAX_POSITION = 2**31 - 1
+"""Positions are record ids, which fit a PostgreSQL `integer`."""
 
 
 class Page(BaseModel, Generic[T]):
@@ -44,7 +46,7 @@ def decode(cursor: str) -> int:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         version, position = text.split(":")
-        if version != "v1" or not position.isdigit():
+        if version != "v1" or not position.isdigit() or int(position) > MAX_POSITION:
             raise ValueError
         return int(position)
     except (ValueError, UnicodeDecodeError):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, Field
 
 from bot.api.pagination import Page, PageQuery, page
@@ -12,6 +14,9 @@ from erp_core.catalog import ProductMatch, ProductView
 from erp_core.enums import Unit
 
 api = Resource("products", "Products")
+
+
+Alias = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 class ProductIn(Body):
@@ -25,7 +30,7 @@ class ProductIn(Body):
     gst_rate: Rate = 0
     reorder_point: StockQuantity | None = None
     lead_time_days: int = Field(default=0, ge=0, le=365)
-    aliases: list[str] = Field(default=[], max_length=50)
+    aliases: list[Alias] = Field(default=[], max_length=50)
 
 
 class ProductChange(Body):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from bot.api.routing import Call, Raw, Resource
-from bot.api.types import Body
+from bot.api.types import Body, Day
 from erp_core import decimal_json, gstr1, reports
 from erp_core.reports import DailySummary, PeriodSales, Period
 
@@ -16,12 +15,12 @@ api = Resource("reports", "Reports")
 
 
 class DayQuery(Body):
-    day: date
+    day: Day
 
 
 class PeriodQuery(Body):
-    start: date = Field(alias="from")
-    end: date = Field(alias="to")
+    start: Day = Field(alias="from")
+    end: Day = Field(alias="to")
     period: Period = Period.DAY
 
 

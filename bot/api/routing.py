@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 EXECUTOR = ThreadPoolExecutor(max_workers=8, thread_name_prefix="erp")
 """erp_core is synchronous; its calls run here so the event loop keeps serving."""
 MAX_BODY = 1_000_000
+UNSTORABLE = "text may not contain NUL characters or unpaired UTF-16 surrogates"
 _IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,120}$")
 
 
@@ -137,11 +138,16 @@ def _endpoint(op: Operation) -> Callable[..., Any]:
     return endpoint
 
 
+MAX_ID = 2**31 - 1
+
+
 async def handle(request: Request, op: Operation, path_params: dict[str, Any]) -> HTTPResponse:
     api = request.app.ctx.api
     loop = asyncio.get_running_loop()
     key = presented_key(request)
-    principal = await loop.run_in_executor(EXECUTOR, api.keys.principal, key) if key else None
+    principal = api.keys.cached(key) if key else None
+    if principal is None and key:
+        principal = await loop.run_in_executor(EXECUTOR, api.keys.principal, key)
     if principal is None:
         return problem(401, "unauthorized", "send a valid API key as `Authorization: Bearer <key>`",
                        headers={"WWW-Authenticate": 'Bearer realm="hisaab"'})
@@ -151,8 +157,13 @@ async def handle(request: Request, op: Operation, path_params: dict[str, Any]) -
     if wait is not None:
         return problem(429, "rate_limited", f"more than {principal.rate_limit} requests a minute; retry later",
                        headers={"Retry-After": str(wait)})
+    if any(isinstance(v, int) and not 1 <= v <= MAX_ID for v in path_params.values()):
+        return problem(404, "not_found", "no record has that id")
+    args = _query_args(request)
+    if op.query is not None and _unstorable(args):
+        return problem(422, "validation_error", UNSTORABLE)
     try:
-        query = op.query.model_validate(_query_args(request)) if op.query else None
+        query = op.query.model_validate(args) if op.query else None
     except SchemaError as error:
         return validation_problem(error.errors(include_url=False, include_context=False), "query")
     raw_body: Any = None
@@ -163,6 +174,8 @@ async def handle(request: Request, op: Operation, path_params: dict[str, Any]) -
             raw_body = json.loads(request.body or b"null")
         except (ValueError, UnicodeDecodeError):
             return problem(400, "validation_error", "the body is not valid JSON")
+        if _unstorable(raw_body):
+            return problem(422, "validation_error", UNSTORABLE)
         try:
             body = op.body.model_validate(raw_body)
         except SchemaError as error:
@@ -200,6 +213,26 @@ async def handle(request: Request, op: Operation, path_params: dict[str, Any]) -
 def _query_args(request: Request) -> dict[str, Any]:
     """Query parameters, each given once (a repeated one stays a list, which the schema rejects)."""
     return {name: values[0] if len(values) == 1 else values for name, values in request.args.items()}
+
+
+def _unstorable(value: Any) -> bool:
+    """Whether any text (or key) in a JSON value holds U+0000 or a lone surrogate: neither is valid UTF-8 text
+    that PostgreSQL stores."""
+    if isinstance(value, str):
+        return "\x00" in value or not value.isascii() and _lone_surrogate(value)
+    if isinstance(value, dict):
+        return any(_unstorable(k) or _unstorable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_unstorable(v) for v in value)
+    return False
+
+
+def _lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _json(result: Any) -> str:

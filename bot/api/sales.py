@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from bot.api.orders import Line, line_in
 from bot.api.pagination import Page, PageQuery, page
 from bot.api.routing import Call, Resource
-from bot.api.types import Body, Id, Money
+from bot.api.types import Body, Id, Moment, Money
 from erp_core import sales
 from erp_core.enums import PaymentMode
 from erp_core.sales import SaleResult, SaleView
@@ -26,8 +26,8 @@ class SaleIn(Body):
 
 class SaleListQuery(PageQuery):
     party_id: Id | None = None
-    start: AwareDatetime | None = None
-    end: AwareDatetime | None = None
+    start: Moment | None = None
+    end: Moment | None = None
 
 
 @api.get("/sales", summary="List bills", query=SaleListQuery, response=Page[SaleView])

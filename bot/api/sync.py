@@ -21,7 +21,7 @@ class PushResult(BaseModel):
 
 
 class PullQuery(Body):
-    cursor: int | None = Field(default=None, ge=0, le=2**62)
+    cursor: int | None = Field(default=None, ge=0, le=2**31 - 1)
 
 
 @api.post("/sync/push", summary="Book sales, payments and stock movements made offline", body=PushIn,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, WithJsonSchema
 
 from erp_core.values import MAX_MONEY, MAX_QUANTITY, Exact
 
@@ -14,8 +15,8 @@ _NUMBER = r"^-?\d{1,10}(\.\d{1,4})?$"
 
 def _exact(places: int, low: Decimal | None, high: Decimal, description: str) -> object:
     schema = {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": _NUMBER}], "description": description}
-    if low is not None:
-        schema["minimum"] = str(low)
+    if low is not None:  # a JSON number (it bounds the integer form); the exact bound is in `description`
+        schema["minimum"] = int(low) if low == low.to_integral_value() else float(low)
     return Annotated[Exact, Field(ge=low, le=high, decimal_places=places), WithJsonSchema(schema)]
 
 
@@ -27,6 +28,19 @@ SignedQuantity = _exact(3, -MAX_QUANTITY, MAX_QUANTITY, "signed, at most 3 decim
 Rate = _exact(2, Decimal(0), Decimal(100), "a percentage from 0 to 100")
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Text = Annotated[str, Field(max_length=500)]
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+Day = Annotated[date, Field(ge=FIRST_DAY, le=LAST_DAY)]
+"""A calendar day the books can hold (2000 to 2100): beyond that, time-zone arithmetic overflows."""
+
+
+def _believable(moment: datetime) -> datetime:
+    if not FIRST_DAY.year < moment.year < LAST_DAY.year:
+        raise ValueError("a moment from 2001 to 2099")
+    return moment
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_believable)]
+"""A moment with its UTC offset, from 2001 to 2099."""
 
 
 class Body(BaseModel):

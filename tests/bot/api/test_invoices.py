@@ -101,6 +101,12 @@ def test_payments_make_an_invoice_paid_and_a_credit_note_returns_goods(gst_shop)
     assert note.status_code == 201, note.text
     assert (note.json()["kind"], note.json()["original_number"]) == ("CREDIT_NOTE", invoice["number"])
     assert gst_shop.http.get(f"/stock/{gst_shop.soap.id}").json()["on_hand"] == "98.000"
+    listed = gst_shop.http.get("/invoices", params={"limit": 1}).json()
+    assert [i["id"] for i in listed["items"]] == [invoice["id"]]
+    rest = gst_shop.http.get("/invoices", params={"limit": 1, "cursor": listed["next_cursor"]}).json()
+    assert [i["kind"] for i in rest["items"]] == ["CREDIT_NOTE"] and rest["next_cursor"] is None
+    assert [i["status"] for i in gst_shop.http.get("/invoices", params={"kind": "TAX_INVOICE"}).json()["items"]] \
+        == ["PAID"]
     too_many = gst_shop.http.post(f"/invoices/{invoice['id']}/credit-notes",
                                   json={"returns": [{"product_id": gst_shop.soap.id, "quantity": "5"}],
                                         "reason": "x"})
@@ -171,3 +177,22 @@ def test_gstr1_json_and_csv(gst_shop):
     for params in ({**month, "month": 13}, {**month, "section": "b2x"}, {"year": today.year}):
         path = "/reports/gstr1.csv" if "section" in params else "/reports/gstr1"
         assert_problem(gst_shop.http.get(path, params=params), 422, "validation_error")
+
+
+def test_another_shops_invoices_and_expenses_are_404(api_shop, gst_shop):
+    invoice = _invoice(gst_shop)
+    expense = gst_shop.http.post("/expenses", json={"amount": "40", "category": "food"}).json()
+    other = api_shop()
+    base = f"/invoices/{invoice['id']}"
+    for path in (base, f"{base}/pdf", f"{base}/upi", f"{base}/upi/qr"):
+        assert gst_shop.http.get(path).status_code == 200, path
+        body = assert_problem(other.http.get(path), 404, "not_found")
+        assert "Rao" not in str(body) and invoice["number"] not in str(body)
+    assert_problem(other.http.post(f"{base}/payments", json={"amount": "1"}), 404, "not_found")
+    assert_problem(other.http.post(f"{base}/credit-notes", json={"reason": "x"}), 404, "not_found")
+    assert_problem(other.http.post(f"{base}/payment-link", json={}), 404, "not_found")
+    assert_problem(other.http.post(f"/expenses/{expense['expense_id']}/reverse", json={"reason": "x"}),
+                   404, "not_found")
+    assert other.http.get("/expenses").json()["items"] == []
+    assert other.http.get("/invoices").json()["items"] == []
+    assert gst_shop.http.get(base).json()["status"] == "UNPAID"

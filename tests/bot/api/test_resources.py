@@ -156,3 +156,16 @@ def test_cursor_pages_cover_everything_once(shop_api):
         if cursor is None:
             break
     assert seen == made and pages == 3
+
+
+def test_the_openapi_document_and_the_docs_page_cover_every_resource(shop_api):
+    document = shop_api.http.get("/openapi.json").json()
+    resources = {path.split("/")[3] for path in document["paths"]}
+    assert {"products", "stock", "customers", "suppliers", "orders", "sales", "invoices", "payments", "khata",
+            "expenses", "reports", "webhooks", "sync"} <= resources
+    pdf = document["paths"]["/api/v1/invoices/{invoice_id}/pdf"]["get"]["responses"]
+    assert set(pdf["200"]["content"]) == {"application/pdf"} and "404" in pdf
+    page = shop_api.http.get("/docs")
+    assert page.headers["content-type"].startswith("text/html")
+    for text in ("/api/v1/invoices/{invoice_id}/upi/qr", "image/png", "text/csv", "id='problem-insufficient_stock'"):
+        assert text in page.text, text
