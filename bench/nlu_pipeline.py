@@ -55,6 +55,8 @@ CANDIDATES: dict[str, list[dict]] = {
                    _diet(80)],
     "words_chars_1_4": [_TOKENIZER, {"name": "RegexFeaturizer"}, {"name": "LexicalSyntacticFeaturizer"}, _WORDS,
                         _chars(1, 4), _diet(80)],
+    "words_chars_1_4_40_epochs": [_TOKENIZER, {"name": "RegexFeaturizer"}, {"name": "LexicalSyntacticFeaturizer"},
+                                  _WORDS, _chars(1, 4), _diet(40)],
     "words_chars_2_5": [_TOKENIZER, _WORDS, _chars(2, 5), _diet(60)],
     "words_chars_1_4_small_diet": [_TOKENIZER, {"name": "RegexFeaturizer"}, _WORDS, _chars(1, 4),
                                    {**_diet(50), "number_of_transformer_layers": 1, "transformer_size": 128}],

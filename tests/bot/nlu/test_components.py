@@ -73,7 +73,7 @@ def test_diet_keeps_the_names_as_written(parse):
 
 def test_the_extractor_reads_diets_intent_for_a_bare_number(parse):
     payment = parse("Gupta ji ne 700 diye")
-    order = parse("Gupta ji ko 7 maggi bhejo")
+    order = parse("Gupta ji ke liye 7 maggi ka order")
     assert (payment["intent"]["name"], order["intent"]["name"]) == ("record_payment", "create_order")
     assert [(e["entity"], e["value"]) for e in payment["entities"] if e["entity"] in RULE_ENTITIES] == [("amount", "700")]
     assert [(e["entity"], e["value"]) for e in order["entities"] if e["entity"] in RULE_ENTITIES] == [("quantity", "7")]
