@@ -40,9 +40,11 @@ def read_pending(value: str | None) -> tuple[str, dict[str, Any]] | None:
         return None
     try:
         params = json.loads(value)
-        return params.pop("command"), params
-    except (ValueError, KeyError, AttributeError):
+    except ValueError:
         return None
+    if not isinstance(params, dict) or not isinstance(params.get("command"), str):
+        return None
+    return params.pop("command"), params
 
 
 def idempotency_key(turn: Turn) -> str:
