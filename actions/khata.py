@@ -8,15 +8,19 @@ their own dues.
 from __future__ import annotations
 
 import hashlib
+import json
+from abc import ABC, abstractmethod
 from decimal import Decimal
 from pathlib import Path
 
 from rasa_sdk.events import EventType
 
 from actions.base import ShopAction, Turn
+from actions.choices import Choice, offer
 from actions.phrases import phrase
 from erp_core import dues, ledger, parties, upi
 from erp_core.enums import Role
+from erp_core.errors import AmbiguousParty
 from erp_core.messages import format_money
 from erp_core.parties import PartyRef
 
@@ -25,10 +29,43 @@ MEDIA_DIR = Path(__file__).resolve().parent.parent / "var" / "media"
 TOP_DUES = 5
 
 
-def named_party(turn: Turn) -> PartyRef | None:
-    """The customer (or supplier) the message names, resolved in the books; None if none is named."""
+class ChoiceOffered(Exception):
+    """The name fitted several parties and the person was asked to pick one; nothing more to say this turn."""
+
+
+def named_party(turn: Turn, intent: str | None = None) -> PartyRef | None:
+    """The customer (or supplier) the message names, resolved in the books; None if none is named.
+
+    When the name fits several parties and `intent` is given, offer them as a list whose rows ask
+    `intent` again about one of them (keeping any amount), and raise `ChoiceOffered`.
+    """
     name = turn.entity("customer") or turn.entity("supplier")
-    return parties.resolve_party(turn.ctx, name) if name else None
+    if not name:
+        return None
+    try:
+        return parties.resolve_party(turn.ctx, name)
+    except AmbiguousParty as error:
+        if intent is None:
+            raise
+        extra = {"amount": turn.entity("amount")} if turn.entity("amount") else {}
+        offer(turn, phrase("which_party", turn.language, query=name),
+              [Choice(f"/{intent}{json.dumps({'customer': candidate, **extra}, ensure_ascii=False)}", candidate)
+               for candidate in error.params["candidates"]], as_list=True)
+        raise ChoiceOffered() from None
+
+
+class PartyAction(ShopAction, ABC):
+    """A khata action about a named party: an ambiguous name ends the turn with a list to pick from."""
+
+    def act(self, turn: Turn) -> list[EventType]:
+        try:
+            return self.answer(turn)
+        except ChoiceOffered:
+            return []
+
+    @abstractmethod
+    def answer(self, turn: Turn) -> list[EventType]:
+        """Say the answer for this turn."""
 
 
 def amount_entity(turn: Turn) -> Decimal | None:
@@ -45,15 +82,15 @@ def qr_image(link: str) -> Path:
     return path
 
 
-class ActionCheckDues(ShopAction):
+class ActionCheckDues(PartyAction):
     def name(self) -> str:
         return "action_check_dues"
 
-    def act(self, turn: Turn) -> list[EventType]:
+    def answer(self, turn: Turn) -> list[EventType]:
         actor = turn.ctx.actor
         if actor.role is Role.CUSTOMER:
             return self._own_dues(turn)
-        party = named_party(turn)
+        party = named_party(turn, "check_dues")
         if party is not None:
             view = ledger.balance(turn.ctx, party.id)
             self._say_balance(turn, view.name, view.balance)
@@ -99,12 +136,12 @@ class ActionCheckDues(ShopAction):
             turn.say("utter_party_no_due", customer=name)
 
 
-class ActionCreditCheck(ShopAction):
+class ActionCreditCheck(PartyAction):
     def name(self) -> str:
         return "action_credit_check"
 
-    def act(self, turn: Turn) -> list[EventType]:
-        party = named_party(turn)
+    def answer(self, turn: Turn) -> list[EventType]:
+        party = named_party(turn, "credit_check")
         if party is None:
             turn.say("utter_ask_customer")
             return []
@@ -121,14 +158,14 @@ class ActionCreditCheck(ShopAction):
         return []
 
 
-class ActionSendReminder(ShopAction):
+class ActionSendReminder(PartyAction):
     """A polite reminder for the owner to forward: the balance and a UPI link for it. Nothing is sent to the customer."""
 
     def name(self) -> str:
         return "action_send_reminder"
 
-    def act(self, turn: Turn) -> list[EventType]:
-        party = named_party(turn)
+    def answer(self, turn: Turn) -> list[EventType]:
+        party = named_party(turn, "send_reminder")
         if party is None:
             turn.say("utter_ask_customer")
             return []
@@ -148,12 +185,12 @@ class ActionSendReminder(ShopAction):
         return []
 
 
-class ActionSendPaymentLink(ShopAction):
+class ActionSendPaymentLink(PartyAction):
     def name(self) -> str:
         return "action_send_payment_link"
 
-    def act(self, turn: Turn) -> list[EventType]:
-        party = named_party(turn)
+    def answer(self, turn: Turn) -> list[EventType]:
+        party = named_party(turn, "send_payment_link")
         amount = amount_entity(turn)
         if party is None and amount is None:
             turn.say("utter_ask_customer")

@@ -17,6 +17,12 @@ PHRASES: dict[str, dict[str, str]] = {
         "ne": "\"{query}\" नामका धेरै सामान छन्। कुन चाहिँ?",
         "en": "Several products match \"{query}\". Which one?",
     },
+    "which_party": {
+        "hinglish": "\"{query}\" naam ke kai log hain. Kaun?",
+        "hi": "\"{query}\" नाम के कई लोग हैं। कौन?",
+        "ne": "\"{query}\" नामका धेरै जना छन्। को?",
+        "en": "Several people match \"{query}\". Who?",
+    },
     "help_body": {
         "hinglish": "Main yeh sab kar sakta hoon. Kuch chuniye ya seedha likhiye:",
         "hi": "मैं ये सब कर सकता हूँ। कुछ चुनिए या सीधे लिखिए:",
