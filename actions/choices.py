@@ -31,9 +31,9 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def offer(turn: Turn, body: str, choices: list[Choice], header: str = "") -> None:
-    """Send `body` with `choices`: buttons when they fit, else a list of at most 10 rows."""
-    if len(choices) <= MAX_BUTTONS and all(len(c.title) <= BUTTON_TITLE for c in choices):
+def offer(turn: Turn, body: str, choices: list[Choice], header: str = "", as_list: bool = False) -> None:
+    """Send `body` with `choices`: buttons when they fit (unless `as_list`), else a list of at most 10 rows."""
+    if not as_list and len(choices) <= MAX_BUTTONS and all(len(c.title) <= BUTTON_TITLE for c in choices):
         turn.dispatcher.utter_message(text=body, buttons=[{"title": c.title, "payload": c.payload} for c in choices])
         return
     rows = [{"id": c.payload, "title": _cut(c.title, ROW_TITLE), "description": _cut(c.description, ROW_DESCRIPTION)}

@@ -32,7 +32,7 @@ _NEPALI_DEVANAGARI = frozenset(
     "पनि अझै सक्छौ सक्नुहुन्छ मा लाई रुपैयाँ दिनुभयो पठाइदिनुस् पठाउनुहोस्".split()
 )
 _NEPALI_ROMAN = frozenset(
-    "cha chha xa chaina chhaina chu chau kati baki baaki bhayo garnus garnuhos hajur dai didi chamal pitho "
+    "cha chha xa chaina chhaina chu chau kati bhayo garnus garnuhos hajur dai didi chamal pitho "
     "sakchau sakchha pani ajhai".split()
 )
 _HINGLISH = frozenset(

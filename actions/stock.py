@@ -1,12 +1,23 @@
-"""Stock questions: "kitna stock hai Maggi ka?", "चावल कितना बचा है?", "चामल कति बाँकी छ?"."""
+"""Stock questions: "kitna stock hai Maggi ka?", "चावल कितना बचा है?", "चामल कति बाँकी छ?", what is low, what to reorder."""
 
 from __future__ import annotations
+
+import json
 
 from rasa_sdk.events import EventType
 
 from actions.base import ShopAction, Turn
-from erp_core import catalog, inventory
+from actions.choices import Choice, offer
+from actions.phrases import phrase
+from erp_core import catalog, inventory, reorder
+from erp_core.errors import AmbiguousProduct, UnknownProduct
 from erp_core.messages import format_decimal
+from erp_core.permissions import Permission
+
+
+def product_payload(intent: str, name: str) -> str:
+    """A tap that asks `intent` again about exactly the product `name`: `/check_stock{"product": "Maggi 70g"}`."""
+    return f"/{intent}{json.dumps({'product': name}, ensure_ascii=False)}"
 
 
 class ActionCheckStock(ShopAction):
@@ -18,8 +29,54 @@ class ActionCheckStock(ShopAction):
         if not product_name:
             turn.say("utter_ask_product")
             return []
-        product = catalog.resolve_product(turn.ctx, product_name)
+        try:
+            product = catalog.resolve_product(turn.ctx, product_name)
+        except AmbiguousProduct as error:
+            offer(turn, phrase("which_product", turn.language, query=product_name),
+                  [Choice(product_payload("check_stock", name), name) for name in error.params["candidates"]],
+                  as_list=True)
+            return []
+        except UnknownProduct as error:
+            if not turn.ctx.actor.can(Permission.MANAGE_CATALOG):
+                raise
+            offer(turn, phrase("offer_new_product", turn.language, query=product_name), [
+                Choice(product_payload("add_product", product_name), phrase("add_it", turn.language)),
+                Choice("/deny", phrase("no", turn.language)),
+            ])
+            return []
         stock = inventory.stock_of(turn.ctx, product.id)
         turn.say("utter_stock_level", product=stock.name, quantity=format_decimal(stock.available),
                  unit=stock.unit.value)
+        return []
+
+
+class ActionLowStock(ShopAction):
+    def name(self) -> str:
+        return "action_low_stock"
+
+    def act(self, turn: Turn) -> list[EventType]:
+        levels = inventory.low_stock(turn.ctx)
+        if not levels:
+            turn.say("utter_low_stock_none")
+            return []
+        items = "\n".join(phrase("low_line", turn.language, name=level.name, available=format_decimal(level.available),
+                                 unit=level.unit.value, reorder=format_decimal(level.reorder_point))
+                          for level in levels)
+        turn.say("utter_low_stock", items=items, count=len(levels))
+        return []
+
+
+class ActionReorderSuggestions(ShopAction):
+    def name(self) -> str:
+        return "action_reorder_suggestions"
+
+    def act(self, turn: Turn) -> list[EventType]:
+        lines = reorder.reorder_suggestions(turn.ctx)
+        if not lines:
+            turn.say("utter_low_stock_none")
+            return []
+        items = "\n".join(phrase("reorder_line", turn.language, name=line.name, suggested=format_decimal(line.suggested),
+                                 unit=line.unit.value, available=format_decimal(line.available))
+                          for line in lines)
+        turn.say("utter_reorder_suggestions", items=items)
         return []

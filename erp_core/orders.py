@@ -278,3 +278,19 @@ def list_orders(
         query = query.where(Order.party_id == party_id)
     with ctx.read() as session:
         return [_view(session, order) for order in session.scalars(query).all()]
+
+
+def latest_order(ctx: Context, party_id: int | None = None) -> OrderView | None:
+    """The newest order (of `party_id` when given); a customer's own newest order whatever they ask."""
+    if ctx.actor.role is Role.CUSTOMER:
+        party_id = ctx.actor.party_id
+        if party_id is None:
+            return None
+    else:
+        ctx.actor.require(Permission.VIEW_ALL_ORDERS)
+    query = select(Order).order_by(Order.id.desc()).limit(1)
+    if party_id is not None:
+        query = query.where(Order.party_id == party_id)
+    with ctx.read() as session:
+        order = session.scalar(query)
+        return _view(session, order) if order is not None else None

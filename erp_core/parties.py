@@ -105,6 +105,12 @@ def _matches(ctx: Context, query: str, kind: PartyKind | None, limit: int) -> li
     return [(PartyRef(id=rows[i].id, kind=rows[i].kind, name=rows[i].name), score) for _, score, i in hits]
 
 
+def names_match(query: str, name: str) -> bool:
+    """Whether `query` names the party called `name` ("sharma", "Sharma ji" and "शर्मा जी" all do)."""
+    key, target = _name_key(query), _name_key(name)
+    return key == target or fuzz.token_ratio(key, target) >= MATCH_CUTOFF + SURE_MARGIN
+
+
 def find_parties(ctx: Context, query: str, kind: PartyKind | None = None, limit: int = 5) -> list[PartyRef]:
     """Parties whose names look like `query` in any script, best first."""
     return [ref for ref, _ in _matches(ctx, query, kind, limit)]

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from erp_core.context import Context
 from erp_core.errors import ValidationError
 
 PERIODS = ("today", "yesterday", "this_week", "last_week", "this_month", "last_month")
@@ -58,3 +59,10 @@ def period(name: str, tz: str, now: datetime) -> Period:
         return datetime.combine(day, time(), zone).astimezone(timezone.utc)
 
     return Period(name, instant(first), instant(after), first, after - timedelta(days=1))
+
+
+def shop_period(ctx: Context, name: str, now: datetime | None = None) -> Period:
+    """The period `name` in the shop's own time zone, as it stands now."""
+    with ctx.read() as session:
+        tz = ctx.tenant(session).timezone
+    return period(name, tz, now or datetime.now(timezone.utc))

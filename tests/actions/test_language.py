@@ -25,6 +25,7 @@ from actions.language import reply_language
     ("चामल कति बाँकी छ।", "ne"),
     ("chamal kati baki cha", "ne"),
     ("tel kati xa", "ne"),
+    ("Verma ji ka kitna baaki hai?", "hinglish"),  # "baaki" is Hindi as much as Nepali
 ])
 def test_reply_language(text, language):
     assert reply_language(text) == language

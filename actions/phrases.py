@@ -1,0 +1,152 @@
+"""Words the query actions build into lists and menus, in the four reply languages.
+
+Whole replies live in `domain.yml` as responses with a variation per
+language; only what an action assembles itself (the body of a list to pick
+from, the help menu's rows, period and order-status names inside a reply)
+is here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+PHRASES: dict[str, dict[str, str]] = {
+    "which_product": {
+        "hinglish": "\"{query}\" se kai saamaan milte hain. Kaunsa?",
+        "hi": "\"{query}\" से कई सामान मिलते हैं। कौन सा?",
+        "ne": "\"{query}\" नामका धेरै सामान छन्। कुन चाहिँ?",
+        "en": "Several products match \"{query}\". Which one?",
+    },
+    "which_party": {
+        "hinglish": "\"{query}\" naam ke kai log hain. Kaun?",
+        "hi": "\"{query}\" नाम के कई लोग हैं। कौन?",
+        "ne": "\"{query}\" नामका धेरै जना छन्। को?",
+        "en": "Several people match \"{query}\". Who?",
+    },
+    "help_body": {
+        "hinglish": "Main yeh sab kar sakta hoon. Kuch chuniye ya seedha likhiye:",
+        "hi": "मैं ये सब कर सकता हूँ। कुछ चुनिए या सीधे लिखिए:",
+        "ne": "म यी सबै गर्न सक्छु। छान्नुहोस् वा सिधै लेख्नुहोस्:",
+        "en": "Here is what I can do. Pick one or just type:",
+    },
+    "help_header": {"hinglish": "Hisaab", "hi": "हिसाब", "ne": "हिसाब", "en": "Hisaab"},
+    "add_it": {"hinglish": "Haan, jodo", "hi": "हाँ, जोड़ो", "ne": "हो, थप्नुहोस्", "en": "Yes, add it"},
+    "no": {"hinglish": "Nahi", "hi": "नहीं", "ne": "होइन", "en": "No"},
+    "offer_new_product": {
+        "hinglish": "\"{query}\" naam ka koi product nahi mila. Naya product jodna hai?",
+        "hi": "\"{query}\" नाम का कोई प्रोडक्ट नहीं मिला। नया प्रोडक्ट जोड़ना है?",
+        "ne": "\"{query}\" नामको कुनै सामान भेटिएन। नयाँ सामान थप्ने?",
+        "en": "I could not find a product called \"{query}\". Add it as a new product?",
+    },
+    "low_line": {
+        "hinglish": "• {name}: {available} {unit} bacha (reorder {reorder})",
+        "hi": "• {name}: {available} {unit} बचा (रीऑर्डर {reorder})",
+        "ne": "• {name}: {available} {unit} बाँकी (रिअर्डर {reorder})",
+        "en": "• {name}: {available} {unit} left (reorder at {reorder})",
+    },
+    "reorder_line": {
+        "hinglish": "• {name}: {suggested} {unit} mangwaiye ({available} bacha)",
+        "hi": "• {name}: {suggested} {unit} मँगवाइए ({available} बचा)",
+        "ne": "• {name}: {suggested} {unit} मगाउनुहोस् ({available} बाँकी)",
+        "en": "• {name}: order {suggested} {unit} ({available} left)",
+    },
+    "due_line": {
+        "hinglish": "{rank}. {name}: {total}{older}", "hi": "{rank}. {name}: {total}{older}",
+        "ne": "{rank}. {name}: {total}{older}", "en": "{rank}. {name}: {total}{older}",
+    },
+    "older_than_30": {
+        "hinglish": " ({amount} 30 din se purana)", "hi": " ({amount} 30 दिन से पुराना)",
+        "ne": " ({amount} ३० दिनभन्दा पुरानो)", "en": " ({amount} older than 30 days)",
+    },
+    "order_line": {"hinglish": "• {name} × {quantity}", "hi": "• {name} × {quantity}", "ne": "• {name} × {quantity}",
+                   "en": "• {name} × {quantity}"},
+    "expense_line": {"hinglish": "• {category}: {amount}", "hi": "• {category}: {amount}",
+                     "ne": "• {category}: {amount}", "en": "• {category}: {amount}"},
+}
+
+PERIOD_NAMES: dict[str, dict[str, str]] = {
+    "today": {"hinglish": "Aaj", "hi": "आज", "ne": "आज", "en": "Today"},
+    "yesterday": {"hinglish": "Kal", "hi": "कल", "ne": "हिजो", "en": "Yesterday"},
+    "this_week": {"hinglish": "Is hafte", "hi": "इस हफ़्ते", "ne": "यो हप्ता", "en": "This week"},
+    "last_week": {"hinglish": "Pichhle hafte", "hi": "पिछले हफ़्ते", "ne": "गएको हप्ता", "en": "Last week"},
+    "this_month": {"hinglish": "Is mahine", "hi": "इस महीने", "ne": "यो महिना", "en": "This month"},
+    "last_month": {"hinglish": "Pichhle mahine", "hi": "पिछले महीने", "ne": "गएको महिना", "en": "Last month"},
+}
+
+ORDER_STATUS_NAMES: dict[str, dict[str, str]] = {
+    "DRAFT": {"hinglish": "draft", "hi": "ड्राफ़्ट", "ne": "ड्राफ्ट", "en": "draft"},
+    "CONFIRMED": {"hinglish": "confirm ho gaya", "hi": "कन्फ़र्म", "ne": "पक्का भयो", "en": "confirmed"},
+    "ACCEPTED": {"hinglish": "accept ho gaya", "hi": "स्वीकार", "ne": "स्वीकृत", "en": "accepted"},
+    "PACKED": {"hinglish": "pack ho gaya", "hi": "पैक हो गया", "ne": "प्याक भयो", "en": "packed"},
+    "DISPATCHED": {"hinglish": "nikal chuka hai", "hi": "भेज दिया गया", "ne": "पठाइयो", "en": "dispatched"},
+    "DELIVERED": {"hinglish": "pahunch gaya", "hi": "पहुँच गया", "ne": "पुग्यो", "en": "delivered"},
+    "COMPLETED": {"hinglish": "poora", "hi": "पूरा", "ne": "पूरा भयो", "en": "completed"},
+    "CANCELLED": {"hinglish": "cancel", "hi": "रद्द", "ne": "रद्द", "en": "cancelled"},
+    "REJECTED": {"hinglish": "reject", "hi": "अस्वीकार", "ne": "अस्वीकृत", "en": "rejected"},
+}
+
+# (payload, title, description) per language; the payload is an example intent the row stands for.
+_HELP_ROWS: dict[str, dict[str, tuple[str, str]]] = {
+    "/check_stock": {
+        "hinglish": ("Stock dekho", "kitna stock hai Maggi ka?"), "hi": ("स्टॉक देखें", "चावल कितना बचा है?"),
+        "ne": ("मौज्दात हेर्नुहोस्", "चामल कति बाँकी छ?"), "en": ("Check stock", "how much sugar do we have?")},
+    "/create_order": {
+        "hinglish": ("Order do", "Sharma ji ko 10 kilo chawal bhejo"), "hi": ("ऑर्डर दें", "शर्मा जी को 10 किलो चावल भेजो"),
+        "ne": ("अर्डर दिनुहोस्", "५ किलो चिनी पठाउनु"), "en": ("Place an order", "send 10 kg rice to Sharma ji")},
+    "/check_dues": {
+        "hinglish": ("Udhaar / baaki", "Sharma ji ka kitna baaki hai?"), "hi": ("उधार / बाकी", "शर्मा जी का कितना बाकी है?"),
+        "ne": ("उधारो / बाँकी", "शर्मा जीको कति बाँकी छ?"), "en": ("Dues", "how much does Sharma ji owe?")},
+    "/sales_summary": {
+        "hinglish": ("Bikri", "aaj ki bikri kitni hui?"), "hi": ("बिक्री", "कल की बिक्री कितनी थी?"),
+        "ne": ("बिक्री", "आजको बिक्री कति भयो?"), "en": ("Sales", "what were today's sales?")},
+    "/low_stock": {
+        "hinglish": ("Kam stock", "kya kya khatam ho raha hai?"), "hi": ("कम स्टॉक", "क्या-क्या खत्म हो रहा है?"),
+        "ne": ("कम मौज्दात", "के के सकिँदै छ?"), "en": ("Low stock", "what is running low?")},
+    "/record_payment": {
+        "hinglish": ("Payment likho", "Gupta ji ne 2000 diye"), "hi": ("भुगतान लिखें", "गुप्ता जी ने 2000 दिए"),
+        "ne": ("भुक्तानी लेख्नुहोस्", "गुप्ता जीले २००० दिनुभयो"), "en": ("Record a payment", "Gupta ji paid 2000")},
+    "/create_invoice": {
+        "hinglish": ("Bill banao", "Verma ji ka bill banao"), "hi": ("बिल बनाएँ", "वर्मा जी का बिल बनाओ"),
+        "ne": ("बिल बनाउनुहोस्", "वर्मा जीको बिल बनाउनु"), "en": ("Make an invoice", "invoice for Verma ji")},
+    "/add_expense": {
+        "hinglish": ("Kharcha likho", "500 ka petrol"), "hi": ("खर्चा लिखें", "500 का पेट्रोल"),
+        "ne": ("खर्च लेख्नुहोस्", "५०० को पेट्रोल"), "en": ("Add an expense", "spent 500 on fuel")},
+    "/send_reminder": {
+        "hinglish": ("Yaad dilao", "Verma ji ko reminder bhejo"), "hi": ("याद दिलाएँ", "वर्मा जी को याद दिलाओ"),
+        "ne": ("सम्झाउनुहोस्", "वर्मा जीलाई सम्झाउनु"), "en": ("Payment reminder", "remind Verma ji to pay")},
+    "/reorder_suggestions": {
+        "hinglish": ("Kya mangwayein", "kya order karna chahiye?"), "hi": ("क्या मँगवाएँ", "क्या मँगवाना चाहिए?"),
+        "ne": ("के मगाउने", "के मगाउनुपर्छ?"), "en": ("What to reorder", "what should I reorder?")},
+}
+CUSTOMER_HELP = ("/check_stock", "/create_order", "/check_dues")
+"""The only things a customer messaging the shop may do."""
+_CUSTOMER_ROW_TITLES = {
+    "/check_dues": {"hinglish": ("Mera baaki", "mera kitna baaki hai?"), "hi": ("मेरा बाकी", "मेरा कितना बाकी है?"),
+                    "ne": ("मेरो बाँकी", "मेरो कति बाँकी छ?"), "en": ("My dues", "how much do I owe?")},
+}
+
+
+def phrase(key: str, language: str, **params: Any) -> str:
+    """The phrase `key` in `language` (Hinglish when the language is unknown), filled with `params`."""
+    texts = PHRASES[key]
+    return texts.get(language, texts["hinglish"]).format(**params)
+
+
+def period_name(period: str, language: str) -> str:
+    return PERIOD_NAMES[period].get(language, PERIOD_NAMES[period]["hinglish"])
+
+
+def order_status_name(status: str, language: str) -> str:
+    names = ORDER_STATUS_NAMES.get(status)
+    return names.get(language, names["hinglish"]) if names else status.lower()
+
+
+def help_rows(language: str, customer: bool = False) -> list[tuple[str, str, str]]:
+    """The help menu's rows (payload, title, example sentence); a customer's menu has only what they may do."""
+    payloads = CUSTOMER_HELP if customer else tuple(_HELP_ROWS)
+    rows = []
+    for payload in payloads:
+        texts = (_CUSTOMER_ROW_TITLES.get(payload) if customer else None) or _HELP_ROWS[payload]
+        title, example = texts.get(language, texts["hinglish"])
+        rows.append((payload, title, example))
+    return rows
