@@ -349,7 +349,8 @@ def _footer(page: _Page, invoice: InvoiceView, y: float) -> None:
         size = 92
         qy = min(sy, ty) - size - 6
         page.qr(MARGIN, qy, size, link)
-        page.text(MARGIN + size + 8, qy + size - 14, f"Scan to pay {_currency_mark(invoice)} {_amount(invoice.due)}", 9.5, bold=True)
+        page.text(MARGIN + size + 8, qy + size - 14, f"Scan to pay {_currency_mark(invoice)} {_amount(invoice.due)}",
+                  9.5, bold=True)
         page.text(MARGIN + size + 8, qy + size - 27, "with any UPI app", 8.5)
         page.text(MARGIN + size + 8, qy + size - 40, f"UPI: {invoice.upi_vpa}", 8.5)
     page.text(right, MARGIN + 26, f"For {invoice.seller_name}", 9, bold=True, align="right")
