@@ -86,7 +86,7 @@ class Stack:
             return [dict(row) for row in db.execute("SELECT * FROM delivery_log ORDER BY id")]
 
 
-def start_stack(tmp: Path) -> tuple[Stack, list[Server]]:
+def start_stack(tmp: Path, channel_env: dict[str, str] | None = None) -> tuple[Stack, list[Server]]:
     url = f"sqlite:///{tmp / 'erp.db'}"
     db = Database(url)
     db.migrate()
@@ -107,7 +107,7 @@ def start_stack(tmp: Path) -> tuple[Stack, list[Server]]:
     channel_env = {
         "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN, "WHATSAPP_APP_SECRET": APP_SECRET,
         "WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN, "WHATSAPP_API_BASE_URL": f"http://127.0.0.1:{sim_port}/v21.0",
-        "WHATSAPP_STORE_PATH": str(store_path), "WHATSAPP_MEDIA_DIR": str(tmp / "media"),
+        "WHATSAPP_STORE_PATH": str(store_path), "WHATSAPP_MEDIA_DIR": str(tmp / "media"), **(channel_env or {}),
     }
 
     def start_rasa() -> Server:
