@@ -35,6 +35,18 @@ class TenantSession(Session):
     """A session bound to one tenant (`info["tenant_id"]`), or to none for tenant administration."""
 
 
+def current_tenant(session: Session) -> int:
+    """The tenant a session is bound to, for Core statements that must name it themselves.
+
+    ORM queries get the tenant criterion added by `_add_tenant_criteria`; the few
+    hot paths written as Core statements on tables filter by this id.
+    """
+    tenant_id = session.info.get("tenant_id")
+    if tenant_id is None:
+        raise RuntimeError("tenant rows can only be written in a tenant session")
+    return tenant_id
+
+
 @event.listens_for(TenantSession, "do_orm_execute")
 def _add_tenant_criteria(state: ORMExecuteState) -> None:
     tenant_id = state.session.info.get("tenant_id")

@@ -12,11 +12,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import insert, select
+from sqlalchemy import and_, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from erp_core.columns import utcnow
-from erp_core.context import Context
+from erp_core.context import ALLOW_NEGATIVE_STOCK, Context
+from erp_core.db import current_tenant
 from erp_core.enums import MovementKind, Unit
 from erp_core.errors import InsufficientStock, UnknownProduct, ValidationError
 from erp_core.models import Product, StockMovement, StockSummary, Tenant
@@ -94,6 +95,60 @@ def _level(product: Product, summary: StockSummary) -> StockLevel:
     )
 
 
+class StockRow(NamedTuple):
+    """A product with its stock, as read (and locked) by `lock_stock`."""
+
+    product_id: int
+    sku: str
+    name: str
+    unit: Unit
+    selling_price: Decimal
+    reorder_point: Decimal
+    active: bool
+    state: StockState
+
+    def level(self) -> StockLevel:
+        return StockLevel(
+            product_id=self.product_id, sku=self.sku, name=self.name, unit=self.unit,
+            on_hand=self.state.on_hand, reserved=self.state.reserved,
+            available=self.state.on_hand - self.state.reserved, reorder_point=self.reorder_point,
+        )
+
+
+_products, _summaries, _movements = Product.__table__, StockSummary.__table__, StockMovement.__table__
+# The posting hot path's statements, built once (SQLAlchemy then reuses their compiled form).
+_LOCK_STOCK = (
+    select(_products.c.id, _products.c.sku, _products.c.name, _products.c.unit, _products.c.selling_price,
+           _products.c.reorder_point, _products.c.active, _summaries.c.on_hand, _summaries.c.reserved,
+           _summaries.c.avg_cost, _summaries.c.value)
+    .join(_summaries, and_(_summaries.c.product_id == _products.c.id, _summaries.c.tenant_id == _products.c.tenant_id))
+    .where(_products.c.tenant_id == bindparam("tid"), _products.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(_products.c.id)
+    .with_for_update(of=_summaries)
+)
+_SET_SUMMARY = (
+    update(_summaries)
+    .where(_summaries.c.tenant_id == bindparam("tid"), _summaries.c.product_id == bindparam("pid"))
+    .values(on_hand=bindparam("new_on_hand"), reserved=bindparam("new_reserved"),
+            avg_cost=bindparam("new_avg_cost"), value=bindparam("new_value"))
+)
+_ADD_MOVEMENTS = insert(_movements).returning(_movements.c.id, sort_by_parameter_order=True)
+_NEGATIVE_ALLOWED = select(Tenant.__table__.c.allow_negative_stock).where(Tenant.__table__.c.id == bindparam("tid"))
+
+
+def lock_stock(session: Session, product_ids: set[int]) -> dict[int, StockRow]:
+    """Read products with their stock, locking the stock rows until the transaction ends.
+
+    Rows are locked in product order, so concurrent documents never deadlock:
+    two sales of the last unit queue up, and the second sees the first's result.
+    Products that do not exist (or belong to another tenant) are simply absent.
+    """
+    rows = session.connection().execute(
+        _LOCK_STOCK, {"tid": current_tenant(session), "ids": sorted(product_ids)}
+    ).all()
+    return {row[0]: StockRow(*row[:7], StockState(*row[7:])) for row in rows}
+
+
 class Movement(NamedTuple):
     """One stock change to post: what moves, and by how much."""
 
@@ -120,55 +175,56 @@ def post_movements(
     note: str = "",
     actor_id: int | None = None,
     at: datetime | None = None,
+    stock: dict[int, StockRow] | None = None,
 ) -> list[Posted]:
     """Append movements for one document and update their summaries, inside the caller's transaction.
 
-    The summary rows are locked first (in product order, so concurrent
-    documents never deadlock): two sales of the last unit queue up, and the
-    second one sees the first one's result and gets `InsufficientStock`.
+    `stock` is what `lock_stock` returned, for callers that already hold the
+    locks; otherwise the movements' products are locked here. Raises
+    `InsufficientStock` (unless the tenant allows negative stock) and
+    `UnknownProduct` before anything is written.
     """
-    product_ids = sorted({m.product_id for m in movements})
-    rows = session.execute(
-        select(Product, StockSummary)
-        .join(StockSummary, StockSummary.product_id == Product.id)
-        .where(Product.id.in_(product_ids))
-        .order_by(Product.id)
-        .with_for_update(of=StockSummary)
-    ).all()
-    stock = {product.id: (product, summary) for product, summary in rows}
+    if stock is None:
+        stock = lock_stock(session, {m.product_id for m in movements})
+    tenant_id = current_tenant(session)
     at = at or utcnow()
-    tenant_id = session.info["tenant_id"]
-    records, levels = [], []
+    records, results = [], []
     for m in movements:
         if m.product_id not in stock:
             raise UnknownProduct(query=str(m.product_id))
-        product, summary = stock[m.product_id]
-        before = StockState(summary.on_hand, summary.reserved, summary.avg_cost, summary.value)
-        after = apply_movement(before, m.on_hand_delta, m.reserved_delta, m.unit_cost)
+        row = stock[m.product_id]
+        after = apply_movement(row.state, m.on_hand_delta, m.reserved_delta, m.unit_cost)
         if after.reserved < 0:
-            raise ValidationError(field="reserved", reason=f"cannot release more than is reserved of {product.name}")
+            raise ValidationError(field="reserved", reason=f"cannot release more than is reserved of {row.name}")
         takes_availability = m.on_hand_delta - m.reserved_delta < 0
         if takes_availability and after.on_hand - after.reserved < 0 and not _negative_allowed(session, tenant_id):
             raise InsufficientStock(
-                product=product.name, product_id=product.id, unit=product.unit.value,
-                available=before.on_hand - before.reserved, requested=m.reserved_delta - m.on_hand_delta,
+                product=row.name, product_id=row.product_id, unit=row.unit.value,
+                available=row.state.on_hand - row.state.reserved, requested=m.reserved_delta - m.on_hand_delta,
             )
-        summary.on_hand, summary.reserved, summary.avg_cost, summary.value = after
+        stock[m.product_id] = row = row._replace(state=after)
         records.append({
             "tenant_id": tenant_id, "product_id": m.product_id, "kind": m.kind, "on_hand_delta": m.on_hand_delta,
             "reserved_delta": m.reserved_delta, "unit_cost": m.unit_cost, "ref_type": ref_type, "ref_id": ref_id,
             "note": note, "created_by": actor_id, "created_at": at,
         })
-        levels.append((_level(product, summary), summary.avg_cost))
-    ids = session.scalars(
-        insert(StockMovement).returning(StockMovement.id, sort_by_parameter_order=True), records
-    ).all()
-    return [Posted(movement_id, level, avg_cost) for movement_id, (level, avg_cost) in zip(ids, levels)]
+        results.append((row.level(), after.avg_cost))
+    connection = session.connection()
+    changed = {m.product_id for m in movements}
+    connection.execute(
+        _SET_SUMMARY,
+        [{"tid": tenant_id, "pid": pid, "new_on_hand": stock[pid].state.on_hand,
+          "new_reserved": stock[pid].state.reserved, "new_avg_cost": stock[pid].state.avg_cost,
+          "new_value": stock[pid].state.value} for pid in sorted(changed)],
+    )
+    ids = connection.execute(_ADD_MOVEMENTS, records).scalars().all()
+    return [Posted(movement_id, level, avg_cost) for movement_id, (level, avg_cost) in zip(ids, results)]
 
 
 def _negative_allowed(session: Session, tenant_id: int) -> bool:
-    tenant = session.get(Tenant, tenant_id)
-    return tenant is not None and tenant.allow_negative_stock
+    if session.info.get(ALLOW_NEGATIVE_STOCK):
+        return True
+    return bool(session.connection().execute(_NEGATIVE_ALLOWED, {"tid": tenant_id}).scalar())
 
 
 def _movement(
@@ -185,21 +241,32 @@ def receive_stock(
     ctx: Context,
     product_id: int,
     qty: Decimal | int | str,
-    unit_cost: Decimal | int | str,
+    unit_cost: Decimal | int | str | None = None,
     *,
     note: str = "",
     at: datetime | None = None,
     idempotency_key: str | None = None,
 ) -> MovementResult:
-    """Book goods received (STOCK_IN) at a purchase cost per unit."""
+    """Book goods received (STOCK_IN) at a purchase cost per unit (the product's cost price if not given)."""
     ctx.actor.require(Permission.MOVE_STOCK)
-    q, cost = quantity(qty), money(unit_cost, "unit_cost")
+    q = quantity(qty)
+    cost = None if unit_cost is None else money(unit_cost, "unit_cost")
     request = {"product_id": product_id, "qty": q, "unit_cost": cost, "note": note}
-    return _movement(
-        ctx, "stock.receive", request, idempotency_key,
-        Movement(product_id, MovementKind.STOCK_IN, on_hand_delta=q, unit_cost=cost),
-        ref_type="purchase", note=note, at=at,
-    )
+
+    def work(session: Session) -> MovementResult:
+        per_unit = cost
+        if per_unit is None:
+            product = session.get(Product, product_id)
+            if product is None:
+                raise UnknownProduct(query=str(product_id))
+            per_unit = product.cost_price
+        [posted] = post_movements(
+            session, [Movement(product_id, MovementKind.STOCK_IN, on_hand_delta=q, unit_cost=per_unit)],
+            ref_type="purchase", note=note, at=at, actor_id=ctx.actor.user_id,
+        )
+        return MovementResult(movement_id=posted.movement_id, stock=posted.stock)
+
+    return ctx.run("stock.receive", request, work, MovementResult, idempotency_key)
 
 
 def adjust_stock(
@@ -291,3 +358,47 @@ def movements(ctx: Context, product_id: int, limit: int = 50) -> list[StockMovem
                 .limit(limit)
             )
         )
+
+
+class MovementView(BaseModel):
+    """One stock-ledger entry as integrations see it."""
+
+    model_config = ConfigDict(frozen=True)
+    id: int
+    product_id: int
+    kind: MovementKind
+    on_hand_delta: Decimal
+    reserved_delta: Decimal
+    unit_cost: Decimal | None
+    ref_type: str
+    ref_id: int | None
+    note: str
+    created_at: datetime
+
+
+def stock_levels(
+    ctx: Context, *, after_id: int = 0, limit: int = 50, ids: list[int] | None = None
+) -> list[StockLevel]:
+    """Stock of active products in product-id order after `after_id` (keyset pagination)."""
+    ctx.actor.require(Permission.VIEW_STOCK)
+    query = (select(Product, StockSummary).join(StockSummary, StockSummary.product_id == Product.id)
+             .where(Product.active, Product.id > after_id).order_by(Product.id).limit(limit))
+    if ids is not None:
+        query = query.where(Product.id.in_(ids))
+    with ctx.read() as session:
+        return [_level(row.Product, row.StockSummary) for row in session.execute(query)]
+
+
+def movement_page(ctx: Context, product_id: int, *, before_id: int | None = None, limit: int = 50) -> list[MovementView]:
+    """A product's stock-ledger entries, newest first, older than `before_id` (keyset pagination)."""
+    ctx.actor.require(Permission.VIEW_STOCK)
+    query = select(StockMovement).where(StockMovement.product_id == product_id)
+    if before_id is not None:
+        query = query.where(StockMovement.id < before_id)
+    with ctx.read() as session:
+        if session.get(Product, product_id) is None:
+            raise UnknownProduct(query=str(product_id))
+        rows = session.scalars(query.order_by(StockMovement.id.desc()).limit(limit)).all()
+    return [MovementView(id=m.id, product_id=m.product_id, kind=m.kind, on_hand_delta=m.on_hand_delta,
+                         reserved_delta=m.reserved_delta, unit_cost=m.unit_cost, ref_type=m.ref_type,
+                         ref_id=m.ref_id, note=m.note, created_at=m.created_at) for m in rows]

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from erp_core.columns import utcnow
 from erp_core.context import Context
 from erp_core.enums import EntryKind, MovementKind, PaymentMode
-from erp_core.errors import UnknownParty, UnknownProduct, ValidationError
-from erp_core.inventory import Movement, post_movements
+from erp_core.errors import NotFound, UnknownParty, UnknownProduct, ValidationError
+from erp_core.inventory import Movement, StockRow, lock_stock, post_movements
 from erp_core.ledger import check_credit_limit, post_entry
 from erp_core.models import Party, Payment, Product, Sale, SaleLine
 from erp_core.permissions import Permission
@@ -21,6 +21,8 @@ from erp_core.sequences import next_value
 from erp_core.values import money, quantity
 
 _PAISA = Decimal("0.01")
+_ADD_SALE = insert(Sale.__table__).returning(Sale.__table__.c.id)
+_ADD_LINES = insert(SaleLine.__table__)
 
 
 class LineIn(BaseModel):
@@ -74,23 +76,25 @@ class SalesSummary(BaseModel):
     """Gross profit (sales less cost of goods); None for people who may not see profit."""
 
 
-def price_lines(session: Session, lines: list[LineIn]) -> list[tuple[Product, LineOut]]:
-    """Check each line and fill in prices from the catalog."""
+def _price(row: StockRow | None, line: LineIn) -> LineOut:
+    if row is None or not row.active:
+        raise UnknownProduct(query=str(line.product_id))
+    qty = quantity(line.quantity)
+    price = row.selling_price if line.unit_price is None else money(line.unit_price, "unit_price")
+    return LineOut(product_id=row.product_id, name=row.name, quantity=qty, unit_price=price,
+                   line_total=(qty * price).quantize(_PAISA, ROUND_HALF_UP))
+
+
+def _require_lines(lines: list[LineIn]) -> None:
     if not lines:
         raise ValidationError(field="lines", reason="a bill needs at least one line")
-    products = {p.id: p for p in session.scalars(
-        select(Product).where(Product.id.in_({line.product_id for line in lines})))}
-    priced = []
-    for line in lines:
-        product = products.get(line.product_id)
-        if product is None or not product.active:
-            raise UnknownProduct(query=str(line.product_id))
-        qty = quantity(line.quantity)
-        price = product.selling_price if line.unit_price is None else money(line.unit_price, "unit_price")
-        total = (qty * price).quantize(_PAISA, ROUND_HALF_UP)
-        priced.append((product, LineOut(product_id=product.id, name=product.name, quantity=qty,
-                                        unit_price=price, line_total=total)))
-    return priced
+
+
+def price_lines(session: Session, lines: list[LineIn]) -> list[LineOut]:
+    """Check each line and fill in prices from the catalog (locking the products' stock rows)."""
+    _require_lines(lines)
+    stock = lock_stock(session, {line.product_id for line in lines})
+    return [_price(stock.get(line.product_id), line) for line in lines]
 
 
 def lines_request(lines: list[LineIn]) -> list[dict]:
@@ -125,9 +129,10 @@ def post_sale(
     at = at or utcnow()
 
     def work(session: Session) -> SaleResult:
-        tenant = ctx.tenant(session)
-        priced = price_lines(session, lines)
-        subtotal = sum((out.line_total for _, out in priced), Decimal("0.00"))
+        _require_lines(lines)
+        stock = lock_stock(session, {line.product_id for line in lines})
+        priced = [_price(stock.get(line.product_id), line) for line in lines]
+        subtotal = sum((out.line_total for out in priced), Decimal("0.00"))
         if disc > subtotal:
             raise ValidationError(field="discount", reason="the discount is more than the bill")
         total = subtotal - disc
@@ -140,46 +145,51 @@ def post_sale(
         if amount_paid > total:
             raise ValidationError(field="paid", reason="more was paid than the bill")
         due = total - amount_paid
-        party = None
+        tenant = party = None
         if party_id is not None:
             party = session.get(Party, party_id)
             if party is None:
                 raise UnknownParty(query=str(party_id))
+            tenant = ctx.tenant(session)
         if due > 0 and party is None:
             raise ValidationError(field="party_id", reason="a bill with money due needs a customer")
         warnings = []
         if party is not None and (warning := check_credit_limit(session, tenant, party, due)):
             warnings.append(warning)
-        sale = Sale(number=next_value(session, "sale"), party_id=party_id, sold_at=at, subtotal=subtotal,
-                    discount=disc, total=total, paid=amount_paid, due=due, payment_mode=mode, cost=Decimal(0),
-                    created_by=ctx.actor.user_id)
-        session.add(sale)
-        session.flush()
-        posted = post_movements(
-            session, [Movement(out.product_id, MovementKind.STOCK_OUT, on_hand_delta=-out.quantity) for _, out in priced],
-            ref_type="sale", ref_id=sale.id, actor_id=ctx.actor.user_id, at=at,
+        # Goods going out leave the weighted-average cost as it is, so the cost of
+        # goods sold is known before the stock is posted.
+        unit_costs = [stock[out.product_id].state.avg_cost for out in priced]
+        cost = sum((out.quantity * c for out, c in zip(priced, unit_costs)), Decimal(0))
+        number = next_value(session, "sale")
+        connection = session.connection()
+        sale_id = connection.execute(_ADD_SALE, {
+            "tenant_id": ctx.tenant_id, "number": number, "party_id": party_id, "sold_at": at, "subtotal": subtotal,
+            "discount": disc, "total": total, "paid": amount_paid, "due": due, "payment_mode": mode,
+            "cost": cost.quantize(_PAISA, ROUND_HALF_UP), "created_by": ctx.actor.user_id,
+        }).scalar_one()
+        post_movements(
+            session, [Movement(out.product_id, MovementKind.STOCK_OUT, on_hand_delta=-out.quantity) for out in priced],
+            ref_type="sale", ref_id=sale_id, actor_id=ctx.actor.user_id, at=at, stock=stock,
         )
-        session.execute(insert(SaleLine), [
-            {"tenant_id": ctx.tenant_id, "sale_id": sale.id, "product_id": out.product_id, "quantity": out.quantity,
-             "unit_price": out.unit_price, "line_total": out.line_total, "unit_cost": p.avg_cost}
-            for (_, out), p in zip(priced, posted)
+        connection.execute(_ADD_LINES, [
+            {"tenant_id": ctx.tenant_id, "sale_id": sale_id, "product_id": out.product_id, "quantity": out.quantity,
+             "unit_price": out.unit_price, "line_total": out.line_total, "unit_cost": unit_cost}
+            for out, unit_cost in zip(priced, unit_costs)
         ])
-        cost = sum((out.quantity * p.avg_cost for (_, out), p in zip(priced, posted)), Decimal(0))
-        sale.cost = cost.quantize(_PAISA, ROUND_HALF_UP)
         balance = None
         if party is not None:
             _, balance = post_entry(session, tenant, party_id=party.id, kind=EntryKind.SALE, debit=total,
-                                    ref_type="sale", ref_id=sale.id, note=f"bill {sale.number}",
+                                    ref_type="sale", ref_id=sale_id, note=f"bill {number}",
                                     actor_id=ctx.actor.user_id, at=at)
             if amount_paid > 0:
-                payment = Payment(party_id=party.id, amount=amount_paid, mode=mode, reference=f"bill {sale.number}",
+                payment = Payment(party_id=party.id, amount=amount_paid, mode=mode, reference=f"bill {number}",
                                   received_at=at, created_by=ctx.actor.user_id)
                 session.add(payment)
                 session.flush()
                 _, balance = post_entry(session, tenant, party_id=party.id, kind=EntryKind.PAYMENT,
                                         credit=amount_paid, ref_type="payment", ref_id=payment.id,
-                                        note=f"{mode.value} bill {sale.number}", actor_id=ctx.actor.user_id, at=at)
-        return SaleResult(sale_id=sale.id, number=sale.number, party_id=party_id, lines=[o for _, o in priced],
+                                        note=f"{mode.value} bill {number}", actor_id=ctx.actor.user_id, at=at)
+        return SaleResult(sale_id=sale_id, number=number, party_id=party_id, lines=priced,
                           subtotal=subtotal, discount=disc, total=total, paid=amount_paid, due=due,
                           payment_mode=mode, party_balance=balance, warnings=warnings)
 
@@ -199,3 +209,61 @@ def sales_summary(ctx: Context, start: datetime, end: datetime) -> SalesSummary:
     total, paid_sum, due_sum, cost = (v if v is not None else zero for v in row[1:])
     profit = total - cost if ctx.actor.can(Permission.VIEW_PROFIT) else None
     return SalesSummary(bills=row[0], total=total, paid=paid_sum, due=due_sum, profit=profit)
+
+
+class SaleView(BaseModel):
+    """A posted bill with its lines."""
+
+    model_config = ConfigDict(frozen=True)
+    id: int
+    number: int
+    party_id: int | None
+    sold_at: datetime
+    lines: list[LineOut]
+    subtotal: Decimal
+    discount: Decimal
+    total: Decimal
+    paid: Decimal
+    due: Decimal
+    payment_mode: PaymentMode
+
+
+def _sale_views(session: Session, sales: list[Sale]) -> list[SaleView]:
+    lines: dict[int, list[LineOut]] = {}
+    if sales:
+        rows = session.execute(select(SaleLine, Product.name).join(Product, Product.id == SaleLine.product_id)
+                               .where(SaleLine.sale_id.in_([s.id for s in sales])).order_by(SaleLine.id))
+        for line, name in rows:
+            lines.setdefault(line.sale_id, []).append(LineOut(
+                product_id=line.product_id, name=name, quantity=line.quantity, unit_price=line.unit_price,
+                line_total=line.line_total))
+    return [SaleView(id=s.id, number=s.number, party_id=s.party_id, sold_at=s.sold_at, lines=lines.get(s.id, []),
+                     subtotal=s.subtotal, discount=s.discount, total=s.total, paid=s.paid, due=s.due,
+                     payment_mode=s.payment_mode) for s in sales]
+
+
+def sale_details(ctx: Context, sale_id: int) -> SaleView:
+    """One bill with its lines, or `NotFound`."""
+    ctx.actor.require(Permission.VIEW_SALES)
+    with ctx.read() as session:
+        sale = session.get(Sale, sale_id)
+        if sale is None:
+            raise NotFound(what="sale", ref=sale_id)
+        return _sale_views(session, [sale])[0]
+
+
+def list_sales(
+    ctx: Context, *, after_id: int = 0, limit: int = 50, party_id: int | None = None,
+    start: datetime | None = None, end: datetime | None = None,
+) -> list[SaleView]:
+    """Bills in id order after `after_id` (keyset pagination), optionally of one party or a time range."""
+    ctx.actor.require(Permission.VIEW_SALES)
+    query = select(Sale).where(Sale.id > after_id).order_by(Sale.id).limit(limit)
+    if party_id is not None:
+        query = query.where(Sale.party_id == party_id)
+    if start is not None:
+        query = query.where(Sale.sold_at >= start)
+    if end is not None:
+        query = query.where(Sale.sold_at < end)
+    with ctx.read() as session:
+        return _sale_views(session, list(session.scalars(query)))
