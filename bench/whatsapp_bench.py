@@ -121,7 +121,7 @@ def main() -> int:
             env["WHATSAPP_REDIS_URL"] = cleanup.enter_context(redis_server())
         print(f"starting simulator, action server and Rasa ({'Redis' if args.redis else 'SQLite'} inbox/outbox)...",
               flush=True)
-        stack, others = start_stack(tmp, env)
+        stack, others = start_stack(tmp, env, rasa_timeout=900)  # a busy machine loads the model slowly
         cleanup.callback(lambda: [server.stop() for server in [stack.rasa, *others]])
         asyncio.run(run_step(stack, 2, 5, 10, 0, 99))  # warm-up: first parse, first action call
         print(f"{'offered/s':>9} {'sent':>6} {'replies':>7} {'achieved/s':>10} {'p50 ms':>7} {'p95 ms':>7} "

@@ -26,6 +26,8 @@ class Dispatcher:
         self._slots = asyncio.Semaphore(max_parallel)
         self._idle = asyncio.Event()
         self._idle.set()
+        self.recovered: set[str] = set()
+        """Ids of messages a previous process acknowledged: they may have reached Rasa before it died."""
 
     def submit(self, message: Message) -> None:
         conversation = (message.phone_number_id, message.wa_id)
@@ -41,6 +43,7 @@ class Dispatcher:
     async def recover(self) -> int:
         """Queue what a previous process acknowledged but did not finish; return how many."""
         pending = await self.store.pending()
+        self.recovered.update(message.id for message in pending)
         for message in pending:
             self.submit(message)
         return len(pending)
@@ -58,6 +61,7 @@ class Dispatcher:
                 except Exception:
                     logger.exception("handling WhatsApp message %s failed", message.id)
             await self.store.done(message.id)
+            self.recovered.discard(message.id)
         del self._queues[conversation]
         if not self._queues:
             self._idle.set()

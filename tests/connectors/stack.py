@@ -86,7 +86,8 @@ class Stack:
             return [dict(row) for row in db.execute("SELECT * FROM delivery_log ORDER BY id")]
 
 
-def start_stack(tmp: Path, channel_env: dict[str, str] | None = None) -> tuple[Stack, list[Server]]:
+def start_stack(tmp: Path, channel_env: dict[str, str] | None = None,
+                rasa_timeout: float = RASA_START_TIMEOUT) -> tuple[Stack, list[Server]]:
     url = f"sqlite:///{tmp / 'erp.db'}"
     db = Database(url)
     db.migrate()
@@ -114,9 +115,14 @@ def start_stack(tmp: Path, channel_env: dict[str, str] | None = None) -> tuple[S
         return start_rasa_server(ROOT, model, rasa_port, endpoints, env=channel_env)
 
     rasa = start_rasa()
-    sim.wait_ready(30)
-    actions.wait_ready(60)
-    rasa.wait_ready(RASA_START_TIMEOUT)
+    try:
+        sim.wait_ready(30)
+        actions.wait_ready(60)
+        rasa.wait_ready(rasa_timeout)
+    except BaseException:  # leave no server behind
+        for server in (rasa, actions, sim):
+            server.stop()
+        raise
     stack = Stack(tmp, rasa_url, SimulatorClient(f"http://127.0.0.1:{sim_port}"), rasa, start_rasa, store_path)
     return stack, [sim, actions]
 
