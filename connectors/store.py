@@ -159,7 +159,8 @@ class SQLiteStore:
                                                  json.dumps(message.to_dict()), "accepted_at"))
 
     async def pending(self) -> list[Message]:
-        rows = await self._run(lambda db: db.execute("SELECT message FROM inbox WHERE done = 0 ORDER BY seq").fetchall())
+        rows = await self._run(lambda db: db.execute(
+            "SELECT message FROM inbox WHERE done = 0 ORDER BY seq").fetchall())
         return [Message.from_dict(json.loads(row[0])) for row in rows]
 
     async def done(self, message_id: str) -> None:
