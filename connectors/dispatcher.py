@@ -19,7 +19,10 @@ class Dispatcher:
     a message that crashes the handler is logged, not retried forever).
     """
 
-    def __init__(self, store: Store, handle: Callable[[Message], Awaitable[None]], max_parallel: int = 64) -> None:
+    def __init__(self, store: Store, handle: Callable[[Message], Awaitable[None]], max_parallel: int = 8) -> None:
+        """`max_parallel` conversations are handled at once. Rasa runs its NLU and policies on the
+        event loop that also answers webhooks, so more than a few in flight add no throughput: they
+        only queue CPU work in front of Meta's 200s and stretch every reply's latency."""
         self.store, self.handle = store, handle
         self._queues: dict[tuple[str, str], asyncio.Queue[Message]] = {}
         self._workers: set[asyncio.Task[None]] = set()
