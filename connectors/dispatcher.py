@@ -19,13 +19,18 @@ class Dispatcher:
     a message that crashes the handler is logged, not retried forever).
     """
 
-    def __init__(self, store: Store, handle: Callable[[Message], Awaitable[None]], max_parallel: int = 64) -> None:
+    def __init__(self, store: Store, handle: Callable[[Message], Awaitable[None]], max_parallel: int = 8) -> None:
+        """`max_parallel` conversations are handled at once. Rasa runs its NLU and policies on the
+        event loop that also answers webhooks, so more than a few in flight add no throughput: they
+        only queue CPU work in front of Meta's 200s and stretch every reply's latency."""
         self.store, self.handle = store, handle
         self._queues: dict[tuple[str, str], asyncio.Queue[Message]] = {}
         self._workers: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(max_parallel)
         self._idle = asyncio.Event()
         self._idle.set()
+        self.recovered: set[str] = set()
+        """Ids of messages a previous process acknowledged: they may have reached Rasa before it died."""
 
     def submit(self, message: Message) -> None:
         conversation = (message.phone_number_id, message.wa_id)
@@ -41,6 +46,7 @@ class Dispatcher:
     async def recover(self) -> int:
         """Queue what a previous process acknowledged but did not finish; return how many."""
         pending = await self.store.pending()
+        self.recovered.update(message.id for message in pending)
         for message in pending:
             self.submit(message)
         return len(pending)
@@ -58,6 +64,7 @@ class Dispatcher:
                 except Exception:
                     logger.exception("handling WhatsApp message %s failed", message.id)
             await self.store.done(message.id)
+            self.recovered.discard(message.id)
         del self._queues[conversation]
         if not self._queues:
             self._idle.set()

@@ -17,10 +17,13 @@ moment store it once.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import queue
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -69,12 +72,17 @@ def _status_row(status: Status) -> dict[str, Any]:
 
 
 class SQLiteStore:
-    """One SQLite file in WAL mode; every write is committed before the call returns."""
+    """One SQLite file in WAL mode, written by one thread with group commit.
+
+    A call queues its statement and waits. The thread runs whatever has queued up
+    meanwhile in one transaction, so one fsync (`synchronous=FULL`) covers them all,
+    and answers each call only after that commit: every write is durable before its
+    call returns, and the event loop never waits on the disk.
+    """
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
-        self._lock = threading.Lock()
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript("""
@@ -91,70 +99,116 @@ class SQLiteStore:
                 recipient_id TEXT, phone_number_id TEXT, timestamp INTEGER, error_code INTEGER,
                 error_title TEXT, error_details TEXT, recorded_at REAL NOT NULL);
         """)
-        self._forget_old()
-
-    def _forget_old(self) -> None:
         cutoff = time.time() - SEEN_FOR
-        with self._lock:
-            self._db.execute("DELETE FROM inbox WHERE done = 1 AND accepted_at < ?", (cutoff,))
-            self._db.execute("DELETE FROM outbox WHERE state != 'pending' AND queued_at < ?", (cutoff,))
+        self._db.execute("DELETE FROM inbox WHERE done = 1 AND accepted_at < ?", (cutoff,))
+        self._db.execute("DELETE FROM outbox WHERE state != 'pending' AND queued_at < ?", (cutoff,))
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._writer = threading.Thread(target=self._write, name="whatsapp-store", daemon=True)
+        self._writer.start()
+
+    async def _run(self, statement: Callable[[sqlite3.Connection], Any]) -> Any:
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self._jobs.put((statement, loop, future))
+        return await future
+
+    def _write(self) -> None:
+        """The writer thread: take every queued job, run them in one transaction, answer each after COMMIT."""
+        while True:
+            batch = [self._jobs.get()]
+            while True:
+                try:
+                    batch.append(self._jobs.get_nowait())
+                except queue.Empty:
+                    break
+            jobs = [job for job in batch if job is not None]
+            outcomes: list[tuple[bool, Any]] = []
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                for statement, _, _ in jobs:
+                    try:
+                        outcomes.append((True, statement(self._db)))
+                    except sqlite3.Error as error:
+                        outcomes.append((False, error))
+                self._db.execute("COMMIT")
+            except sqlite3.Error as error:  # nothing of this batch is stored: every call fails
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                outcomes = [(False, error)] * len(jobs)
+            for (_, loop, future), outcome in zip(jobs, outcomes):
+                try:
+                    loop.call_soon_threadsafe(_settle, future, *outcome)
+                except RuntimeError:  # the caller's event loop is gone (shut down); nobody waits
+                    pass
+            if len(jobs) < len(batch):
+                return
 
     def _insert_once(self, table: str, key_column: str, key: str, payload_column: str, payload: str,
-                     time_column: str) -> bool:
-        with self._lock:
-            cursor = self._db.execute(
+                     time_column: str) -> Callable[[sqlite3.Connection], bool]:
+        def insert(db: sqlite3.Connection) -> bool:
+            cursor = db.execute(
                 f"INSERT OR IGNORE INTO {table} ({key_column}, seq, {payload_column}, {time_column}) "
                 f"VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM {table}), ?, ?)",
                 (key, payload, time.time()),
             )
             return cursor.rowcount == 1
+        return insert
 
     async def accept(self, message: Message) -> bool:
-        return self._insert_once("inbox", "message_id", message.id, "message", json.dumps(message.to_dict()),
-                                 "accepted_at")
+        return await self._run(self._insert_once("inbox", "message_id", message.id, "message",
+                                                 json.dumps(message.to_dict()), "accepted_at"))
 
     async def pending(self) -> list[Message]:
-        with self._lock:
-            rows = self._db.execute("SELECT message FROM inbox WHERE done = 0 ORDER BY seq").fetchall()
+        rows = await self._run(lambda db: db.execute(
+            "SELECT message FROM inbox WHERE done = 0 ORDER BY seq").fetchall())
         return [Message.from_dict(json.loads(row[0])) for row in rows]
 
     async def done(self, message_id: str) -> None:
-        with self._lock:
-            self._db.execute("UPDATE inbox SET done = 1 WHERE message_id = ?", (message_id,))
+        await self._run(lambda db: db.execute("UPDATE inbox SET done = 1 WHERE message_id = ?", (message_id,)))
 
     async def outbox_put(self, key: str, entry: dict[str, Any]) -> bool:
-        return self._insert_once("outbox", "key", key, "entry", json.dumps(entry), "queued_at")
+        return await self._run(self._insert_once("outbox", "key", key, "entry", json.dumps(entry), "queued_at"))
 
     async def outbox_pending(self) -> list[tuple[str, dict[str, Any]]]:
-        with self._lock:
-            rows = self._db.execute("SELECT key, entry FROM outbox WHERE state = 'pending' ORDER BY seq").fetchall()
+        rows = await self._run(lambda db: db.execute(
+            "SELECT key, entry FROM outbox WHERE state = 'pending' ORDER BY seq").fetchall())
         return [(key, json.loads(entry)) for key, entry in rows]
 
     async def outbox_finish(self, key: str, state: str) -> None:
-        with self._lock:
-            self._db.execute("UPDATE outbox SET state = ? WHERE key = ?", (state, key))
+        await self._run(lambda db: db.execute("UPDATE outbox SET state = ? WHERE key = ?", (state, key)))
 
     async def log_delivery(self, status: Status) -> None:
-        row = _status_row(status)
-        with self._lock:
-            self._db.execute(
-                "INSERT INTO delivery_log (message_id, status, recipient_id, phone_number_id, timestamp, error_code, "
-                "error_title, error_details, recorded_at) VALUES (:message_id, :status, :recipient_id, "
-                ":phone_number_id, :timestamp, :error_code, :error_title, :error_details, :recorded_at)",
-                {**row, "recorded_at": time.time()},
-            )
+        row = {**_status_row(status), "recorded_at": time.time()}
+        await self._run(lambda db: db.execute(
+            "INSERT INTO delivery_log (message_id, status, recipient_id, phone_number_id, timestamp, error_code, "
+            "error_title, error_details, recorded_at) VALUES (:message_id, :status, :recipient_id, "
+            ":phone_number_id, :timestamp, :error_code, :error_title, :error_details, :recorded_at)", row))
 
     async def delivery_log(self, limit: int = 100) -> list[dict[str, Any]]:
-        with self._lock:
-            cursor = self._db.execute(
+        def latest(db: sqlite3.Connection) -> list[dict[str, Any]]:
+            cursor = db.execute(
                 "SELECT message_id, status, recipient_id, phone_number_id, timestamp, error_code, error_title, "
                 "error_details FROM delivery_log ORDER BY id DESC LIMIT ?", (limit,))
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, row)) for row in cursor.fetchall()]
+        return await self._run(latest)
 
     async def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self._jobs.put(None)
+        await asyncio.to_thread(self._writer.join)
+        self._db.close()
+
+
+_Job = tuple[Callable[[sqlite3.Connection], Any], asyncio.AbstractEventLoop, "asyncio.Future[Any]"]
+
+
+def _settle(future: asyncio.Future[Any], ok: bool, value: Any) -> None:
+    if future.cancelled():
+        return
+    if ok:
+        future.set_result(value)
+    else:
+        future.set_exception(value)
 
 
 _PUT_ONCE = """

@@ -160,7 +160,8 @@ class WhatsAppInput(InputChannel):
     async def _handle(self, message: Message) -> None:
         """Process one stored message: acknowledge it to the customer, fetch its media, hand it to Rasa."""
         sender_id = conversation_id(message.phone_number_id, message.wa_id)
-        if await self._already_processed(sender_id, message.id):
+        # a message accepted by this process is new to Rasa; only one recovered after a restart may not be
+        if message.id in self.dispatcher.recovered and await self._already_processed(sender_id, message.id):
             return
         asyncio.get_running_loop().create_task(self._mark_read(message))
         metadata = self._metadata(message)

@@ -86,7 +86,8 @@ class Stack:
             return [dict(row) for row in db.execute("SELECT * FROM delivery_log ORDER BY id")]
 
 
-def start_stack(tmp: Path) -> tuple[Stack, list[Server]]:
+def start_stack(tmp: Path, channel_env: dict[str, str] | None = None,
+                rasa_timeout: float = RASA_START_TIMEOUT) -> tuple[Stack, list[Server]]:
     url = f"sqlite:///{tmp / 'erp.db'}"
     db = Database(url)
     db.migrate()
@@ -107,16 +108,21 @@ def start_stack(tmp: Path) -> tuple[Stack, list[Server]]:
     channel_env = {
         "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN, "WHATSAPP_APP_SECRET": APP_SECRET,
         "WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN, "WHATSAPP_API_BASE_URL": f"http://127.0.0.1:{sim_port}/v21.0",
-        "WHATSAPP_STORE_PATH": str(store_path), "WHATSAPP_MEDIA_DIR": str(tmp / "media"),
+        "WHATSAPP_STORE_PATH": str(store_path), "WHATSAPP_MEDIA_DIR": str(tmp / "media"), **(channel_env or {}),
     }
 
     def start_rasa() -> Server:
         return start_rasa_server(ROOT, model, rasa_port, endpoints, env=channel_env)
 
     rasa = start_rasa()
-    sim.wait_ready(30)
-    actions.wait_ready(60)
-    rasa.wait_ready(RASA_START_TIMEOUT)
+    try:
+        sim.wait_ready(30)
+        actions.wait_ready(60)
+        rasa.wait_ready(rasa_timeout)
+    except BaseException:  # leave no server behind
+        for server in (rasa, actions, sim):
+            server.stop()
+        raise
     stack = Stack(tmp, rasa_url, SimulatorClient(f"http://127.0.0.1:{sim_port}"), rasa, start_rasa, store_path)
     return stack, [sim, actions]
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 
 import pytest
 
 from connectors.events import Message, Status, WhatsAppError
+from connectors.store import SQLiteStore
 
 pytestmark = pytest.mark.anyio
 
@@ -73,4 +75,19 @@ async def test_delivery_log_keeps_statuses_newest_first(store_factory):
     log = await store.delivery_log()
     assert [(row["status"], row["error_code"]) for row in log] == [("failed", 131047), ("sent", None)]
     assert log[0]["error_details"] == "24 hours" and log[0]["recipient_id"] == "9198"
+    await store.close()
+
+
+async def test_sqlite_writes_are_committed_before_the_call_returns(tmp_path):
+    """Group commit: concurrent writes share transactions, yet each is committed (seen by another
+    connection) when its call returns, in the order the calls were made."""
+    path = tmp_path / "whatsapp.db"
+    store = SQLiteStore(path)
+    results = await asyncio.gather(*(store.accept(message(n, wa_id=f"9198{n:08d}")) for n in range(300)))
+    assert results == [True] * 300
+    with sqlite3.connect(path) as other:
+        assert other.execute("SELECT COUNT(*), MIN(seq), MAX(seq) FROM inbox").fetchone() == (300, 1, 300)
+    await store.log_delivery(Status("wamid.1", "sent", "919800000001", "100", 1))
+    with sqlite3.connect(path) as other:
+        assert other.execute("SELECT status FROM delivery_log").fetchall() == [("sent",)]
     await store.close()
