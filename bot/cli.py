@@ -7,6 +7,8 @@
     python -m bot tenant add|list     register or list businesses
     python -m bot user add            give a WhatsApp number a role in a business
     python -m bot check [--repair]    rebuild derived tables from the ledgers and prove they match
+    python -m bot api [--port 8000]   serve the REST API (/api/v1, docs at /api/v1/docs)
+    python -m bot api-key create|list|revoke   API keys for integrations
 """
 
 from __future__ import annotations
@@ -94,6 +96,43 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_api(args: argparse.Namespace) -> int:
+    from bot.api.app import serve
+
+    serve(_database(), host=args.host, port=args.port)
+    return 0
+
+
+def cmd_api_key_create(args: argparse.Namespace) -> int:
+    from erp_core.api_keys import create_api_key
+
+    db = _database()
+    ctx = Context(db, _tenant_id(db, args.tenant), Actor.system())
+    new = create_api_key(ctx, args.name, args.scope or ["read"], args.rate_limit)
+    print(f"created API key {new.info.id} ({','.join(new.info.scopes)}, {new.info.rate_limit}/min): {new.key}")
+    print("store it now: only its hash is kept, it cannot be shown again")
+    return 0
+
+
+def cmd_api_key_list(args: argparse.Namespace) -> int:
+    from erp_core.api_keys import list_api_keys
+
+    db = _database()
+    for key in list_api_keys(Context(db, _tenant_id(db, args.tenant), Actor.system())):
+        state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
+        print(f"{key.id}\t{key.prefix}…\t{','.join(key.scopes)}\t{key.rate_limit}/min\t{state}\t{key.name}")
+    return 0
+
+
+def cmd_api_key_revoke(args: argparse.Namespace) -> int:
+    from erp_core.api_keys import revoke_api_key
+
+    db = _database()
+    key = revoke_api_key(Context(db, _tenant_id(db, args.tenant), Actor.system()), args.key_id)
+    print(f"revoked API key {key.id} ({key.name})")
+    return 0
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from bot.training import ensure_model
 
@@ -155,6 +194,27 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--tenant", help="only this business (phone_number_id)")
     check.add_argument("--repair", action="store_true", help="overwrite mismatching derived rows")
     check.set_defaults(func=cmd_check)
+
+    api = sub.add_parser("api", help="serve the REST API")
+    api.add_argument("--host", default="127.0.0.1")
+    api.add_argument("--port", type=int, default=8000)
+    api.set_defaults(func=cmd_api)
+
+    keys = sub.add_parser("api-key", help="API keys for integrations").add_subparsers(dest="action", required=True)
+    kadd = keys.add_parser("create", help="make a key (shown once; only its hash is stored)")
+    kadd.add_argument("--tenant", required=True, help="the business's phone_number_id")
+    kadd.add_argument("--name", required=True, help="what the key is for, e.g. 'POS at counter 2'")
+    kadd.add_argument("--scope", action="append", choices=["read", "write"], default=None,
+                      help="read (default) or write (implies read); repeatable")
+    kadd.add_argument("--rate-limit", type=int, default=600, help="requests per minute (default 600)")
+    kadd.set_defaults(func=cmd_api_key_create)
+    klist = keys.add_parser("list", help="keys of a business")
+    klist.add_argument("--tenant", required=True)
+    klist.set_defaults(func=cmd_api_key_list)
+    krevoke = keys.add_parser("revoke", help="stop a key from working")
+    krevoke.add_argument("--tenant", required=True)
+    krevoke.add_argument("key_id", type=int)
+    krevoke.set_defaults(func=cmd_api_key_revoke)
     return parser
 
 

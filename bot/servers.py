@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -78,34 +79,76 @@ def start_rasa_server(root: Path, model: Path, port: int, endpoints: Path | None
                   root / "var" / "log" / "rasa.log")
 
 
+def start_api_server(root: Path, port: int, env: dict[str, str] | None = None) -> Server:
+    """The REST API (`bot api`) from the ERP environment."""
+    return Server(
+        "REST API",
+        [str(root / ".venv" / "erp" / "bin" / "python"), "-m", "bot", "api", "--port", str(port)],
+        f"http://127.0.0.1:{port}/api/v1/health", root, {**os.environ, **(env or {})}, root / "var" / "log" / "api.log",
+    )
+
+
+API_PORT = int(os.environ.get("HISAAB_API_PORT", "8000"))
 ACTIONS_PORT = 5055
 """The action server's port, as endpoints.yml names it (Rasa allows no defaults for variables there)."""
+
+SIMULATOR_PORT = 5006
+
+
+def start_whatsapp_simulator(root: Path, rasa_port: int, port: int = SIMULATOR_PORT
+                             ) -> tuple[Server, dict[str, str]] | None:
+    """Without Meta credentials (WHATSAPP_ACCESS_TOKEN), the local WhatsApp simulator, and the channel
+    settings for Rasa that point at it (fresh secrets each run); None when real credentials are set."""
+    if os.environ.get("WHATSAPP_ACCESS_TOKEN"):
+        return None
+    app_secret, access_token = secrets.token_hex(16), secrets.token_hex(16)
+    command = [
+        str(root / ".venv" / "erp" / "bin" / "python"), "-m", "connectors.simulator", "--port", str(port),
+        "--webhook-url", f"http://127.0.0.1:{rasa_port}/webhooks/whatsapp/webhook",
+        "--app-secret", app_secret, "--access-token", access_token,
+    ]
+    server = Server("WhatsApp simulator", command, f"http://127.0.0.1:{port}/sim/config", root, dict(os.environ),
+                    root / "var" / "log" / "simulator.log")
+    channel = {"WHATSAPP_APP_SECRET": app_secret, "WHATSAPP_ACCESS_TOKEN": access_token,
+               "WHATSAPP_API_BASE_URL": f"http://127.0.0.1:{port}/v21.0"}
+    return server, channel
 
 
 def run_bot(root: Path, model: Path, rasa_port: int = 5005) -> int:
     """Start both servers, chat in the terminal if there is one, and stop both on exit, Ctrl-C or SIGTERM."""
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     actions = start_action_server(root, ACTIONS_PORT)
-    rasa = start_rasa_server(root, model, rasa_port)
+    api = start_api_server(root, API_PORT)
+    simulator = start_whatsapp_simulator(root, rasa_port)
+    rasa = start_rasa_server(root, model, rasa_port, env=simulator[1] if simulator else None)
     try:
         actions.wait_ready(60)
         print(f"action server: http://localhost:{ACTIONS_PORT} (log: {actions.log})", flush=True)
+        api.wait_ready(60)
+        print(f"REST API:      http://localhost:{API_PORT}/api/v1 (docs: /api/v1/docs, log: {api.log})", flush=True)
         print("starting Rasa (about a minute)...", flush=True)
         rasa.wait_ready(RASA_START_TIMEOUT)
         print(f"Rasa server:   http://localhost:{rasa_port} (REST channel: /webhooks/rest/webhook, "
               f"log: {rasa.log})", flush=True)
+        if simulator:
+            simulator[0].wait_ready(30)
+            print(f"WhatsApp simulator: http://localhost:{SIMULATOR_PORT} (no Meta credentials set: chat with the "
+                  f"bot there as a WhatsApp customer)", flush=True)
         if sys.stdin.isatty():
             from bot.chat import chat
 
             chat(f"http://localhost:{rasa_port}")
         else:
             print("running; stop with Ctrl-C", flush=True)
-            while rasa.process.poll() is None and actions.process.poll() is None:
+            while rasa.process.poll() is None and actions.process.poll() is None and api.process.poll() is None:
                 time.sleep(1)
             return 1
     except KeyboardInterrupt:
         pass
     finally:
         rasa.stop()
+        api.stop()
         actions.stop()
+        if simulator:
+            simulator[0].stop()
     return 0

@@ -51,7 +51,7 @@ def _ref(product: Product) -> ProductRef:
 def add_product(
     ctx: Context,
     *,
-    sku: str,
+    sku: str | None = None,
     name: str,
     unit: Unit | str,
     selling_price: Decimal | int | str,
@@ -64,12 +64,15 @@ def add_product(
     aliases: list[str] | tuple[str, ...] = (),
     idempotency_key: str | None = None,
 ) -> ProductRef:
-    """Add a product with its names in any script; its stock starts at zero."""
+    """Add a product with its names in any script; its stock starts at zero.
+
+    Without a `sku` the product gets the shop's next number (P00001, P00002 ...).
+    """
     ctx.actor.require(Permission.MANAGE_CATALOG)
-    sku = sku.strip()
+    sku = sku.strip() if sku is not None else None
     name = name.strip()
-    if not sku or not name:
-        raise ValidationError(field="sku" if not sku else "name", reason="is required")
+    if sku == "" or not name:
+        raise ValidationError(field="sku" if sku == "" else "name", reason="is required")
     try:
         unit = Unit(unit)
     except ValueError:
@@ -88,10 +91,11 @@ def add_product(
     }
 
     def work(session: Session) -> ProductRef:
-        if session.scalar(select(Product.id).where(Product.sku == sku)) is not None:
-            raise ValidationError(field="sku", reason=f"SKU {sku} already exists")
+        code = sku or _next_sku(session)
+        if session.scalar(select(Product.id).where(Product.sku == code)) is not None:
+            raise ValidationError(field="sku", reason=f"SKU {code} already exists")
         product = Product(
-            sku=sku, name=name, unit=unit, hsn_code=hsn_code, gst_rate=request["gst_rate"],
+            sku=code, name=name, unit=unit, hsn_code=hsn_code, gst_rate=request["gst_rate"],
             mrp=request["mrp"], selling_price=request["selling_price"], cost_price=request["cost_price"],
             reorder_point=request["reorder_point"], lead_time_days=lead_time_days,
         )
@@ -105,6 +109,14 @@ def add_product(
         return _ref(product)
 
     return ctx.run("product.add", request, work, ProductRef, idempotency_key)
+
+
+def _next_sku(session: Session) -> str:
+    """The next free automatic SKU of the session's shop."""
+    while True:
+        code = f"P{next_value(session, 'sku'):05d}"
+        if session.scalar(select(Product.id).where(Product.sku == code)) is None:
+            return code
 
 
 def add_alias(ctx: Context, product_id: int, alias: str, *, idempotency_key: str | None = None) -> ProductRef:
@@ -207,3 +219,127 @@ def resolve_product(ctx: Context, query: str) -> ProductRef:
     if len(matches) == 1 or matches[0].score - matches[1].score >= SURE_MARGIN:
         return matches[0].product
     raise AmbiguousProduct(query=query, candidates=[m.product.name for m in matches])
+
+
+class ProductView(BaseModel):
+    """A product with everything the catalog knows about it."""
+
+    model_config = ConfigDict(frozen=True)
+    id: int
+    sku: str
+    name: str
+    unit: Unit
+    hsn_code: str | None
+    gst_rate: Decimal
+    mrp: Decimal | None
+    selling_price: Decimal
+    cost_price: Decimal
+    reorder_point: Decimal
+    lead_time_days: int
+    active: bool
+    aliases: list[str]
+
+
+def _views(session: Session, products: list[Product]) -> list[ProductView]:
+    aliases: dict[int, list[str]] = {}
+    if products:
+        rows = session.execute(select(ProductAlias.product_id, ProductAlias.alias)
+                               .where(ProductAlias.product_id.in_([p.id for p in products]))
+                               .order_by(ProductAlias.id))
+        for product_id, alias in rows:
+            aliases.setdefault(product_id, []).append(alias)
+    return [
+        ProductView(id=p.id, sku=p.sku, name=p.name, unit=p.unit, hsn_code=p.hsn_code, gst_rate=p.gst_rate,
+                    mrp=p.mrp, selling_price=p.selling_price, cost_price=p.cost_price,
+                    reorder_point=p.reorder_point, lead_time_days=p.lead_time_days, active=p.active,
+                    aliases=aliases.get(p.id, []))
+        for p in products
+    ]
+
+
+def product_details(ctx: Context, product_id: int) -> ProductView:
+    """One product with its aliases (inactive ones too), or `UnknownProduct`."""
+    ctx.actor.require(Permission.VIEW_CATALOG)
+    with ctx.read() as session:
+        product = session.get(Product, product_id)
+        if product is None:
+            raise UnknownProduct(query=str(product_id))
+        return _views(session, [product])[0]
+
+
+def list_products(
+    ctx: Context, *, after_id: int = 0, limit: int = 50, include_inactive: bool = False,
+    ids: list[int] | None = None,
+) -> list[ProductView]:
+    """Products in id order after `after_id` (keyset pagination); only `ids` when given."""
+    ctx.actor.require(Permission.VIEW_CATALOG)
+    query = select(Product).where(Product.id > after_id).order_by(Product.id).limit(limit)
+    if not include_inactive:
+        query = query.where(Product.active)
+    if ids is not None:
+        query = query.where(Product.id.in_(ids))
+    with ctx.read() as session:
+        return _views(session, list(session.scalars(query)))
+
+
+def update_product(
+    ctx: Context,
+    product_id: int,
+    *,
+    name: str | None = None,
+    selling_price: Decimal | int | str | None = None,
+    cost_price: Decimal | int | str | None = None,
+    mrp: Decimal | int | str | None = None,
+    hsn_code: str | None = None,
+    gst_rate: Decimal | int | str | None = None,
+    reorder_point: Decimal | int | str | None = None,
+    lead_time_days: int | None = None,
+    active: bool | None = None,
+    idempotency_key: str | None = None,
+) -> ProductView:
+    """Change a product's name, prices, tax fields, reorder settings or whether it is sold.
+
+    Only the fields given change; a new name is also kept as an alias so the
+    old and the new name both find it. Stock and history are untouched.
+    """
+    ctx.actor.require(Permission.MANAGE_CATALOG)
+    changes: dict[str, object] = {}
+    if name is not None:
+        if not name.strip():
+            raise ValidationError(field="name", reason="is required")
+        changes["name"] = name.strip()
+    for field, value in (("selling_price", selling_price), ("cost_price", cost_price), ("mrp", mrp)):
+        if value is not None:
+            changes[field] = money(value, field)
+    if hsn_code is not None:
+        if not (hsn_code.isdigit() and len(hsn_code) in (4, 6, 8)):
+            raise ValidationError(field="hsn_code", reason="HSN codes have 4, 6 or 8 digits")
+        changes["hsn_code"] = hsn_code
+    if gst_rate is not None:
+        changes["gst_rate"] = rate(gst_rate)
+    if reorder_point is not None:
+        changes["reorder_point"] = quantity(reorder_point, "reorder_point", allow_zero=True)
+    if lead_time_days is not None:
+        if lead_time_days < 0:
+            raise ValidationError(field="lead_time_days", reason="cannot be negative")
+        changes["lead_time_days"] = lead_time_days
+    if active is not None:
+        changes["active"] = active
+    if not changes:
+        raise ValidationError(field="product", reason="nothing to change")
+
+    def work(session: Session) -> ProductView:
+        product = session.get(Product, product_id)
+        if product is None:
+            raise UnknownProduct(query=str(product_id))
+        for field, value in changes.items():
+            setattr(product, field, value)
+        if "name" in changes:
+            known = set(session.scalars(select(ProductAlias.alias).where(ProductAlias.product_id == product_id)))
+            if product.name not in known:
+                session.add(ProductAlias(product_id=product_id, alias=product.name, search_key=search_key(product.name)))
+        next_value(session, CATALOG_VERSION)
+        session.flush()
+        return _views(session, [product])[0]
+
+    return ctx.run("product.update", {"product_id": product_id, **changes}, work, ProductView, idempotency_key)

@@ -26,6 +26,10 @@ from erp_core.permissions import Actor
 
 R = TypeVar("R", bound=BaseModel)
 
+ALLOW_NEGATIVE_STOCK = "allow_negative_stock"
+CREDIT_LIMIT_WARNS_ONLY = "credit_limit_warns_only"
+"""Session flags for facts recorded offline (`erp_core.sync`): the goods already left the shop."""
+
 
 @dataclass(frozen=True)
 class Context:
@@ -34,6 +38,10 @@ class Context:
     db: Database
     tenant_id: int
     actor: Actor
+    allow_negative_stock: bool = False
+    """Let this context's operations take stock below zero whatever the tenant's setting."""
+    credit_limit_warns_only: bool = False
+    """Over-limit credit gives a warning instead of `CreditLimitExceeded`, whatever the tenant's policy."""
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -66,6 +74,8 @@ class Context:
         for attempt in (1, 2):
             try:
                 with self.db.session(self.tenant_id) as session, session.begin():
+                    session.info[ALLOW_NEGATIVE_STOCK] = self.allow_negative_stock
+                    session.info[CREDIT_LIMIT_WARNS_ONLY] = self.credit_limit_warns_only
                     if idempotency_key is not None:
                         replay = _replay(session, idempotency_key, action, request_hash, result_type)
                         if replay is not None:

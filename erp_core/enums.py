@@ -63,6 +63,8 @@ class EntryKind(StrEnum):
     ORDER = "ORDER"
     PAYMENT = "PAYMENT"
     REVERSAL = "REVERSAL"
+    CREDIT_NOTE = "CREDIT_NOTE"
+    """Goods returned against a GST invoice: the credit note's total is credited."""
 
 
 class CreditPolicy(StrEnum):
@@ -82,3 +84,19 @@ class OrderStatus(StrEnum):
     COMPLETED = "COMPLETED"
     CANCELLED = "CANCELLED"
     REJECTED = "REJECTED"
+
+
+class InvoiceKind(StrEnum):
+    """The GST document: a tax invoice, a Bill of Supply (no tax charged) or a credit note."""
+
+    TAX_INVOICE = "TAX_INVOICE"
+    BILL_OF_SUPPLY = "BILL_OF_SUPPLY"
+    CREDIT_NOTE = "CREDIT_NOTE"
+
+
+class InvoiceStatus(StrEnum):
+    UNPAID = "UNPAID"
+    PARTIALLY_PAID = "PARTIALLY_PAID"
+    PAID = "PAID"
+    ISSUED = "ISSUED"
+    """Credit notes: issued, nothing to collect."""

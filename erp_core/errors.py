@@ -67,3 +67,45 @@ class CreditLimitExceeded(DomainError):
 
 class PermissionDenied(DomainError):
     key = "permission_denied"
+
+
+class InvalidIdentifier(ValidationError):
+    """A GSTIN, PAN, HSN code, UPI id or Nepal PAN that is not valid; `kind` says which."""
+
+    key = "invalid_identifier"
+
+
+class InvalidFormat(InvalidIdentifier):
+    """The identifier has the wrong length or characters in the wrong places."""
+
+    key = "invalid_format"
+
+
+class InvalidChecksum(InvalidIdentifier):
+    """The identifier's check character does not match the rest (usually a typo)."""
+
+    key = "invalid_checksum"
+
+
+class InvalidComponent(InvalidIdentifier):
+    """A part of the identifier has an impossible value, such as an unknown state code."""
+
+    key = "invalid_component"
+
+
+class InvalidSignature(DomainError):
+    """A webhook whose signature does not match its body: not from the payment gateway, or altered."""
+
+    key = "invalid_signature"
+
+
+class GatewayError(DomainError):
+    """The payment gateway refused or failed a request."""
+
+    key = "gateway_error"
+
+
+class NothingToUndo(DomainError):
+    """The person has no entry left that can be undone."""
+
+    key = "nothing_to_undo"

@@ -16,7 +16,7 @@ from sqlalchemy import and_, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from erp_core.columns import utcnow
-from erp_core.context import Context
+from erp_core.context import ALLOW_NEGATIVE_STOCK, Context
 from erp_core.db import current_tenant
 from erp_core.enums import MovementKind, Unit
 from erp_core.errors import InsufficientStock, UnknownProduct, ValidationError
@@ -222,6 +222,8 @@ def post_movements(
 
 
 def _negative_allowed(session: Session, tenant_id: int) -> bool:
+    if session.info.get(ALLOW_NEGATIVE_STOCK):
+        return True
     return bool(session.connection().execute(_NEGATIVE_ALLOWED, {"tid": tenant_id}).scalar())
 
 
@@ -239,21 +241,32 @@ def receive_stock(
     ctx: Context,
     product_id: int,
     qty: Decimal | int | str,
-    unit_cost: Decimal | int | str,
+    unit_cost: Decimal | int | str | None = None,
     *,
     note: str = "",
     at: datetime | None = None,
     idempotency_key: str | None = None,
 ) -> MovementResult:
-    """Book goods received (STOCK_IN) at a purchase cost per unit."""
+    """Book goods received (STOCK_IN) at a purchase cost per unit (the product's cost price if not given)."""
     ctx.actor.require(Permission.MOVE_STOCK)
-    q, cost = quantity(qty), money(unit_cost, "unit_cost")
+    q = quantity(qty)
+    cost = None if unit_cost is None else money(unit_cost, "unit_cost")
     request = {"product_id": product_id, "qty": q, "unit_cost": cost, "note": note}
-    return _movement(
-        ctx, "stock.receive", request, idempotency_key,
-        Movement(product_id, MovementKind.STOCK_IN, on_hand_delta=q, unit_cost=cost),
-        ref_type="purchase", note=note, at=at,
-    )
+
+    def work(session: Session) -> MovementResult:
+        per_unit = cost
+        if per_unit is None:
+            product = session.get(Product, product_id)
+            if product is None:
+                raise UnknownProduct(query=str(product_id))
+            per_unit = product.cost_price
+        [posted] = post_movements(
+            session, [Movement(product_id, MovementKind.STOCK_IN, on_hand_delta=q, unit_cost=per_unit)],
+            ref_type="purchase", note=note, at=at, actor_id=ctx.actor.user_id,
+        )
+        return MovementResult(movement_id=posted.movement_id, stock=posted.stock)
+
+    return ctx.run("stock.receive", request, work, MovementResult, idempotency_key)
 
 
 def adjust_stock(
@@ -345,3 +358,47 @@ def movements(ctx: Context, product_id: int, limit: int = 50) -> list[StockMovem
                 .limit(limit)
             )
         )
+
+
+class MovementView(BaseModel):
+    """One stock-ledger entry as integrations see it."""
+
+    model_config = ConfigDict(frozen=True)
+    id: int
+    product_id: int
+    kind: MovementKind
+    on_hand_delta: Decimal
+    reserved_delta: Decimal
+    unit_cost: Decimal | None
+    ref_type: str
+    ref_id: int | None
+    note: str
+    created_at: datetime
+
+
+def stock_levels(
+    ctx: Context, *, after_id: int = 0, limit: int = 50, ids: list[int] | None = None
+) -> list[StockLevel]:
+    """Stock of active products in product-id order after `after_id` (keyset pagination)."""
+    ctx.actor.require(Permission.VIEW_STOCK)
+    query = (select(Product, StockSummary).join(StockSummary, StockSummary.product_id == Product.id)
+             .where(Product.active, Product.id > after_id).order_by(Product.id).limit(limit))
+    if ids is not None:
+        query = query.where(Product.id.in_(ids))
+    with ctx.read() as session:
+        return [_level(row.Product, row.StockSummary) for row in session.execute(query)]
+
+
+def movement_page(ctx: Context, product_id: int, *, before_id: int | None = None, limit: int = 50) -> list[MovementView]:
+    """A product's stock-ledger entries, newest first, older than `before_id` (keyset pagination)."""
+    ctx.actor.require(Permission.VIEW_STOCK)
+    query = select(StockMovement).where(StockMovement.product_id == product_id)
+    if before_id is not None:
+        query = query.where(StockMovement.id < before_id)
+    with ctx.read() as session:
+        if session.get(Product, product_id) is None:
+            raise UnknownProduct(query=str(product_id))
+        rows = session.scalars(query.order_by(StockMovement.id.desc()).limit(limit)).all()
+    return [MovementView(id=m.id, product_id=m.product_id, kind=m.kind, on_hand_delta=m.on_hand_delta,
+                         reserved_delta=m.reserved_delta, unit_cost=m.unit_cost, ref_type=m.ref_type,
+                         ref_id=m.ref_id, note=m.note, created_at=m.created_at) for m in rows]

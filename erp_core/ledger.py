@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from erp_core.columns import utcnow
-from erp_core.context import Context
+from erp_core.context import CREDIT_LIMIT_WARNS_ONLY, Context
 from erp_core.enums import CreditPolicy, EntryKind, PartyKind, PaymentMode
 from erp_core.errors import CreditLimitExceeded, NotFound, UnknownParty, ValidationError
 from erp_core.models import CreditEntry, Party, PartyBalance, Payment, Tenant
@@ -117,7 +117,7 @@ def check_credit_limit(session: Session, tenant: Tenant, party: Party, extra_deb
     after = current + extra_debit
     if after <= party.credit_limit:
         return None
-    if tenant.credit_policy is CreditPolicy.BLOCK:
+    if tenant.credit_policy is CreditPolicy.BLOCK and not session.info.get(CREDIT_LIMIT_WARNS_ONLY):
         raise CreditLimitExceeded(party=party.name, limit=party.credit_limit, balance=after)
     return "credit_limit_exceeded"
 
@@ -160,28 +160,30 @@ def record_payment(
     return ctx.run("payment.record", request, work, PaymentResult, idempotency_key)
 
 
+def reverse_entry_in(ctx: Context, session: Session, entry_id: int, reason: str) -> EntryResult:
+    """Append the REVERSAL of khata entry `entry_id` inside the caller's transaction."""
+    original = session.get(CreditEntry, entry_id)
+    if original is None:
+        raise NotFound(what="entry", ref=entry_id)
+    if original.kind is EntryKind.REVERSAL:
+        raise ValidationError(field="entry_id", reason="a reversal cannot itself be reversed")
+    if session.scalar(select(CreditEntry.id).where(CreditEntry.reverses_id == entry_id)) is not None:
+        raise ValidationError(field="entry_id", reason=f"entry {entry_id} is already reversed")
+    entry, balance = post_entry(
+        session, ctx.tenant(session), party_id=original.party_id, kind=EntryKind.REVERSAL,
+        debit=original.credit, credit=original.debit, ref_type=original.ref_type, ref_id=original.ref_id,
+        note=reason, actor_id=ctx.actor.user_id, reverses_id=original.id,
+    )
+    return EntryResult(entry_id=entry.id, party_id=original.party_id, balance=balance)
+
+
 def reverse_entry(ctx: Context, entry_id: int, reason: str, *, idempotency_key: str | None = None) -> EntryResult:
     """Undo a khata entry with a mirror-image REVERSAL entry (the original stays)."""
     ctx.actor.require(Permission.REVERSE)
     if not reason.strip():
         raise ValidationError(field="reason", reason="say why the entry is reversed")
-
-    def work(session: Session) -> EntryResult:
-        original = session.get(CreditEntry, entry_id)
-        if original is None:
-            raise NotFound(what="entry", ref=entry_id)
-        if original.kind is EntryKind.REVERSAL:
-            raise ValidationError(field="entry_id", reason="a reversal cannot itself be reversed")
-        if session.scalar(select(CreditEntry.id).where(CreditEntry.reverses_id == entry_id)) is not None:
-            raise ValidationError(field="entry_id", reason=f"entry {entry_id} is already reversed")
-        entry, balance = post_entry(
-            session, ctx.tenant(session), party_id=original.party_id, kind=EntryKind.REVERSAL,
-            debit=original.credit, credit=original.debit, ref_type=original.ref_type, ref_id=original.ref_id,
-            note=reason, actor_id=ctx.actor.user_id, reverses_id=original.id,
-        )
-        return EntryResult(entry_id=entry.id, party_id=original.party_id, balance=balance)
-
-    return ctx.run("khata.reverse", {"entry_id": entry_id, "reason": reason}, work, EntryResult, idempotency_key)
+    return ctx.run("khata.reverse", {"entry_id": entry_id, "reason": reason},
+                   lambda session: reverse_entry_in(ctx, session, entry_id, reason), EntryResult, idempotency_key)
 
 
 def balance(ctx: Context, party_id: int) -> BalanceView:
@@ -274,3 +276,64 @@ def ageing(ctx: Context, as_of: date | None = None, party_id: int | None = None)
                                   total=total))
     return sorted(rows, key=lambda r: (-r.total, r.name))
 
+
+
+class CreditCheck(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    party_id: int
+    name: str
+    balance: Decimal
+    amount: Decimal
+    """The extra credit asked about."""
+    credit_limit: Decimal | None
+    within_limit: bool
+    headroom: Decimal | None
+    """How much more credit fits under the limit now (None: no limit set)."""
+
+
+def credit_check(ctx: Context, party_id: int, amount: Decimal | int | str = 0) -> CreditCheck:
+    """Whether `amount` more udhaar keeps the party within their credit limit, and how much room is left."""
+    extra = money(amount, "amount")
+    view = balance(ctx, party_id)
+    limit = view.credit_limit
+    headroom = None if limit is None else max(limit - view.balance, Decimal("0.00"))
+    within = limit is None or view.balance + extra <= limit
+    return CreditCheck(party_id=party_id, name=view.name, balance=view.balance, amount=extra, credit_limit=limit,
+                       within_limit=within, headroom=headroom)
+
+
+class PaymentView(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    id: int
+    party_id: int
+    amount: Decimal
+    mode: PaymentMode
+    reference: str
+    received_at: datetime
+
+
+def list_payments(
+    ctx: Context, *, after_id: int = 0, limit: int = 50, party_id: int | None = None
+) -> list[PaymentView]:
+    """Payments in id order after `after_id` (keyset pagination), optionally of one party."""
+    if party_id is None:
+        ctx.actor.require(Permission.VIEW_KHATA)
+    else:
+        ctx.actor.require_party_access(party_id)
+    query = select(Payment).where(Payment.id > after_id).order_by(Payment.id).limit(limit)
+    if party_id is not None:
+        query = query.where(Payment.party_id == party_id)
+    with ctx.read() as session:
+        return [PaymentView(id=p.id, party_id=p.party_id, amount=p.amount, mode=p.mode, reference=p.reference,
+                            received_at=p.received_at) for p in session.scalars(query)]
+
+
+def payment_details(ctx: Context, payment_id: int) -> PaymentView:
+    """One payment, or `NotFound`."""
+    with ctx.read() as session:
+        p = session.get(Payment, payment_id)
+        if p is None:
+            raise NotFound(what="payment", ref=payment_id)
+    ctx.actor.require_party_access(p.party_id)
+    return PaymentView(id=p.id, party_id=p.party_id, amount=p.amount, mode=p.mode, reference=p.reference,
+                       received_at=p.received_at)

@@ -75,11 +75,53 @@ CATALOG: dict[str, dict[str, str]] = {
         "hi": "यह सही नहीं लग रहा: {reason}।",
         "ne": "यो मिलेन: {reason}।",
     },
+    "nothing_to_undo": {
+        "en": "There is no entry of yours left to undo.",
+        "hinglish": "Aapki koi entry nahi bachi jo undo ho sake.",
+        "hi": "आपकी कोई एंट्री नहीं बची जिसे हटाया जा सके।",
+        "ne": "तपाईंको हटाउन मिल्ने कुनै entry बाँकी छैन।",
+    },
     "idempotency_conflict": {
         "en": "This request id was already used for a different request.",
         "hinglish": "Yeh request id pehle kisi aur request ke liye use ho chuka hai.",
         "hi": "यह request id पहले किसी और अनुरोध के लिए इस्तेमाल हो चुका है।",
         "ne": "यो request id पहिले अर्कै अनुरोधमा प्रयोग भइसकेको छ।",
+    },
+    "invalid_identifier": {
+        "en": "{value} is not a valid {kind}: {reason}.",
+        "hinglish": "{value} sahi {kind} nahi hai: {reason}.",
+        "hi": "{value} सही {kind} नहीं है: {reason}।",
+        "ne": "{value} सही {kind} होइन: {reason}।",
+    },
+    "invalid_format": {
+        "en": "{value} does not look like a {kind}: {reason}.",
+        "hinglish": "{value} {kind} jaisa nahi dikhta: {reason}.",
+        "hi": "{value} {kind} जैसा नहीं दिखता: {reason}।",
+        "ne": "{value} {kind} जस्तो देखिँदैन: {reason}।",
+    },
+    "invalid_checksum": {
+        "en": "{value} is not a valid {kind}: the check character does not match; please check it for a typo.",
+        "hinglish": "{value} sahi {kind} nahi hai: check character match nahi karta, typo dekh lijiye.",
+        "hi": "{value} सही {kind} नहीं है: जाँच अक्षर मेल नहीं खाता, टाइपिंग की गलती देख लीजिए।",
+        "ne": "{value} सही {kind} होइन: जाँच अक्षर मिलेन, टाइपिङ गल्ती हेर्नुहोस्।",
+    },
+    "invalid_component": {
+        "en": "{value} is not a valid {kind}: {reason}.",
+        "hinglish": "{value} sahi {kind} nahi hai: {reason}.",
+        "hi": "{value} सही {kind} नहीं है: {reason}।",
+        "ne": "{value} सही {kind} होइन: {reason}।",
+    },
+    "invalid_signature": {
+        "en": "The payment notification could not be verified and was ignored.",
+        "hinglish": "Payment ki soochna verify nahi hui, isliye chhod di gayi.",
+        "hi": "भुगतान की सूचना सत्यापित नहीं हुई, इसलिए छोड़ दी गई।",
+        "ne": "भुक्तानीको सूचना प्रमाणित भएन, त्यसैले छोडियो।",
+    },
+    "gateway_error": {
+        "en": "The payment link could not be made right now: {reason}.",
+        "hinglish": "Payment link abhi nahi ban paya: {reason}.",
+        "hi": "भुगतान लिंक अभी नहीं बन पाया: {reason}।",
+        "ne": "भुक्तानी लिङ्क अहिले बन्न सकेन: {reason}।",
     },
 }
 
@@ -104,3 +146,18 @@ def format_decimal(value: Decimal) -> str:
     """12.500 → "12.5", 5000.00 → "5000": how a person writes a quantity or amount."""
     text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_money(value: Decimal, symbol: str = "₹") -> str:
+    """Rupees grouped the Indian way: 120500 → "₹1,20,500", 1234567.5 → "₹12,34,567.50".
+
+    Paise are shown only when there are some.
+    """
+    amount = abs(value).quantize(Decimal("0.01"))
+    whole, paise = f"{amount:f}".split(".")
+    head, groups = whole[:-3], [whole[-3:]]
+    while head:
+        groups.insert(0, head[-2:])
+        head = head[:-2]
+    text = ",".join(groups) + ("" if paise == "00" else f".{paise}")
+    return f"{'-' if value < 0 else ''}{symbol}{text}"

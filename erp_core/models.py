@@ -29,6 +29,8 @@ from erp_core.enums import (
     Country,
     CreditPolicy,
     EntryKind,
+    InvoiceKind,
+    InvoiceStatus,
     MovementKind,
     OrderStatus,
     PartyKind,
@@ -67,6 +69,11 @@ class Tenant(Base):
     timezone: Mapped[str] = mapped_column(String(40), default="Asia/Kolkata")
     allow_negative_stock: Mapped[bool] = mapped_column(Boolean, default=False)
     credit_policy: Mapped[CreditPolicy] = mapped_column(_enum(CreditPolicy), default=CreditPolicy.WARN)
+    gst_composition: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Composition-scheme dealers issue a Bill of Supply instead of a tax invoice."""
+    prices_include_tax: Mapped[bool] = mapped_column(Boolean, default=True)
+    """MRP-style prices (tax included) unless a product says otherwise."""
+    upi_vpa: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -103,6 +110,9 @@ class Product(TenantScoped, Base):
     unit: Mapped[Unit] = mapped_column(_enum(Unit))
     hsn_code: Mapped[str | None] = mapped_column(String(8))
     gst_rate: Mapped[Decimal] = mapped_column(Rate, default=Decimal(0))
+    cess_rate: Mapped[Decimal] = mapped_column(Rate, default=Decimal(0))
+    price_includes_tax: Mapped[bool | None] = mapped_column(Boolean)
+    """None: the tenant's `prices_include_tax`."""
     mrp: Mapped[Decimal | None] = mapped_column(Money)
     selling_price: Mapped[Decimal] = mapped_column(Money)
     cost_price: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
@@ -304,6 +314,241 @@ class IdempotencyRecord(TenantScoped, Base):
     action: Mapped[str] = mapped_column(String(40))
     request_hash: Mapped[str] = mapped_column(String(64))
     result: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class InvoiceSeries(TenantScoped, Base):
+    """A numbering series such as `INV/{fy}/{n:04}`: numbers restart every financial year."""
+
+    __tablename__ = "invoice_series"
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[InvoiceKind] = mapped_column(_enum(InvoiceKind))
+    pattern: Mapped[str] = mapped_column(String(40))
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Invoice(TenantScoped, Base):
+    """A GST tax invoice, Bill of Supply or credit note (or a Nepal VAT invoice), fixed once issued."""
+
+    __tablename__ = "invoices"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "financial_year", "number"),
+        Index("ix_invoices_date", "tenant_id", "invoice_date"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("invoice_series.id"))
+    kind: Mapped[InvoiceKind] = mapped_column(_enum(InvoiceKind))
+    number: Mapped[str] = mapped_column(String(16))
+    financial_year: Mapped[str] = mapped_column(String(9))
+    invoice_date: Mapped[date] = mapped_column(Date)
+    supply: Mapped[str] = mapped_column(String(8))
+    seller_name: Mapped[str] = mapped_column(String(200))
+    seller_address: Mapped[str] = mapped_column(Text, default="")
+    seller_tax_id: Mapped[str | None] = mapped_column(String(15))
+    """The seller's GSTIN (India) or PAN/VAT number (Nepal)."""
+    seller_state: Mapped[str | None] = mapped_column(String(2))
+    party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"), index=True)
+    buyer_name: Mapped[str] = mapped_column(String(200), default="")
+    buyer_address: Mapped[str] = mapped_column(Text, default="")
+    buyer_gstin: Mapped[str | None] = mapped_column(String(15))
+    place_of_supply: Mapped[str | None] = mapped_column(String(2))
+    sale_id: Mapped[int | None] = mapped_column(ForeignKey("sales.id"))
+    original_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
+    """For a credit note: the invoice it credits."""
+    reason: Mapped[str] = mapped_column(Text, default="")
+    taxable_value: Mapped[Decimal] = mapped_column(Money)
+    cgst: Mapped[Decimal] = mapped_column(Money)
+    sgst: Mapped[Decimal] = mapped_column(Money)
+    igst: Mapped[Decimal] = mapped_column(Money)
+    cess: Mapped[Decimal] = mapped_column(Money)
+    vat: Mapped[Decimal] = mapped_column(Money)
+    round_off: Mapped[Decimal] = mapped_column(Money)
+    total: Mapped[Decimal] = mapped_column(Money)
+    paid: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    credited: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    """Credit notes issued against this invoice."""
+    status: Mapped[InvoiceStatus] = mapped_column(_enum(InvoiceStatus))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ExpenseCategory(TenantScoped, Base):
+    """A heading shop expenses are booked under (food, fuel, rent ...); every shop starts with the defaults."""
+
+    __tablename__ = "expense_categories"
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Expense(TenantScoped, Base):
+    """One append-only expense entry. A correction is a reversing entry with the negated amount."""
+
+    __tablename__ = "expenses"
+    __table_args__ = (Index("ix_expenses_spent_on", "tenant_id", "spent_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("expense_categories.id"))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    mode: Mapped[PaymentMode] = mapped_column(_enum(PaymentMode))
+    note: Mapped[str] = mapped_column(Text, default="")
+    spent_on: Mapped[date] = mapped_column(Date)
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("expenses.id"), unique=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class InvoiceLine(TenantScoped, Base):
+    __tablename__ = "invoice_lines"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
+    description: Mapped[str] = mapped_column(String(200))
+    hsn_code: Mapped[str | None] = mapped_column(String(8))
+    unit: Mapped[str] = mapped_column(String(16))
+    quantity: Mapped[Decimal] = mapped_column(Quantity)
+    unit_price: Mapped[Decimal] = mapped_column(Money)
+    price_includes_tax: Mapped[bool] = mapped_column(Boolean)
+    discount: Mapped[Decimal] = mapped_column(Money)
+    rate: Mapped[Decimal] = mapped_column(Rate)
+    cess_rate: Mapped[Decimal] = mapped_column(Rate)
+    taxable_value: Mapped[Decimal] = mapped_column(Money)
+    cgst: Mapped[Decimal] = mapped_column(Money)
+    sgst: Mapped[Decimal] = mapped_column(Money)
+    igst: Mapped[Decimal] = mapped_column(Money)
+    cess: Mapped[Decimal] = mapped_column(Money)
+    vat: Mapped[Decimal] = mapped_column(Money)
+    total: Mapped[Decimal] = mapped_column(Money)
+
+
+class InvoicePayment(TenantScoped, Base):
+    """Money received against an invoice, by hand or through a payment gateway (once per gateway payment id)."""
+
+    __tablename__ = "invoice_payments"
+    __table_args__ = (UniqueConstraint("tenant_id", "gateway_payment_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
+    """The khata payment (None for a walk-in buyer without a khata)."""
+    amount: Mapped[Decimal] = mapped_column(Money)
+    mode: Mapped[PaymentMode] = mapped_column(_enum(PaymentMode))
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    gateway_payment_id: Mapped[str | None] = mapped_column(String(40))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PaymentLink(TenantScoped, Base):
+    """A Razorpay payment link sent for an invoice."""
+
+    __tablename__ = "payment_links"
+    __table_args__ = (UniqueConstraint("tenant_id", "link_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    link_id: Mapped[str] = mapped_column(String(40))
+    short_url: Mapped[str] = mapped_column(String(200))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    upi_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RazorpayAccount(TenantScoped, Base):
+    """A shop's Razorpay API keys and webhook secret."""
+
+    __tablename__ = "razorpay_accounts"
+    __table_args__ = (UniqueConstraint("tenant_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(40))
+    key_secret: Mapped[str] = mapped_column(String(100))
+    webhook_secret: Mapped[str] = mapped_column(String(100))
+
+
+class ApiKey(TenantScoped, Base):
+    """A key an integration calls the REST API with. Only the SHA-256 of the secret is kept."""
+
+    __tablename__ = "api_keys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(20))
+    """The key's first characters, shown in listings so people can tell keys apart."""
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[str] = mapped_column(String(40))
+    """Comma-separated: `read`, or `read,write`."""
+    rate_limit: Mapped[int] = mapped_column(Integer)
+    """Requests per minute."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ApiRequest(TenantScoped, Base):
+    """The stored response of a POST made with an `Idempotency-Key`, replayed for a retry."""
+
+    __tablename__ = "api_requests"
+    __table_args__ = (UniqueConstraint("tenant_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WebhookEndpoint(TenantScoped, Base):
+    """An integrator's URL and the events it wants; deliveries are signed with `secret`."""
+
+    __tablename__ = "webhook_endpoints"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str] = mapped_column(String(64))
+    events: Mapped[str] = mapped_column(String(400))
+    """Comma-separated event names."""
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WebhookDelivery(TenantScoped, Base):
+    """One event for one endpoint: the durable queue the sender works through, with retries."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (Index("ix_webhook_deliveries_due", "tenant_id", "status", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    endpoint_id: Mapped[int] = mapped_column(ForeignKey("webhook_endpoints.id"))
+    event: Mapped[str] = mapped_column(String(40))
+    event_id: Mapped[str] = mapped_column(String(36))
+    payload: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class EventCursor(TenantScoped, Base):
+    """How far a tenant's audit log has been turned into webhook events, and which products were low."""
+
+    __tablename__ = "event_cursors"
+    __table_args__ = (UniqueConstraint("tenant_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_seq: Mapped[int] = mapped_column(Integer)
+    low_stock: Mapped[str] = mapped_column(Text, default="[]")
+    """JSON list of product ids already announced as `stock.low`."""
+
+
+class SyncItem(TenantScoped, Base):
+    """The outcome of one item an offline client pushed: applied, duplicate or conflict, and why."""
+
+    __tablename__ = "sync_items"
+    __table_args__ = (Index("ix_sync_items_local_id", "tenant_id", "local_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    local_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str] = mapped_column(String(12))
+    ref_id: Mapped[int | None] = mapped_column(Integer)
+    details: Mapped[str] = mapped_column(Text, default="{}")
+    offline_created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -83,6 +83,28 @@ def _load(ctx: Context, session: Session, order_id: int, *, lock: bool = False) 
     return order
 
 
+def _create(ctx: Context, session: Session, party_id: int, lines: list[LineIn], note: str) -> Order:
+    if session.get(Party, party_id) is None:
+        raise UnknownParty(query=str(party_id))
+    priced = price_lines(session, lines)
+    order = Order(number=next_value(session, "order"), party_id=party_id, status=S.DRAFT,
+                  total=sum((out.line_total for out in priced), Decimal("0.00")), note=note, created_by=ctx.actor.user_id)
+    session.add(order)
+    session.flush()
+    session.add_all(OrderLine(order_id=order.id, product_id=out.product_id, quantity=out.quantity,
+                              unit_price=out.unit_price, line_total=out.line_total) for out in priced)
+    session.add(OrderEvent(order_id=order.id, from_status=None, to_status=S.DRAFT,
+                           actor_id=ctx.actor.user_id, reason=note))
+    session.flush()
+    return order
+
+
+def _require_place(ctx: Context, party_id: int) -> None:
+    ctx.actor.require(Permission.PLACE_ORDER)
+    if ctx.actor.role is Role.CUSTOMER and ctx.actor.party_id != party_id:
+        raise NotFound(what="party", ref=party_id)
+
+
 def create_order(
     ctx: Context,
     party_id: int,
@@ -92,27 +114,37 @@ def create_order(
     idempotency_key: str | None = None,
 ) -> OrderView:
     """Create a DRAFT order. Customers may only order for themselves."""
-    ctx.actor.require(Permission.PLACE_ORDER)
-    if ctx.actor.role is Role.CUSTOMER and ctx.actor.party_id != party_id:
-        raise NotFound(what="party", ref=party_id)
+    _require_place(ctx, party_id)
     request = {"party_id": party_id, "lines": lines_request(lines), "note": note}
 
     def work(session: Session) -> OrderView:
-        if session.get(Party, party_id) is None:
-            raise UnknownParty(query=str(party_id))
-        priced = price_lines(session, lines)
-        order = Order(number=next_value(session, "order"), party_id=party_id, status=S.DRAFT,
-                      total=sum((out.line_total for out in priced), Decimal("0.00")), note=note, created_by=ctx.actor.user_id)
-        session.add(order)
-        session.flush()
-        session.add_all(OrderLine(order_id=order.id, product_id=out.product_id, quantity=out.quantity,
-                                  unit_price=out.unit_price, line_total=out.line_total) for out in priced)
-        session.add(OrderEvent(order_id=order.id, from_status=None, to_status=S.DRAFT,
-                               actor_id=ctx.actor.user_id, reason=note))
-        session.flush()
-        return _view(session, order)
+        return _view(session, _create(ctx, session, party_id, lines, note))
 
     return ctx.run("order.create", request, work, OrderView, idempotency_key)
+
+
+def place_order(
+    ctx: Context,
+    party_id: int,
+    lines: list[LineIn],
+    *,
+    note: str = "",
+    idempotency_key: str | None = None,
+) -> OrderView:
+    """Create an order and confirm it (reserving its stock) in one transaction: an order confirmed in chat.
+
+    If the stock cannot be reserved nothing is written, not even a draft.
+    """
+    _require_place(ctx, party_id)
+    request = {"party_id": party_id, "lines": lines_request(lines), "note": note}
+
+    def work(session: Session) -> OrderView:
+        order = _create(ctx, session, party_id, lines, note)
+        _require_move(ctx, S.DRAFT, S.CONFIRMED)
+        warnings = _move(ctx, session, order, S.CONFIRMED, note)
+        return _view(session, order).model_copy(update={"warnings": warnings})
+
+    return ctx.run("order.place", request, work, OrderView, idempotency_key)
 
 
 def _require_move(ctx: Context, current: OrderStatus, target: OrderStatus) -> None:
@@ -123,6 +155,53 @@ def _require_move(ctx: Context, current: OrderStatus, target: OrderStatus) -> No
     ctx.actor.require(Permission.MANAGE_ORDERS)
     if target is S.CANCELLED and current in _DEBITED:
         ctx.actor.require(Permission.REVERSE)
+
+
+def _move(ctx: Context, session: Session, order: Order, target: OrderStatus, reason: str) -> list[str]:
+    """Apply the stock and khata effects of moving `order` to `target`, log it, and return any warnings."""
+    current = order.status
+    if target not in TRANSITIONS.get(current, frozenset()):
+        raise InvalidTransition(order=order.number, from_status=current.value, to_status=target.value)
+    lines = session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
+                            .order_by(OrderLine.product_id)).all()
+    actor_id = ctx.actor.user_id
+    warnings: list[str] = []
+    move = {"ref_type": "order", "ref_id": order.id, "actor_id": actor_id}
+    if target is S.CONFIRMED:
+        post_movements(session, [Movement(line.product_id, MovementKind.RESERVE, reserved_delta=line.quantity)
+                                 for line in lines], **move)
+    elif target is S.ACCEPTED:
+        tenant = ctx.tenant(session)
+        warning = check_credit_limit(session, tenant, session.get(Party, order.party_id), order.total)
+        post_entry(session, tenant, party_id=order.party_id, kind=EntryKind.ORDER, debit=order.total,
+                   ref_type="order", ref_id=order.id, note=f"order {order.number}", actor_id=actor_id)
+        warnings = [warning] if warning else []
+    elif target is S.DISPATCHED:
+        post_movements(session, [movement for line in lines for movement in (
+            Movement(line.product_id, MovementKind.RELEASE, reserved_delta=-line.quantity),
+            Movement(line.product_id, MovementKind.STOCK_OUT, on_hand_delta=-line.quantity),
+        )], **move)
+    elif target in (S.CANCELLED, S.REJECTED):
+        if current in _RESERVED:
+            post_movements(session, [Movement(line.product_id, MovementKind.RELEASE, reserved_delta=-line.quantity)
+                                     for line in lines], **move)
+        if current in _DEBITED:
+            _reverse_order_debit(ctx, session, order, reason or target.value.lower())
+    order.status = target
+    session.add(OrderEvent(order_id=order.id, from_status=current, to_status=target, actor_id=actor_id,
+                           reason=reason))
+    session.flush()
+    return warnings
+
+
+def transition_in(ctx: Context, session: Session, order_id: int, target: OrderStatus, reason: str = "") -> OrderView:
+    """Move an order to `target` inside the caller's transaction (for operations that include a transition)."""
+    order = _load(ctx, session, order_id, lock=True)
+    if target not in TRANSITIONS.get(order.status, frozenset()):
+        raise InvalidTransition(order=order.number, from_status=order.status.value, to_status=target.value)
+    _require_move(ctx, order.status, target)
+    warnings = _move(ctx, session, order, target, reason)
+    return _view(session, order).model_copy(update={"warnings": warnings})
 
 
 def transition(
@@ -136,45 +215,8 @@ def transition(
     """Move an order to `target`, with its stock and khata effects, or raise `InvalidTransition`."""
     target = OrderStatus(target)
     request = {"order_id": order_id, "target": target, "reason": reason}
-
-    def work(session: Session) -> OrderView:
-        order = _load(ctx, session, order_id, lock=True)
-        current = order.status
-        if target not in TRANSITIONS.get(current, frozenset()):
-            raise InvalidTransition(order=order.number, from_status=current.value, to_status=target.value)
-        _require_move(ctx, current, target)
-        lines = session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
-                                .order_by(OrderLine.product_id)).all()
-        actor_id = ctx.actor.user_id
-        warnings: list[str] = []
-        move = {"ref_type": "order", "ref_id": order.id, "actor_id": actor_id}
-        if target is S.CONFIRMED:
-            post_movements(session, [Movement(line.product_id, MovementKind.RESERVE, reserved_delta=line.quantity)
-                                     for line in lines], **move)
-        elif target is S.ACCEPTED:
-            tenant = ctx.tenant(session)
-            warning = check_credit_limit(session, tenant, session.get(Party, order.party_id), order.total)
-            post_entry(session, tenant, party_id=order.party_id, kind=EntryKind.ORDER, debit=order.total,
-                       ref_type="order", ref_id=order.id, note=f"order {order.number}", actor_id=actor_id)
-            warnings = [warning] if warning else []
-        elif target is S.DISPATCHED:
-            post_movements(session, [movement for line in lines for movement in (
-                Movement(line.product_id, MovementKind.RELEASE, reserved_delta=-line.quantity),
-                Movement(line.product_id, MovementKind.STOCK_OUT, on_hand_delta=-line.quantity),
-            )], **move)
-        elif target in (S.CANCELLED, S.REJECTED):
-            if current in _RESERVED:
-                post_movements(session, [Movement(line.product_id, MovementKind.RELEASE, reserved_delta=-line.quantity)
-                                         for line in lines], **move)
-            if current in _DEBITED:
-                _reverse_order_debit(ctx, session, order, reason or target.value.lower())
-        order.status = target
-        session.add(OrderEvent(order_id=order.id, from_status=current, to_status=target, actor_id=actor_id,
-                               reason=reason))
-        session.flush()
-        return _view(session, order).model_copy(update={"warnings": warnings})
-
-    return ctx.run("order.transition", request, work, OrderView, idempotency_key)
+    return ctx.run("order.transition", request, lambda session: transition_in(ctx, session, order_id, target, reason),
+                   OrderView, idempotency_key)
 
 
 def _reverse_order_debit(ctx: Context, session: Session, order: Order, reason: str) -> None:
@@ -197,6 +239,17 @@ def get_order(ctx: Context, order_id: int) -> OrderView:
         return _view(session, _load(ctx, session, order_id))
 
 
+def order_by_number(ctx: Context, number: int) -> OrderView:
+    """An order by the number people see ("order 12"); customers see only their own."""
+    if ctx.actor.role is not Role.CUSTOMER:
+        ctx.actor.require(Permission.VIEW_ALL_ORDERS)
+    with ctx.read() as session:
+        order = session.scalar(select(Order).where(Order.number == number))
+        if order is None or (ctx.actor.role is Role.CUSTOMER and order.party_id != ctx.actor.party_id):
+            raise NotFound(what="order", ref=number)
+        return _view(session, order)
+
+
 def order_history(ctx: Context, order_id: int) -> list[OrderEventView]:
     """Every transition of an order: who, when, from, to."""
     if ctx.actor.role is not Role.CUSTOMER:
@@ -207,3 +260,21 @@ def order_history(ctx: Context, order_id: int) -> list[OrderEventView]:
                                  .order_by(OrderEvent.id)).all()
     return [OrderEventView(from_status=e.from_status, to_status=e.to_status, actor_id=e.actor_id,
                            reason=e.reason, at=e.at) for e in events]
+
+
+def list_orders(
+    ctx: Context, *, after_id: int = 0, limit: int = 50, status: OrderStatus | None = None,
+    party_id: int | None = None,
+) -> list[OrderView]:
+    """Orders in id order after `after_id` (keyset pagination); customers see only their own."""
+    query = select(Order).where(Order.id > after_id).order_by(Order.id).limit(limit)
+    if ctx.actor.role is Role.CUSTOMER:
+        query = query.where(Order.party_id == ctx.actor.party_id)
+    else:
+        ctx.actor.require(Permission.VIEW_ALL_ORDERS)
+    if status is not None:
+        query = query.where(Order.status == status)
+    if party_id is not None:
+        query = query.where(Order.party_id == party_id)
+    with ctx.read() as session:
+        return [_view(session, order) for order in session.scalars(query).all()]

@@ -118,3 +118,70 @@ def resolve_party(ctx: Context, query: str, kind: PartyKind | None = None) -> Pa
     if len(matches) == 1 or matches[0][1] - matches[1][1] >= SURE_MARGIN:
         return matches[0][0]
     raise AmbiguousParty(query=query, candidates=[ref.name for ref, _ in matches])
+
+
+class PartyView(BaseModel):
+    """A customer or supplier with their khata balance."""
+
+    model_config = ConfigDict(frozen=True)
+    id: int
+    kind: PartyKind
+    name: str
+    phone: str | None
+    gstin: str | None
+    state: str
+    address: str
+    credit_limit: Decimal | None
+    balance: Decimal
+    flagged_for_review: bool
+
+
+def _party_views(session: Session, query) -> list[PartyView]:  # type: ignore[no-untyped-def]
+    rows = session.execute(query.add_columns(PartyBalance.balance)
+                           .outerjoin(PartyBalance, PartyBalance.party_id == Party.id)).all()
+    return [
+        PartyView(id=p.id, kind=p.kind, name=p.name, phone=p.phone, gstin=p.gstin, state=p.state,
+                  address=p.address, credit_limit=p.credit_limit, balance=balance or Decimal("0.00"),
+                  flagged_for_review=p.flagged_for_review)
+        for p, balance in rows
+    ]
+
+
+def party_details(ctx: Context, party_id: int) -> PartyView:
+    """One party with its balance, or `UnknownParty`."""
+    ctx.actor.require_party_access(party_id)
+    with ctx.read() as session:
+        views = _party_views(session, select(Party).where(Party.id == party_id))
+    if not views:
+        raise UnknownParty(query=str(party_id))
+    return views[0]
+
+
+def list_parties(
+    ctx: Context, kind: PartyKind | None = None, *, after_id: int = 0, limit: int = 50,
+    ids: list[int] | None = None,
+) -> list[PartyView]:
+    """Parties in id order after `after_id` (keyset pagination); only `ids` when given."""
+    ctx.actor.require(Permission.VIEW_KHATA)
+    query = select(Party).where(Party.id > after_id).order_by(Party.id).limit(limit)
+    if kind is not None:
+        query = query.where(Party.kind == kind)
+    if ids is not None:
+        query = query.where(Party.id.in_(ids))
+    with ctx.read() as session:
+        return _party_views(session, query)
+
+
+def flag_for_review(ctx: Context, party_id: int, reason: str, *, idempotency_key: str | None = None) -> PartyView:
+    """Mark a party for the owner to look at (an offline sale took them over their credit limit)."""
+    ctx.actor.require(Permission.MANAGE_PARTIES)
+
+    def work(session: Session) -> PartyView:
+        party = session.get(Party, party_id)
+        if party is None:
+            raise UnknownParty(query=str(party_id))
+        party.flagged_for_review = True
+        session.flush()
+        return _party_views(session, select(Party).where(Party.id == party_id))[0]
+
+    return ctx.run("party.flag", {"party_id": party_id, "reason": reason}, work, PartyView, idempotency_key)

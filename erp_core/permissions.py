@@ -31,6 +31,8 @@ class Permission(StrEnum):
     REVERSE = "reverse"
     """Undo anything: reversal entries, cancelling accepted orders (the "delete" of an append-only book)."""
     MANAGE_USERS = "user.manage"
+    RECORD_EXPENSE = "expense.record"
+    VIEW_EXPENSES = "expense.view"
 
 
 _STAFF = {
@@ -45,12 +47,14 @@ _STAFF = {
     Permission.MANAGE_PARTIES,
     Permission.VIEW_KHATA,
     Permission.RECORD_PAYMENT,
+    Permission.RECORD_EXPENSE,
 }
 _MANAGER = _STAFF | {
     Permission.MANAGE_CATALOG,
     Permission.VIEW_STOCK_VALUE,
     Permission.VIEW_PROFIT,
     Permission.REVERSE,
+    Permission.VIEW_EXPENSES,
 }
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from erp_core.columns import utcnow
 from erp_core.context import Context
 from erp_core.enums import EntryKind, MovementKind, PaymentMode
-from erp_core.errors import UnknownParty, UnknownProduct, ValidationError
+from erp_core.errors import NotFound, UnknownParty, UnknownProduct, ValidationError
 from erp_core.inventory import Movement, StockRow, lock_stock, post_movements
 from erp_core.ledger import check_credit_limit, post_entry
-from erp_core.models import Party, Payment, Sale, SaleLine
+from erp_core.models import Party, Payment, Product, Sale, SaleLine
 from erp_core.permissions import Permission
 from erp_core.sequences import next_value
 from erp_core.values import money, quantity
@@ -209,3 +209,61 @@ def sales_summary(ctx: Context, start: datetime, end: datetime) -> SalesSummary:
     total, paid_sum, due_sum, cost = (v if v is not None else zero for v in row[1:])
     profit = total - cost if ctx.actor.can(Permission.VIEW_PROFIT) else None
     return SalesSummary(bills=row[0], total=total, paid=paid_sum, due=due_sum, profit=profit)
+
+
+class SaleView(BaseModel):
+    """A posted bill with its lines."""
+
+    model_config = ConfigDict(frozen=True)
+    id: int
+    number: int
+    party_id: int | None
+    sold_at: datetime
+    lines: list[LineOut]
+    subtotal: Decimal
+    discount: Decimal
+    total: Decimal
+    paid: Decimal
+    due: Decimal
+    payment_mode: PaymentMode
+
+
+def _sale_views(session: Session, sales: list[Sale]) -> list[SaleView]:
+    lines: dict[int, list[LineOut]] = {}
+    if sales:
+        rows = session.execute(select(SaleLine, Product.name).join(Product, Product.id == SaleLine.product_id)
+                               .where(SaleLine.sale_id.in_([s.id for s in sales])).order_by(SaleLine.id))
+        for line, name in rows:
+            lines.setdefault(line.sale_id, []).append(LineOut(
+                product_id=line.product_id, name=name, quantity=line.quantity, unit_price=line.unit_price,
+                line_total=line.line_total))
+    return [SaleView(id=s.id, number=s.number, party_id=s.party_id, sold_at=s.sold_at, lines=lines.get(s.id, []),
+                     subtotal=s.subtotal, discount=s.discount, total=s.total, paid=s.paid, due=s.due,
+                     payment_mode=s.payment_mode) for s in sales]
+
+
+def sale_details(ctx: Context, sale_id: int) -> SaleView:
+    """One bill with its lines, or `NotFound`."""
+    ctx.actor.require(Permission.VIEW_SALES)
+    with ctx.read() as session:
+        sale = session.get(Sale, sale_id)
+        if sale is None:
+            raise NotFound(what="sale", ref=sale_id)
+        return _sale_views(session, [sale])[0]
+
+
+def list_sales(
+    ctx: Context, *, after_id: int = 0, limit: int = 50, party_id: int | None = None,
+    start: datetime | None = None, end: datetime | None = None,
+) -> list[SaleView]:
+    """Bills in id order after `after_id` (keyset pagination), optionally of one party or a time range."""
+    ctx.actor.require(Permission.VIEW_SALES)
+    query = select(Sale).where(Sale.id > after_id).order_by(Sale.id).limit(limit)
+    if party_id is not None:
+        query = query.where(Sale.party_id == party_id)
+    if start is not None:
+        query = query.where(Sale.sold_at >= start)
+    if end is not None:
+        query = query.where(Sale.sold_at < end)
+    with ctx.read() as session:
+        return _sale_views(session, list(session.scalars(query)))

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+from pydantic import BeforeValidator
 
 from erp_core.errors import ValidationError
 
@@ -55,3 +58,13 @@ def quantity(
 def rate(value: object, field: str = "gst_rate") -> Decimal:
     """A percentage between 0 and 100 with at most 2 decimals."""
     return _checked(value, field, 2, Decimal(100), positive=False, signed=False)
+
+
+def _refuse_float(value: object) -> object:
+    if isinstance(value, float):
+        raise ValueError("must be an exact number (a string such as \"12.50\" or an integer), not a float")
+    return value
+
+
+Exact = Annotated[Decimal, BeforeValidator(_refuse_float)]
+"""A Decimal field for pydantic models that refuses JSON floats (12.5 must arrive as "12.5")."""

@@ -75,3 +75,9 @@ def test_deactivated_products_are_no_longer_offered(shop, kirana):
     catalog.deactivate_product(shop, kirana["maggi280"].id)
     assert catalog.resolve_product(shop, "maggi noodles").id == kirana["maggi70"].id
     assert [m.product.id for m in catalog.find_products(shop, "maggi noodles")] == [kirana["maggi70"].id]
+
+
+def test_products_without_a_sku_get_the_next_shop_number(shop):
+    first = catalog.add_product(shop, name="Pista", unit="g", selling_price=2)
+    second = catalog.add_product(shop, name="Badam", unit="g", selling_price=1)
+    assert (first.sku, second.sku) == ("P00001", "P00002")

@@ -111,3 +111,12 @@ def test_returns_come_back_at_the_average_cost(shop, make_product):
     assert inventory.movements(shop, rice.id)[0].kind == MovementKind.RETURN
     line = next(v for v in inventory.valuation(shop).lines if v.product_id == rice.id)
     assert (line.avg_cost, line.value) == (Decimal("40.0000"), Decimal("280.00"))
+
+
+def test_received_stock_is_valued_at_the_cost_price_when_no_cost_is_given(shop, make_product):
+    from erp_core.check import rebuild_stock
+
+    product = make_product("Chawal", cost="42.50")
+    inventory.receive_stock(shop, product.id, 10)
+    with shop.read() as session:
+        assert rebuild_stock(session)[product.id].avg_cost == Decimal("42.50")

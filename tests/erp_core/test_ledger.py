@@ -275,3 +275,12 @@ def test_reversing_a_bill_removes_that_bill_from_ageing(shop, rice, make_custome
     [row] = ledger.ageing(shop, as_of=as_of)
     # Only the 150-day-old bill is still owed.
     assert (row.days_0_30, row.days_over_90, row.total) == (D("0"), D("100"), D("100"))
+
+
+def test_credit_check_says_whether_more_udhaar_fits_the_limit(shop, make_customer):
+    sharma = make_customer("Sharma ji", credit_limit=5000, opening_balance=3000)
+    fits = ledger.credit_check(shop, sharma.id, 1500)
+    assert (fits.within_limit, fits.headroom, fits.balance) == (True, Decimal("2000.00"), Decimal("3000.00"))
+    assert ledger.credit_check(shop, sharma.id, "2000.01").within_limit is False
+    unlimited = ledger.credit_check(shop, make_customer("Gupta ji").id, 1_000_000)
+    assert unlimited.within_limit is True and unlimited.headroom is None

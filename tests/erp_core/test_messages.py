@@ -29,3 +29,13 @@ def test_candidates_are_listed_and_unknown_languages_fall_back_to_english():
     error = AmbiguousProduct(query="maggi", candidates=["Maggi 70g", "Maggi 280g"])
     assert render(error, "hinglish") == "Kaunsa wala: Maggi 70g, Maggi 280g?"
     assert render(PermissionDenied(permission="profit.view"), "fr") == "Sorry, you are not allowed to do that."
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("0", "₹0"), ("999", "₹999"), ("1000", "₹1,000"), ("120500", "₹1,20,500"),
+    ("1234567.5", "₹12,34,567.50"), ("150000000", "₹15,00,00,000"), ("-4500.25", "-₹4,500.25"),
+])
+def test_money_is_grouped_the_indian_way(value, expected):
+    from erp_core.messages import format_money
+
+    assert format_money(Decimal(value)) == expected

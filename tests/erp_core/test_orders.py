@@ -265,3 +265,46 @@ def test_accepting_over_the_credit_limit_warns_when_the_shop_only_warns(shop, ma
     accepted = orders.transition(shop, order.id, "ACCEPTED")
     assert accepted.status == OrderStatus.ACCEPTED
     assert accepted.warnings == ["credit_limit_exceeded"]
+
+
+def test_placing_an_order_creates_and_confirms_it_in_one_go(shop, make_product, make_customer):
+    from erp_core.orders import order_by_number, order_history, place_order
+
+    rice = make_product("Chawal", stock=20)
+    sharma = make_customer("Sharma ji")
+    order = place_order(shop, sharma.id, [LineIn(product_id=rice.id, quantity=Decimal(5))])
+    assert order.status is OrderStatus.CONFIRMED and order.total == Decimal("250.00")
+    assert inventory.stock_of(shop, rice.id).reserved == Decimal(5)
+    assert [e.to_status for e in order_history(shop, order.id)] == [OrderStatus.DRAFT, OrderStatus.CONFIRMED]
+    assert order_by_number(shop, order.number).id == order.id
+
+
+def test_an_order_that_cannot_be_reserved_leaves_nothing_behind(shop, make_product, make_customer):
+    from erp_core.errors import InsufficientStock
+    from erp_core.models import Order
+    from erp_core.orders import place_order
+
+    rice = make_product("Chawal", stock=2)
+    sharma = make_customer("Sharma ji")
+    with pytest.raises(InsufficientStock):
+        place_order(shop, sharma.id, [LineIn(product_id=rice.id, quantity=Decimal(5))])
+    with shop.read() as session:
+        assert session.scalars(select(Order)).all() == []
+
+
+def test_a_customer_finds_only_their_own_order_by_number(shop, make_product, make_customer):
+    from erp_core.errors import NotFound
+    from erp_core.orders import order_by_number, place_order
+
+    rice = make_product("Chawal", stock=20)
+    sharma, gupta = make_customer("Sharma ji"), make_customer("Gupta ji")
+    order = place_order(shop, gupta.id, [LineIn(product_id=rice.id, quantity=Decimal(1))])
+    from erp_core.enums import Role
+    from erp_core.permissions import Actor
+
+    as_sharma = Context(shop.db, shop.tenant_id, Actor(user_id=None, role=Role.CUSTOMER, party_id=sharma.id))
+    with pytest.raises(NotFound) as caught:
+        order_by_number(as_sharma, order.number)
+    assert caught.value.params["ref"] == order.number
+    with pytest.raises(NotFound):
+        order_by_number(shop, 999)

@@ -1,0 +1,191 @@
+"""Cloud API webhooks parsed once, at the edge, into small dataclasses.
+
+Nothing behind this module digs through `entry[0]["changes"][0]["value"]`: a
+payload becomes a `Webhook` holding every message and status of every entry and
+change. Shapes follow Meta's "messages" webhook reference.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+UNDERSTOOD = frozenset({"text", "button", "button_reply", "list_reply", "nfm_reply", "image", "document", "location"})
+"""Message types handed to Rasa; anything else gets a polite reply from the channel."""
+
+
+class NotAWebhook(ValueError):
+    """The body is JSON but not a WhatsApp Business Account webhook."""
+
+
+@dataclass(frozen=True)
+class WhatsAppError:
+    code: int
+    title: str = ""
+    details: str = ""
+
+
+@dataclass(frozen=True)
+class Media:
+    id: str
+    mime_type: str = ""
+    sha256: str = ""
+    filename: str = ""
+    voice: bool = False
+
+
+@dataclass(frozen=True)
+class Location:
+    latitude: float
+    longitude: float
+    name: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class Message:
+    """One inbound message, from `wa_id` to the business number `phone_number_id`."""
+
+    id: str
+    type: str
+    wa_id: str
+    phone_number_id: str
+    display_phone_number: str = ""
+    profile_name: str = ""
+    timestamp: int = 0
+    text: str = ""
+    """What Rasa reads: the body, a caption, or the id of a tapped button or list row."""
+    reply_title: str = ""
+    """The title of a tapped button or list row (the id is in `text`)."""
+    media: Media | None = None
+    location: Location | None = None
+    flow_response: dict[str, Any] | None = None
+    context_id: str = ""
+    """The id of the business message this one answers (taps and quoted replies)."""
+    errors: tuple[WhatsAppError, ...] = ()
+
+    @property
+    def understood(self) -> bool:
+        """False for what the bot cannot read: voice, video, stickers, unsupported types, payloads with errors."""
+        return not self.errors and self.type in UNDERSTOOD
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Message:
+        data = dict(data)
+        data["media"] = Media(**data["media"]) if data.get("media") else None
+        data["location"] = Location(**data["location"]) if data.get("location") else None
+        data["errors"] = tuple(WhatsAppError(**e) for e in data.get("errors") or ())
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Status:
+    """What happened to a message the business sent: sent, delivered, read or failed."""
+
+    message_id: str
+    status: str
+    recipient_id: str
+    phone_number_id: str
+    timestamp: int = 0
+    errors: tuple[WhatsAppError, ...] = ()
+
+
+@dataclass(frozen=True)
+class Webhook:
+    messages: list[Message] = field(default_factory=list)
+    statuses: list[Status] = field(default_factory=list)
+    errors: list[WhatsAppError] = field(default_factory=list)
+    """Errors Meta reports for the whole change (outside any message)."""
+
+
+def parse(body: bytes) -> Webhook:
+    """Parse a raw webhook body; raise ValueError (or its NotAWebhook) for anything else."""
+    try:
+        payload = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"not JSON: {error}") from error
+    return parse_payload(payload)
+
+
+def parse_payload(payload: Any) -> Webhook:
+    if not isinstance(payload, dict) or payload.get("object") != "whatsapp_business_account":
+        raise NotAWebhook("object is not whatsapp_business_account")
+    entries = payload.get("entry")
+    if not isinstance(entries, list):
+        raise NotAWebhook("no entry list")
+    webhook = Webhook()
+    try:
+        for entry in entries:
+            for change in entry.get("changes") or ():
+                if change.get("field") == "messages":
+                    _parse_value(change.get("value") or {}, webhook)
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
+        raise NotAWebhook(f"malformed change: {error!r}") from error
+    return webhook
+
+
+def _errors(raw: Any) -> tuple[WhatsAppError, ...]:
+    return tuple(
+        WhatsAppError(int(e.get("code", 0)), e.get("title") or e.get("message") or "",
+                      (e.get("error_data") or {}).get("details") or e.get("details") or "")
+        for e in raw or ()
+    )
+
+
+def _parse_value(value: dict[str, Any], webhook: Webhook) -> None:
+    metadata = value.get("metadata") or {}
+    phone_number_id = str(metadata["phone_number_id"])
+    display = str(metadata.get("display_phone_number", ""))
+    names = {c.get("wa_id"): (c.get("profile") or {}).get("name", "") for c in value.get("contacts") or ()}
+    for raw in value.get("messages") or ():
+        webhook.messages.append(_parse_message(raw, phone_number_id, display, names))
+    for raw in value.get("statuses") or ():
+        webhook.statuses.append(Status(
+            message_id=raw["id"], status=raw["status"], recipient_id=str(raw.get("recipient_id", "")),
+            phone_number_id=phone_number_id, timestamp=int(raw.get("timestamp") or 0), errors=_errors(raw.get("errors")),
+        ))
+    webhook.errors.extend(_errors(value.get("errors")))
+
+
+def _parse_message(raw: dict[str, Any], phone_number_id: str, display: str, names: dict[str, str]) -> Message:
+    kind = raw["type"]
+    wa_id = str(raw["from"])
+    fields: dict[str, Any] = {}
+    body = raw.get(kind) if isinstance(raw.get(kind), dict) else {}
+    if kind == "text":
+        fields["text"] = body.get("body", "")
+    elif kind == "button":  # a template's quick-reply button
+        fields["text"] = body.get("payload") or body.get("text", "")
+        fields["reply_title"] = body.get("text", "")
+    elif kind == "interactive":
+        kind, fields = _parse_interactive(body)
+    elif kind in ("image", "document", "audio", "video", "sticker"):
+        fields["media"] = Media(body["id"], body.get("mime_type", ""), body.get("sha256", ""),
+                                body.get("filename", ""), bool(body.get("voice", False)))
+        fields["text"] = body.get("caption", "")
+    elif kind == "location":
+        fields["location"] = Location(float(body["latitude"]), float(body["longitude"]),
+                                      body.get("name", ""), body.get("address", ""))
+    return Message(
+        id=raw["id"], type=kind, wa_id=wa_id, phone_number_id=phone_number_id, display_phone_number=display,
+        profile_name=names.get(wa_id, ""), timestamp=int(raw.get("timestamp") or 0),
+        context_id=(raw.get("context") or {}).get("id", ""), errors=_errors(raw.get("errors")), **fields,
+    )
+
+
+def _parse_interactive(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """button_reply and list_reply carry the tapped id (our payload) and title; nfm_reply a Flow's answers."""
+    kind = body.get("type", "")
+    if kind in ("button_reply", "list_reply"):
+        reply = body[kind]
+        return kind, {"text": reply["id"], "reply_title": reply.get("title", "")}
+    if kind == "nfm_reply":
+        reply = body["nfm_reply"]
+        response = json.loads(reply.get("response_json") or "{}")
+        return kind, {"text": reply.get("body", ""), "flow_response": response}
+    return "interactive", {}

@@ -1,0 +1,204 @@
+"""Rasa's response shapes turned into Cloud API message bodies, within WhatsApp's limits.
+
+`render(response)` takes one bot response as Rasa hands it to an output channel
+(`text`, `buttons`, `quick_replies`, `image`, `attachment`, `custom`) and returns
+the WhatsApp messages to send, in order. Each is an `Outgoing`: the message body
+without `to`, and, for a local file, the path to upload first (`POST
+/{phone_number_id}/media`) and send by id. Limits are the Cloud API's own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+TEXT_LIMIT = 4096
+INTERACTIVE_BODY_LIMIT = 1024
+CAPTION_LIMIT = 1024
+MAX_BUTTONS = 3
+BUTTON_TITLE_LIMIT = 20
+MAX_LIST_ROWS = 10
+ROW_TITLE_LIMIT = 24
+ROW_DESCRIPTION_LIMIT = 72
+SECTION_TITLE_LIMIT = 24
+LIST_BUTTON_LIMIT = 20
+HEADER_LIMIT = 60
+DEFAULT_LIST_BUTTON = "Choose"
+
+_SENTENCE_END = re.compile(r"(?<=[.!?।॥])\s+")
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    message: dict[str, Any]
+    """The Cloud API body without `messaging_product` and `to`."""
+    upload: str = ""
+    """A local file to upload; its media id goes into `message[message["type"]]["id"]`."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"message": self.message, "upload": self.upload}
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Cut text into pieces of at most `limit` characters, at a paragraph, line, sentence or word boundary."""
+    text = text.strip()
+    pieces: list[str] = []
+    while len(text) > limit:
+        window = text[:limit + 1]
+        cut = max(window.rfind("\n\n"), window.rfind("\n"))
+        if cut <= 0:
+            ends = [m.start() for m in _SENTENCE_END.finditer(window)]
+            cut = ends[-1] if ends else window.rfind(" ")
+        if cut <= 0:
+            cut = limit
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    return pieces + ([text] if text else [])
+
+
+def shorten(title: str, limit: int) -> str:
+    """Fit a title into `limit` characters, at a word boundary where one is near, with an ellipsis."""
+    title = " ".join(title.split())
+    if len(title) <= limit:
+        return title
+    cut = title[:limit - 1]
+    if " " in cut and cut.rfind(" ") >= limit // 2:
+        cut = cut[:cut.rfind(" ")]
+    return cut.rstrip(" ,;:-") + "…"
+
+
+def _unique(titles: list[str], limit: int) -> list[str]:
+    """WhatsApp refuses two buttons with one title: number the repeats."""
+    seen: dict[str, int] = {}
+    result = []
+    for title in titles:
+        count = seen.get(title, 0)
+        seen[title] = count + 1
+        if count:
+            suffix = f" {count + 1}"
+            title = shorten(title, limit - len(suffix)).rstrip("…") + suffix
+        result.append(title)
+    return result
+
+
+def text_messages(text: str) -> list[Outgoing]:
+    return [Outgoing({"type": "text", "text": {"body": piece, "preview_url": False}}) for piece in split_text(text)]
+
+
+def _body_and_preamble(text: str, limit: int) -> tuple[list[Outgoing], str]:
+    """Interactive bodies are short: longer text goes first as plain text, its last piece becomes the body."""
+    pieces = split_text(text or DEFAULT_LIST_BUTTON, limit)
+    return [m for piece in pieces[:-1] for m in text_messages(piece)], pieces[-1]
+
+
+def buttons_message(text: str, buttons: list[dict[str, Any]]) -> list[Outgoing]:
+    """Up to three reply buttons; more options become a list."""
+    if len(buttons) > MAX_BUTTONS:
+        rows = [{"id": b.get("payload") or b["title"], "title": b["title"]} for b in buttons]
+        return list_messages({"body": text, "sections": [{"title": "", "rows": rows}]})
+    preamble, body = _body_and_preamble(text, INTERACTIVE_BODY_LIMIT)
+    titles = _unique([shorten(b["title"], BUTTON_TITLE_LIMIT) for b in buttons], BUTTON_TITLE_LIMIT)
+    action = {"buttons": [{"type": "reply", "reply": {"id": b.get("payload") or b["title"], "title": title}}
+                          for b, title in zip(buttons, titles)]}
+    return preamble + [Outgoing({"type": "interactive",
+                                 "interactive": {"type": "button", "body": {"text": body}, "action": action}})]
+
+
+def list_messages(spec: dict[str, Any]) -> list[Outgoing]:
+    """A list message (at most 10 rows); more rows are sent as several lists, none dropped."""
+    preamble, body = _body_and_preamble(spec.get("body") or spec.get("text", ""), INTERACTIVE_BODY_LIMIT)
+    rows = [(section.get("title", ""), row) for section in spec.get("sections", []) for row in section["rows"]]
+    messages = preamble
+    for start in range(0, len(rows), MAX_LIST_ROWS):
+        chunk = rows[start:start + MAX_LIST_ROWS]
+        sections: list[dict[str, Any]] = []
+        for section_title, row in chunk:
+            if not sections or sections[-1]["title"] != shorten(section_title, SECTION_TITLE_LIMIT):
+                sections.append({"title": shorten(section_title, SECTION_TITLE_LIMIT), "rows": []})
+            out_row = {"id": row["id"], "title": shorten(row["title"], ROW_TITLE_LIMIT)}
+            if row.get("description"):
+                out_row["description"] = shorten(row["description"], ROW_DESCRIPTION_LIMIT)
+            sections[-1]["rows"].append(out_row)
+        if len(sections) == 1 and not sections[0]["title"]:
+            sections[0]["title"] = shorten(spec.get("button") or DEFAULT_LIST_BUTTON, SECTION_TITLE_LIMIT)
+        interactive: dict[str, Any] = {
+            "type": "list", "body": {"text": body},
+            "action": {"button": shorten(spec.get("button") or DEFAULT_LIST_BUTTON, LIST_BUTTON_LIMIT),
+                       "sections": sections},
+        }
+        if spec.get("header"):
+            interactive["header"] = {"type": "text", "text": shorten(spec["header"], HEADER_LIMIT)}
+        if spec.get("footer"):
+            interactive["footer"] = {"text": shorten(spec["footer"], HEADER_LIMIT)}
+        messages.append(Outgoing({"type": "interactive", "interactive": interactive}))
+    return messages
+
+
+def _is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
+
+
+def media_message(kind: str, source: str, caption: str = "", filename: str = "") -> Outgoing:
+    """An image or document: a public URL is sent as a link, a local file is uploaded and sent by id."""
+    if not source:
+        raise ValueError(f"a {kind} needs a path or a link")
+    media: dict[str, Any] = {"link": source} if _is_url(source) else {}
+    if caption:
+        media["caption"] = shorten(caption, CAPTION_LIMIT)
+    if kind == "document":
+        media["filename"] = filename or source.rstrip("/").rsplit("/", 1)[-1]
+    return Outgoing({"type": kind, kind: media}, upload="" if _is_url(source) else source)
+
+
+def template_message(name: str, language: str, components: list[dict[str, Any]] | None = None) -> Outgoing:
+    template: dict[str, Any] = {"name": name, "language": {"code": language}}
+    if components:
+        template["components"] = components
+    return Outgoing({"type": "template", "template": template})
+
+
+def custom_messages(custom: dict[str, Any]) -> list[Outgoing]:
+    """The `json_message` shapes of the NLU contract: list, document, image, template (and text)."""
+    kind = custom.get("type")
+    if kind == "list":
+        return list_messages(custom)
+    if kind in ("document", "image"):
+        return [media_message(kind, custom.get("path") or custom.get("link", ""), custom.get("caption", ""),
+                              custom.get("filename", ""))]
+    if kind == "template":
+        return [template_message(custom["name"], custom.get("language", "en"), custom.get("components"))]
+    if kind == "text":
+        return text_messages(custom.get("text", ""))
+    raise ValueError(f"unknown custom message type {kind!r}")
+
+
+def render(response: dict[str, Any]) -> list[Outgoing]:
+    """All WhatsApp messages for one Rasa bot response, in the order Rasa's OutputChannel sends its parts."""
+    messages: list[Outgoing] = []
+    buttons = response.get("buttons") or response.get("quick_replies")
+    if buttons:
+        messages += buttons_message(response.get("text", ""), buttons)
+    elif response.get("text"):
+        messages += text_messages(response["text"])
+    if response.get("custom"):
+        messages += custom_messages(response["custom"])
+    if response.get("image"):
+        messages.append(media_message("image", response["image"]))
+    attachment = response.get("attachment")
+    if isinstance(attachment, str) and attachment:
+        messages.append(media_message("document", attachment))
+    elif isinstance(attachment, dict):
+        messages += custom_messages({"type": "document", **attachment})
+    return messages
+
+
+def summary(message: dict[str, Any]) -> str:
+    """The words of a message, for a template parameter or a log line."""
+    kind = message.get("type", "")
+    part = message.get(kind, {})
+    if kind == "text":
+        return part.get("body", "")
+    if kind == "interactive":
+        return part.get("body", {}).get("text", "")
+    return part.get("caption", "") or part.get("filename", "") or kind

@@ -1,0 +1,247 @@
+"""The WhatsApp Cloud API channel for Rasa: `WhatsAppInput` (named `whatsapp`) and `WhatsAppOutput`.
+
+Configure it in credentials.yml under `connectors.whatsapp.WhatsAppInput`; the
+webhook is `/webhooks/whatsapp/webhook`. A webhook is checked (size, signature,
+shape), every message in it is stored in the durable inbox (once per WhatsApp
+message id), Meta gets its 200, and the messages are processed afterwards: one
+customer's in order, different customers in parallel. Replies go through the
+durable outbox (`connectors.delivery`).
+
+The conversation (Rasa's sender id) is `<phone_number_id>:<wa_id>`, so one
+person writing to two businesses has two conversations; the metadata carries
+both ids, the profile name, the message id and type, and media paths.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any, Dict, Optional, Text
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.shared.core.events import UserUttered
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from connectors import events, signature
+from connectors.delivery import Sender
+from connectors.dispatcher import Dispatcher
+from connectors.events import Message
+from connectors.graph import GraphClient, GraphError
+from connectors.media import MediaStore
+from connectors.outbound import render
+from connectors.ratelimit import RateLimiter
+from connectors.settings import MAX_WEBHOOK_BYTES, WhatsAppSettings
+from connectors.store import Store, open_store
+
+logger = logging.getLogger(__name__)
+
+NOT_UNDERSTOOD = {
+    "audio": "Maaf kijiye, voice note abhi samajh nahi aata. Kripya likh kar bhejiye. "
+             "(Sorry, I can't understand voice notes yet. Please type your message.)",
+    "other": "Maaf kijiye, yeh message samajh nahi aaya. Kripya likh kar bhejiye. "
+             "(Sorry, I can't read this kind of message. Please type your message.)",
+}
+
+
+def conversation_id(phone_number_id: str, wa_id: str) -> str:
+    return f"{phone_number_id}:{wa_id}"
+
+
+class WhatsAppOutput(OutputChannel):
+    """Turns Rasa's responses into Cloud API messages and sends them through the durable outbox.
+
+    Replies to an inbound message are keyed `<wamid>/<n>`, so processing that message
+    again after a crash does not send a reply twice.
+    """
+
+    @classmethod
+    def name(cls) -> Text:
+        return "whatsapp"
+
+    def __init__(self, sender: Sender, reply_to: str = "") -> None:
+        self.sender = sender
+        self._reply_to = reply_to or f"out-{uuid.uuid4().hex}"
+        self._count = itertools.count()
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        phone_number_id, _, wa_id = recipient_id.partition(":")
+        if not wa_id:
+            raise ValueError(f"recipient {recipient_id!r} is not <phone_number_id>:<wa_id>")
+        for outgoing in render(message):
+            await self.sender.send(f"{self._reply_to}/{next(self._count)}", phone_number_id, wa_id, outgoing)
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text})
+
+    async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"image": image})
+
+    async def send_attachment(self, recipient_id: Text, attachment: Text, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"attachment": attachment})
+
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: Any, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text, "buttons": buttons})
+
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"custom": json_message})
+
+
+class WhatsAppInput(InputChannel):
+    """The Cloud API webhook: verification (GET) and messages and statuses (POST)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "whatsapp"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        return cls(WhatsAppSettings.load(credentials))
+
+    def __init__(self, settings: WhatsAppSettings) -> None:
+        self.settings = settings
+        if not settings.app_secret:
+            logger.warning("WhatsApp channel without an app secret: every webhook POST will be refused")
+        self.client = GraphClient(settings.api_base_url, settings.access_token)
+        self.store: Store = open_store(settings.redis_url, settings.store_path)
+        self.sender = Sender(self.client, self.store, RateLimiter(settings.max_send_rate),
+                             reengagement_template=settings.reengagement_template,
+                             template_language=settings.reengagement_template_language)
+        self.media = MediaStore(settings.media_dir, self.client)
+        self.dispatcher = Dispatcher(self.store, self._handle)
+        self._on_new_message: Optional[Callable[[UserMessage], Awaitable[Any]]] = None
+        self._agent: Any = None
+
+    def get_output_channel(self) -> OutputChannel:
+        """For messages Rasa sends on its own (reminders through the HTTP API): the recipient is the sender id."""
+        return WhatsAppOutput(self.sender)
+
+    async def start(self, agent: Any = None) -> None:
+        """Deliver the replies and process the messages a previous process left behind."""
+        self._agent = agent
+        replies = await self.sender.recover()
+        messages = await self.dispatcher.recover()
+        if replies or messages:
+            logger.info("WhatsApp channel recovered %d pending replies and %d pending messages", replies, messages)
+
+    async def stop(self) -> None:
+        await self.client.close()
+        await self.store.close()
+
+    async def receive(self, body: bytes, headers: Dict[str, str]) -> HTTPResponse:
+        """Check and store one webhook POST; the answer Meta gets does not wait for the bot."""
+        if len(body) > MAX_WEBHOOK_BYTES:
+            return response.json({"error": "payload too large"}, status=413)
+        verdict = signature.check(headers.get(signature.HEADER.lower()), body, self.settings.app_secret)
+        if verdict is not signature.Signature.VALID:
+            return response.json({"error": f"signature {verdict.name.lower()}"}, status=verdict.value)
+        try:
+            webhook = events.parse(body)
+        except ValueError as error:
+            return response.json({"error": str(error)}, status=400)
+        for status in webhook.statuses:
+            await self.store.log_delivery(status)
+            if status.errors:
+                logger.warning("WhatsApp message %s to %s failed: %s", status.message_id, status.recipient_id,
+                               status.errors)
+        for error in webhook.errors:
+            logger.warning("WhatsApp webhook error %s: %s %s", error.code, error.title, error.details)
+        for message in webhook.messages:
+            if await self.store.accept(message):
+                self.dispatcher.submit(message)
+            else:
+                logger.info("duplicate WhatsApp message %s ignored", message.id)
+        return response.json({"status": "received"})
+
+    async def _handle(self, message: Message) -> None:
+        """Process one stored message: acknowledge it to the customer, fetch its media, hand it to Rasa."""
+        sender_id = conversation_id(message.phone_number_id, message.wa_id)
+        if await self._already_processed(sender_id, message.id):
+            return
+        asyncio.get_running_loop().create_task(self._mark_read(message))
+        metadata = self._metadata(message)
+        if message.media is not None:
+            try:
+                path = await self.media.fetch(message.phone_number_id, message.media)
+                metadata["media_path"] = str(path)
+            except (GraphError, ValueError, OSError) as error:
+                logger.error("could not download media %s: %s", message.media.id, error)
+                metadata["media_error"] = str(error)
+        output = WhatsAppOutput(self.sender, reply_to=message.id)
+        if not message.understood:
+            text = NOT_UNDERSTOOD["audio" if message.type == "audio" else "other"]
+            await output.send_response(sender_id, {"text": text})
+            return
+        await self._on_new_message(UserMessage(message.text, output, sender_id, input_channel=self.name(),
+                                               message_id=message.id, metadata=metadata))
+
+    async def _already_processed(self, sender_id: str, message_id: str) -> bool:
+        """True if Rasa's tracker already holds this message (processed before a crash, not yet marked done)."""
+        if self._agent is None or self._agent.tracker_store is None:
+            return False
+        tracker = await self._agent.tracker_store.retrieve(sender_id)
+        return tracker is not None and any(
+            isinstance(event, UserUttered) and event.message_id == message_id for event in tracker.events)
+
+    async def _mark_read(self, message: Message) -> None:
+        try:
+            await self.client.mark_read(message.phone_number_id, message.id, typing=message.understood)
+        except Exception as error:  # blue ticks are a courtesy; the reply does not depend on them
+            logger.debug("mark-as-read for %s failed: %s", message.id, error)
+
+    @staticmethod
+    def _metadata(message: Message) -> Dict[str, Any]:
+        metadata: Dict[str, Any] = {
+            "phone_number_id": message.phone_number_id, "display_phone_number": message.display_phone_number,
+            "wa_id": message.wa_id, "profile_name": message.profile_name, "message_id": message.id,
+            "message_type": message.type, "timestamp": message.timestamp,
+        }
+        if message.reply_title:
+            metadata["reply_title"] = message.reply_title
+        if message.context_id:
+            metadata["context_id"] = message.context_id
+        if message.media is not None:
+            metadata.update(media_id=message.media.id, mime_type=message.media.mime_type,
+                            filename=message.media.filename, voice=message.media.voice)
+        if message.location is not None:
+            metadata["location"] = {"latitude": message.location.latitude, "longitude": message.location.longitude,
+                                    "name": message.location.name, "address": message.location.address}
+        if message.flow_response is not None:
+            metadata["flow_response"] = message.flow_response
+        return metadata
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        self._on_new_message = on_new_message
+        whatsapp_webhook = Blueprint("whatsapp_webhook", __name__)
+
+        @whatsapp_webhook.listener("after_server_start")
+        async def start(app: Any, _: Any) -> None:
+            await self.start(getattr(app.ctx, "agent", None))
+
+        @whatsapp_webhook.listener("before_server_stop")
+        async def stop(app: Any, _: Any) -> None:
+            await self.stop()
+
+        @whatsapp_webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @whatsapp_webhook.route("/webhook", methods=["GET"])
+        async def verify(request: Request) -> HTTPResponse:
+            """Meta's subscription check: echo `hub.challenge` when mode and token match."""
+            args = request.args
+            if (args.get("hub.mode") == "subscribe" and self.settings.verify_token
+                    and args.get("hub.verify_token") == self.settings.verify_token):
+                return response.text(args.get("hub.challenge", ""))
+            return response.text("verification failed", status=403)
+
+        @whatsapp_webhook.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> HTTPResponse:
+            return await self.receive(request.body, {k.lower(): v for k, v in request.headers.items()})
+
+        return whatsapp_webhook
+

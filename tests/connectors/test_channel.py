@@ -1,0 +1,253 @@
+"""The channel inside a real Rasa server: verification, signatures, bad input, every message type,
+statuses, duplicates, order, and a crash right after the 200.
+
+The bot's answers come from the demo shop's books through the action server, and
+they reach the customer through the simulator's Graph API.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+
+import httpx
+import pytest
+
+from connectors.signature import sign
+from connectors.simulator import webhooks
+from erp_core.demo import DEMO_PHONE_NUMBER_ID as BUSINESS
+from tests.connectors import meta_payloads as meta
+from tests.connectors.simulator_process import APP_SECRET, VERIFY_TOKEN
+
+_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def wa_id() -> str:
+    """A customer number of its own for each test, so conversations do not mix."""
+    return f"9190000{next(_numbers):05d}"
+
+
+def texts(replies: list[dict]) -> list[str]:
+    return [r["text"]["body"] for r in replies if r["type"] == "text"]
+
+
+def maggi_in_stock(text: str) -> bool:
+    """The demo shop's answer about Maggi, with a quantity."""
+    return text.startswith("Maggi Noodles 70g: ") and Decimal(text.split(": ")[1].split()[0]) >= 0
+
+
+# ---- verification and refusals ------------------------------------------------------------------------------
+
+def test_subscription_check_echoes_the_challenge_only_for_our_token(stack):
+    url = stack.webhook_url
+    ok = httpx.get(url, params={"hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "1158201444"})
+    assert (ok.status_code, ok.text) == (200, "1158201444")
+    for params in ({"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "1"},
+                   {"hub.mode": "unsubscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "1"}, {}):
+        assert httpx.get(url, params=params).status_code == 403
+
+
+def test_bad_webhooks_are_refused_before_rasa_sees_them(stack, wa_id):
+    payload = webhooks.text(BUSINESS, wa_id, "kitna stock hai Maggi ka?")
+    body, headers = webhooks.signed(payload, APP_SECRET)
+    assert stack.post(body, headers={}).status_code == 401
+    assert stack.post(body, headers={"X-Hub-Signature-256": webhooks.signed(payload, "not-the-secret")[1][
+        "X-Hub-Signature-256"]}).status_code == 403
+    tampered = body.replace(b"Maggi", b"Magg1")
+    assert stack.post(tampered, headers=headers).status_code == 403
+    for bad in (b"not json at all", json.dumps({"object": "page", "entry": []}).encode()):
+        assert stack.post(bad, headers={"X-Hub-Signature-256": sign(bad, APP_SECRET)}).status_code == 400
+    huge = webhooks.text(BUSINESS, wa_id, "x" * (1024 * 1024))
+    assert stack.post(huge).status_code == 413
+    # A good webhook from another customer goes through, so nothing above was merely slow.
+    assert stack.post(webhooks.text(BUSINESS, wa_id + "9", "maggi kitna hai")).status_code == 200
+    stack.wait_for_replies(BUSINESS, wa_id + "9", 1)
+    assert stack.user_events(BUSINESS, wa_id) == [] and stack.replies(BUSINESS, wa_id) == []
+
+
+# ---- messages -------------------------------------------------------------------------------------------------
+
+def test_a_text_is_answered_from_the_books_with_the_whatsapp_metadata(stack, wa_id):
+    payload = webhooks.text(BUSINESS, wa_id, "kitna stock hai Maggi ka?", name="Sita Devi",
+                            display_phone_number="919800000000")
+    wamid = payload["entry"][0]["changes"][0]["value"]["messages"][0]["id"]
+    assert stack.post(payload).status_code == 200
+    [reply] = stack.wait_for_replies(BUSINESS, wa_id, 1)
+    assert maggi_in_stock(reply["text"]["body"]) and reply["to"] == wa_id
+    [event] = stack.user_events(BUSINESS, wa_id)
+    assert event["message_id"] == wamid and event["input_channel"] == "whatsapp"
+    expected = {
+        "phone_number_id": BUSINESS, "display_phone_number": "919800000000", "wa_id": wa_id,
+        "profile_name": "Sita Devi", "message_id": wamid, "message_type": "text",
+        "timestamp": int(payload["entry"][0]["changes"][0]["value"]["messages"][0]["timestamp"])}
+    assert {key: event["metadata"].get(key) for key in expected} == expected
+    reads = [r["body"] for r in stack.sim.requests() if r["body"].get("status") == "read"
+             and r["body"]["message_id"] == wamid]
+    assert reads and reads[0]["typing_indicator"] == {"type": "text"}
+
+
+@pytest.mark.parametrize("kind, content", [
+    ("interactive", {"type": "list_reply", "list_reply": {"id": '/check_stock{"product": "Maggi"}',
+                                                          "title": "Maggi Noodles 70g"}}),
+    ("interactive", {"type": "button_reply", "button_reply": {"id": '/check_stock{"product": "maggi"}',
+                                                              "title": "Maggi"}}),
+    ("button", {"payload": '/check_stock{"product": "Maggi"}', "text": "Maggi stock"}),
+])
+def test_taps_carry_intents_and_entities_to_rasa(stack, wa_id, kind, content):
+    payload = webhooks.message_payload(BUSINESS, wa_id, kind, content, context_id="wamid.earlier")
+    assert stack.post(payload).status_code == 200
+    [reply] = stack.wait_for_replies(BUSINESS, wa_id, 1)
+    assert maggi_in_stock(reply["text"]["body"])
+    [event] = stack.user_events(BUSINESS, wa_id)
+    assert event["parse_data"]["intent"]["name"] == "check_stock"
+    assert event["metadata"]["context_id"] == "wamid.earlier" and event["metadata"]["reply_title"]
+
+
+def test_an_image_is_downloaded_into_the_shops_media_folder_and_its_caption_is_the_text(stack, wa_id):
+    photo = b"\xff\xd8\xff\xe0 receipt photo bytes"
+    media_id = stack.sim.upload(photo, "receipt.jpg", "image/jpeg")
+    payload = webhooks.message_payload(BUSINESS, wa_id, "image", {
+        "caption": "kitna stock hai Maggi ka?", "mime_type": "image/jpeg", "sha256": "", "id": media_id})
+    assert stack.post(payload).status_code == 200
+    stack.wait_for_replies(BUSINESS, wa_id, 1)
+    [event] = stack.user_events(BUSINESS, wa_id)
+    metadata = event["metadata"]
+    assert event["text"] == "kitna stock hai Maggi ka?" and metadata["message_type"] == "image"
+    assert metadata["mime_type"] == "image/jpeg" and metadata["media_id"] == media_id
+    path = stack.tmp / "media" / BUSINESS / f"{media_id}.jpg"
+    assert metadata["media_path"] == str(path) and path.read_bytes() == photo
+
+
+def test_a_document_keeps_its_filename(stack, wa_id):
+    media_id = stack.sim.upload(b"%PDF-1.4 supplier bill", "bill.pdf", "application/pdf")
+    payload = webhooks.message_payload(BUSINESS, wa_id, "document", {
+        "caption": "maggi kitna hai", "filename": "bill.pdf", "mime_type": "application/pdf", "id": media_id})
+    assert stack.post(payload).status_code == 200
+    stack.wait_for_replies(BUSINESS, wa_id, 1)
+    metadata = stack.user_events(BUSINESS, wa_id)[0]["metadata"]
+    assert metadata["filename"] == "bill.pdf" and metadata["media_path"].endswith(f"{media_id}.pdf")
+
+
+def test_a_voice_note_is_stored_and_answered_politely_without_rasa(stack, wa_id):
+    media_id = stack.sim.upload(b"OggS voice", "voice.ogg", "audio/ogg")
+    payload = webhooks.message_payload(BUSINESS, wa_id, "audio", {
+        "mime_type": "audio/ogg; codecs=opus", "sha256": "", "id": media_id, "voice": True})
+    assert stack.post(payload).status_code == 200
+    [reply] = stack.wait_for_replies(BUSINESS, wa_id, 1)
+    assert "voice note" in reply["text"]["body"]
+    assert (stack.tmp / "media" / BUSINESS / f"{media_id}.ogg").read_bytes() == b"OggS voice"
+    assert stack.user_events(BUSINESS, wa_id) == []
+
+
+@pytest.mark.parametrize("value", [meta.UNSUPPORTED, meta.INTERACTIVE_WITH_ERRORS])
+def test_unsupported_payloads_get_a_polite_reply(stack, wa_id, value):
+    message = {**value["messages"][0], "from": wa_id, "id": webhooks.new_wamid()}
+    payload = webhooks.envelope(BUSINESS, "919800000000", {"contacts": [{"profile": {"name": "X"}, "wa_id": wa_id}],
+                                                           "messages": [message]})
+    assert stack.post(payload).status_code == 200
+    [reply] = stack.wait_for_replies(BUSINESS, wa_id, 1)
+    assert "samajh nahi aaya" in reply["text"]["body"]
+    assert stack.user_events(BUSINESS, wa_id) == []
+
+
+def test_location_and_flow_replies_reach_rasa_as_metadata(stack, wa_id):
+    location = webhooks.message_payload(BUSINESS, wa_id, "location", meta.LOCATION["messages"][0]["location"])
+    flow = webhooks.message_payload(BUSINESS, wa_id, "interactive", meta.FLOW_REPLY["messages"][0]["interactive"])
+    follow_up = webhooks.text(BUSINESS, wa_id, "maggi kitna hai")
+    for payload in (location, flow, follow_up):
+        assert stack.post(payload).status_code == 200
+    deadline = time.monotonic() + 60
+    while len(stack.user_events(BUSINESS, wa_id)) < 3 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    first, second, third = stack.user_events(BUSINESS, wa_id)
+    assert first["metadata"]["location"]["name"] == "Philz Coffee"
+    assert second["metadata"]["flow_response"]["flow_token"] == "AQAAAAACS5FpgQ_cAAAAAD0QI3s"
+    assert third["text"] == "maggi kitna hai"
+
+
+def test_one_webhook_with_many_entries_delivers_every_message(stack, wa_id):
+    other = wa_id + "1"
+    payload = webhooks.text(BUSINESS, wa_id, "maggi kitna hai")
+    second = webhooks.text(BUSINESS, other, "maggi kitna hai")
+    payload["entry"].append(second["entry"][0])
+    payload["entry"][0]["changes"].append(webhooks.status_payload(BUSINESS, "wamid.x", wa_id, "sent")["entry"][0]
+                                          ["changes"][0])
+    assert stack.post(payload).status_code == 200
+    assert maggi_in_stock(texts(stack.wait_for_replies(BUSINESS, wa_id, 1))[0])
+    assert maggi_in_stock(texts(stack.wait_for_replies(BUSINESS, other, 1))[0])
+
+
+def test_statuses_are_recorded_in_the_delivery_log(stack, wa_id):
+    for value in (meta.SENT, meta.READ, meta.FAILED):
+        status = {**value["statuses"][0], "recipient_id": wa_id}
+        assert stack.post(webhooks.envelope(BUSINESS, "919800000000", {"statuses": [status]})).status_code == 200
+    mine = [row for row in stack.delivery_log() if row["recipient_id"] == wa_id]
+    assert [row["status"] for row in mine] == ["sent", "read", "failed"]
+    assert mine[2]["error_code"] == 131047 and "24 hours" in mine[2]["error_details"]
+
+
+def test_the_simulators_own_status_webhooks_reach_the_log(stack, wa_id):
+    stack.post(webhooks.text(BUSINESS, wa_id, "maggi kitna hai"))
+    stack.wait_for_replies(BUSINESS, wa_id, 1)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        statuses = {row["status"] for row in stack.delivery_log() if row["recipient_id"] == wa_id}
+        if {"sent", "delivered"} <= statuses:
+            break
+        time.sleep(0.2)
+    assert {"sent", "delivered"} <= statuses
+
+
+# ---- exactly once, in order ------------------------------------------------------------------------------------
+
+def test_the_same_webhook_arriving_many_times_at_once_is_processed_once(stack, wa_id):
+    payload = webhooks.text(BUSINESS, wa_id, "maggi kitna hai")
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        statuses = list(pool.map(lambda _: stack.post(payload).status_code, range(12)))
+    assert statuses == [200] * 12, "Meta gets its 200 for every copy, or it retries"
+    stack.post(webhooks.text(BUSINESS, wa_id, "cheeni kitna hai"))
+    replies = texts(stack.wait_for_replies(BUSINESS, wa_id, 2))
+    time.sleep(0.5)
+    replies = texts(stack.replies(BUSINESS, wa_id))
+    assert len(replies) == 2 and maggi_in_stock(replies[0]) and replies[1].startswith("Cheeni")
+    assert len(stack.user_events(BUSINESS, wa_id)) == 2
+
+
+def test_one_customers_messages_are_answered_in_the_order_sent(stack, wa_id):
+    questions = ["maggi kitna hai", "cheeni kitna hai", "chawal kitna hai", "maggi kitna hai", "cheeni kitna hai"]
+    for question in questions:
+        assert stack.post(webhooks.text(BUSINESS, wa_id, question)).status_code == 200
+    replies = texts(stack.wait_for_replies(BUSINESS, wa_id, len(questions)))
+    assert [r.split(":")[0] for r in replies] == [
+        "Maggi Noodles 70g", "Cheeni", "Basmati Chawal", "Maggi Noodles 70g", "Cheeni"]
+    assert [e["text"] for e in stack.user_events(BUSINESS, wa_id)] == questions
+
+
+def test_a_crash_after_the_200_is_processed_exactly_once_after_the_restart(stack, wa_id):
+    """The reply is on its way when the process is SIGKILLed; after the restart the customer gets it once,
+    and Meta's retry of the same webhook changes nothing."""
+    stack.sim.faults({"type": "text", "hang": 120, "status": 503, "code": 2, "times": 1})
+    payload = webhooks.text(BUSINESS, wa_id, "maggi kitna hai")
+    wamid = payload["entry"][0]["changes"][0]["value"]["messages"][0]["id"]
+    assert stack.post(payload).status_code == 200
+    deadline = time.monotonic() + 60
+    while not any(b.get("to") == wa_id for b in stack.sim.sends()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert any(b.get("to") == wa_id for b in stack.sim.sends()), "the reply never left"
+    stack.kill_rasa()
+    stack.sim.faults()
+    assert stack.replies(BUSINESS, wa_id) == []
+
+    stack.restart_rasa()
+    replies = texts(stack.wait_for_replies(BUSINESS, wa_id, 1))
+    assert stack.post(payload).status_code == 200, "Meta retries the webhook after the restart"
+    stack.post(webhooks.text(BUSINESS, wa_id, "cheeni kitna hai"))
+    stack.wait_for_replies(BUSINESS, wa_id, 2)
+    replies = texts(stack.replies(BUSINESS, wa_id))
+    assert len(replies) == 2 and maggi_in_stock(replies[0]) and replies[1].startswith("Cheeni")
+    assert [e["message_id"] for e in stack.user_events(BUSINESS, wa_id)][0] == wamid
+    assert len(stack.user_events(BUSINESS, wa_id)) == 2

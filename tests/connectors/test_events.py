@@ -1,0 +1,109 @@
+"""Parsing every documented webhook shape into the channel's dataclasses."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from connectors import events
+from connectors.events import Message
+from tests.connectors import meta_payloads as meta
+
+
+def parse(*values, entries=1):
+    return events.parse(json.dumps(meta.envelope(*values, entries=entries)).encode())
+
+
+def only_message(value) -> Message:
+    webhook = parse(value)
+    assert len(webhook.messages) == 1 and not webhook.statuses
+    return webhook.messages[0]
+
+
+def test_text_carries_who_wrote_to_which_business():
+    message = only_message(meta.TEXT)
+    assert (message.type, message.text) == ("text", "Does it come in another color?")
+    assert (message.wa_id, message.phone_number_id, message.display_phone_number) == (
+        meta.WA_ID, meta.PHONE_NUMBER_ID, meta.DISPLAY)
+    assert message.profile_name == "Sheena Nelson" and message.timestamp == 1750090702
+    assert message.id.startswith("wamid.") and message.understood
+
+
+@pytest.mark.parametrize("value, kind, text, title", [
+    (meta.BUTTON_REPLY, "button_reply", "/affirm", "Haan"),
+    (meta.LIST_REPLY, "list_reply", '/choose_product{"product_id": "12"}', "Maggi Noodles 70g"),
+    (meta.TEMPLATE_BUTTON, "button", "/check_dues", "Baaki dekho"),
+])
+def test_a_tap_becomes_its_id_so_buttons_carry_intents(value, kind, text, title):
+    message = only_message(value)
+    assert (message.type, message.text, message.reply_title) == (kind, text, title)
+    assert message.context_id.startswith("wamid.") and message.understood
+
+
+@pytest.mark.parametrize("value, kind, caption, mime", [
+    (meta.IMAGE, "image", "kal ka bill", "image/jpeg"),
+    (meta.DOCUMENT, "document", "supplier invoice", "application/pdf"),
+])
+def test_media_keeps_its_id_and_the_caption_is_the_text(value, kind, caption, mime):
+    message = only_message(value)
+    assert (message.type, message.text, message.media.mime_type) == (kind, caption, mime)
+    assert message.media.id.isdigit() and message.understood
+
+
+def test_document_keeps_its_filename():
+    assert only_message(meta.DOCUMENT).media.filename == "bill.pdf"
+
+
+def test_a_voice_note_is_media_the_bot_does_not_understand():
+    message = only_message(meta.VOICE)
+    assert message.type == "audio" and message.media.voice and not message.understood
+
+
+def test_location():
+    location = only_message(meta.LOCATION).location
+    assert (location.latitude, location.longitude, location.name) == (37.483307, 122.148981, "Philz Coffee")
+
+
+def test_a_flow_reply_has_its_response_json_parsed():
+    message = only_message(meta.FLOW_REPLY)
+    assert message.type == "nfm_reply"
+    assert message.flow_response == {"flow_token": "AQAAAAACS5FpgQ_cAAAAAD0QI3s", "quantity": "5",
+                                     "product": "Maggi"}
+
+
+@pytest.mark.parametrize("value", [meta.UNSUPPORTED, meta.INTERACTIVE_WITH_ERRORS])
+def test_unsupported_and_erroneous_payloads_parse_but_are_not_understood(value):
+    message = only_message(value)
+    assert message.errors[0].code == 131051 and not message.understood
+    assert "supported" in message.errors[0].details
+
+
+def test_statuses_with_and_without_errors():
+    webhook = parse(meta.SENT, meta.READ, meta.FAILED)
+    assert [s.status for s in webhook.statuses] == ["sent", "read", "failed"]
+    failed = webhook.statuses[2]
+    assert failed.errors[0].code == 131047 and "24 hours" in failed.errors[0].details
+    assert not webhook.messages
+
+
+def test_every_entry_and_change_is_read_not_just_the_first():
+    webhook = parse(meta.TEXT, meta.IMAGE, meta.SENT, entries=3)
+    assert len(webhook.messages) == 6 and len(webhook.statuses) == 3
+
+
+def test_a_message_survives_the_round_trip_through_the_inbox():
+    for value in (meta.TEXT, meta.IMAGE, meta.LOCATION, meta.FLOW_REPLY, meta.UNSUPPORTED):
+        message = only_message(value)
+        assert Message.from_dict(json.loads(json.dumps(message.to_dict()))) == message
+
+
+@pytest.mark.parametrize("body", [
+    b"not json", b"\xff\xfe", b"[]", b'{"object": "page", "entry": []}', b'{"object": "whatsapp_business_account"}',
+    b'{"object": "whatsapp_business_account", "entry": [{"changes": [{"field": "messages", "value": {}}]}]}',
+    b'{"object": "whatsapp_business_account", "entry": [{"changes": [{"field": "messages", "value": '
+    b'{"metadata": {"phone_number_id": "1"}, "messages": [{"id": "x"}]}}]}]}',
+])
+def test_anything_else_is_refused(body):
+    with pytest.raises(ValueError):
+        events.parse(body)
