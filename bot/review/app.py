@@ -29,7 +29,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 from bot.review import auth, queries
 from bot.review.auth import Role
 from bot.review.config import ReviewConfig
-from bot.review.delivery import DeliveryLog, NoDeliveryLog, SQLiteDeliveryLog, match_replies
+from bot.review.delivery import DeliveryLog, match_replies
 from bot.review.indexer import sync
 from bot.review.masking import mask_phone, mask_text
 from bot.review.nlu_files import (
@@ -83,13 +83,18 @@ def _masked(request: Request) -> bool:
     return request.app.ctx.mask
 
 
+def _here(request: Request) -> str:
+    """The request's path and query string (where a form sends the user back to)."""
+    return request.path + (f"?{request.query_string}" if request.query_string else "")
+
+
 def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTTPResponse:
     masked = _masked(request)
     session = getattr(request.ctx, "session", None)
     body = TEMPLATES.get_template(template).render(
         request=request, session=session, user=session.user if session else None, masked=masked,
         phone=mask_phone if masked else (lambda v: v or ""), say=mask_text if masked else (lambda v: v or ""),
-        csrf=session.csrf_token if session else "", Role=Role, **context,
+        csrf=session.csrf_token if session else "", Role=Role, here=_here(request), **context,
     )
     return html(body, status=status)
 
@@ -117,7 +122,7 @@ def create_app(config: ReviewConfig, name: str = "hisaab_review") -> Sanic:
     app.ctx.trainer = None
     app.ctx.mask = get_setting(engine, MASK_SETTING, "0") == "1"
     app.ctx.training_signature = ""
-    app.ctx.delivery = SQLiteDeliveryLog(config.delivery_log) if config.delivery_log else NoDeliveryLog()
+    app.ctx.delivery = DeliveryLog.from_settings(config.whatsapp, config.root)
 
     @app.before_server_start
     async def start(app: Sanic) -> None:
@@ -132,7 +137,7 @@ def create_app(config: ReviewConfig, name: str = "hisaab_review") -> Sanic:
             return None
         if request.ctx.session is None:
             if request.method == "GET":
-                return redirect("/login?" + urlencode({"next": request.path_with_query()}))
+                return redirect("/login?" + urlencode({"next": _here(request)}))
             return text("sign in first", status=401)
         if request.method not in ("GET", "HEAD"):
             sent = request.form.get("csrf_token") if request.form else request.headers.get("x-csrf-token")
@@ -220,8 +225,8 @@ def create_app(config: ReviewConfig, name: str = "hisaab_review") -> Sanic:
         deliveries = {}
         if wa_id and bot_replies:
             log: DeliveryLog = request.app.ctx.delivery
-            deliveries = match_replies(bot_replies, log.deliveries(wa_id, bot_replies[0][1] - 5,
-                                                                    bot_replies[-1][1] + 600))
+            deliveries = match_replies(bot_replies, await log.deliveries(wa_id, bot_replies[0][1] - 5,
+                                                                          bot_replies[-1][1] + 600))
         with engine.connect() as conn:
             notes = conn.execute(select(comments).where(comments.c.conversation_id == conv.id)
                                  .order_by(comments.c.id)).all()
@@ -290,8 +295,16 @@ def create_app(config: ReviewConfig, name: str = "hisaab_review") -> Sanic:
 
     # ----------------------------------------------------------------- export
 
-    @app.get("/export.<fmt:json|csv>")
+    @app.get("/export.json", name="export_json")
+    async def export_json(request: Request) -> HTTPResponse:
+        return await export(request, "json")
+
+    @app.get("/export.csv", name="export_csv")
+    async def export_csv(request: Request) -> HTTPResponse:
+        return await export(request, "csv")
+
     async def export(request: Request, fmt: str) -> HTTPResponse:
+        """The conversations the filters select, with their messages, as JSON or CSV."""
         refresh_index(request.app)
         filters = queries.Filters.from_args({k: request.args.get(k) for k in request.args})
         masked = _masked(request)

@@ -6,8 +6,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ruamel.yaml import YAML
+
 from bot.review.store import review_database_url
 from bot.review.tracker import tracker_store_url
+from connectors.settings import WhatsAppSettings
 
 
 @dataclass(frozen=True)
@@ -22,7 +25,8 @@ class ReviewConfig:
     rasa_token: str | None
     models_dir: Path
     work_dir: Path
-    delivery_log: Path | None
+    whatsapp: WhatsAppSettings
+    """The WhatsApp channel's settings (credentials.yml, then the environment): where its delivery log is."""
     cookie_secure: str
     """`always`, or `auto`: Secure over HTTPS and on localhost (deploy behind TLS)."""
 
@@ -33,7 +37,7 @@ class ReviewConfig:
     @classmethod
     def from_env(cls, root: Path) -> ReviewConfig:
         project = Path(os.environ.get("REVIEW_PROJECT_DIR") or root)
-        delivery = os.environ.get("REVIEW_DELIVERY_LOG")
+        credentials = YAML(typ="safe").load((root / "credentials.yml").read_text(encoding="utf-8")) or {}
         return cls(
             root=root, project=project, database_url=review_database_url(root),
             tracker_url=tracker_store_url(project),
@@ -41,6 +45,6 @@ class ReviewConfig:
             rasa_token=os.environ.get("RASA_AUTH_TOKEN") or None,
             models_dir=Path(os.environ.get("REVIEW_MODELS_DIR") or root / "models"),
             work_dir=Path(os.environ.get("REVIEW_WORK_DIR") or root / "var" / "review"),
-            delivery_log=Path(delivery) if delivery else None,
+            whatsapp=WhatsAppSettings.load(credentials.get("connectors.whatsapp.WhatsAppInput")),
             cookie_secure=os.environ.get("REVIEW_COOKIE_SECURE") or "auto",
         )

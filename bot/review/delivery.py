@@ -1,17 +1,19 @@
 """WhatsApp delivery status of the bot's replies, where the WhatsApp channel logs it.
 
 The channel (connectors/) records every status webhook (sent, delivered, read, failed) in its
-`delivery_log` table, keyed by WhatsApp message id and recipient. Rasa's bot events do not carry
-that id, so a reply is matched to the first message sent to the same person at or after the
-moment Rasa produced it, in order.
+delivery log (`connectors.store`, Redis or SQLite as the channel is configured). Rasa's bot
+events do not carry the WhatsApp message id, so a reply is matched to the first message sent
+to the same person at or after the moment Rasa produced it, in order.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any
+
+from connectors.settings import WhatsAppSettings
+from connectors.store import DELIVERY_LOG_SIZE, Store, open_store
 
 STATUS_ORDER = {"sent": 1, "delivered": 2, "read": 3, "failed": 4}
 MATCH_WINDOW = 300.0
@@ -27,39 +29,40 @@ class Delivery:
     error: str = ""
 
 
-class DeliveryLog(Protocol):
-    def deliveries(self, recipient_id: str, since: float, until: float) -> list[Delivery]:
+def summarise(rows: list[dict[str, Any]], recipient_id: str, since: float, until: float) -> list[Delivery]:
+    """The channel's status rows (any order) for one person between two times, one per message, oldest first."""
+    first_seen: dict[str, float] = {}
+    best: dict[str, tuple[str, str]] = {}
+    for row in sorted(rows, key=lambda r: r.get("timestamp") or 0):
+        timestamp = float(row.get("timestamp") or 0)
+        if row.get("recipient_id") != recipient_id or not since <= timestamp <= until + 1:
+            continue
+        message_id, status = row["message_id"], row["status"]
+        first_seen.setdefault(message_id, timestamp)
+        if STATUS_ORDER.get(status, 0) >= STATUS_ORDER.get(best.get(message_id, ("", ""))[0], 0):
+            best[message_id] = (status, row.get("error_title") or "")
+    return [Delivery(m, best[m][0], first_seen[m], best[m][1]) for m in sorted(first_seen, key=first_seen.__getitem__)]
+
+
+class DeliveryLog:
+    """The WhatsApp channel's delivery log, opened the way the channel opens it (settings from the environment)."""
+
+    def __init__(self, store: Store | None) -> None:
+        self.store = store
+
+    @classmethod
+    def from_settings(cls, settings: WhatsAppSettings, root: Path) -> DeliveryLog:
+        """None-backed (no statuses) when the channel has never written its SQLite file."""
+        path = settings.store_path if settings.store_path.is_absolute() else root / settings.store_path
+        if not settings.redis_url and not path.exists():
+            return cls(None)
+        return cls(open_store(settings.redis_url, path))
+
+    async def deliveries(self, recipient_id: str, since: float, until: float) -> list[Delivery]:
         """Messages sent to `recipient_id` between the two times, in the order they were sent."""
-
-
-class NoDeliveryLog:
-    """For channels that report no delivery status (Rasa's REST channel)."""
-
-    def deliveries(self, recipient_id: str, since: float, until: float) -> list[Delivery]:
-        return []
-
-
-class SQLiteDeliveryLog:
-    """Reads the WhatsApp channel's SQLite store (`delivery_log` table), read-only."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def deliveries(self, recipient_id: str, since: float, until: float) -> list[Delivery]:
-        if not self.path.exists():
+        if self.store is None:
             return []
-        with sqlite3.connect(f"file:{self.path}?mode=ro", uri=True) as db:
-            rows = db.execute(
-                "SELECT message_id, status, timestamp, COALESCE(error_title, '') FROM delivery_log "
-                "WHERE recipient_id = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp, id",
-                (recipient_id, int(since), int(until) + 1)).fetchall()
-        first_seen: dict[str, float] = {}
-        best: dict[str, tuple[str, str]] = {}
-        for message_id, status, timestamp, error in rows:
-            first_seen.setdefault(message_id, float(timestamp))
-            if STATUS_ORDER.get(status, 0) >= STATUS_ORDER.get(best.get(message_id, ("", ""))[0], 0):
-                best[message_id] = (status, error)
-        return [Delivery(m, best[m][0], first_seen[m], best[m][1]) for m in sorted(first_seen, key=first_seen.get)]
+        return summarise(await self.store.delivery_log(DELIVERY_LOG_SIZE), recipient_id, since, until)
 
 
 def match_replies(replies: list[tuple[int, float]], deliveries: list[Delivery]) -> dict[int, Delivery]:

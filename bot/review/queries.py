@@ -261,6 +261,8 @@ class InboxItem:
     entities: str | None
     language: str | None
     conversation_id: int
+    event_id: int
+    """The latest message with this text (what an accept or dismiss form names)."""
 
 
 def inbox(engine: Engine, user: User, page: int = 1, page_size: int = PAGE_SIZE) -> tuple[list[InboxItem], int]:
@@ -281,11 +283,11 @@ def inbox(engine: Engine, user: User, page: int = 1, page_size: int = PAGE_SIZE)
         total = conn.execute(select(func.count()).select_from(grouped)).scalar_one()
         rows = conn.execute(
             select(grouped.c.text_key, grouped.c.worst, grouped.c.count, m.text, m.intent, m.entities, m.language,
-                   m.conversation_id)
+                   m.conversation_id, m.event_id)
             .join(messages, m.event_id == grouped.c.event_id)
             .order_by(grouped.c.worst, grouped.c.text_key).limit(page_size).offset((max(page, 1) - 1) * page_size)
         ).all()
-    return [InboxItem(r.text_key, r.text, r.intent, r.worst, r.count, r.entities, r.language, r.conversation_id)
+    return [InboxItem(r.text_key, r.text, r.intent, r.worst, r.count, r.entities, r.language, r.conversation_id, r.event_id)
             for r in rows], total
 
 
