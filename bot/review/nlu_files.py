@@ -114,6 +114,15 @@ def _dump(path: Path, yaml: YAML, document: CommentedMap) -> None:
     os.replace(partial, path)
 
 
+def _append(seq: CommentedSeq, item: object) -> None:
+    """Append to a sequence; what followed its old last item (blank lines, a comment before the next key)
+    moves after the new one, so the new item joins the list instead of landing after the gap."""
+    last = len(seq) - 1
+    seq.append(item)
+    if last >= 0 and last in seq.ca.items:
+        seq.ca.items[last + 1] = seq.ca.items.pop(last)
+
+
 def _lines(block: str) -> list[str]:
     return [line for line in block.splitlines() if line.strip()]
 
@@ -136,7 +145,7 @@ def append_example(path: Path, intent: str, example: str) -> None:
                                                    + f"- {example}\n")
             break
     else:
-        document["nlu"].append(CommentedMap([("intent", intent), ("examples", LiteralScalarString(f"- {example}\n"))]))
+        _append(document["nlu"], CommentedMap([("intent", intent), ("examples", LiteralScalarString(f"- {example}\n"))]))
     _dump(path, yaml, document)
 
 
@@ -208,7 +217,7 @@ def add_intent_to_domain(domain: Path, intent: str) -> bool:
     names = {next(iter(i)) if isinstance(i, dict) else i for i in intents}
     if intent in names:
         return False
-    intents.append(intent)
+    _append(intents, intent)
     buffer = io.StringIO()
     yaml.dump(document, buffer)
     domain.write_text(buffer.getvalue(), encoding="utf-8")
