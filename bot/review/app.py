@@ -47,7 +47,7 @@ from bot.review.turns import build_turns, recipient
 HERE = Path(__file__).parent
 SESSION_COOKIE = "review_session"
 LOGIN_CSRF_COOKIE = "review_login_csrf"
-PUBLIC_PATHS = ("/login", "/static/", "/health")
+PUBLIC_PATHS = ("/login", "/static/", "/health", "/favicon.ico")
 SYNC_EVERY = 3.0
 MASK_SETTING = "mask_phone_numbers"
 TAG_MAX = 32
@@ -160,9 +160,14 @@ def create_app(config: ReviewConfig, name: str = "hisaab_review") -> Sanic:
     async def health(request: Request) -> HTTPResponse:
         return text("ok")
 
+    @app.get("/favicon.ico")
+    async def favicon(request: Request) -> HTTPResponse:
+        return HTTPResponse(status=204)
+
     @app.get("/login")
     async def login_page(request: Request) -> HTTPResponse:
-        token = secrets.token_urlsafe(32)
+        # reuse the browser's token: another tab (or a favicon request sent here) must not void this form's
+        token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
         response = _render(request, "login.html", login_csrf=token, next=request.args.get("next", "/"), error="")
         response.add_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="Strict", secure=_secure(request),
                             path="/login", max_age=3600)

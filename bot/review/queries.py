@@ -70,7 +70,7 @@ class Filters:
         values = {
             "from": self.date_from.isoformat() if self.date_from else "", "to": self.date_to.isoformat() if self.date_to else "",
             "channel": self.channel or "", "tenant": self.tenant or "", "intent": self.intent or "",
-            "action": self.action or "", "low": "1" if self.low_confidence else "", "threshold": f"{self.threshold:g}",
+            "action": self.action or "", "low": "1" if self.low_confidence else "", "threshold": f"{self.threshold:g}" if self.threshold != DEFAULT_THRESHOLD else "",
             "fallback": "1" if self.fallback else "", "reviewed": {True: "yes", False: "no", None: ""}[self.reviewed],
             "saved": "1" if self.saved else "", "tag": self.tag or "", "q": self.search or "", "page": str(self.page),
         }

@@ -10,6 +10,8 @@ from bot.review.delivery import Delivery
 from bot.review.tracker import Event
 
 HIDDEN_ACTIONS = frozenset({"action_listen", "action_session_start"})
+HIDDEN_SLOTS = frozenset({"session_started_metadata"})
+"""Rasa's own bookkeeping, repeated at every session start (the channel metadata is shown in the header)."""
 
 
 @dataclass
@@ -105,7 +107,7 @@ def build_turns(events: list[Event], deliveries: dict[int, Delivery] | None = No
         elif event.type_name == "action" and (event.action_name or data.get("name")) not in HIDDEN_ACTIONS:
             turns.append(Turn("action", event.id, event.timestamp, name=event.action_name or data.get("name", ""),
                               confidence=data.get("confidence"), policy=data.get("policy") or ""))
-        elif event.type_name == "slot":
+        elif event.type_name == "slot" and data.get("name") not in HIDDEN_SLOTS:
             turns.append(Turn("slot", event.id, event.timestamp, name=data.get("name", ""), value=data.get("value")))
         elif event.type_name == "session_started":
             turns.append(Turn("session", event.id, event.timestamp))
