@@ -204,12 +204,11 @@ def _decorate(conn: Connection, rows: list[ConversationRow], last_text: bool = T
                                      .where(tags.c.conversation_id.in_(by_id)).order_by(tags.c.tag)):
         by_id[conv_id].tags.append(tag)
     if last_text:
-        latest = (select(messages.c.conversation_id, func.max(messages.c.event_id).label("event_id"))
-                  .where(messages.c.conversation_id.in_(by_id), messages.c.kind == "user")
-                  .group_by(messages.c.conversation_id).subquery())
-        for conv_id, text in conn.execute(select(messages.c.conversation_id, messages.c.text)
-                                          .join(latest, latest.c.event_id == messages.c.event_id)):
-            by_id[conv_id].last_text = text
+        latest = (select(messages.c.text).where(messages.c.conversation_id == conversations.c.id,
+                                                 messages.c.kind == "user")
+                  .order_by(messages.c.event_id.desc()).limit(1).correlate(conversations).scalar_subquery())
+        for conv_id, text in conn.execute(select(conversations.c.id, latest).where(conversations.c.id.in_(by_id))):
+            by_id[conv_id].last_text = text or ""
 
 
 def conversation(engine: Engine, user: User, conversation_id: int) -> ConversationRow | None:
