@@ -49,6 +49,7 @@ SESSION_COOKIE = "review_session"
 LOGIN_CSRF_COOKIE = "review_login_csrf"
 PUBLIC_PATHS = ("/login", "/static/", "/health", "/favicon.ico")
 SYNC_EVERY = 3.0
+PAGE_WAITS_FOR_SYNC = 2.0
 MASK_SETTING = "mask_phone_numbers"
 TAG_MAX = 32
 
@@ -127,7 +128,7 @@ def create_app(config: ReviewConfig, name: str = "hisaab_review") -> Sanic:
     @app.before_server_start
     async def start(app: Sanic) -> None:
         app.ctx.trainer = Trainer(engine, config.root, config.project, config.models_dir, config.work_dir, app.ctx.rasa)
-        refresh_index(app)
+        app.ctx.sync_lock = asyncio.Lock()
         app.add_task(keep_index_fresh(app), name="review_index")
 
     @app.on_request
@@ -207,11 +208,12 @@ def create_app(config: ReviewConfig, name: str = "hisaab_review") -> Sanic:
 
     @app.get("/conversations")
     async def conversation_list(request: Request) -> HTTPResponse:
-        refresh_index(request.app)
+        await refresh(request.app, wait=False)
         filters = queries.Filters.from_args({k: request.args.get(k) for k in request.args})
         user = request.ctx.session.user
         page = queries.list_conversations(engine, user, filters)
         return _render(request, "conversations.html", page=page, filters=filters,
+                       index_error=getattr(request.app.ctx, "index_error", ""),
                        choices=queries.filter_choices(engine, user),
                        page_link=lambda n: "/conversations?" + urlencode(filters.query_args(page=n)),
                        export_query=urlencode({k: v for k, v in filters.query_args().items() if k != "page"}))
@@ -310,7 +312,7 @@ def create_app(config: ReviewConfig, name: str = "hisaab_review") -> Sanic:
 
     async def export(request: Request, fmt: str) -> HTTPResponse:
         """The conversations the filters select, with their messages, as JSON or CSV."""
-        refresh_index(request.app)
+        await refresh(request.app, wait=False)
         filters = queries.Filters.from_args({k: request.args.get(k) for k in request.args})
         masked = _masked(request)
         rows = list(_export_rows(engine, request.ctx.session.user, filters, masked))
@@ -337,7 +339,7 @@ def create_app(config: ReviewConfig, name: str = "hisaab_review") -> Sanic:
     @app.get("/inbox")
     @requires(Role.TRAINER)
     async def inbox_page(request: Request) -> HTTPResponse:
-        refresh_index(request.app)
+        await refresh(request.app, wait=False)
         try:
             page = max(1, int(request.args.get("page", "1")))
         except ValueError:
@@ -390,7 +392,7 @@ def create_app(config: ReviewConfig, name: str = "hisaab_review") -> Sanic:
         if new_intent:
             add_intent_to_domain(config.project / "domain.yml", intent)
         _decide(request, message, "accepted", intent, language)
-        refresh_training_texts(request.app)
+        await refresh(request.app)
         return redirect("/inbox?" + urlencode({"notice": f"Added to {LANGUAGE_FILES[language]} as {intent}: {example}"}))
 
     @app.post("/inbox/dismiss")
@@ -428,7 +430,7 @@ def create_app(config: ReviewConfig, name: str = "hisaab_review") -> Sanic:
             return text("unknown language file", status=400)
         if not delete_example(config.nlu_dir / LANGUAGE_FILES[language], intent, example):
             return text("no such example", status=404)
-        refresh_training_texts(request.app)
+        await refresh(request.app)
         return _back(request, "/training-data")
 
     # ------------------------------------------------------------------ models
@@ -535,13 +537,29 @@ def refresh_index(app: Sanic) -> None:
     refresh_training_texts(app)
 
 
+async def refresh(app: Sanic, wait: bool = True) -> None:
+    """`refresh_index` in a worker thread, one at a time. Pages that do not `wait` give a running sync
+    two seconds (the first index of a large tracker store takes minutes), then show what is indexed."""
+    lock: asyncio.Lock = app.ctx.sync_lock
+    try:
+        await asyncio.wait_for(lock.acquire(), timeout=None if wait else PAGE_WAITS_FOR_SYNC)
+    except TimeoutError:
+        return
+    try:
+        await asyncio.to_thread(refresh_index, app)
+        app.ctx.index_error = ""
+    finally:
+        lock.release()
+
+
 async def keep_index_fresh(app: Sanic) -> None:
+    """Index at start-up and then every few seconds, so pages rarely have anything left to read."""
     while True:
-        await asyncio.sleep(SYNC_EVERY)
         try:
-            await asyncio.to_thread(refresh_index, app)
+            await refresh(app)
         except Exception as error:  # noqa: BLE001 (a tracker store hiccup must not stop the app)
             app.ctx.index_error = str(error)
+        await asyncio.sleep(SYNC_EVERY)
 
 
 def _export_rows(engine: Engine, user: auth.User, filters: queries.Filters, masked: bool) -> Any:
