@@ -234,10 +234,27 @@ def test_a_trainer_teaches_the_bot_a_sentence_it_misread(browser: Browser, stack
     page.screenshot(path=stack.shots / "review-models.png", full_page=True)
 
     # activate it on the running Rasa server; the bot now answers the sentence from the books
-    page.set_default_navigation_timeout(300_000)  # the answer comes once Rasa has loaded the model
-    card.get_by_role("button", name="Activate").click()
+    # the answer comes once Rasa has loaded the model (a minute on a busy machine)
+    card.get_by_role("button", name="Activate").click(timeout=300_000)
     expect(page.locator("#models .model").first.locator(".badge.ok")).to_have_text("active", timeout=300_000)
     replies = send(stack.rasa_url, SENTENCE, wa_id="919800000012")
     stock = format_decimal(inventory.stock_of(stack.ctx, catalog.resolve_product(stack.ctx, "Maggi").id).available)
     assert " ".join(r.get("text", "") for r in replies) == f"Maggi Noodles 70g: {stock} packet bacha hai."
+    page.close()
+
+
+def test_phone_numbers_can_be_masked_everywhere(browser: Browser, stack: Stack) -> None:
+    page = sign_in(browser, stack, "asha")
+    expect(page.locator("#conversations")).to_contain_text("919800000011")
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_label(re.compile("Mask phone numbers")).check()
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("link", name="Conversations").click()
+    expect(page.locator("#conversations")).to_contain_text("••••••••0011")
+    expect(page.locator("body")).not_to_contain_text("919800000011")
+    exported = page.request.get(stack.url + "/export.json").text()
+    assert "••••••••0011" in exported and "919800000011" not in exported and "100000000000001" not in exported
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_label(re.compile("Mask phone numbers")).uncheck()
+    page.get_by_role("button", name="Save").click()
     page.close()
