@@ -50,6 +50,7 @@ LOGIN_CSRF_COOKIE = "review_login_csrf"
 PUBLIC_PATHS = ("/login", "/static/", "/health", "/favicon.ico")
 SYNC_EVERY = 3.0
 PAGE_WAITS_FOR_SYNC = 2.0
+ACTIVATING = "activating on the Rasa server"
 MASK_SETTING = "mask_phone_numbers"
 TAG_MAX = 32
 
@@ -446,6 +447,7 @@ def create_app(config: ReviewConfig, name: str = "hisaab_review") -> Sanic:
         with engine.connect() as conn:
             rows = conn.execute(select(models).order_by(models.c.id.desc()).limit(100)).all()
         return _render(request, "models.html", rows=rows, active=Path(active).name if active else None,
+                       activating=ACTIVATING,
                        rasa_error=error, busy=request.app.ctx.trainer.busy)
 
     @app.post("/models/train")
@@ -473,18 +475,18 @@ def create_app(config: ReviewConfig, name: str = "hisaab_review") -> Sanic:
     @app.post("/models/<model_id:int>/activate")
     @requires(Role.TRAINER)
     async def model_activate(request: Request, model_id: int) -> HTTPResponse:
-        """Load this model on the running Rasa server (also how a rollback is done)."""
+        """Load this model on the running Rasa server (also how a rollback is done), in the background:
+        Rasa takes up to a minute to load a model and keeps answering with the old one meanwhile."""
         with engine.connect() as conn:
             row = conn.execute(select(models).where(models.c.id == model_id)).first()
         if row is None or row.status != "ready" or not row.path or not Path(row.path).exists():
             return text("this model is not ready to activate", status=409)
-        try:
-            await request.app.ctx.rasa.activate(str(Path(row.path).resolve()))
-        except RasaError as error:
-            return text(f"Rasa did not load the model: {error}", status=502)
+        if row.phase == ACTIVATING:
+            return redirect(f"/models#m{model_id}")
         with engine.begin() as conn:
-            conn.execute(update(models).where(models.c.id == model_id).values(activated_at=time.time()))
-        return redirect("/models")
+            conn.execute(update(models).where(models.c.id == model_id).values(phase=ACTIVATING, error=None))
+        request.app.add_task(_activate(request.app, model_id, str(Path(row.path).resolve())))
+        return redirect(f"/models#m{model_id}")
 
     # ---------------------------------------------------------------- settings
 
@@ -501,6 +503,18 @@ def create_app(config: ReviewConfig, name: str = "hisaab_review") -> Sanic:
         return redirect("/settings")
 
     return app
+
+
+async def _activate(app: Sanic, model_id: int, path: str) -> None:
+    """`PUT /model` and record the outcome on the model's row."""
+    values: dict[str, Any] = {"phase": "ready"}
+    try:
+        await app.ctx.rasa.activate(path)
+        values["activated_at"] = time.time()
+    except RasaError as error:
+        values["error"] = f"Rasa did not load the model: {error}"
+    with app.ctx.engine.begin() as conn:
+        conn.execute(update(models).where(models.c.id == model_id).values(**values))
 
 
 def _intents(config: ReviewConfig) -> list[str]:

@@ -71,7 +71,7 @@ async function poll(card) {
   card.querySelector("progress").value = state.progress;
   card.querySelector(".phase").textContent = state.phase;
   card.querySelector(".log").textContent = state.log;
-  if (state.status === "training") {
+  if (state.status === "training" || state.phase === card.dataset.activating) {
     setTimeout(() => poll(card), 1500);
   } else {
     window.location.reload();
