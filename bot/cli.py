@@ -9,6 +9,8 @@
     python -m bot check [--repair]    rebuild derived tables from the ledgers and prove they match
     python -m bot api [--port 8000]   serve the REST API (/api/v1, docs at /api/v1/docs)
     python -m bot api-key create|list|revoke   API keys for integrations
+    python -m bot review [--port 8002]         serve the conversation review and trainer app
+    python -m bot review-user add|list|password   users of the review app (reviewer, trainer, admin)
 """
 
 from __future__ import annotations
@@ -133,6 +135,42 @@ def cmd_api_key_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    from bot.review.app import serve
+    from bot.review.config import ReviewConfig
+
+    serve(ReviewConfig.from_env(ROOT), host=args.host, port=args.port)
+    return 0
+
+
+def cmd_review_user(args: argparse.Namespace) -> int:
+    import getpass
+
+    from bot.review import auth
+    from bot.review.store import open_store, review_database_url
+
+    engine = open_store(review_database_url(ROOT))
+    try:
+        if args.action == "list":
+            for user in auth.list_users(engine):
+                print(f"{user.id}\t{user.username}\t{user.role.value}\t{user.tenant or '(all businesses)'}")
+            return 0
+        password = args.password or getpass.getpass("password (10 characters or more): ")
+        if args.action == "password":
+            auth.set_password(engine, args.username, password)
+            print(f"changed the password of {args.username} (their sessions are ended)")
+            return 0
+        user = auth.add_user(engine, args.username, password, auth.Role(args.role), args.tenant)
+        print(f"added review user {user.username} as {user.role.value}"
+              + (f" for business {user.tenant}" if user.tenant else " (sees every business)"))
+        return 0
+    except auth.AuthError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from bot.training import ensure_model
 
@@ -215,6 +253,24 @@ def build_parser() -> argparse.ArgumentParser:
     krevoke.add_argument("--tenant", required=True)
     krevoke.add_argument("key_id", type=int)
     krevoke.set_defaults(func=cmd_api_key_revoke)
+
+    review = sub.add_parser("review", help="serve the conversation review and trainer app")
+    review.add_argument("--host", default="127.0.0.1")
+    review.add_argument("--port", type=int, default=8002)
+    review.set_defaults(func=cmd_review)
+
+    ruser = sub.add_parser("review-user", help="users of the review app").add_subparsers(dest="action", required=True)
+    radd = ruser.add_parser("add", help="create a reviewer, trainer or admin")
+    radd.add_argument("username")
+    radd.add_argument("--role", required=True, choices=["reviewer", "trainer", "admin"])
+    radd.add_argument("--tenant", help="reviewers and trainers: the business's phone_number_id they may see")
+    radd.add_argument("--password", help="asked for when not given (keep it out of the shell history)")
+    radd.set_defaults(func=cmd_review_user)
+    rpass = ruser.add_parser("password", help="set a user's password")
+    rpass.add_argument("username")
+    rpass.add_argument("--password")
+    rpass.set_defaults(func=cmd_review_user)
+    ruser.add_parser("list", help="list the users").set_defaults(func=cmd_review_user)
     return parser
 
 

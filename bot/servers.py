@@ -97,7 +97,17 @@ def start_api_server(root: Path, port: int, env: dict[str, str] | None = None) -
     )
 
 
+def start_review_server(root: Path, port: int, env: dict[str, str] | None = None) -> Server:
+    """The conversation review and trainer app (`bot review`) from the ERP environment."""
+    return Server(
+        "review app",
+        [str(root / ".venv" / "erp" / "bin" / "python"), "-m", "bot", "review", "--port", str(port)],
+        f"http://127.0.0.1:{port}/health", root, {**os.environ, **(env or {})}, root / "var" / "log" / "review.log",
+    )
+
+
 API_PORT = int(os.environ.get("HISAAB_API_PORT", "8000"))
+REVIEW_PORT = int(os.environ.get("HISAAB_REVIEW_PORT", "8002"))
 ACTIONS_PORT = 5055
 """The action server's port, as endpoints.yml names it (Rasa allows no defaults for variables there)."""
 
@@ -128,6 +138,7 @@ def run_bot(root: Path, model: Path, rasa_port: int = 5005) -> int:
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     actions = start_action_server(root, ACTIONS_PORT)
     api = start_api_server(root, API_PORT)
+    review = start_review_server(root, REVIEW_PORT, env={"REVIEW_RASA_URL": f"http://127.0.0.1:{rasa_port}"})
     simulator = start_whatsapp_simulator(root, rasa_port)
     rasa = start_rasa_server(root, model, rasa_port, env=simulator[1] if simulator else None)
     try:
@@ -135,6 +146,9 @@ def run_bot(root: Path, model: Path, rasa_port: int = 5005) -> int:
         print(f"action server: http://localhost:{ACTIONS_PORT} (log: {actions.log})", flush=True)
         api.wait_ready(60)
         print(f"REST API:      http://localhost:{API_PORT}/api/v1 (docs: /api/v1/docs, log: {api.log})", flush=True)
+        review.wait_ready(60)
+        print(f"review app:    http://localhost:{REVIEW_PORT} (users: `bot review-user add`, log: {review.log})",
+              flush=True)
         print("starting Rasa (about a minute)...", flush=True)
         rasa.wait_ready(RASA_START_TIMEOUT)
         print(f"Rasa server:   http://localhost:{rasa_port} (REST channel: /webhooks/rest/webhook, "
@@ -157,6 +171,7 @@ def run_bot(root: Path, model: Path, rasa_port: int = 5005) -> int:
     finally:
         rasa.stop()
         api.stop()
+        review.stop()
         actions.stop()
         if simulator:
             simulator[0].stop()

@@ -1,0 +1,176 @@
+"""Users, hashed passwords, sessions and CSRF tokens for the review app.
+
+Passwords are hashed with scrypt (stdlib `hashlib.scrypt`, a fresh salt each), sessions are
+random tokens whose SHA-256 is stored server-side (a stolen database holds no usable cookie),
+and each session carries its own CSRF token that every form must send back.
+"""
+
+from __future__ import annotations
+
+import base64
+import enum
+import hashlib
+import hmac
+import re
+import secrets
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, delete, insert, select, update
+
+from bot.review.store import sessions, users
+
+SESSION_SECONDS = 12 * 3600
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+USERNAME = re.compile(r"^[a-z0-9_.@-]{2,64}$")
+MIN_PASSWORD_LENGTH = 10
+
+
+class Role(str, enum.Enum):
+    """What a review-app user may do: read and annotate conversations, train, or everything."""
+
+    REVIEWER = "reviewer"
+    TRAINER = "trainer"
+    ADMIN = "admin"
+
+    def allows(self, needed: Role) -> bool:
+        order = [Role.REVIEWER, Role.TRAINER, Role.ADMIN]
+        return order.index(self) >= order.index(needed)
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str
+    role: Role
+    tenant: str | None
+    """The business number (phone_number_id) whose conversations a non-admin may see."""
+
+    @property
+    def sees_all_tenants(self) -> bool:
+        return self.role is Role.ADMIN
+
+
+@dataclass(frozen=True)
+class Session:
+    user: User
+    csrf_token: str
+
+
+class AuthError(ValueError):
+    """A user could not be created or signed in; the message says why."""
+
+
+def hash_password(password: str) -> str:
+    """`scrypt$n$r$p$salt$hash`, salt and hash in URL-safe base64."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
+    return "$".join(["scrypt", str(SCRYPT_N), str(SCRYPT_R), str(SCRYPT_P),
+                     base64.urlsafe_b64encode(salt).decode(), base64.urlsafe_b64encode(digest).decode()])
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """True if `password` hashes to `stored` (constant-time comparison)."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    computed = hashlib.scrypt(password.encode(), salt=base64.urlsafe_b64decode(salt), n=int(n), r=int(r), p=int(p),
+                              dklen=32)
+    return hmac.compare_digest(computed, base64.urlsafe_b64decode(digest))
+
+
+def add_user(engine: Engine, username: str, password: str, role: Role, tenant: str | None) -> User:
+    """Create a user; non-admins must belong to a business (tenant) since they see only its conversations."""
+    username = username.strip().lower()
+    if not USERNAME.match(username):
+        raise AuthError("a username is 2-64 characters: lowercase letters, digits, _ . @ -")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AuthError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    if role is not Role.ADMIN and not tenant:
+        raise AuthError("a reviewer or trainer belongs to one business: give its phone_number_id")
+    with engine.begin() as conn:
+        if conn.execute(select(users.c.id).where(users.c.username == username)).first():
+            raise AuthError(f"the user {username} exists already")
+        user_id = conn.execute(insert(users).values(
+            username=username, password_hash=hash_password(password), role=role.value,
+            tenant=None if role is Role.ADMIN else tenant, created_at=time.time(),
+        )).inserted_primary_key[0]
+    return User(user_id, username, role, None if role is Role.ADMIN else tenant)
+
+
+def set_password(engine: Engine, username: str, password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AuthError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    with engine.begin() as conn:
+        changed = conn.execute(update(users).where(users.c.username == username)
+                               .values(password_hash=hash_password(password))).rowcount
+        if not changed:
+            raise AuthError(f"no user {username}")
+        user_id = conn.execute(select(users.c.id).where(users.c.username == username)).scalar_one()
+        conn.execute(delete(sessions).where(sessions.c.user_id == user_id))
+
+
+def list_users(engine: Engine) -> list[User]:
+    with engine.connect() as conn:
+        return [_user(row) for row in conn.execute(select(users).order_by(users.c.username))]
+
+
+def _user(row) -> User:  # type: ignore[no-untyped-def]
+    return User(row.id, row.username, Role(row.role), row.tenant)
+
+
+def authenticate(engine: Engine, username: str, password: str) -> User | None:
+    """The user if the password matches; the same work is done for unknown names (no user enumeration)."""
+    with engine.connect() as conn:
+        row = conn.execute(select(users).where(users.c.username == username.strip().lower())).first()
+    if row is None:
+        verify_password(password, _DUMMY_HASH)
+        return None
+    return _user(row) if verify_password(password, row.password_hash) else None
+
+
+_DUMMY_HASH = hash_password(secrets.token_hex(8))
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(engine: Engine, user: User) -> str:
+    """A new session for `user`; returns the cookie value (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    with engine.begin() as conn:
+        conn.execute(delete(sessions).where(sessions.c.expires_at < time.time()))
+        conn.execute(insert(sessions).values(token_hash=_token_hash(token), user_id=user.id,
+                                             csrf_token=secrets.token_urlsafe(32),
+                                             expires_at=time.time() + SESSION_SECONDS))
+    return token
+
+
+def load_session(engine: Engine, token: str | None) -> Session | None:
+    """The live session behind a cookie value, or None."""
+    if not token:
+        return None
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(sessions.c.csrf_token, sessions.c.expires_at, users)
+            .join(users, users.c.id == sessions.c.user_id)
+            .where(sessions.c.token_hash == _token_hash(token))
+        ).first()
+    if row is None or row.expires_at < time.time():
+        return None
+    return Session(_user(row), row.csrf_token)
+
+
+def end_session(engine: Engine, token: str | None) -> None:
+    if token:
+        with engine.begin() as conn:
+            conn.execute(delete(sessions).where(sessions.c.token_hash == _token_hash(token)))
+
+
+def csrf_ok(expected: str | None, sent: str | None) -> bool:
+    """Constant-time check of a form's CSRF token against the session's (or the sign-in cookie's)."""
+    return bool(expected) and bool(sent) and hmac.compare_digest(expected.encode(), sent.encode())

@@ -1,0 +1,192 @@
+"""The review app's own database: users, sessions, the conversation index and the trainer's decisions.
+
+The index tables are derived from Rasa's tracker store (`indexer.py` fills them incrementally),
+so they can be dropped and rebuilt at any time; the rest (users, tags, comments, flags,
+inbox decisions, models) is the review app's own record.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import (
+    Boolean, Column, Engine, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text, create_engine, event,
+)
+
+metadata = MetaData()
+
+users = Table(
+    "review_users", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("tenant", String(64)),
+    Column("created_at", Float, nullable=False),
+)
+
+sessions = Table(
+    "review_sessions", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("review_users.id", ondelete="CASCADE"), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("expires_at", Float, nullable=False),
+)
+
+settings = Table(
+    "review_settings", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+sync_state = Table(
+    "review_sync", metadata,
+    Column("source", String(255), primary_key=True),
+    Column("last_event_id", Integer, nullable=False),
+)
+
+tenants = Table(
+    "review_tenants", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("phone_number_id", String(64), nullable=False, unique=True),
+)
+
+conversations = Table(
+    "review_conversations", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sender_id", String(255), nullable=False, unique=True),
+    Column("tenant_id", Integer, index=True),
+    Column("channel", String(64), index=True),
+    Column("first_at", Float, nullable=False),
+    Column("last_at", Float, nullable=False, index=True),
+    Column("user_turns", Integer, nullable=False, default=0),
+    Column("min_confidence", Float, index=True),
+    Column("fallback", Boolean, nullable=False, default=False),
+    Column("language", String(16)),
+    Column("reviewed", Boolean, nullable=False, default=False),
+    Column("saved", Boolean, nullable=False, default=False),
+)
+
+conversation_labels = Table(
+    "review_conversation_labels", metadata,
+    Column("conversation_id", Integer, primary_key=True),
+    Column("kind", String(8), primary_key=True),
+    Column("name", String(255), primary_key=True),
+    Index("ix_review_labels_kind_name", "kind", "name", "conversation_id"),
+)
+"""Which intents were predicted and which actions ran in a conversation (kind `intent` or `action`)."""
+
+messages = Table(
+    "review_messages", metadata,
+    Column("event_id", Integer, primary_key=True),
+    Column("conversation_id", Integer, nullable=False, index=True),
+    Column("kind", String(4), nullable=False),
+    Column("timestamp", Float, nullable=False),
+    Column("tenant_id", Integer),
+    Column("text", Text, nullable=False),
+    Column("text_key", String(512), nullable=False),
+    Column("intent", String(255)),
+    Column("confidence", Float),
+    Column("entities", Text),
+    Column("language", String(16)),
+    Index("ix_review_messages_inbox", "kind", "text_key"),
+)
+"""User messages (kind `user`, with their NLU result) and bot texts (kind `bot`), for search and the inbox."""
+
+tags = Table(
+    "review_tags", metadata,
+    Column("conversation_id", Integer, primary_key=True),
+    Column("tag", String(64), primary_key=True, index=True),
+)
+
+comments = Table(
+    "review_comments", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("conversation_id", Integer, nullable=False, index=True),
+    Column("event_id", Integer),
+    Column("author", String(64), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+
+flags = Table(
+    "review_flags", metadata,
+    Column("conversation_id", Integer, primary_key=True),
+    Column("event_id", Integer, primary_key=True),
+    Column("author", String(64), nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+
+inbox_decisions = Table(
+    "review_inbox_decisions", metadata,
+    Column("text_key", String(512), primary_key=True),
+    Column("decision", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("intent", String(255)),
+    Column("language_file", String(32)),
+    Column("author", String(64), nullable=False),
+    Column("decided_at", Float, nullable=False),
+)
+"""What the trainer did with an inbox message: `accepted`, `deleted` or `out_of_scope`."""
+
+training_texts = Table(
+    "review_training_texts", metadata,
+    Column("text_key", String(512), primary_key=True),
+)
+"""Every example in data/nlu (annotations removed), refreshed when the files change."""
+
+models = Table(
+    "review_models", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(255), nullable=False),
+    Column("path", Text),
+    Column("status", String(16), nullable=False),
+    Column("phase", String(64), nullable=False, default=""),
+    Column("progress", Float, nullable=False, default=0.0),
+    Column("log_path", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("finished_at", Float),
+    Column("accuracy", Float),
+    Column("active_accuracy", Float),
+    Column("n_train", Integer),
+    Column("n_test", Integer),
+    Column("activated_at", Float),
+    Column("created_by", String(64), nullable=False),
+    Column("error", Text),
+)
+"""Models trained from the app (status `training`, `ready`, `failed`) with their held-out scores."""
+
+
+def review_database_url(root: Path) -> str:
+    """`REVIEW_DATABASE_URL` from the environment, or SQLite in the project's var/."""
+    return os.environ.get("REVIEW_DATABASE_URL") or f"sqlite:///{root / 'var' / 'review.db'}"
+
+
+def open_store(url: str) -> Engine:
+    """An engine on the review database with every table created."""
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+    metadata.create_all(engine)
+    return engine
+
+
+def get_setting(engine: Engine, key: str, default: str) -> str:
+    with engine.connect() as conn:
+        value = conn.execute(settings.select().where(settings.c.key == key)).first()
+    return value.value if value else default
+
+
+def set_setting(engine: Engine, key: str, value: str) -> None:
+    with engine.begin() as conn:
+        if conn.execute(settings.update().where(settings.c.key == key).values(value=value)).rowcount == 0:
+            conn.execute(settings.insert().values(key=key, value=value))

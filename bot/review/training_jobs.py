@@ -1,0 +1,179 @@
+"""Training a new model from the app: hold out a test split, train in the background, score, activate.
+
+The held-out split is stable: an example is held out when the hash of its text says so (about
+1 in 5, only for intents with at least 5 examples), so successive models are scored on
+the same sentences. Examples the trainer accepted from the inbox are never held out: what
+was just taught is always learned. The new model and the active one are scored on the same
+held-out sentences through the Rasa server (`POST /model/test/intents`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import re
+import shutil
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.scalarstring import LiteralScalarString
+from sqlalchemy import Engine, insert, select, update
+
+from bot.review.nlu_files import LANGUAGE_FILES, Example, read_examples, text_key
+from bot.review.rasa_api import RasaError, RasaServer
+from bot.review.store import inbox_decisions, models
+from bot.training import rasa_environment
+
+HELD_OUT_EVERY = 5
+MIN_EXAMPLES_TO_HOLD_OUT = 5
+PROGRESS_PATTERN = re.compile(r"Epochs:\s+(\d+)%")
+
+
+def is_held_out(example: Example) -> bool:
+    return int(hashlib.sha1(text_key(example.plain).encode()).hexdigest(), 16) % HELD_OUT_EVERY == 0
+
+
+def split_examples(examples: list[Example], keep: set[str]) -> tuple[list[Example], list[Example]]:
+    """(train, held out): see the module docstring."""
+    per_intent = Counter(e.intent for e in examples)
+    held = [e for e in examples if per_intent[e.intent] >= MIN_EXAMPLES_TO_HOLD_OUT and is_held_out(e)
+            and text_key(e.plain) not in keep]
+    held_ids = {id(e) for e in held}
+    return [e for e in examples if id(e) not in held_ids], held
+
+
+def nlu_yaml(examples: list[Example]) -> str:
+    """Rasa YAML with `examples` grouped by intent, in first-seen order."""
+    by_intent: dict[str, list[str]] = {}
+    for example in examples:
+        by_intent.setdefault(example.intent, []).append(example.text)
+    yaml = YAML()
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    buffer = io.StringIO()
+    yaml.dump({"version": "3.1", "nlu": [{"intent": intent, "examples": LiteralScalarString(
+        "".join(f"- {line}\n" for line in lines))} for intent, lines in by_intent.items()]}, buffer)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class TrainingCopy:
+    data_dir: Path
+    held_out: str
+    n_train: int
+    n_test: int
+
+
+def prepare_training_copy(project: Path, work_dir: Path, keep: set[str]) -> TrainingCopy:
+    """A copy of data/ with the language files reduced to their training part, and the held-out YAML."""
+    data_dir = work_dir / "data"
+    shutil.copytree(project / "data", data_dir, ignore=shutil.ignore_patterns(*LANGUAGE_FILES.values()))
+    examples = read_examples(project / "data" / "nlu")
+    train, held = split_examples(examples, keep)
+    (data_dir / "nlu").mkdir(parents=True, exist_ok=True)
+    for language, name in LANGUAGE_FILES.items():
+        part = [e for e in train if e.language == language]
+        if part:
+            (data_dir / "nlu" / name).write_text(nlu_yaml(part), encoding="utf-8")
+    return TrainingCopy(data_dir, nlu_yaml(held) if held else "", len(train), len(held))
+
+
+class Trainer:
+    """Runs one training at a time in the background and records it in `review_models`."""
+
+    def __init__(self, engine: Engine, root: Path, project: Path, models_dir: Path, work_dir: Path,
+                 rasa: RasaServer) -> None:
+        """`root` holds the code and the Rasa environment; `project` the config, domain and data trained on."""
+        self.engine, self.root, self.project = engine, root, project
+        self.models_dir, self.work_dir, self.rasa = models_dir, work_dir, rasa
+        self.task: asyncio.Task[None] | None = None
+        with engine.begin() as conn:
+            conn.execute(update(models).where(models.c.status == "training")
+                         .values(status="failed", error="interrupted: the review app stopped", finished_at=time.time()))
+
+    @property
+    def busy(self) -> bool:
+        return self.task is not None and not self.task.done()
+
+    def start(self, username: str) -> int:
+        """Record a new training and start it; raises RuntimeError if one is running."""
+        if self.busy:
+            raise RuntimeError("a model is being trained already")
+        name = time.strftime("review-%Y%m%d-%H%M%S", time.gmtime())
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        log = self.work_dir / f"{name}.log"
+        with self.engine.begin() as conn:
+            model_id = conn.execute(insert(models).values(
+                name=name, status="training", phase="preparing the data", progress=0.0, log_path=str(log),
+                created_at=time.time(), created_by=username)).inserted_primary_key[0]
+        self.task = asyncio.get_running_loop().create_task(self._run(model_id, name, log))
+        return model_id
+
+    def _update(self, model_id: int, **values: object) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(models).where(models.c.id == model_id).values(**values))
+
+    async def _run(self, model_id: int, name: str, log: Path) -> None:
+        work = self.work_dir / name
+        try:
+            with self.engine.connect() as conn:
+                keep = set(conn.execute(select(inbox_decisions.c.text_key)
+                                        .where(inbox_decisions.c.decision == "accepted")).scalars())
+            copy = prepare_training_copy(self.project, work, keep)
+            self._update(model_id, n_train=copy.n_train, n_test=copy.n_test, phase="training", progress=0.05)
+            await self._train(model_id, name, copy.data_dir, log)
+            path = self.models_dir / f"{name}.tar.gz"
+            self._update(model_id, path=str(path), phase="evaluating on the held-out split", progress=0.9)
+            values: dict[str, object] = {"status": "ready", "phase": "ready", "progress": 1.0}
+            if copy.held_out:
+                try:
+                    values["accuracy"] = await self.rasa.intent_accuracy(copy.held_out, str(path))
+                    values["active_accuracy"] = await self.rasa.intent_accuracy(copy.held_out)
+                except RasaError as error:
+                    values["error"] = f"trained, but not evaluated: {error}"
+            else:
+                values["error"] = "trained; too few examples to hold any out for evaluation"
+            self._update(model_id, finished_at=time.time(), **values)
+        except Exception as error:  # noqa: BLE001 (any failure must end the job visibly, not silently)
+            with log.open("a", encoding="utf-8") as out:
+                out.write(f"\nFAILED: {error}\n")
+            self._update(model_id, status="failed", phase="failed", error=str(error)[:2000], finished_at=time.time())
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    async def _train(self, model_id: int, name: str, data_dir: Path, log: Path) -> None:
+        """`rasa train` in a child process; its output goes to the log and its epoch bars to the progress."""
+        command = [str(self.root / ".venv" / "rasa" / "bin" / "rasa"), "train", "--data", str(data_dir),
+                   "--config", str(self.project / "config.yml"), "--domain", str(self.project / "domain.yml"),
+                   "--out", str(self.models_dir), "--fixed-model-name", name]
+        process = await asyncio.create_subprocess_exec(
+            *command, cwd=self.root, env=rasa_environment(), stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT)
+        component, last_write = 0, 0.0
+        assert process.stdout is not None
+        with log.open("w", encoding="utf-8") as out:
+            out.write("$ " + " ".join(command) + "\n")
+            pending = ""
+            while chunk := await process.stdout.read(4096):
+                pending += chunk.decode("utf-8", errors="replace")
+                *lines, pending = re.split(r"[\r\n]", pending)
+                for line in lines:
+                    if "Starting to train component" in line:
+                        component += 1
+                    match = PROGRESS_PATTERN.search(line)
+                    if match:
+                        if time.monotonic() - last_write > 1:
+                            share = min(component, 2) or 1
+                            progress = 0.05 + 0.4 * (share - 1) + 0.4 * int(match.group(1)) / 100
+                            self._update(model_id, progress=min(progress, 0.88))
+                            last_write = time.monotonic()
+                        continue
+                    if line.strip():
+                        out.write(line + "\n")
+                        out.flush()
+        if await process.wait() != 0:
+            raise RuntimeError(f"rasa train exited with {process.returncode}; see the log")

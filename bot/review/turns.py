@@ -1,0 +1,124 @@
+"""A conversation's tracker events as the turns a reviewer reads: what the person wrote and how the bot
+understood it, which slots were set and actions ran, and what the bot sent back as the person saw it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.review.delivery import Delivery
+from bot.review.tracker import Event
+
+HIDDEN_ACTIONS = frozenset({"action_listen", "action_session_start"})
+HIDDEN_SLOTS = frozenset({"session_started_metadata"})
+"""Rasa's own bookkeeping, repeated at every session start (the channel metadata is shown in the header)."""
+
+
+@dataclass
+class Segment:
+    text: str
+    entity: str | None = None
+    value: str | None = None
+
+
+@dataclass
+class Turn:
+    """One row of the conversation: kind `user`, `bot`, `action`, `slot` or `session`."""
+
+    kind: str
+    event_id: int
+    timestamp: float
+    text: str = ""
+    segments: list[Segment] = field(default_factory=list)
+    intent: str | None = None
+    confidence: float | None = None
+    runners_up: list[tuple[str, float]] = field(default_factory=list)
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    name: str = ""
+    value: Any = None
+    policy: str = ""
+    buttons: list[dict[str, str]] = field(default_factory=list)
+    list_message: dict[str, Any] | None = None
+    document: dict[str, Any] | None = None
+    image: str | None = None
+    delivery: Delivery | None = None
+
+
+def highlight(text: str, entities: list[dict[str, Any]]) -> list[Segment]:
+    """The text cut into plain and entity segments, by the entities' character offsets."""
+    segments, position = [], 0
+    spans = sorted((e for e in entities if isinstance(e.get("start"), int) and isinstance(e.get("end"), int)),
+                   key=lambda e: (e["start"], -e["end"]))
+    for entity in spans:
+        start, end = entity["start"], entity["end"]
+        if start < position or end > len(text) or start >= end:
+            continue
+        if start > position:
+            segments.append(Segment(text[position:start]))
+        value = entity.get("value")
+        segments.append(Segment(text[start:end], entity.get("entity"),
+                                None if value is None or str(value) == text[start:end] else str(value)))
+        position = end
+    if position < len(text):
+        segments.append(Segment(text[position:]))
+    return segments
+
+
+def _bot_turn(event: Event) -> Turn:
+    data = event.data
+    payload = data.get("data") or {}
+    turn = Turn("bot", event.id, event.timestamp, text=data.get("text") or "",
+                buttons=[{"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+                         for b in payload.get("buttons") or [] if isinstance(b, dict)],
+                image=payload.get("image"))
+    custom = payload.get("custom")
+    if isinstance(custom, dict):
+        if custom.get("type") == "list":
+            turn.list_message = custom
+        elif custom.get("type") == "document":
+            turn.document = custom
+        elif custom.get("type") == "image":
+            turn.image = custom.get("link") or custom.get("path")
+            turn.text = turn.text or custom.get("caption", "")
+    if payload.get("attachment") and not turn.document:
+        turn.document = {"filename": str(payload["attachment"]), "caption": ""}
+    return turn
+
+
+def build_turns(events: list[Event], deliveries: dict[int, Delivery] | None = None) -> list[Turn]:
+    """The turns of one conversation, in order; `deliveries` maps bot event ids to WhatsApp statuses."""
+    turns = []
+    for event in events:
+        data = event.data
+        if event.type_name == "user":
+            parse = data.get("parse_data") or {}
+            intent = parse.get("intent") or {}
+            text = data.get("text") or ""
+            entities = [e for e in parse.get("entities") or [] if isinstance(e, dict)]
+            ranking = [(r.get("name", ""), float(r.get("confidence", 0.0))) for r in parse.get("intent_ranking") or []
+                       if r.get("name") != intent.get("name")][:4]
+            turns.append(Turn("user", event.id, event.timestamp, text=text, segments=highlight(text, entities),
+                              intent=intent.get("name") or event.intent_name, confidence=intent.get("confidence"),
+                              runners_up=ranking, entities=entities))
+        elif event.type_name == "bot":
+            turn = _bot_turn(event)
+            turn.delivery = (deliveries or {}).get(event.id)
+            turns.append(turn)
+        elif event.type_name == "action" and (event.action_name or data.get("name")) not in HIDDEN_ACTIONS:
+            turns.append(Turn("action", event.id, event.timestamp, name=event.action_name or data.get("name", ""),
+                              confidence=data.get("confidence"), policy=data.get("policy") or ""))
+        elif event.type_name == "slot" and data.get("name") not in HIDDEN_SLOTS:
+            turns.append(Turn("slot", event.id, event.timestamp, name=data.get("name", ""), value=data.get("value")))
+        elif event.type_name == "session_started":
+            turns.append(Turn("session", event.id, event.timestamp))
+    return turns
+
+
+def recipient(events: list[Event]) -> str | None:
+    """The person's WhatsApp id (message metadata `wa_id`), for the delivery log."""
+    for event in reversed(events):
+        if event.type_name == "user":
+            wa_id = (event.data.get("metadata") or {}).get("wa_id")
+            if wa_id:
+                return str(wa_id)
+    return None

@@ -1,0 +1,67 @@
+"""Review-app users: scrypt-hashed passwords, server-side sessions, CSRF tokens and roles."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.review import auth
+from bot.review.auth import AuthError, Role
+from bot.review.store import open_store, sessions, users
+
+
+@pytest.fixture
+def engine(tmp_path):
+    engine = open_store(f"sqlite:///{tmp_path / 'review.db'}")
+    yield engine
+    engine.dispose()
+
+
+def test_passwords_are_stored_as_salted_scrypt_hashes(engine) -> None:
+    auth.add_user(engine, "Meera", "a long secret", Role.TRAINER, "100000000000001")
+    with engine.connect() as conn:
+        stored = conn.execute(users.select()).one().password_hash
+    assert stored.startswith("scrypt$16384$8$1$") and "a long secret" not in stored
+    assert auth.hash_password("a long secret") != auth.hash_password("a long secret")
+    assert auth.verify_password("a long secret", stored) and not auth.verify_password("a long secreT", stored)
+    assert auth.authenticate(engine, "meera", "a long secret").role is Role.TRAINER
+    assert auth.authenticate(engine, "meera", "wrong password") is None
+    assert auth.authenticate(engine, "nobody", "a long secret") is None
+
+
+def test_users_are_checked_when_created(engine) -> None:
+    with pytest.raises(AuthError, match="10 characters"):
+        auth.add_user(engine, "ravi", "short", Role.ADMIN, None)
+    with pytest.raises(AuthError, match="business"):
+        auth.add_user(engine, "ravi", "long enough pw", Role.REVIEWER, None)
+    admin = auth.add_user(engine, "ravi", "long enough pw", Role.ADMIN, "ignored")
+    assert admin.tenant is None and admin.sees_all_tenants
+    with pytest.raises(AuthError, match="exists"):
+        auth.add_user(engine, "RAVI", "long enough pw", Role.ADMIN, None)
+
+
+def test_a_session_cookie_maps_to_its_user_and_only_its_hash_is_stored(engine) -> None:
+    user = auth.add_user(engine, "sita", "long enough pw", Role.REVIEWER, "111")
+    token = auth.start_session(engine, user)
+    session = auth.load_session(engine, token)
+    assert session.user == user and len(session.csrf_token) >= 40
+    with engine.connect() as conn:
+        assert token not in {row.token_hash for row in conn.execute(sessions.select())}
+    assert auth.load_session(engine, token + "x") is None
+    auth.set_password(engine, "sita", "a new long password")
+    assert auth.load_session(engine, token) is None  # a new password ends every session
+    token = auth.start_session(engine, user)
+    auth.end_session(engine, token)
+    assert auth.load_session(engine, token) is None
+
+
+def test_csrf_tokens_must_match_exactly(engine) -> None:
+    assert auth.csrf_ok("abc123", "abc123")
+    assert not auth.csrf_ok("abc123", "abc124")
+    assert not auth.csrf_ok("abc123", None)
+    assert not auth.csrf_ok(None, None)
+    assert not auth.csrf_ok("", "")
+
+
+def test_roles_are_ordered() -> None:
+    assert Role.ADMIN.allows(Role.TRAINER) and Role.TRAINER.allows(Role.REVIEWER)
+    assert not Role.REVIEWER.allows(Role.TRAINER) and not Role.TRAINER.allows(Role.ADMIN)

@@ -1,0 +1,17 @@
+"""Phone numbers masked to their last 4 digits (the DPDP option), in ids and inside free text."""
+
+from bot.review.masking import mask_phone, mask_text
+
+
+def test_an_id_keeps_only_its_last_four_digits() -> None:
+    assert mask_phone("919812345678") == "••••••••5678"
+    assert mask_phone("+91 98123-45678") == "••••••••5678"
+    assert mask_phone("1234") == "1234"
+    assert mask_phone(None) == ""
+
+
+def test_numbers_inside_text_are_masked_and_other_figures_are_not() -> None:
+    assert mask_text("mera number 9812345678 hai, +91 98123 45678 bhi") == \
+        "mera number ••••••5678 hai, ••••••••5678 bhi"
+    assert mask_text("5 kilo chawal ₹1,250 ka, order 100234") == "5 kilo chawal ₹1,250 ka, order 100234"
+    assert mask_text("") == ""
