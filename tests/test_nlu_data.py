@@ -23,7 +23,9 @@ LANGUAGE_FILES = ("hinglish.yml", "hindi.yml", "nepali.yml", "english.yml")
 MIN_EXAMPLES = 30
 INTENTS = frozenset("""greet goodbye affirm deny thank help check_stock low_stock add_stock add_product create_order
 order_status cancel_order create_invoice record_payment check_dues send_payment_link send_reminder add_expense
-sales_summary expense_summary reorder_suggestions credit_check add_customer stop undo""".split())
+sales_summary expense_summary reorder_suggestions credit_check add_customer stop undo nlu_fallback""".split())
+"""The contract's intents, plus `nlu_fallback`: its examples are out-of-scope sentences (alarms, weather,
+music ...) that must get the help menu rather than a business intent."""
 DIET_ENTITIES = frozenset({"product", "customer", "supplier"})
 NUMBER_ENTITIES = frozenset({"quantity", "amount", "order_id"})
 VALUES = {
@@ -160,4 +162,14 @@ def test_rasa_data_validate_passes_without_warnings():
     warnings = sorted({line.split("UserWarning: ", 1)[1].strip() for line in output.splitlines()
                        if "UserWarning: " in line})
     assert result.returncode == 0, output[-3000:]
-    assert warnings == []
+    # Rasa cannot see responses that custom actions say (`dispatcher.utter_message(response=...)`,
+    # RasaHQ/rasa#4200) or that forms ask with (`utter_ask_<slot>`), so it calls them unused. Accept
+    # that one warning only for responses an action names or a form asks with; any other warning,
+    # or a response nobody says, fails.
+    unused = re.compile(r"The utterance '(utter_\w+)' is not used in any story or rule\.")
+    said_by_actions = set(re.findall(r"\butter_\w+", "".join(p.read_text() for p in (ROOT / "actions").glob("*.py"))))
+    domain = YAML(typ="safe").load((ROOT / "domain.yml").read_text())
+    form_slots = {slot for form in domain["forms"].values() for slot in form["required_slots"]}
+    said_by_actions |= {f"utter_ask_{slot}" for slot in form_slots}
+    real = [w for w in warnings if not ((m := unused.fullmatch(w)) and m.group(1) in said_by_actions)]
+    assert real == []
