@@ -75,7 +75,7 @@ def test_stock_questions_are_answered_from_the_books(shop, message, product, rep
 
 def test_an_unknown_product_gets_a_polite_answer(shop):
     rasa_url, _ = shop
-    answer = _texts(send(rasa_url, "pista kitna hai?"))
+    answer = _texts(send(rasa_url, "pista kitna bacha hai?"))
     assert "nahi mila" in answer and "pista" in answer
 
 

