@@ -102,7 +102,7 @@ def _error(description: str, field: str | None) -> dict[str, Any]:
 
 
 @contextmanager
-def fake_razorpay(key_id: str = "rzp_test_1DP5mmOlF5G5ag", key_secret: str = "thisisasecret",
+def fake_razorpay(key_id: str = "rzp_test_FAKEKEY00000", key_secret: str = "fake-razorpay-key-secret",
                   webhook_secret: str = "whsec_hisaab") -> Iterator[FakeRazorpay]:
     """Run the fake on a free local port for the duration of the block."""
     fake = FakeRazorpay(key_id, key_secret, webhook_secret)
