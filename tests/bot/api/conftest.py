@@ -31,9 +31,9 @@ def start_server(db_url: str, **env: str) -> tuple[Server, str]:
     return server, f"http://127.0.0.1:{port}/api/v1"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def api_servers() -> Iterator[Callable[[Database], str]]:
-    """The base URL of an API server on `db`, started on first use and stopped after the session."""
+    """The base URL of an API server on `db`, started on first use and stopped after this package's tests."""
     running: dict[str, tuple[Server, str]] = {}
 
     def base_url(db: Database) -> str:
