@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from erp_core.context import Context
 from erp_core.db import Database
-from erp_core.enums import Country, CreditPolicy, Role
+from erp_core.enums import Country, CreditPolicy, PartyKind, Role
 from erp_core.errors import NotFound, ValidationError
 from erp_core.models import Party, Tenant, User
 from erp_core.permissions import Actor, Permission
@@ -129,9 +129,29 @@ def add_user(
 
 
 def actor_for(db: Database, tenant_id: int, wa_id: str) -> Actor:
-    """The actor behind a WhatsApp number. Unknown numbers are customers with no account yet."""
+    """The actor behind a WhatsApp number.
+
+    A user of the shop acts in their role. Any other number is a customer: linked to
+    the customer in the khata whose phone is that number (written with or without the
+    shop's country code), when exactly one is, and to no party otherwise.
+    """
+    number = wa_id.lstrip("+")
     with db.session(tenant_id, readonly=True) as session:
-        user = session.scalar(select(User).where(User.wa_id == wa_id.lstrip("+"), User.active))
-    if user is None:
-        return Actor(user_id=None, role=Role.CUSTOMER, party_id=None)
-    return Actor(user_id=user.id, role=user.role, party_id=user.party_id)
+        user = session.scalar(select(User).where(User.wa_id == number, User.active))
+        if user is not None:
+            return Actor(user_id=user.id, role=user.role, party_id=user.party_id)
+        country_code = _COUNTRY_CODES[session.get(Tenant, tenant_id).country]
+        return Actor(user_id=None, role=Role.CUSTOMER, party_id=_customer_with_phone(session, number, country_code))
+
+
+_COUNTRY_CODES = {Country.IN: "91", Country.NP: "977"}
+
+
+def _customer_with_phone(session: Session, number: str, country_code: str) -> int | None:
+    """The one customer whose phone is `number`, with or without `country_code`; None when none or several are."""
+    local = number.removeprefix(country_code) if len(number) == len(country_code) + 10 else number
+    candidates = session.execute(
+        select(Party.id, Party.phone).where(Party.kind == PartyKind.CUSTOMER, Party.phone.like(f"%{local[-8:]}"))
+    ).all()
+    matches = {pid for pid, phone in candidates if phone.lstrip("+") in (number, local)}
+    return matches.pop() if len(matches) == 1 else None

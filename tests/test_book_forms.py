@@ -7,68 +7,19 @@ erp_core, not only the replies.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
-import httpx
 import pytest
 
-from bot.servers import RASA_START_TIMEOUT, start_action_server, start_rasa_server
-from bot.training import ensure_model
-from erp_core import catalog, expenses, inventory, invoices, ledger, orders, parties, tenants, upi
-from erp_core.context import Context
-from erp_core.db import Database
-from erp_core.demo import CUSTOMERS, DEMO_PHONE_NUMBER_ID, DEMO_STAFF_WA_ID, seed_demo
-from erp_core.enums import OrderStatus, Role
-from erp_core.permissions import Actor
-from tests.postgres_server import free_port
+from erp_core import catalog, expenses, inventory, invoices, ledger, orders, parties, upi
+from erp_core.demo import CUSTOMERS, DEMO_STAFF_WA_ID
+from erp_core.enums import OrderStatus
+from tests.shop_stack import Shop, running_shop
 
-ROOT = Path(__file__).resolve().parent.parent
 SHARMA_WA_ID = CUSTOMERS[0][1]
-_numbers = itertools.count(919700001001)
-
-
-@dataclass
-class Shop:
-    rasa_url: str
-    ctx: Context
-    documents: Path
-
-    def owner(self) -> str:
-        """A new owner's WhatsApp number: a conversation (and an undo history) of its own."""
-        wa_id = str(next(_numbers))
-        tenants.add_user(self.ctx, wa_id=wa_id, role=Role.OWNER, name=f"owner {wa_id}")
-        return wa_id
-
-    def say(self, wa_id: str, text: str, message_id: str | None = None) -> list[dict]:
-        """One message as the WhatsApp channel hands it to Rasa (metadata: business, sender, message id)."""
-        metadata = {"phone_number_id": DEMO_PHONE_NUMBER_ID, "wa_id": wa_id}
-        if message_id:
-            metadata["message_id"] = message_id
-        response = httpx.post(f"{self.rasa_url}/webhooks/rest/webhook",
-                              json={"sender": wa_id, "message": text, "metadata": metadata}, timeout=60)
-        response.raise_for_status()
-        return response.json()
-
-    def party(self, name: str):
-        return parties.resolve_party(self.ctx, name)
-
-    def product(self, name: str):
-        return catalog.resolve_product(self.ctx, name)
-
-    def balance(self, name: str) -> Decimal:
-        return ledger.balance(self.ctx, self.party(name).id).balance
-
-    def orders_of(self, name: str) -> list[orders.OrderView]:
-        return orders.list_orders(self.ctx, party_id=self.party(name).id, limit=1000)
-
-    def on_hand(self, name: str) -> Decimal:
-        return inventory.stock_of(self.ctx, self.product(name).id).on_hand
 
 
 def texts(replies: list[dict]) -> str:
@@ -91,35 +42,8 @@ def custom(replies: list[dict], kind: str) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
-    tmp = tmp_path_factory.mktemp("book_forms")
-    url = f"sqlite:///{tmp / 'erp.db'}"
-    db = Database(url)
-    db.migrate()
-    tenant = seed_demo(db)
-    ctx = Context(db, tenant.id, Actor.system())
-    invoices.configure_invoicing(ctx, upi_vpa="ganesh.kirana@okicici", gst_composition=True)
-    for name in ("Good Day Cashew", "Good Day Butter"):
-        product = catalog.add_product(ctx, name=name, unit="packet", selling_price=30, cost_price=25)
-        inventory.receive_stock(ctx, product.id, 50)
-    model = ensure_model(ROOT)
-    actions_port, rasa_port = free_port(), free_port()
-    endpoints = tmp / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp / 'tracker.db'}\n"
-    )
-    documents = tmp / "documents"
-    actions = start_action_server(ROOT, actions_port,
-                                  env={"ERP_DATABASE_URL": url, "HISAAB_DOCUMENTS_DIR": str(documents)})
-    rasa = start_rasa_server(ROOT, model, rasa_port, endpoints)
-    try:
-        actions.wait_ready(60)
-        rasa.wait_ready(RASA_START_TIMEOUT)
-        yield Shop(f"http://127.0.0.1:{rasa_port}", ctx, documents)
-    finally:
-        rasa.stop()
-        actions.stop()
-        db.dispose()
+    with running_shop(tmp_path_factory.mktemp("book_forms")) as running:
+        yield running
 
 
 # ---------------------------------------------------------------------- orders

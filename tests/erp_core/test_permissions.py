@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from erp_core import inventory, ledger, orders, sales
+from erp_core import inventory, ledger, orders, parties, sales
 from erp_core.catalog import ProductRef
 from erp_core.context import Context
-from erp_core.enums import OrderStatus, Role
+from erp_core.enums import Country, OrderStatus, PartyKind, Role
 from erp_core.errors import NotFound, PermissionDenied
 from erp_core.models import AuditEntry, CreditEntry, Sale
 from erp_core.parties import PartyRef
@@ -222,3 +222,22 @@ def test_customers_cannot_order_for_others_or_move_orders_past_confirmation(team
 def test_only_the_owner_adds_users(team):
     with pytest.raises(PermissionDenied):
         add_user(team.manager, wa_id="919800000009", role="staff")
+
+
+@pytest.mark.parametrize("stored", ["919877001122", "+919877001122", "9877001122"])
+def test_a_customer_in_the_khata_is_known_by_their_whatsapp_number(db, shop, make_customer, stored):
+    party = make_customer("Kavita ji", phone=stored)
+    actor = actor_for(db, shop.tenant_id, "919877001122")
+    assert (actor.role, actor.party_id, actor.user_id) == (Role.CUSTOMER, party.id, None)
+
+
+def test_a_local_number_belongs_to_the_shops_country_and_unknown_or_shared_numbers_to_nobody(db, new_shop):
+    nepal = new_shop(country=Country.NP)
+    thapa = parties.add_party(nepal, kind=PartyKind.CUSTOMER, name="Thapa dai", phone="9841234567")
+    assert actor_for(db, nepal.tenant_id, "9779841234567").party_id == thapa.id
+    assert actor_for(db, nepal.tenant_id, "919841234567").party_id is None  # an Indian number, not Thapa dai's
+    assert actor_for(db, nepal.tenant_id, "9779800000999") == Actor(user_id=None, role=Role.CUSTOMER, party_id=None)
+    parties.add_party(nepal, kind=PartyKind.CUSTOMER, name="Thapa bhai", phone="+9779841234567")
+    assert actor_for(db, nepal.tenant_id, "9779841234567").party_id is None  # two customers share it: neither
+    parties.add_party(nepal, kind=PartyKind.SUPPLIER, name="Himal Traders", phone="9779811100022")
+    assert actor_for(db, nepal.tenant_id, "9779811100022").party_id is None  # suppliers do not order
