@@ -315,10 +315,16 @@ class BookForm(FormValidationAction, ABC):
         return "0"
 
     def own_party(self, turn: Turn) -> dict[str, Any]:
-        """A customer's own party: they order for themselves only."""
+        """A customer's own party: they order for themselves only.
+
+        A number not yet in the khata orders under its WhatsApp profile name (id None):
+        the account is opened when the order is placed (`parties.register_self`).
+        """
         party_id = turn.ctx.actor.party_id
         if party_id is None:
-            raise UnknownParty(query=turn.tracker.sender_id)
+            number = str(message_metadata(turn.tracker).get("wa_id") or turn.tracker.sender_id)
+            name = str(message_metadata(turn.tracker).get("profile_name") or "").strip()
+            return {"id": None, "name": name or f"+{number.lstrip('+')}", "wa_id": number}
         return {"id": party_id, "name": parties.party_details(turn.ctx, party_id).name}
 
 

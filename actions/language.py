@@ -13,6 +13,8 @@ Hindi "कुछ" or "पूछ".
 'hinglish'
 >>> reply_language("how much sugar do we have")
 'en'
+>>> reply_language("mujhe 2 packet maggi bhej do")
+'hinglish'
 >>> reply_language("/affirm", previous="hi")
 'hi'
 >>> reply_language("ok", previous="ne")
@@ -37,8 +39,15 @@ _NEPALI_ROMAN = frozenset(
 )
 _HINGLISH = frozenset(
     "hai hain kitna kitni kitne ka ki ko kya bacha bachi bache batao bata dikhao karo nahi nahin ji bhai kaise "
-    "mein aur abhi kuch hua tha yaar bhejo bhejna diye diya banao".split()
+    "mein aur abhi kuch hua tha yaar bhejo bhejna diye diya banao mujhe mujhko hume humko bhej bhejiye chahiye "
+    "dijiye dena wala wale waali kitna kab kaun kaunsa aaj rupaye rupaiye liye lena".split()
 )
+
+_ENGLISH = frozenset(
+    "the a an of to is are was how much many what which send give gave paid pay has have do does did we our my "
+    "please show tell for from with and by".split()
+)
+"""English words that outweigh a Hinglish "ji" or "hai" in an English sentence ("send 2 packets to Gupta ji")."""
 
 
 LANGUAGES = ("hinglish", "hi", "ne", "en")
@@ -48,8 +57,9 @@ LANGUAGES = ("hinglish", "hi", "ne", "en")
 def reply_language(text: str, previous: str | None = None) -> str:
     """"ne", "hi", "hinglish" or "en", from the script and the words of `text`.
 
-    A button payload ("/affirm"), a bare number or a short English-looking
-    reply ("ok", "5 kg") keeps the `previous` language of the conversation.
+    Roman text is Hinglish when it has at least as many Hinglish words as common
+    English ones. A button payload ("/affirm"), a bare number or a short
+    English-looking reply ("ok", "5 kg") keeps the `previous` language.
     """
     if previous and (text.startswith("/") or not re.search(r"[^\W\d_]", text)):
         return previous
@@ -58,7 +68,8 @@ def reply_language(text: str, previous: str | None = None) -> str:
         return "ne" if words & _NEPALI_DEVANAGARI else "hi"
     if words & _NEPALI_ROMAN:
         return "ne"
-    if words & _HINGLISH:
+    hinglish = words & _HINGLISH
+    if hinglish and len(hinglish) >= len(words & _ENGLISH):
         return "hinglish"
     if previous and len(words) < 3:
         return previous

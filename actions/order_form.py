@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from actions.base import Turn
 from actions.forms import BookForm, SubmitAction, confirm, item_lines, quantity_of, selling_prices
-from erp_core import orders
+from erp_core import orders, parties
+from erp_core.enums import Role
 from erp_core.messages import format_money
-from erp_core.permissions import Permission
+from erp_core.permissions import Actor, Permission
 from erp_core.sales import LineIn
 
 
@@ -49,7 +51,13 @@ class ActionPlaceOrder(SubmitAction):
     def book(self, turn: Turn, key: str) -> None:
         items = turn.slot("form_items")
         customer = turn.slot("form_customer")
-        order = orders.place_order(turn.ctx, customer["id"], [
+        ctx = turn.ctx
+        if customer["id"] is None:  # a new number: its khata account opens with its first order
+            party = parties.register_self(ctx, wa_id=customer["wa_id"], name=customer["name"],
+                                          idempotency_key=f"{key}:customer")
+            ctx = replace(ctx, actor=Actor(user_id=None, role=Role.CUSTOMER, party_id=party.id))
+            customer = {"id": party.id, "name": party.name}
+        order = orders.place_order(ctx, customer["id"], [
             LineIn(product_id=item["product_id"], quantity=quantity_of(item)) for item in items
         ], idempotency_key=key)
         turn.say("utter_order_placed", number=order.number, customer=customer["name"], total=format_money(order.total))

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from erp_core.context import Context
-from erp_core.enums import EntryKind, PartyKind
-from erp_core.errors import AmbiguousParty, UnknownParty, ValidationError
+from erp_core.enums import EntryKind, PartyKind, Role
+from erp_core.errors import AmbiguousParty, PermissionDenied, UnknownParty, ValidationError
 from erp_core.ledger import post_entry
 from erp_core.models import Party, PartyBalance
 from erp_core.permissions import Permission
@@ -72,12 +72,8 @@ def add_party(
                "address": address, "credit_limit": limit, "opening_balance": opening}
 
     def work(session: Session) -> PartyRef:
-        party = Party(kind=kind, name=name, search_key=_name_key(name), phone=phone, gstin=gstin,
-                      state=state, address=address, credit_limit=limit)
-        session.add(party)
-        session.flush()
-        session.add(PartyBalance(party_id=party.id, balance=Decimal(0)))
-        session.flush()
+        party = _insert_party(session, kind=kind, name=name, phone=phone, gstin=gstin, state=state, address=address,
+                              credit_limit=limit)
         if opening:
             post_entry(
                 session, ctx.tenant(session), party_id=party.id, kind=EntryKind.OPENING,
@@ -87,6 +83,38 @@ def add_party(
         return PartyRef(id=party.id, kind=kind, name=name)
 
     return ctx.run("party.add", request, work, PartyRef, idempotency_key)
+
+
+def register_self(ctx: Context, *, wa_id: str, name: str, idempotency_key: str | None = None) -> PartyRef:
+    """A new customer's own khata account, opened when they first order over WhatsApp.
+
+    Only a customer whose number is not yet in the khata may do this, and only for
+    that number; the name is their WhatsApp profile name (their number without one).
+    The next message from the number finds them (`tenants.actor_for`).
+    """
+    if ctx.actor.role is not Role.CUSTOMER or ctx.actor.party_id is not None:
+        raise PermissionDenied(permission="register_self", role=ctx.actor.role.value)
+    phone = wa_id.strip().lstrip("+")
+    if not _PHONE.match(phone):
+        raise ValidationError(field="phone", reason="a phone number is 8 to 15 digits")
+    name = name.strip() or f"+{phone}"
+
+    def work(session: Session) -> PartyRef:
+        party = _insert_party(session, kind=PartyKind.CUSTOMER, name=name, phone=phone)
+        return PartyRef(id=party.id, kind=PartyKind.CUSTOMER, name=name)
+
+    return ctx.run("party.register_self", {"phone": phone, "name": name}, work, PartyRef, idempotency_key)
+
+
+def _insert_party(session: Session, *, kind: PartyKind, name: str, phone: str | None, gstin: str | None = None,
+                  state: str = "", address: str = "", credit_limit: Decimal | None = None) -> Party:
+    party = Party(kind=kind, name=name, search_key=_name_key(name), phone=phone, gstin=gstin, state=state,
+                  address=address, credit_limit=credit_limit)
+    session.add(party)
+    session.flush()
+    session.add(PartyBalance(party_id=party.id, balance=Decimal(0)))
+    session.flush()
+    return party
 
 
 def _matches(ctx: Context, query: str, kind: PartyKind | None, limit: int) -> list[tuple[PartyRef, float]]:

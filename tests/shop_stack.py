@@ -43,11 +43,13 @@ class Shop:
         tenants.add_user(self.ctx, wa_id=wa_id, role=Role.OWNER, name=f"owner {wa_id}")
         return wa_id
 
-    def say(self, wa_id: str, text: str, message_id: str | None = None) -> list[dict]:
-        """One message as the WhatsApp channel hands it to Rasa (metadata: business, sender, message id)."""
+    def say(self, wa_id: str, text: str, message_id: str | None = None, profile_name: str | None = None) -> list[dict]:
+        """One message as the WhatsApp channel hands it to Rasa (metadata: business, sender, message id, name)."""
         metadata = {"phone_number_id": DEMO_PHONE_NUMBER_ID, "wa_id": wa_id}
         if message_id:
             metadata["message_id"] = message_id
+        if profile_name:
+            metadata["profile_name"] = profile_name
         response = httpx.post(f"{self.rasa_url}/webhooks/rest/webhook",
                               json={"sender": wa_id, "message": text, "metadata": metadata}, timeout=60)
         response.raise_for_status()

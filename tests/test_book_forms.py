@@ -280,6 +280,22 @@ def test_a_customer_orders_for_themselves_and_may_not_book_money_or_stock(shop):
     assert "permission" in refused
 
 
+def test_a_new_number_orders_and_its_khata_account_opens_with_the_order(shop):
+    stranger = "919766554433"
+    asked = shop.say(stranger, "mujhe 3 packet maggi bhej do", profile_name="Kavita Joshi")
+    assert "Kavita Joshi" in texts(asked) and buttons(asked) == ["/affirm", "/stop"]
+    assert parties.find_parties(shop.ctx, "Kavita Joshi") == []  # nothing is written before the yes
+    shop.say(stranger, "/affirm", message_id="wamid.kavita-1", profile_name="Kavita Joshi")
+    kavita = shop.party("Kavita Joshi")
+    assert parties.party_details(shop.ctx, kavita.id).phone == stranger
+    [order] = shop.orders_of("Kavita Joshi")
+    assert [(line.name, line.quantity) for line in order.lines] == [("Maggi Noodles 70g", 3)]
+    again = shop.say(stranger, "2 packet maggi aur bhej do", profile_name="Kavita Joshi")
+    assert "Kavita Joshi" in texts(again)
+    shop.say(stranger, "/affirm", profile_name="Kavita Joshi")
+    assert len(shop.orders_of("Kavita Joshi")) == 2 and len(parties.find_parties(shop.ctx, "Kavita Joshi")) == 1
+
+
 def test_staff_may_not_undo(shop):
     before = shop.balance("Sharma ji")
     refused = texts(shop.say(DEMO_STAFF_WA_ID, "undo"))

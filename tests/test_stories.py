@@ -9,6 +9,7 @@ WhatsApp number of the demo shop, and the tracker Rasa kept must follow the stor
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from erp_core.demo import CUSTOMERS, DEMO_PHONE_NUMBER_ID
 from tests.shop_stack import Shop, running_shop
 from tests.stories.runner import Story, load_stories, mismatch, observed_steps, play
 
+_new_numbers = itertools.count(919755000001)
 STORIES = [story for path in sorted((Path(__file__).parent / "stories").glob("*.yml")) for story in load_stories(path)]
 
 
@@ -41,8 +43,10 @@ def customer_number(story: Story) -> str:
 
 @pytest.mark.parametrize("story", STORIES, ids=[s.name for s in STORIES])
 def test_story(shop: Shop, story: Story):
-    wa_id = customer_number(story) if story.sender == "customer" else shop.owner()
-    observed = play(shop.rasa_url, story, wa_id, {"phone_number_id": DEMO_PHONE_NUMBER_ID})
+    wa_id = {"customer": customer_number, "new customer": lambda _: str(next(_new_numbers))}.get(
+        story.sender, lambda _: shop.owner())(story)
+    metadata = {"phone_number_id": DEMO_PHONE_NUMBER_ID, "profile_name": story.metadata.get("profile_name", "")}
+    observed = play(shop.rasa_url, story, wa_id, metadata)
     problem = mismatch(story, observed)
     assert problem is None, f"{problem}\n\nwhat happened:\n{as_story(observed)}"
 

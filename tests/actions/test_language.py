@@ -26,6 +26,9 @@ from actions.language import reply_language
     ("chamal kati baki cha", "ne"),
     ("tel kati xa", "ne"),
     ("Verma ji ka kitna baaki hai?", "hinglish"),  # "baaki" is Hindi as much as Nepali
+    ("mujhe 2 packet maggi bhej do", "hinglish"),
+    ("Gupta ji ko 5 kilo cheeni dena", "hinglish"),
+    ("send 2 packets of maggi to Gupta ji", "en"),  # "ji" alone does not make it Hinglish
 ])
 def test_reply_language(text, language):
     assert reply_language(text) == language

@@ -13,7 +13,7 @@ from erp_core import inventory, ledger, orders, parties, sales
 from erp_core.catalog import ProductRef
 from erp_core.context import Context
 from erp_core.enums import Country, OrderStatus, PartyKind, Role
-from erp_core.errors import NotFound, PermissionDenied
+from erp_core.errors import NotFound, PermissionDenied, ValidationError
 from erp_core.models import AuditEntry, CreditEntry, Sale
 from erp_core.parties import PartyRef
 from erp_core.permissions import Actor
@@ -241,3 +241,23 @@ def test_a_local_number_belongs_to_the_shops_country_and_unknown_or_shared_numbe
     assert actor_for(db, nepal.tenant_id, "9779841234567").party_id is None  # two customers share it: neither
     parties.add_party(nepal, kind=PartyKind.SUPPLIER, name="Himal Traders", phone="9779811100022")
     assert actor_for(db, nepal.tenant_id, "9779811100022").party_id is None  # suppliers do not order
+
+
+def test_a_new_number_opens_its_own_khata_account_once(db, shop):
+    stranger = Context(db, shop.tenant_id, actor_for(db, shop.tenant_id, "919877005566"))
+    party = parties.register_self(stranger, wa_id="+919877005566", name=" Kavita ", idempotency_key="m1:customer")
+    assert parties.register_self(stranger, wa_id="+919877005566", name=" Kavita ", idempotency_key="m1:customer") == party
+    assert (party.kind, party.name, parties.party_details(shop, party.id).phone) == (PartyKind.CUSTOMER, "Kavita",
+                                                                                   "919877005566")
+    assert actor_for(db, shop.tenant_id, "919877005566").party_id == party.id
+    nameless = Context(db, shop.tenant_id, actor_for(db, shop.tenant_id, "919877005567"))
+    assert parties.register_self(nameless, wa_id="919877005567", name="").name == "+919877005567"
+
+
+def test_only_a_number_outside_the_khata_may_open_an_account_for_itself(db, shop, team):
+    for ctx in (team.owner, team.staff, team.asha):
+        with pytest.raises(PermissionDenied):
+            parties.register_self(ctx, wa_id="919877005568", name="Someone")
+    stranger = Context(db, shop.tenant_id, actor_for(db, shop.tenant_id, "919877005569"))
+    with pytest.raises(ValidationError):
+        parties.register_self(stranger, wa_id="not a number", name="Someone")

@@ -9,7 +9,8 @@ names were set or said. Rasa's own steps that stories leave out (action_listen, 
 action_session_start) are ignored.
 
 A story's `metadata` says who is speaking: `sender: owner` (a new owner's number,
-the default) or `sender: customer` (a known customer of the shop).
+the default), `sender: customer` (a customer in the shop's khata) or `sender: new
+customer` (a number the shop has never seen, with its WhatsApp `profile_name`).
 """
 
 from __future__ import annotations
