@@ -72,17 +72,9 @@ class Shop:
 
 
 @contextmanager
-def running_shop(tmp: Path) -> Iterator[Shop]:
-    """Start the stack in `tmp` and stop it afterwards."""
-    url = f"sqlite:///{tmp / 'erp.db'}"
-    db = Database(url)
-    db.migrate()
-    tenant = seed_demo(db)
-    ctx = Context(db, tenant.id, Actor.system())
-    invoices.configure_invoicing(ctx, upi_vpa="ganesh.kirana@okicici", gst_composition=True)
-    for name in ("Good Day Cashew", "Good Day Butter"):
-        product = catalog.add_product(ctx, name=name, unit="packet", selling_price=30, cost_price=25)
-        inventory.receive_stock(ctx, product.id, 50)
+def running_servers(tmp: Path, erp_url: str) -> Iterator[str]:
+    """The action server on the books at `erp_url` and Rasa (the current model) wired to it through a SQL
+    tracker store in `tmp`, as in production; yields Rasa's URL. Documents go to `tmp/documents`."""
     model = ensure_model(ROOT)
     actions_port, rasa_port = free_port(), free_port()
     endpoints = tmp / "endpoints.yml"
@@ -90,15 +82,38 @@ def running_shop(tmp: Path) -> Iterator[Shop]:
         f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
         f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp / 'tracker.db'}\n"
     )
-    documents = tmp / "documents"
     actions = start_action_server(ROOT, actions_port,
-                                  env={"ERP_DATABASE_URL": url, "HISAAB_DOCUMENTS_DIR": str(documents)})
+                                  env={"ERP_DATABASE_URL": erp_url, "HISAAB_DOCUMENTS_DIR": str(tmp / "documents")})
     rasa = start_rasa_server(ROOT, model, rasa_port, endpoints)
     try:
         actions.wait_ready(60)
         rasa.wait_ready(RASA_START_TIMEOUT)
-        yield Shop(f"http://127.0.0.1:{rasa_port}", ctx, documents)
+        yield f"http://127.0.0.1:{rasa_port}"
     finally:
         rasa.stop()
         actions.stop()
+
+
+@contextmanager
+def demo_books(tmp: Path) -> Iterator[tuple[str, Context]]:
+    """The demo shop in a fresh SQLite database in `tmp`: its URL and the owner's (system) context."""
+    url = f"sqlite:///{tmp / 'erp.db'}"
+    db = Database(url)
+    db.migrate()
+    tenant = seed_demo(db)
+    try:
+        yield url, Context(db, tenant.id, Actor.system())
+    finally:
         db.dispose()
+
+
+@contextmanager
+def running_shop(tmp: Path) -> Iterator[Shop]:
+    """The demo shop with invoicing and the "good day" look-alikes, and its servers, in `tmp`."""
+    with demo_books(tmp) as (url, ctx):
+        invoices.configure_invoicing(ctx, upi_vpa="ganesh.kirana@okicici", gst_composition=True)
+        for name in ("Good Day Cashew", "Good Day Butter"):
+            product = catalog.add_product(ctx, name=name, unit="packet", selling_price=30, cost_price=25)
+            inventory.receive_stock(ctx, product.id, 50)
+        with running_servers(tmp, url) as rasa_url:
+            yield Shop(rasa_url, ctx, tmp / "documents")

@@ -13,15 +13,11 @@ from pathlib import Path
 import pytest
 
 from bot.chat import send
-from bot.servers import RASA_START_TIMEOUT, start_action_server, start_rasa_server
-from bot.training import ensure_model
 from erp_core import catalog, inventory
 from erp_core.context import Context
-from erp_core.db import Database
-from erp_core.demo import DEMO_OWNER_WA_ID, seed_demo
+from erp_core.demo import DEMO_OWNER_WA_ID
 from erp_core.messages import format_decimal
-from erp_core.permissions import Actor
-from tests.postgres_server import free_port
+from tests.shop_stack import demo_books, running_servers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,27 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Context]]:
     """The demo shop in a fresh database, and the URL of a Rasa server wired to it."""
     tmp = tmp_path_factory.mktemp("conversation")
-    url = f"sqlite:///{tmp / 'erp.db'}"
-    db = Database(url)
-    db.migrate()
-    tenant = seed_demo(db)
-    model = ensure_model(ROOT)
-    actions_port, rasa_port = free_port(), free_port()
-    endpoints = tmp / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp / 'tracker.db'}\n"
-    )
-    actions = start_action_server(ROOT, actions_port, env={"ERP_DATABASE_URL": url})
-    rasa = start_rasa_server(ROOT, model, rasa_port, endpoints)
-    try:
-        actions.wait_ready(60)
-        rasa.wait_ready(RASA_START_TIMEOUT)
-        yield f"http://127.0.0.1:{rasa_port}", Context(db, tenant.id, Actor.system())
-    finally:
-        rasa.stop()
-        actions.stop()
-        db.dispose()
+    with demo_books(tmp) as (url, ctx), running_servers(tmp, url) as rasa_url:
+        yield rasa_url, ctx
 
 
 def _available(ctx: Context, name: str) -> str:

@@ -15,21 +15,17 @@ from pathlib import Path
 import pytest
 
 from bot.chat import send
-from bot.servers import RASA_START_TIMEOUT, start_action_server, start_rasa_server
-from bot.training import ensure_model
 from erp_core import catalog, expenses, inventory, ledger, orders, parties, reorder, sales, upi
 from erp_core.context import Context
-from erp_core.db import Database
-from erp_core.demo import CUSTOMERS, DEMO_PHONE_NUMBER_ID, seed_demo
+from erp_core.demo import CUSTOMERS, DEMO_PHONE_NUMBER_ID
 from erp_core.enums import OrderStatus, PartyKind, Role
 from erp_core.errors import AmbiguousProduct, UnknownProduct
 from erp_core.invoices import configure_invoicing
 from erp_core.messages import format_decimal, format_money
 from erp_core.periods import shop_period
-from erp_core.permissions import Actor
 from erp_core.sales import LineIn
 from erp_core.tenants import actor_for
-from tests.postgres_server import free_port
+from tests.shop_stack import demo_books, running_servers
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOP_UPI = "shreeganesh@okicici"
@@ -41,33 +37,14 @@ SHARMA_WA_ID = CUSTOMERS[0][1]
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Context]]:
     """The demo shop (with a UPI id, two look-alike soaps and an expense) and a Rasa server wired to it."""
     tmp = tmp_path_factory.mktemp("queries")
-    url = f"sqlite:///{tmp / 'erp.db'}"
-    db = Database(url)
-    db.migrate()
-    tenant = seed_demo(db)
-    ctx = Context(db, tenant.id, Actor.system())
-    configure_invoicing(ctx, upi_vpa=SHOP_UPI)
-    for name in ("Lux Soap Rose 100g", "Lux Soap Sandal 100g"):
-        catalog.add_product(ctx, name=name, unit="pcs", selling_price=35, reorder_point=5, aliases=[name.lower()])
-    expenses.record_expense(ctx, 350, "fuel", note="scooty petrol")
-    expenses.record_expense(ctx, 120, "food", note="chai")
-    model = ensure_model(ROOT)
-    actions_port, rasa_port = free_port(), free_port()
-    endpoints = tmp / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp / 'tracker.db'}\n"
-    )
-    actions = start_action_server(ROOT, actions_port, env={"ERP_DATABASE_URL": url})
-    rasa = start_rasa_server(ROOT, model, rasa_port, endpoints)
-    try:
-        actions.wait_ready(60)
-        rasa.wait_ready(RASA_START_TIMEOUT)
-        yield f"http://127.0.0.1:{rasa_port}", ctx
-    finally:
-        rasa.stop()
-        actions.stop()
-        db.dispose()
+    with demo_books(tmp) as (url, ctx):
+        configure_invoicing(ctx, upi_vpa=SHOP_UPI)
+        for name in ("Lux Soap Rose 100g", "Lux Soap Sandal 100g"):
+            catalog.add_product(ctx, name=name, unit="pcs", selling_price=35, reorder_point=5, aliases=[name.lower()])
+        expenses.record_expense(ctx, 350, "fuel", note="scooty petrol")
+        expenses.record_expense(ctx, 120, "food", note="chai")
+        with running_servers(tmp, url) as rasa_url:
+            yield rasa_url, ctx
 
 
 class Chat:
