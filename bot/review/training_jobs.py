@@ -95,6 +95,12 @@ def prepare_training_copy(project: Path, work_dir: Path, keep: set[str]) -> Trai
                         frozenset(text_key(e.plain)[:512] for e in held))
 
 
+def record_trained_on(engine: Engine, model_id: int, keys: frozenset[str]) -> None:
+    """Remember the texts a model trained here learns from."""
+    with engine.begin() as conn:
+        conn.execute(insert(model_examples), [{"model_id": model_id, "text_key": k} for k in sorted(keys)])
+
+
 def trained_on(engine: Engine, model_file: str | None) -> set[str] | None:
     """The texts the model in `model_file` learned, if it was trained here; None if unknown."""
     if not model_file:
@@ -150,8 +156,7 @@ class Trainer:
                 keep = set(conn.execute(select(inbox_decisions.c.text_key)
                                         .where(inbox_decisions.c.decision == "accepted")).scalars())
             copy = prepare_training_copy(self.project, work, keep)
-            with self.engine.begin() as conn:
-                conn.execute(insert(model_examples), [{"model_id": model_id, "text_key": k} for k in copy.trained_on])
+            record_trained_on(self.engine, model_id, copy.trained_on)
             self._update(model_id, n_train=copy.n_train, n_test=copy.n_test, phase="training", progress=0.05)
             await self._train(model_id, name, copy.data_dir, log)
             path = self.models_dir / f"{name}.tar.gz"
