@@ -287,7 +287,7 @@ def inbox(engine: Engine, user: User, page: int = 1, page_size: int = PAGE_SIZE)
         tenant_id = _inbox_tenant(conn, user)
         if tenant_id is None:
             return [], 0
-        where = and_(inbox_table.c.tenant_id == tenant_id, inbox_table.c.pending.is_(True))
+        where = and_(inbox_table.c.tenant_id == tenant_id, inbox_table.c.pending == true())
         total = conn.execute(select(func.count()).select_from(inbox_table).where(where)).scalar_one()
         rows = conn.execute(
             select(inbox_table, messages.c.text, messages.c.intent, messages.c.entities)
