@@ -287,7 +287,8 @@ def build_parser() -> argparse.ArgumentParser:
     radd = ruser.add_parser("add", help="create a reviewer, trainer or admin")
     radd.add_argument("username")
     radd.add_argument("--role", required=True, choices=["reviewer", "trainer", "admin"])
-    radd.add_argument("--tenant", help="reviewers and trainers: the business's phone_number_id they may see")
+    radd.add_argument("--tenant", help="required for reviewers and trainers (not admins, who see every business): "
+                                       "the WhatsApp phone_number_id of the business they may see")
     radd.add_argument("--password", help="asked for when not given (keep it out of the shell history)")
     radd.set_defaults(func=cmd_review_user)
     rpass = ruser.add_parser("password", help="set a user's password")
