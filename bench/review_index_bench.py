@@ -6,7 +6,8 @@
 Writes a tracker store the way Rasa's SQLTrackerStore does (4 events per conversation: user,
 action, bot, action_listen; 20 businesses, 10 intents), indexes it, adds 1,000 more
 conversations and syncs again, then times list pages with each filter and the NLU inbox
-(median of 5, as a reviewer of one business and as an admin). Prints figures only.
+(median of 5, as a reviewer or trainer of one business and as an admin), a decision, and the
+inbox's rebuild from scratch. Prints figures only.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine, insert  # noqa: E402
 
 from bot.review.auth import Role, User  # noqa: E402
+from bot.review.inbox_index import rebuild, settle  # noqa: E402
 from bot.review.indexer import sync  # noqa: E402
 from bot.review.queries import Filters, inbox, list_conversations  # noqa: E402
 from bot.review.store import open_store  # noqa: E402
@@ -100,7 +102,20 @@ def main() -> None:
         for name, filters in cases.items():
             print(f"list, {name}: admin {median_ms(lambda: list_conversations(review, admin, filters)):.0f} ms, "
                   f"reviewer of one business {median_ms(lambda: list_conversations(review, reviewer, filters)):.0f} ms")
-        print(f"NLU inbox first page: admin {median_ms(lambda: inbox(review, admin)):.0f} ms")
+        trainer = User(3, "t", Role.TRAINER, "100000000000003")
+        for name, page in [("first page", 1), ("page 100", 100)]:
+            print(f"NLU inbox, {name}: admin {median_ms(lambda: inbox(review, admin, page=page)):.0f} ms, "
+                  f"trainer of one business {median_ms(lambda: inbox(review, trainer, page=page)):.0f} ms")
+        worst = inbox(review, admin)[0][0].text_key
+        start = time.perf_counter()
+        with review.begin() as conn:
+            settle(conn, [worst])
+        print(f"NLU inbox, a decision taking a text out: {(time.perf_counter() - start) * 1000:.0f} ms")
+        start = time.perf_counter()
+        with review.begin() as conn:
+            rebuild(conn)
+        print(f"NLU inbox, rebuilt from every indexed message (the schema 2 migration): "
+              f"{time.perf_counter() - start:.1f} s")
         review.dispose()
         tracker.dispose()
 

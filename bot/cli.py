@@ -160,15 +160,39 @@ def cmd_review_user(args: argparse.Namespace) -> int:
             auth.set_password(engine, args.username, password)
             print(f"changed the password of {args.username} (their sessions are ended)")
             return 0
-        user = auth.add_user(engine, args.username, password, auth.Role(args.role), args.tenant)
+        role = auth.Role(args.role)
+        if role is auth.Role.ADMIN and args.tenant:
+            raise auth.AuthError("an admin sees every business, so --tenant would not limit them: leave it out, "
+                                 "or give --role trainer or reviewer to limit the user to that business")
+        user = auth.add_user(engine, args.username, password, role, args.tenant)
         print(f"added review user {user.username} as {user.role.value}"
-              + (f" for business {user.tenant}" if user.tenant else " (sees every business)"))
+              + (f" for business {user.tenant}{_business_name(user.tenant)}" if user.tenant
+                 else " (sees every business)"))
         return 0
     except auth.AuthError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     finally:
         engine.dispose()
+
+
+def _business_name(phone_number_id: str) -> str:
+    """` (name)` of the ERP business with this phone_number_id, or a warning when the ERP does not know it."""
+    url = database_url()
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return ""
+    try:
+        db = Database(url)
+        try:
+            tenant = tenants.find_tenant(db, phone_number_id)
+        finally:
+            db.dispose()
+    except Exception:  # noqa: BLE001 (the review app may run without the ERP database)
+        return ""
+    if tenant is None:
+        return (f"\nwarning: no business is registered under phone_number_id {phone_number_id} in the ERP "
+                "database: check the number (they will see only conversations with that business number)")
+    return f" ({tenant.name})"
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -263,7 +287,8 @@ def build_parser() -> argparse.ArgumentParser:
     radd = ruser.add_parser("add", help="create a reviewer, trainer or admin")
     radd.add_argument("username")
     radd.add_argument("--role", required=True, choices=["reviewer", "trainer", "admin"])
-    radd.add_argument("--tenant", help="reviewers and trainers: the business's phone_number_id they may see")
+    radd.add_argument("--tenant", help="required for reviewers and trainers (not admins, who see every business): "
+                                       "the WhatsApp phone_number_id of the business they may see")
     radd.add_argument("--password", help="asked for when not given (keep it out of the shell history)")
     radd.set_defaults(func=cmd_review_user)
     rpass = ruser.add_parser("password", help="set a user's password")

@@ -24,21 +24,22 @@ from urllib.parse import urlencode
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse, html, json as json_response, redirect, text
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, delete, insert, select, true, update
 
-from bot.review import auth, queries
+from bot.review import auth, inbox_index, queries
 from bot.review.auth import Role
 from bot.review.config import ReviewConfig
 from bot.review.delivery import DeliveryLog, match_replies
 from bot.review.indexer import sync
-from bot.review.masking import mask_phone, mask_text
+from bot.review.masking import mask_phone, mask_text, synthetic_phone_numbers, training_sentence
 from bot.review.nlu_files import (
     LANGUAGE_FILES, EntitySpan, TrainingDataError, add_intent_to_domain, annotate, append_example, delete_example,
-    files_signature, guess_language, read_examples, text_key,
+    files_signature, read_examples,
 )
 from bot.review.rasa_api import RasaError, RasaServer
 from bot.review.store import (
     comments, conversations, flags, get_setting, inbox_decisions, messages, models, open_store, set_setting, tags,
+    tenants,
 )
 from bot.review.tracker import conversation_events, has_events_table, open_tracker
 from bot.review.training_jobs import Trainer
@@ -349,7 +350,7 @@ def create_app(config: ReviewConfig, name: str = "hisaab_review") -> Sanic:
         return _render(request, "inbox.html", items=items, total=total, page=page,
                        pages=max(1, -(-total // queries.PAGE_SIZE)), intents=_intents(config),
                        entities=_entities(config), languages=list(LANGUAGE_FILES),
-                       guess=guess_language, notice=request.args.get("notice", ""))
+                       sentence=training_sentence, notice=request.args.get("notice", ""))
 
     def _inbox_message(request: Request) -> Any:
         try:
@@ -367,8 +368,10 @@ def create_app(config: ReviewConfig, name: str = "hisaab_review") -> Sanic:
         with engine.begin() as conn:
             conn.execute(delete(inbox_decisions).where(inbox_decisions.c.text_key == message.text_key))
             conn.execute(insert(inbox_decisions).values(
-                text_key=message.text_key, decision=decision, text=message.text, intent=intent, language_file=language,
-                author=request.ctx.session.user.username, decided_at=time.time()))
+                text_key=message.text_key, decision=decision, text=message.text, tenant_id=message.tenant_id,
+                intent=intent, language_file=language, author=request.ctx.session.user.username,
+                decided_at=time.time()))
+            inbox_index.settle(conn, [message.text_key])
 
     @app.post("/inbox/accept")
     @requires(Role.TRAINER)
@@ -381,11 +384,13 @@ def create_app(config: ReviewConfig, name: str = "hisaab_review") -> Sanic:
         language = form.get("language", "")
         if language not in LANGUAGE_FILES:
             return text(f"language must be one of {', '.join(LANGUAGE_FILES)}", status=400)
-        shown = mask_text(message.text) if _masked(request) else message.text
         try:
-            spans = [EntitySpan(int(s["start"]), int(s["end"]), str(s["entity"]), (s.get("value") or None))
+            # the spans index the sentence the inbox showed, rebuilt here from the stored message (never
+            # from the browser): phone numbers made up, so neither they nor their masked form are learned
+            spans = [EntitySpan(int(s["start"]), int(s["end"]), str(s["entity"]),
+                                synthetic_phone_numbers(str(s.get("value") or "")) or None)
                      for s in json.loads(form.get("entities") or "[]")]
-            example = annotate(shown, spans)
+            example = annotate(training_sentence(message.text), spans)
             new_intent = intent not in _intents(config)
             append_example(config.nlu_dir / LANGUAGE_FILES[language], intent, example)
         except (TrainingDataError, ValueError, KeyError, TypeError) as error:
@@ -417,9 +422,13 @@ def create_app(config: ReviewConfig, name: str = "hisaab_review") -> Sanic:
         intent, language = request.args.get("intent", ""), request.args.get("language", "")
         examples = [e for e in read_examples(config.nlu_dir)
                     if (not intent or e.intent == intent) and (not language or e.language == language)]
+        user = request.ctx.session.user
         with engine.connect() as conn:
-            decided = conn.execute(select(inbox_decisions).where(inbox_decisions.c.decision != "accepted")
-                                   .order_by(inbox_decisions.c.decided_at.desc()).limit(200)).all()
+            decided = conn.execute(select(inbox_decisions).where(
+                inbox_decisions.c.decision != "accepted",
+                true() if user.sees_all_tenants else inbox_decisions.c.tenant_id.in_(
+                    select(tenants.c.id).where(tenants.c.phone_number_id == user.tenant)))
+                .order_by(inbox_decisions.c.decided_at.desc()).limit(200)).all()
         return _render(request, "training_data.html", examples=examples[:1000], count=len(examples), intent=intent,
                        language=language, intents=_intents(config), languages=list(LANGUAGE_FILES), decided=decided)
 
@@ -470,6 +479,7 @@ def create_app(config: ReviewConfig, name: str = "hisaab_review") -> Sanic:
         tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-40:] if log.exists() else []
         return json_response({"status": row.status, "phase": row.phase, "progress": row.progress,
                               "accuracy": row.accuracy, "active_accuracy": row.active_accuracy,
+                              "active_name": row.active_name, "active_comparable": row.active_comparable,
                               "error": row.error, "log": "\n".join(tail)})
 
     @app.post("/models/<model_id:int>/activate")

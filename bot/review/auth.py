@@ -24,6 +24,7 @@ SESSION_SECONDS = 12 * 3600
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 USERNAME = re.compile(r"^[a-z0-9_.@-]{2,64}$")
 MIN_PASSWORD_LENGTH = 10
+PHONE_NUMBER_ID = re.compile(r"^[0-9]{5,32}$")
 
 
 class Role(str, enum.Enum):
@@ -89,8 +90,13 @@ def add_user(engine: Engine, username: str, password: str, role: Role, tenant: s
         raise AuthError("a username is 2-64 characters: lowercase letters, digits, _ . @ -")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AuthError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    tenant = (tenant or "").strip() or None
     if role is not Role.ADMIN and not tenant:
-        raise AuthError("a reviewer or trainer belongs to one business: give its phone_number_id")
+        raise AuthError(f"a {role.value} sees the conversations of one business only: give that business's "
+                        "WhatsApp phone_number_id (--tenant); only an admin sees every business")
+    if role is not Role.ADMIN and not PHONE_NUMBER_ID.match(tenant or ""):
+        raise AuthError(f"{tenant!r} is not a WhatsApp phone_number_id (digits only, e.g. 100000000000001; "
+                        "not the phone number itself)")
     with engine.begin() as conn:
         if conn.execute(select(users.c.id).where(users.c.username == username)).first():
             raise AuthError(f"the user {username} exists already")

@@ -2,7 +2,8 @@
 
 Rasa appends events with increasing ids, so the indexer remembers the last id it read and
 each sync reads only what came after it, in batches, one transaction per batch (the cursor
-moves with the rows it covers). The list page therefore never scans the tracker store.
+moves with the rows it covers). The list page therefore never scans the tracker store, and the
+NLU inbox is counted as the messages are read (`inbox_index.py`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from bot.review.inbox_index import add_messages
 from bot.review.nlu_files import text_key
 from bot.review.store import conversation_labels, conversations, messages, sync_state, tenants
 from bot.review.tracker import Event, events_after
@@ -138,6 +140,7 @@ class _Batch:
 
     def write(self) -> None:
         _insert_ignoring_duplicates(self.conn, messages, self.messages)
+        add_messages(self.conn, self.messages)
         _insert_ignoring_duplicates(self.conn, conversation_labels,
                                     [{"conversation_id": c, "kind": k, "name": n} for c, k, n in self.labels])
         fields = ("tenant_id", "channel", "first_at", "last_at", "user_turns", "min_confidence", "fallback",

@@ -10,14 +10,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, exists, func, insert, not_, or_, select, true
+from sqlalchemy import Connection, Engine, and_, delete, exists, func, insert, or_, select, true
 
+from bot.review import inbox_index
 from bot.review.auth import User
 from bot.review.indexer import FALLBACK_INTENT
 from bot.review.nlu_files import Example, text_key
 from bot.review.store import (
-    conversation_labels, conversations, inbox_decisions, messages, tags, tenants, training_texts,
+    conversation_labels, conversations, messages, tags, tenants, training_texts,
 )
+from bot.review.store import inbox as inbox_table
 
 PAGE_SIZE = 50
 DEFAULT_THRESHOLD = 0.6
@@ -242,12 +244,18 @@ def filter_choices(engine: Engine, user: User) -> dict[str, list[str]]:
 
 
 def refresh_training_texts(engine: Engine, examples: list[Example]) -> None:
-    """Replace the set of texts already in the training data."""
-    keys = sorted({text_key(e.plain) for e in examples})
+    """Replace the set of texts already in the training data (and take them out of the inbox, or put
+    back the ones that left it)."""
+    keys = {text_key(e.plain)[:512] for e in examples}
     with engine.begin() as conn:
-        conn.execute(delete(training_texts))
-        if keys:
-            conn.execute(insert(training_texts), [{"text_key": k[:512]} for k in keys])
+        known = set(conn.execute(select(training_texts.c.text_key)).scalars())
+        added, removed = sorted(keys - known), sorted(known - keys)
+        for start in range(0, len(removed), 500):
+            conn.execute(delete(training_texts).where(training_texts.c.text_key.in_(removed[start:start + 500])))
+        if added:
+            conn.execute(insert(training_texts), [{"text_key": k} for k in added])
+        inbox_index.settle(conn, added)
+        inbox_index.reopen(conn, removed)
 
 
 @dataclass
@@ -256,38 +264,39 @@ class InboxItem:
     text: str
     intent: str | None
     confidence: float | None
+    """The worst confidence any message with this text got."""
     count: int
     entities: str | None
-    language: str | None
+    language: str
+    """The language file the text most likely belongs in."""
     conversation_id: int
     event_id: int
     """The latest message with this text (what an accept or dismiss form names)."""
 
 
+def _inbox_tenant(conn: Connection, user: User) -> int | None:
+    if user.sees_all_tenants:
+        return inbox_index.ALL_TENANTS
+    return conn.execute(select(tenants.c.id).where(tenants.c.phone_number_id == user.tenant)).scalar()
+
+
 def inbox(engine: Engine, user: User, page: int = 1, page_size: int = PAGE_SIZE) -> tuple[list[InboxItem], int]:
     """User messages whose text is not in the training data and that no one decided on yet, one per
-    text, worst confidence first; and how many there are."""
-    m = messages.c
-    visible = select(conversations.c.id).where(scope(user))
-    where = and_(
-        m.kind == "user", m.text_key != "", not_(m.text_key.startswith("/")),
-        m.conversation_id.in_(visible),
-        not_(exists().where(training_texts.c.text_key == m.text_key)),
-        not_(exists().where(inbox_decisions.c.text_key == m.text_key)),
-    )
-    grouped = (select(m.text_key, func.min(func.coalesce(m.confidence, 0.0)).label("worst"),
-                      func.count().label("count"), func.max(m.event_id).label("event_id"))
-               .where(where).group_by(m.text_key).subquery())
+    text, worst confidence first; and how many there are. Read from the stored inbox (`inbox_index`)."""
     with engine.connect() as conn:
-        total = conn.execute(select(func.count()).select_from(grouped)).scalar_one()
+        tenant_id = _inbox_tenant(conn, user)
+        if tenant_id is None:
+            return [], 0
+        where = and_(inbox_table.c.tenant_id == tenant_id, inbox_table.c.pending == true())
+        total = conn.execute(select(func.count()).select_from(inbox_table).where(where)).scalar_one()
         rows = conn.execute(
-            select(grouped.c.text_key, grouped.c.worst, grouped.c.count, m.text, m.intent, m.entities, m.language,
-                   m.conversation_id, m.event_id)
-            .join(messages, m.event_id == grouped.c.event_id)
-            .order_by(grouped.c.worst, grouped.c.text_key).limit(page_size).offset((max(page, 1) - 1) * page_size)
+            select(inbox_table, messages.c.text, messages.c.intent, messages.c.entities)
+            .join(messages, messages.c.event_id == inbox_table.c.event_id).where(where)
+            .order_by(inbox_table.c.worst_confidence, inbox_table.c.text_key)
+            .limit(page_size).offset((max(page, 1) - 1) * page_size)
         ).all()
-    return [InboxItem(r.text_key, r.text, r.intent, r.worst, r.count, r.entities, r.language, r.conversation_id, r.event_id)
-            for r in rows], total
+    return [InboxItem(r.text_key, r.text, r.intent, r.worst_confidence, r.seen, r.entities, r.language,
+                      r.conversation_id, r.event_id) for r in rows], total
 
 
 def is_fallback(intent: str | None) -> bool:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import (
     Boolean, Column, Engine, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text, create_engine, event,
+    inspect, text as sql,
 )
 
 metadata = MetaData()
@@ -118,11 +119,30 @@ flags = Table(
     Column("created_at", Float, nullable=False),
 )
 
+inbox = Table(
+    "review_inbox", metadata,
+    Column("tenant_id", Integer, primary_key=True, autoincrement=False),
+    Column("text_key", String(512), primary_key=True),
+    Column("worst_confidence", Float, nullable=False),
+    Column("seen", Integer, nullable=False),
+    Column("event_id", Integer, nullable=False),
+    Column("conversation_id", Integer, nullable=False),
+    Column("language", String(16), nullable=False),
+    Column("pending", Boolean, nullable=False),
+    Index("ix_review_inbox_page", "tenant_id", "pending", "worst_confidence", "text_key"),
+    Index("ix_review_inbox_text_key", "text_key"),
+)
+"""The NLU inbox, kept by the indexer: one row per distinct user text per business (`tenant_id`; 0 holds
+every business's messages, for admins), with the worst confidence it got, how often it was seen, its
+latest message (`event_id`, `conversation_id`), the language file it most likely belongs in, and
+whether it is still `pending` (not in the training data, not decided on)."""
+
 inbox_decisions = Table(
     "review_inbox_decisions", metadata,
     Column("text_key", String(512), primary_key=True),
     Column("decision", String(16), nullable=False),
     Column("text", Text, nullable=False),
+    Column("tenant_id", Integer),
     Column("intent", String(255)),
     Column("language_file", String(32)),
     Column("author", String(64), nullable=False),
@@ -149,13 +169,29 @@ models = Table(
     Column("finished_at", Float),
     Column("accuracy", Float),
     Column("active_accuracy", Float),
+    Column("active_name", String(255)),
+    Column("active_comparable", Boolean),
     Column("n_train", Integer),
     Column("n_test", Integer),
     Column("activated_at", Float),
     Column("created_by", String(64), nullable=False),
     Column("error", Text),
 )
-"""Models trained from the app (status `training`, `ready`, `failed`) with their held-out scores."""
+"""Models trained from the app (status `training`, `ready`, `failed`) with their held-out scores: the new
+model's `accuracy`, and the model active at the time (`active_name`), scored on the same split only
+when it never trained on it (`active_comparable`)."""
+
+model_examples = Table(
+    "review_model_examples", metadata,
+    Column("model_id", Integer, primary_key=True),
+    Column("text_key", String(512), primary_key=True),
+)
+"""The texts each model trained from the app learned from (what decides whether it may be scored on a split)."""
+
+
+SCHEMA_VERSION = 2
+"""1: the first release (no version recorded); 2: the stored NLU inbox, model comparisons, decision tenants."""
+SCHEMA_SETTING = "schema_version"
 
 
 def review_database_url(root: Path) -> str:
@@ -164,7 +200,7 @@ def review_database_url(root: Path) -> str:
 
 
 def open_store(url: str) -> Engine:
-    """An engine on the review database with every table created."""
+    """An engine on the review database with every table created and older stores migrated."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url)
@@ -176,8 +212,26 @@ def open_store(url: str) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
+    existed = inspect(engine).has_table(users.name)
     metadata.create_all(engine)
+    stored = get_setting(engine, SCHEMA_SETTING, "")
+    _migrate(engine, int(stored) if stored else 1 if existed else SCHEMA_VERSION)
+    if stored != str(SCHEMA_VERSION):
+        set_setting(engine, SCHEMA_SETTING, str(SCHEMA_VERSION))
     return engine
+
+
+def _migrate(engine: Engine, version: int) -> None:
+    """Bring a store written by an older release up to `SCHEMA_VERSION` (new tables exist already)."""
+    if version < 2:
+        from bot.review.inbox_index import rebuild  # the inbox is derived from the messages the indexer kept
+
+        with engine.begin() as conn:
+            for table, column, kind in [("review_models", "active_name", "VARCHAR(255)"),
+                                        ("review_models", "active_comparable", "BOOLEAN"),
+                                        ("review_inbox_decisions", "tenant_id", "INTEGER")]:
+                conn.execute(sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
+            rebuild(conn)
 
 
 def get_setting(engine: Engine, key: str, default: str) -> str:

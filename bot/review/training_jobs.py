@@ -3,8 +3,11 @@
 The held-out split is stable: an example is held out when the hash of its text says so (about
 1 in 5, only for intents with at least 5 examples), so successive models are scored on
 the same sentences. Examples the trainer accepted from the inbox are never held out: what
-was just taught is always learned. The new model and the active one are scored on the same
-held-out sentences through the Rasa server (`POST /model/test/intents`).
+was just taught is always learned. The new model is scored on the held-out sentences through the
+Rasa server (`POST /model/test/intents`), and so is the active one, but only when its score means
+something: when it was trained here (its training texts are recorded in `review_model_examples`)
+and learned none of those sentences. A model trained elsewhere (`make train` trains on everything)
+has seen them, and its score would flatter it: it is shown as not comparable instead.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from sqlalchemy import Engine, insert, select, update
 
 from bot.review.nlu_files import LANGUAGE_FILES, Example, read_examples, text_key
 from bot.review.rasa_api import RasaError, RasaServer
-from bot.review.store import inbox_decisions, models
+from bot.review.store import inbox_decisions, model_examples, models
 from bot.training import rasa_environment
 
 HELD_OUT_EVERY = 5
@@ -60,12 +63,20 @@ def nlu_yaml(examples: list[Example]) -> str:
     return buffer.getvalue()
 
 
+def comparable(active_trained_on: set[str] | None, held_out: set[str]) -> bool:
+    """Whether the active model may be scored beside a new one on the `held_out` text keys: only if its
+    training texts are known (None: trained outside the app) and include none of them."""
+    return active_trained_on is not None and not active_trained_on & held_out
+
+
 @dataclass(frozen=True)
 class TrainingCopy:
     data_dir: Path
     held_out: str
     n_train: int
     n_test: int
+    trained_on: frozenset[str]
+    held_out_keys: frozenset[str]
 
 
 def prepare_training_copy(project: Path, work_dir: Path, keep: set[str]) -> TrainingCopy:
@@ -79,7 +90,28 @@ def prepare_training_copy(project: Path, work_dir: Path, keep: set[str]) -> Trai
         part = [e for e in train if e.language == language]
         if part:
             (data_dir / "nlu" / name).write_text(nlu_yaml(part), encoding="utf-8")
-    return TrainingCopy(data_dir, nlu_yaml(held) if held else "", len(train), len(held))
+    return TrainingCopy(data_dir, nlu_yaml(held) if held else "", len(train), len(held),
+                        frozenset(text_key(e.plain)[:512] for e in train),
+                        frozenset(text_key(e.plain)[:512] for e in held))
+
+
+def record_trained_on(engine: Engine, model_id: int, keys: frozenset[str]) -> None:
+    """Remember the texts a model trained here learns from."""
+    with engine.begin() as conn:
+        conn.execute(insert(model_examples), [{"model_id": model_id, "text_key": k} for k in sorted(keys)])
+
+
+def trained_on(engine: Engine, model_file: str | None) -> set[str] | None:
+    """The texts the model in `model_file` learned, if it was trained here; None if unknown."""
+    if not model_file:
+        return None
+    name = Path(model_file).name
+    with engine.connect() as conn:
+        ids = [row.id for row in conn.execute(select(models.c.id, models.c.path).where(models.c.status == "ready"))
+               if row.path and Path(row.path).name == name]
+        keys = set(conn.execute(select(model_examples.c.text_key).where(model_examples.c.model_id.in_(ids)))
+                   .scalars()) if ids else set()
+    return keys or None
 
 
 class Trainer:
@@ -124,6 +156,7 @@ class Trainer:
                 keep = set(conn.execute(select(inbox_decisions.c.text_key)
                                         .where(inbox_decisions.c.decision == "accepted")).scalars())
             copy = prepare_training_copy(self.project, work, keep)
+            record_trained_on(self.engine, model_id, copy.trained_on)
             self._update(model_id, n_train=copy.n_train, n_test=copy.n_test, phase="training", progress=0.05)
             await self._train(model_id, name, copy.data_dir, log)
             path = self.models_dir / f"{name}.tar.gz"
@@ -132,7 +165,11 @@ class Trainer:
             if copy.held_out:
                 try:
                     values["accuracy"] = await self.rasa.intent_accuracy(copy.held_out, str(path))
-                    values["active_accuracy"] = await self.rasa.intent_accuracy(copy.held_out)
+                    active = (await self.rasa.status()).get("model_file")
+                    values["active_name"] = Path(active).name if active else None
+                    values["active_comparable"] = comparable(trained_on(self.engine, active), set(copy.held_out_keys))
+                    if values["active_comparable"]:
+                        values["active_accuracy"] = await self.rasa.intent_accuracy(copy.held_out)
                 except RasaError as error:
                     values["error"] = f"trained, but not evaluated: {error}"
             else:

@@ -31,8 +31,12 @@ def test_passwords_are_stored_as_salted_scrypt_hashes(engine) -> None:
 def test_users_are_checked_when_created(engine) -> None:
     with pytest.raises(AuthError, match="10 characters"):
         auth.add_user(engine, "ravi", "short", Role.ADMIN, None)
-    with pytest.raises(AuthError, match="business"):
+    with pytest.raises(AuthError, match="one business only.*phone_number_id.*--tenant"):
         auth.add_user(engine, "ravi", "long enough pw", Role.REVIEWER, None)
+    with pytest.raises(AuthError, match="a trainer sees the conversations of one business only"):
+        auth.add_user(engine, "ravi", "long enough pw", Role.TRAINER, "  ")
+    with pytest.raises(AuthError, match="not a WhatsApp phone_number_id"):
+        auth.add_user(engine, "ravi", "long enough pw", Role.TRAINER, "+91 98123 45678")
     admin = auth.add_user(engine, "ravi", "long enough pw", Role.ADMIN, "ignored")
     assert admin.tenant is None and admin.sees_all_tenants
     with pytest.raises(AuthError, match="exists"):
@@ -40,7 +44,7 @@ def test_users_are_checked_when_created(engine) -> None:
 
 
 def test_a_session_cookie_maps_to_its_user_and_only_its_hash_is_stored(engine) -> None:
-    user = auth.add_user(engine, "sita", "long enough pw", Role.REVIEWER, "111")
+    user = auth.add_user(engine, "sita", "long enough pw", Role.REVIEWER, "100000000000003")
     token = auth.start_session(engine, user)
     session = auth.load_session(engine, token)
     assert session.user == user and len(session.csrf_token) >= 40

@@ -2,61 +2,48 @@
 
 from __future__ import annotations
 
-import json
+import itertools
+import os
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, insert, select
+from sqlalchemy import create_engine, delete, insert, select, text
 
 from bot.review.auth import Role, User
 from bot.review.indexer import sync
 from bot.review.queries import Filters, conversation, inbox, list_conversations, refresh_training_texts
 from bot.review.nlu_files import Example
-from bot.review.store import conversations, messages, open_store
-from bot.review.tracker import _tracker_metadata, events
+from bot.review.inbox_index import rebuild, settle
+from bot.review.store import (
+    SCHEMA_SETTING, SCHEMA_VERSION, conversations, get_setting, inbox_decisions, messages, models, open_store, settings,
+)
+from bot.review.store import inbox as inbox_table
+from tests.bot.review.tracker_events import DAY, SHOP_A, SHOP_B, Tracker
 
-SHOP_A, SHOP_B = "100000000000001", "100000000000002"
 ADMIN = User(1, "admin", Role.ADMIN, None)
 REVIEWER_A = User(2, "asha", Role.REVIEWER, SHOP_A)
 TRAINER_B = User(3, "bina", Role.TRAINER, SHOP_B)
-DAY = 1_790_000_000.0  # 2026-09-21 UTC
+_schemas = itertools.count(1)
 
 
-class Tracker:
-    """A tracker store with Rasa's events table, written the way Rasa's SQLTrackerStore writes it."""
-
-    def __init__(self, url: str) -> None:
-        self.engine = create_engine(url)
-        _tracker_metadata.create_all(self.engine)
-        self.clock = DAY
-
-    def _add(self, sender: str, type_name: str, data: dict, intent: str | None = None,
-             action: str | None = None) -> None:
-        self.clock += 1
-        with self.engine.begin() as conn:
-            conn.execute(insert(events).values(sender_id=sender, type_name=type_name, timestamp=self.clock,
-                                               intent_name=intent, action_name=action,
-                                               data=json.dumps({"event": type_name, "timestamp": self.clock, **data})))
-
-    def user(self, sender: str, shop: str, text: str, intent: str, confidence: float,
-             entities: list | None = None) -> None:
-        self._add(sender, "user", {
-            "text": text, "input_channel": "whatsapp",
-            "parse_data": {"intent": {"name": intent, "confidence": confidence}, "entities": entities or [],
-                           "intent_ranking": [{"name": intent, "confidence": confidence}]},
-            "metadata": {"phone_number_id": shop, "wa_id": sender}}, intent=intent)
-
-    def action(self, sender: str, name: str) -> None:
-        self._add(sender, "action", {"name": name}, action=name)
-
-    def bot(self, sender: str, text: str) -> None:
-        self._add(sender, "bot", {"text": text, "data": {}})
+@pytest.fixture(params=["sqlite", "postgresql"])
+def review_url(request, tmp_path) -> str:
+    """A new, empty review store: a SQLite file, or a schema of its own on the session's PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'review.db'}"
+    url = request.getfixturevalue("postgres_url")
+    schema = f"review_{next(_schemas)}_{os.getpid()}"
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    admin.dispose()
+    return f"{url}?options=-csearch_path%3D{schema}"
 
 
 @pytest.fixture
-def stores(tmp_path):
+def stores(tmp_path, review_url):
     tracker = Tracker(f"sqlite:///{tmp_path / 'tracker.db'}")
-    review = open_store(f"sqlite:///{tmp_path / 'review.db'}")
+    review = open_store(review_url)
     yield tracker, review
     review.dispose()
     tracker.engine.dispose()
@@ -137,3 +124,97 @@ def test_the_inbox_is_deduplicated_worst_first_and_hides_trained_text(stores) ->
     refresh_training_texts(review, [Example("hinglish", "check_stock", "kitna stock hai [Maggi](product) ka?")])
     assert [i.text_key for i in inbox(review, ADMIN)[0]] == ["maggi ke packet dekh lo", "parle g ka hisaab"]
     assert [i.text_key for i in inbox(review, TRAINER_B)[0]] == ["maggi ke packet dekh lo"]
+
+
+def _inbox_rows(review) -> list[tuple]:
+    with review.connect() as conn:
+        return [tuple(r) for r in conn.execute(select(inbox_table).order_by(inbox_table.c.tenant_id,
+                                                                            inbox_table.c.text_key))]
+
+
+def test_the_inbox_is_kept_per_business_and_across_businesses_for_admins(stores) -> None:
+    tracker, review = stores
+    _seed(tracker)
+    tracker.user("919800000004", SHOP_B, "parle g ka hisaab", "check_dues", 0.61)
+    sync(review, tracker.engine, batch=2)
+    admin = {i.text_key: i for i in inbox(review, ADMIN)[0]}
+    assert (admin["parle g ka hisaab"].count, admin["parle g ka hisaab"].confidence) == (3, 0.52)
+    latest = admin["parle g ka hisaab"]
+    assert (latest.text, latest.event_id, latest.language) == ("parle g ka hisaab", 8, "hinglish")
+    assert [(i.text_key, i.count, i.confidence) for i in inbox(review, TRAINER_B)[0]] == [
+        ("maggi ke packet dekh lo", 1, 0.4), ("parle g ka hisaab", 1, 0.61)]
+    shop_a = inbox(review, REVIEWER_A)[0]
+    assert [(i.text_key, i.count, i.confidence, i.text) for i in shop_a] == [
+        ("parle g ka hisaab", 2, 0.52, "Parle G  ka hisaab"), ("kitna stock hai maggi ka?", 1, 0.98,
+                                                               "kitna stock hai Maggi ka?")]
+    assert inbox(review, User(9, "nobody", Role.TRAINER, "100000000000999")) == ([], 0)
+    page_two, total = inbox(review, ADMIN, page=2, page_size=2)
+    assert ([i.text_key for i in page_two], total) == (["kitna stock hai maggi ka?"], 3)
+
+
+def test_decisions_and_training_data_take_texts_out_of_the_inbox_and_back(stores) -> None:
+    tracker, review = stores
+    _seed(tracker)
+    sync(review, tracker.engine)
+    with review.begin() as conn:
+        conn.execute(insert(inbox_decisions).values(text_key="maggi ke packet dekh lo", decision="out_of_scope",
+                                                    text="Maggi ke packet dekh lo", author="bina", decided_at=DAY))
+        settle(conn, ["maggi ke packet dekh lo"])
+    assert [i.text_key for i in inbox(review, ADMIN)[0]] == ["parle g ka hisaab", "kitna stock hai maggi ka?"]
+    assert inbox(review, TRAINER_B) == ([], 0)
+    trained = [Example("hinglish", "check_dues", "parle g ka hisaab"),
+               Example("hinglish", "check_stock", "Maggi ke packet dekh lo")]
+    refresh_training_texts(review, trained)
+    assert [i.text_key for i in inbox(review, ADMIN)[0]] == ["kitna stock hai maggi ka?"]
+    tracker.user("919800000005", SHOP_B, "PARLE G ka hisaab", "check_dues", 0.2)  # trained text: stays out
+    tracker.user("919800000005", SHOP_B, "dal ka rate", "check_stock", 0.3)  # new text: comes in
+    sync(review, tracker.engine)
+    assert [i.text_key for i in inbox(review, TRAINER_B)[0]] == ["dal ka rate"]
+    refresh_training_texts(review, [])  # both left the training data: the undecided one is back
+    assert [(i.text_key, i.count) for i in inbox(review, TRAINER_B)[0]] == [("parle g ka hisaab", 1),
+                                                                            ("dal ka rate", 1)]
+    assert [i.text_key for i in inbox(review, ADMIN)[0]] == ["parle g ka hisaab", "dal ka rate",
+                                                             "kitna stock hai maggi ka?"]
+
+
+def test_the_incremental_inbox_equals_one_counted_from_scratch(stores) -> None:
+    tracker, review = stores
+    _seed(tracker)
+    tracker.user("919800000004", SHOP_B, "parle g ka hisaab", "check_dues", 0.61)
+    tracker.user("919800000005", SHOP_A, "/greet", "greet", 1.0)
+    tracker.user("919800000005", SHOP_A, "", None, None)
+    refresh_training_texts(review, [Example("hinglish", "check_stock", "kitna stock hai [Maggi](product) ka?")])
+    for _ in range(3):
+        sync(review, tracker.engine, batch=1)
+    incremental = _inbox_rows(review)
+    assert len(incremental) == 3 + 2 + 2 and {row[1] for row in incremental} == {
+        "kitna stock hai maggi ka?", "maggi ke packet dekh lo", "parle g ka hisaab"}
+    with review.begin() as conn:
+        rebuild(conn, batch=2)
+    assert _inbox_rows(review) == incremental
+
+
+def test_a_store_from_the_first_release_is_migrated(stores, review_url) -> None:
+    tracker, review = stores
+    _seed(tracker)
+    sync(review, tracker.engine)
+    expected = _inbox_rows(review)
+    with review.begin() as conn:  # back to the first release's schema
+        conn.execute(text("DROP TABLE review_inbox"))
+        conn.execute(text("DROP TABLE review_model_examples"))
+        for table, column in [("review_models", "active_name"), ("review_models", "active_comparable"),
+                              ("review_inbox_decisions", "tenant_id")]:
+            conn.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
+        conn.execute(delete(settings))
+    review.dispose()
+    migrated = open_store(review_url)
+    try:
+        assert _inbox_rows(migrated) == expected
+        assert get_setting(migrated, SCHEMA_SETTING, "") == str(SCHEMA_VERSION)
+        with migrated.connect() as conn:
+            assert conn.execute(select(models.c.active_comparable)).all() == []
+            assert conn.execute(select(inbox_decisions.c.tenant_id)).all() == []
+        open_store(review_url).dispose()  # opening it again changes nothing
+        assert _inbox_rows(migrated) == expected
+    finally:
+        migrated.dispose()

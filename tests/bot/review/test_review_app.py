@@ -220,14 +220,16 @@ def test_a_trainer_teaches_the_bot_a_sentence_it_misread(browser: Browser, stack
     assert "      - [Maggi](product) ke packet dekh lo\n" in section
     assert "[Maggi](product) ke packet dekh lo" not in (ROOT / "data" / "nlu" / "hinglish.yml").read_text()
 
-    # train in the background, with the held-out score beside the active model's
+    # train in the background and score on the held-out split; the active model (`make train`'s, which
+    # learned every sentence, the held-out ones included) is not scored beside it
     page.get_by_role("link", name="Models").click()
     page.get_by_role("button", name="Train a new model").click()
     card = page.locator("#models .model").first
     expect(card.locator(".badge.status")).to_have_text("training")
     expect(card.locator(".badge.status")).to_have_text("ready", timeout=900_000)
     expect(card.locator(".accuracy")).to_have_text(re.compile(r"^\d+%$"))
-    expect(card.locator(".active-accuracy")).to_have_text(re.compile(r"^\d+%$"))
+    expect(card.locator(".active-accuracy")).to_have_text("not comparable: it may have learned these sentences")
+    expect(page.locator("#comparison-note")).to_contain_text("never learn from")
     page.screenshot(path=stack.shots / "review-models.png", full_page=True)
 
     # activate it on the running Rasa server; the bot now answers the sentence from the books

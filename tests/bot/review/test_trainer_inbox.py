@@ -1,0 +1,169 @@
+"""The NLU inbox over HTTP, against the review app's real server: what a trainer of one business sees and
+may accept, and what an accepted sentence writes into data/nlu with phone numbers masked on the screen.
+
+Users are created with the `bot review-user` command; the tracker store is Rasa's `events` table on
+SQLite. No Rasa server is needed for the inbox (the end-to-end test in test_review_app.py has one).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.cli import main as bot_cli
+from bot.servers import Server
+from erp_core.db import Database
+from erp_core.tenants import add_tenant
+from tests.bot.review.tracker_events import SHOP_A, SHOP_B, Tracker
+from tests.postgres_server import free_port
+
+ROOT = Path(__file__).resolve().parents[3]
+PASSWORD = "trainer test pw"
+WITH_PHONE = "mera  number +91 70421-55309 hai, Maggi   bhejo"
+"""A message with a customer's phone number (and doubled spaces, as people type)."""
+TRAINING_SENTENCE = "mera number +98 76543-21098 hai, Maggi bhejo"
+"""What it may enter the training data as: single spaces, the number made up in the same shape."""
+OTHER_SHOPS = "Maggi ke packet dekh lo"
+
+
+@dataclass
+class App:
+    url: str
+    project: Path
+    env: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    tmp = tmp_path_factory.mktemp("trainer")
+    project = tmp / "project"
+    shutil.copytree(ROOT / "data", project / "data")
+    shutil.copy(ROOT / "domain.yml", project / "domain.yml")
+    tracker = Tracker(f"sqlite:///{tmp / 'tracker.db'}")
+    tracker.user("919800000021", SHOP_A, WITH_PHONE, "nlu_fallback", 0.31)
+    tracker.user("919800000021", SHOP_A, "parle g ka hisaab batao bhai", "check_dues", 0.45)
+    tracker.user("919800000022", SHOP_B, OTHER_SHOPS, "add_stock", 0.4)
+    tracker.engine.dispose()
+    erp = Database(f"sqlite:///{tmp / 'erp.db'}")
+    erp.migrate()
+    add_tenant(erp, phone_number_id=SHOP_A, name="Sharma Kirana")
+    erp.dispose()
+    port = free_port()
+    env = {"REVIEW_DATABASE_URL": f"sqlite:///{tmp / 'review.db'}", "REVIEW_TRACKER_URL": f"sqlite:///{tmp / 'tracker.db'}",
+           "REVIEW_PROJECT_DIR": str(project), "REVIEW_RASA_URL": f"http://127.0.0.1:{free_port()}",
+           "REVIEW_MODELS_DIR": str(tmp / "models"), "REVIEW_WORK_DIR": str(tmp / "work"),
+           "WHATSAPP_STORE_PATH": str(tmp / "whatsapp.db"), "ERP_DATABASE_URL": f"sqlite:///{tmp / 'erp.db'}"}
+    server = Server("review app", [sys.executable, "-m", "bot", "review", "--port", str(port)],
+                    f"http://127.0.0.1:{port}/health", ROOT, {**os.environ, **env}, tmp / "review.log")
+    try:
+        server.wait_ready(60)
+        yield App(f"http://127.0.0.1:{port}", project, env)
+    finally:
+        server.stop()
+
+
+def review_user(app: App, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                *args: str) -> tuple[int, str]:
+    """`bot review-user ...` against the app's store: its exit code and what it printed."""
+    for name, value in app.env.items():
+        monkeypatch.setenv(name, value)
+    code = bot_cli(["review-user", *args])
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+class Browser:
+    """A signed-in user's requests. The app's cookies are Secure (localhost counts as a secure origin for
+    browsers), which httpx will not send over http, so the session cookie is sent by hand."""
+
+    def __init__(self, app: App, username: str) -> None:
+        self.url = app.url
+        login = httpx.get(f"{self.url}/login")
+        response = httpx.post(f"{self.url}/login", data={"csrf_token": _csrf(login.text), "username": username,
+                                                         "password": PASSWORD},
+                              cookies={"review_login_csrf": login.cookies["review_login_csrf"]})
+        assert response.status_code in (302, 303), response.text
+        self.cookies = {"review_session": response.cookies["review_session"]}
+        self.csrf = _csrf(self.get("/conversations").text)
+
+    def get(self, path: str) -> httpx.Response:
+        return httpx.get(self.url + path, cookies=self.cookies)
+
+    def post(self, path: str, **form: str) -> httpx.Response:
+        return httpx.post(self.url + path, data={"csrf_token": self.csrf, **form}, cookies=self.cookies)
+
+
+def _csrf(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def inbox_items(browser: Browser) -> dict[str, int]:
+    """The inbox page's examples (as shown) and the event ids their forms name."""
+    page = browser.get("/inbox")
+    assert page.status_code == 200
+    items = re.findall(r'<p class="example"[^>]*>([^<]*)</p>.*?name="event_id" value="(\d+)"', page.text, re.S)
+    return {html.unescape(text): int(event_id) for text, event_id in items}
+
+
+def test_adding_a_trainer_needs_their_business(app: App, monkeypatch, capsys) -> None:
+    code, said = review_user(app, monkeypatch, capsys, "add", "meera", "--role", "trainer", "--password", PASSWORD)
+    assert code == 2 and "one business only" in said and "--tenant" in said and "admin" in said
+    code, said = review_user(app, monkeypatch, capsys, "add", "meera", "--role", "trainer", "--password", PASSWORD,
+                             "--tenant", "+91 98123 45678")
+    assert code == 2 and "not a WhatsApp phone_number_id" in said
+    code, said = review_user(app, monkeypatch, capsys, "add", "asha", "--role", "admin", "--password", PASSWORD,
+                             "--tenant", SHOP_A)
+    assert code == 2 and "an admin sees every business" in said
+    code, said = review_user(app, monkeypatch, capsys, "add", "meera", "--role", "trainer", "--password", PASSWORD,
+                             "--tenant", SHOP_A)
+    assert code == 0 and f"added review user meera as trainer for business {SHOP_A} (Sharma Kirana)" in said
+    code, said = review_user(app, monkeypatch, capsys, "add", "bina", "--role", "trainer", "--password", PASSWORD,
+                             "--tenant", SHOP_B)
+    assert code == 0 and f"warning: no business is registered under phone_number_id {SHOP_B}" in said
+    assert review_user(app, monkeypatch, capsys, "add", "asha", "--role", "admin", "--password", PASSWORD)[0] == 0
+    code, said = review_user(app, monkeypatch, capsys, "list")
+    assert f"meera\ttrainer\t{SHOP_A}" in said and "asha\tadmin\t(all businesses)" in said
+
+
+def test_a_trainer_sees_and_decides_only_their_business_messages(app: App) -> None:
+    meera, bina, asha = Browser(app, "meera"), Browser(app, "bina"), Browser(app, "asha")
+    assert set(inbox_items(meera)) == {TRAINING_SENTENCE, "parle g ka hisaab batao bhai"}
+    assert set(inbox_items(bina)) == {OTHER_SHOPS}
+    assert set(inbox_items(asha)) == {TRAINING_SENTENCE, "parle g ka hisaab batao bhai", OTHER_SHOPS}
+    other = inbox_items(bina)[OTHER_SHOPS]
+    assert meera.post("/inbox/accept", event_id=str(other), intent="check_stock", language="hinglish").status_code == 404
+    assert meera.post("/inbox/dismiss", event_id=str(other), decision="deleted").status_code == 404
+    parle = inbox_items(meera)["parle g ka hisaab batao bhai"]
+    assert meera.post("/inbox/dismiss", event_id=str(parle), decision="out_of_scope").status_code in (302, 303)
+    assert "parle g" not in meera.get("/inbox").text
+    assert "parle g ka hisaab batao bhai" in asha.get("/training-data").text  # the decision is listed...
+    assert "parle g ka hisaab batao bhai" not in bina.get("/training-data").text  # ...to its own business only
+
+
+def test_accepting_with_masking_on_writes_the_real_sentence_without_its_phone_number(app: App) -> None:
+    asha, meera = Browser(app, "asha"), Browser(app, "meera")
+    assert asha.post("/settings", mask="1").status_code in (302, 303)
+    page = meera.get("/inbox").text
+    assert "70421" not in page and "55309" not in page and "made-up one" in page
+    event_id = inbox_items(meera)[TRAINING_SENTENCE]
+    start = TRAINING_SENTENCE.index("Maggi")
+    entities = [{"start": start, "end": start + 5, "entity": "product"}]
+    accepted = meera.post("/inbox/accept", event_id=str(event_id), intent="check_stock", language="hinglish",
+                          entities=json.dumps(entities))
+    assert accepted.status_code in (302, 303), accepted.text
+    written = (app.project / "data" / "nlu" / "hinglish.yml").read_text(encoding="utf-8").splitlines()
+    before = (ROOT / "data" / "nlu" / "hinglish.yml").read_text(encoding="utf-8").splitlines()
+    assert [line for line in written if line not in before] == [
+        "      - mera number +98 76543-21098 hai, [Maggi](product) bhejo"]
+    assert TRAINING_SENTENCE not in inbox_items(meera)
+    assert asha.post("/settings").status_code in (302, 303)  # masking off again
