@@ -35,12 +35,13 @@ _AMBIGUOUS = lexicon.key_set(lexicon.AMBIGUOUS_NUMBER_WORDS)
 _STANDALONE_UNIT_EXCLUDED = lexicon.key_set(" ".join(lexicon.STANDALONE_UNIT_EXCLUDED))
 _STRENGTH_UNITS = lexicon.key_set(lexicon.STRENGTH_UNITS)
 _PACK_WORDS = lexicon.key_set(lexicon.PACK_WORDS)
+_PRICE_WORDS = lexicon.key_set(lexicon.PRICE_WORDS)
 _ONE_WORDS = lexicon.key_set(lexicon.ONE_WORDS)
 _ARTICLE_NOUNS = lexicon.key_set(lexicon.ARTICLE_NOUNS)
 _LINK_WORDS = lexicon.key_set(lexicon.LINK_WORDS)
 _NOT_NAMES = (lexicon.key_set(lexicon.FUNCTION_WORDS) | _LINK_WORDS | _CURRENCY_BEFORE | _CURRENCY_AFTER | _ORDER_WORDS
               | _ORDER_NUMBER_WORDS)
-_ORDER_MARK_PUNCTUATION = frozenset({".", ":"})
+_MARK_PUNCTUATION = frozenset({".", ":"})
 _PHONE_DIGITS = 10
 
 
@@ -113,7 +114,8 @@ class _Reader:
         factor = _longest({k: k for k in _UNIT_FACTORS}, self.keys, end, self.free)
         currency_after = self.key(end) in _CURRENCY_AFTER
         currency_before = self.key(before) in _CURRENCY_BEFORE
-        marked = bool(unit or factor or currency_after or currency_before)
+        next_numbers_currency = self.key(end) in _CURRENCY_BEFORE and parse_number(self.keys, end + 1) is not None
+        marked = bool(unit or factor or currency_before or (currency_after and not next_numbers_currency))
         if self.key(end) in _PERCENT or self._is_a_word_here(i, end, marked):
             return
         if self.key(end) in _STRENGTH_UNITS:
@@ -126,6 +128,8 @@ class _Reader:
             self.add("amount", plain(match.value), first, last)
         elif factor or unit:
             self._measure(i, match, factor, unit)
+        elif self._after_price_word(i):
+            self.add("amount", plain(match.value), i, end)
         elif self._in_product_name(i, match):
             self.skip(i, end)
         elif match.has_digits and end - i == 1 and len(self.keys[i].replace(".", "")) >= _PHONE_DIGITS:
@@ -140,6 +144,11 @@ class _Reader:
     def _unit_beats_order(self, unit: tuple[str, int] | None) -> bool:
         """"order 5 kilo aata" orders 5 kg, but about an existing order "order 200 pack ho gaya" is order 200."""
         return unit is not None and self.intent not in lexicon.ORDER_ID_INTENTS
+
+    def _after_price_word(self, i: int) -> bool:
+        """"MRP 20", "rate: 12", "daam 250"."""
+        j = i - 2 if self.key(i - 1) in _MARK_PUNCTUATION else i - 1
+        return self.key(j) in _PRICE_WORDS
 
     def _is_a_word_here(self, i: int, end: int, marked: bool) -> bool:
         """A number word used as a word: "bhej do", "look at", "ek kaam karo" (unless a unit or currency is beside it)."""
@@ -221,7 +230,7 @@ class _Reader:
         if self.key(i - 1) == "#":
             return True
         j = i - 1
-        if self.key(j) in _ORDER_MARK_PUNCTUATION and self.key(j - 1) in _ORDER_NUMBER_WORDS:
+        if self.key(j) in _MARK_PUNCTUATION and self.key(j - 1) in _ORDER_NUMBER_WORDS:
             j -= 1
         if self.key(j) in _ORDER_NUMBER_WORDS:
             j -= 1

@@ -79,7 +79,7 @@ def test_a_number_with_a_unit_is_a_quantity_even_in_a_payment():
 
 @pytest.mark.parametrize("intent, entity", [
     ("record_payment", "amount"), ("create_invoice", "amount"), ("add_expense", "amount"),
-    ("send_payment_link", "amount"), ("credit_check", "amount"),
+    ("send_payment_link", "amount"), ("credit_check", "amount"), ("send_reminder", "amount"),
     ("create_order", "quantity"), ("add_stock", "quantity"), ("add_product", "quantity"), ("check_stock", "quantity"),
     ("order_status", "order_id"), ("cancel_order", "order_id"),
 ])
@@ -279,6 +279,8 @@ def test_a_pack_size_right_before_a_count_is_part_of_the_name(text, intent, expe
     ("ek sawaal hai, 500 ka bill", "create_invoice", [("amount", "500", "500")]),
     ("एक काम करो", "add_stock", []),
     ("ek minute", "record_payment", []),
+    ("Rakesh ko ek reminder aur bhejo", "send_reminder", []),
+    ("Binod lai ek choti samjhaideu", "send_reminder", []),
     ("ek packet maggi", "create_order", [("quantity", "1", "ek"), ("unit", "packet", "packet")]),
     ("ek kilo", "create_order", [("quantity", "1", "ek"), ("unit", "kg", "kilo")]),
     ("ek maggi bhejo", "create_order", [("quantity", "1", "ek")]),
@@ -351,3 +353,40 @@ def test_more_payment_words(text, value):
 ])
 def test_amounts_in_every_way_they_are_typed(text, value):
     assert found(f"Ram ne {text} diye", "record_payment") == [("amount", value, text)]
+
+
+# Found by running the extractor over data/nlu's annotations (the contract's spans and values).
+
+@pytest.mark.parametrize("text, intent, expected", [
+    ("list Bournvita at Rs 250", "add_product", [("amount", "250", "Rs 250")]),
+    ("Bisleri add karo, MRP 20", "add_product", [("amount", "20", "20")]),
+    ("Bournvita ko list me daalo, daam 250", "add_product", [("amount", "250", "250")]),
+    ("Amul butter add kar do, rate do sau", "add_product", [("amount", "200", "do sau")]),
+    ("बिसलेरी जोड़ो, एमआरपी 20", "add_product", [("amount", "20", "20")]),
+    ("Maggi 20 packet, rate 12", "add_stock", [("quantity", "20", "20"), ("unit", "packet", "packet"),
+                                                ("amount", "12", "12")]),
+])
+def test_a_number_after_a_price_word_is_an_amount(text, intent, expected):
+    assert found(text, intent) == expected
+
+
+@pytest.mark.parametrize("text, intent, expected", [
+    ("ek naya item jodna hai Horlicks", "add_product", []),
+    ("एक नया आइटम जोड़ना है", "add_product", []),
+    ("ek bill chahiye Ritu ke liye sawa lakh ka", "create_invoice", [("amount", "125000", "sawa lakh")]),
+    ("कपूर जी का बीस हज़ार खाते में आया", "record_payment",
+     [("amount", "20000", "बीस हज़ार"), ("payment_mode", "bank", "खाते में आया")]),
+    ("thela bhada 200", "add_expense", [("expense_category", "travel", "thela bhada"), ("amount", "200", "200")]),
+    ("gm bhai", "greet", []),
+    ("Heena ne 15,000 ka chek diya", "record_payment", [("amount", "15000", "15,000"), ("payment_mode", "cheque", "chek")]),
+    ("प्रिया को क्यूआर कोड भेजो 420 का", "send_payment_link",
+     [("payment_mode", "upi", "क्यूआर कोड"), ("amount", "420", "420")]),
+    ("गत माह की बिक्री", "sales_summary", [("period", "last_month", "गत माह")]),
+    ("aaj cash me kitni sale hui", "sales_summary", [("period", "today", "aaj"), ("payment_mode", "cash", "cash")]),
+    ("डोलो 650 15 बॉक्स आया", "add_stock", [("quantity", "15", "15"), ("unit", "box", "बॉक्स")]),
+    ("samosa 40 ka kharcha likho", "add_expense", [("expense_category", "food", "samosa"), ("amount", "40", "40")]),
+    ("दुकान की सफाई 150", "add_expense", [("expense_category", "other", "सफाई"), ("amount", "150", "150")]),
+    ("Harpreet ko yaad dilao ki 5000 baaki hai", "send_reminder", [("amount", "5000", "5000")]),
+])
+def test_more_from_the_training_data(text, intent, expected):
+    assert found(text, intent) == expected
