@@ -36,6 +36,7 @@ _STANDALONE_UNIT_EXCLUDED = lexicon.key_set(" ".join(lexicon.STANDALONE_UNIT_EXC
 _STRENGTH_UNITS = lexicon.key_set(lexicon.STRENGTH_UNITS)
 _PACK_WORDS = lexicon.key_set(lexicon.PACK_WORDS)
 _PRICE_WORDS = lexicon.key_set(lexicon.PRICE_WORDS)
+_COUNT_OR_PRICE_AFTER = _CURRENCY_AFTER | _PACK_WORDS | _STRENGTH_UNITS
 _ONE_WORDS = lexicon.key_set(lexicon.ONE_WORDS)
 _ARTICLE_NOUNS = lexicon.key_set(lexicon.ARTICLE_NOUNS)
 _LINK_WORDS = lexicon.key_set(lexicon.LINK_WORDS)
@@ -185,7 +186,7 @@ class _Reader:
         unit = number and _longest(_UNITS, self.keys, number[1], self.free)
         return bool(unit) and unit[0] in lexicon.COUNT_UNITS
 
-    def _measured_number_follows(self, k: int) -> bool:
+    def _measured_number_follows(self, k: int, money_only: bool) -> bool:
         """A number with a unit, pack word or currency follows at words[k:] ("ki 2 strip", "ka 30 rs", "ka ₹30")."""
         if self.key(k) in _LINK_WORDS and self.key(k + 1) in _CURRENCY_BEFORE:
             return self._number_follows(k + 2) is not None
@@ -193,14 +194,17 @@ class _Reader:
         if number is None:
             return False
         end = number[1]
-        return bool(_longest(_UNITS, self.keys, end, self.free)
-                    or self.key(end) in _CURRENCY_AFTER | _PACK_WORDS | _STRENGTH_UNITS)
+        if money_only:
+            return self.key(end) in _CURRENCY_AFTER
+        return bool(_longest(_UNITS, self.keys, end, self.free) or self.key(end) in _COUNT_OR_PRICE_AFTER)
 
     def _in_product_name(self, i: int, match: NumberMatch) -> bool:
         """A bare number that belongs to the product name before it: "Dolo-650", "Dolo 650 ki 2 strip".
 
-        Typed onto the name, a known tablet strength (outside payments, where "Gupta 650" is money), or a
-        name followed by the real count or price.
+        Typed onto the name, a known tablet strength, or a name followed by the real count or price. Where
+        a bare number is money, a name before it is a customer's ("Gupta 650", "Sharma 500 ka 2 kilo"): only
+        a price after it ("Dolo 650 ka 30 rs"), or a strength with the count after it ("Dolo 650 2 box"),
+        makes it part of a name.
         """
         if not match.has_digits or match.end - i != 1:
             return False
@@ -210,8 +214,10 @@ class _Reader:
             return False
         if hyphen or self._touch(name, i):
             return True
-        strength = self.keys[i] in lexicon.PHARMA_STRENGTHS and self.intent not in lexicon.AMOUNT_INTENTS
-        return strength or self._measured_number_follows(match.end)
+        strength = self.keys[i] in lexicon.PHARMA_STRENGTHS
+        if self.intent not in lexicon.AMOUNT_INTENTS:
+            return strength or self._measured_number_follows(match.end, money_only=False)
+        return self._measured_number_follows(match.end, money_only=not strength)
 
     def _is_name(self, j: int) -> bool:
         """words[j] could be (the end of) a product name: a free word that is no function word."""
@@ -246,6 +252,8 @@ class _Reader:
 
 def extract(text: str, intent: str | None = None) -> list[Entity]:
     """All rule-based entities of `text`, in order of appearance; `intent` decides bare numbers."""
+    if intent in lexicon.OUT_OF_SCOPE_INTENTS:
+        return []
     reader = _Reader(text, intent)
     reader.phrases("period", _PERIODS)
     if intent in lexicon.SUMMARY_INTENTS:

@@ -128,6 +128,8 @@ QUANTITY_INTENTS = frozenset({"create_order", "add_stock", "add_product", "check
 ORDER_ID_INTENTS = frozenset({"order_status", "cancel_order"})
 """A bare number in these is the order's number ("12 wala order cancel karo")."""
 SUMMARY_INTENTS = frozenset({"sales_summary", "expense_summary"})
+OUT_OF_SCOPE_INTENTS = frozenset({"nlu_fallback"})
+"""An out-of-scope message ("aaj mausam kaisa hai") has no business entities, not even its "aaj"."""
 PAYMENT_MODE_INTENTS = frozenset({"record_payment", "create_invoice", "create_order", "add_expense", "add_stock",
                                   "send_payment_link", "sales_summary", "deny"})
 EXPENSE_INTENTS = frozenset({"add_expense", "expense_summary", "deny"})

@@ -253,6 +253,10 @@ def test_an_order_id_needs_its_marker_right_before_it(text, intent, expected):
     ("Maggi 20 bhejo", "create_order", [("quantity", "20", "20")]),
     ("maggi 500", "create_order", [("quantity", "500", "500")]),
     ("Gupta 650 diye", "record_payment", [("amount", "650", "650")]),
+    ("Santosh ka bill Dolo 650 2 box", "create_invoice", [("quantity", "2", "2"), ("unit", "box", "box")]),
+    ("Sharma 500 ka 2 kilo chawal", "create_invoice",
+     [("amount", "500", "500"), ("quantity", "2", "2"), ("unit", "kg", "kilo")]),
+    ("Tata namak 1 kg ke 10 packet", "create_order", [("quantity", "10", "10"), ("unit", "packet", "packet")]),
     ("aata 10 kilo aur maggi 5", "create_order",
      [("quantity", "10", "10"), ("unit", "kg", "kilo"), ("quantity", "5", "5")]),
 ])
@@ -390,3 +394,8 @@ def test_a_number_after_a_price_word_is_an_amount(text, intent, expected):
 ])
 def test_more_from_the_training_data(text, intent, expected):
     assert found(text, intent) == expected
+
+
+def test_an_out_of_scope_message_has_no_entities():
+    assert found("aaj mausam kaisa hai, 5 baje alarm", "nlu_fallback") == []
+    assert found("aaj 5 kilo", "create_order") == [("period", "today", "aaj"), ("quantity", "5", "5"), ("unit", "kg", "kilo")]
