@@ -152,7 +152,7 @@ class _Reader:
         return self.key(j) in _PRICE_WORDS
 
     def _is_a_word_here(self, i: int, end: int, marked: bool) -> bool:
-        """A number word used as a word: "bhej do", "look at", "ek kaam karo" (unless a unit or currency is beside it)."""
+        """A number word used as a word: "bhej do", "look at", "ek kaam karo" (no unit or currency beside it)."""
         if end - i != 1 or marked:
             return False
         return self.keys[i] in _AMBIGUOUS or (self.keys[i] in _ONE_WORDS and self.key(end) in _ARTICLE_NOUNS)

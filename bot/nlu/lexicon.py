@@ -44,6 +44,8 @@ CURRENCY_AFTER = ("₹ rs /- rupaye rupaiye rupay rupee rupees rupya rupiya rupa
                   "रुपये रुपए रूपये रुपया रुपैयाँ रुपैया रूपैयाँ रुपयाँ रु रू")
 THOUSAND_WORDS = frozenset({"k"})
 PERCENT = "% percent pratishat प्रतिशत"
+PRICE_WORDS = "rate daam price mrp keemat kimat bhav bhaav रेट दाम कीमत एमआरपी भाव मूल्य"
+""""MRP 20", "daam 250", "rate do sau": a number after these is money, whatever the intent."""
 ORDER_WORDS = "order orders ordar ऑर्डर आर्डर अर्डर"
 ORDER_NUMBER_WORDS = "no number nambar num id नंबर नम्बर नं"
 """"order no. 12", "order number: 12"; "#12" needs no "order" before it."""
@@ -72,47 +74,45 @@ PAYMENT_MODES = {
     "cash": ["cash", "nakad", "nagad", "naqad", "nakd", "नकद", "नगद", "नक़द", "कैश", "क्याश", "केश", "in cash",
              "hard cash", "haath mein"],
     "upi": ["upi", "gpay", "g pay", "google pay", "googlepay", "phonepe", "phone pe", "fonepe", "paytm", "bhim",
-            "online", "qr", "qr code", "क्यूआर", "क्यूआर कोड", "scan karke", "यूपीआई", "ऑनलाइन", "अनलाइन", "esewa", "e sewa", "इसेवा",
-            "khalti", "खल्ती", "fonepay", "फोनपे", "फोन पे", "पेटीएम", "गूगल पे"],
+            "online", "qr", "qr code", "क्यूआर", "क्यूआर कोड", "scan karke", "यूपीआई", "ऑनलाइन", "अनलाइन", "esewa",
+            "e sewa", "इसेवा", "khalti", "खल्ती", "fonepay", "फोनपे", "फोन पे", "पेटीएम", "गूगल पे"],
     "card": ["card", "debit card", "credit card", "atm card", "swipe", "कार्ड", "डेबिट कार्ड", "क्रेडिट कार्ड"],
     "bank": ["bank", "bank transfer", "neft", "rtgs", "imps", "account transfer", "एनईएफटी", "आरटीजीएस", "आईएमपीएस",
-             "account me", "account mein", "account pe", "एकाउंट में", "अकाउंट में", "बैंक", "बैंक ट्रांसफर", "बैंक ट्रान्सफर",
-             "net banking", "netbanking"],
+             "account me", "account mein", "account pe", "एकाउंट में", "अकाउंट में", "बैंक", "बैंक ट्रांसफर",
+             "बैंक ट्रान्सफर", "net banking", "netbanking"],
     "cheque": ["cheque", "chq", "chek", "चेक", "चैक"],
-    "credit": ["udhaar", "udhari", "udhaari", "udhaaro", "credit", "khata mein", "khate mein", "khaate mein", "khate me",
-               "उधार", "उधारी", "उधारो", "खाते में", "खातामा"],
-}
-
-EXPENSE_CATEGORIES = {
-    "food": ["chai", "chai paani", "chai pani", "nashta", "samosa", "samose", "समोसा", "समोसे", "khana", "lunch", "dinner", "breakfast", "tea", "snacks",
-             "food", "चाय", "नाश्ता", "खाना", "chiya", "चिया", "khaja", "खाजा", "khana khaja", "खाना खाजा"],
-    "travel": ["auto", "taxi", "rickshaw", "ola", "uber", "bus", "train", "travel", "transport", "safar", "yatra",
-               "ऑटो", "टैक्सी", "रिक्शा", "बस",
-               "यात्रा", "गाडी भाडा", "यातायात", "yatayat", "tempo", "टेम्पो"],
-    "fuel": ["petrol", "diesel", "cng", "सीएनजी", "fuel", "पेट्रोल", "डीजल", "डिजेल", "इन्धन", "indhan"],
-    "rent": ["kiraya", "kiraaya", "rent", "bhada", "dukaan ka kiraya", "dukan ka kiraya", "shop rent", "किराया",
-             "भाड़ा", "भाडा", "घर भाडा", "पसल भाडा", "ghar bhada", "pasal bhada", "dokan bhada"],
-    "electricity": ["bijli", "bijli bill", "bijli ka bill", "light bill", "electricity", "electricity bill",
-                    "current bill", "बिजली", "बिजली बिल", "बिजली का बिल", "bijuli", "बिजुली", "बिजुली बिल", "batti",
-                    "बत्ती"],
-    "salary": ["salary", "सैलरी", "पगार", "tankhwah", "tankha", "pagar", "majduri", "mazdoori", "talab", "wages", "staff salary",
-               "वेतन", "तनख्वाह", "तनखा", "तलब", "मजदूरी", "ज्याला", "jyala", "payroll"],
-    "purchase": ["kharidari", "purchase", "maal", "maal kharida", "saman", "samaan", "stock purchase", "खरीदारी",
-                 "माल", "सामान", "खरिद", "kharid", "saman kharid"],
-    "repair": ["repair", "marammat", "maramat", "marmat", "mistri", "servicing", "service", "मरम्मत", "मर्मत", "रिपेयर",
-               "mermat"],
-    "phone": ["phone", "mobile", "recharge", "phone bill", "mobile recharge", "internet", "wifi", "data pack",
-              "फोन", "मोबाइल", "रिचार्ज", "इन्टरनेट", "इंटरनेट", "फोन बिल"],
-    "other": ["other", "misc", "miscellaneous", "anya", "अन्य", "baaki kharcha", "others", "safai", "सफाई", "chanda", "चंदा", "चन्दा",
-              "donation"],
+    "credit": ["udhaar", "udhari", "udhaari", "udhaaro", "credit", "khata mein", "khate mein", "khaate mein",
+               "khate me", "उधार", "उधारी", "उधारो", "खाते में", "खातामा"],
 }
 INTO_ACCOUNT = ("khate me", "khate mein", "khaate mein", "खाते में", "khata ma", "खातामा")
 DEPOSITED = "jama transfer dale daale aaya aayi aaye जमा ट्रांसफर डाले आया आई आए जम्मा आयो"
 PAYMENT_MODES["bank"] += [f"{into} {verb}" for into in INTO_ACCOUNT for verb in DEPOSITED.split()]
 """"khate me" alone is the shop's khata (credit: "khate me likh do"); money that came into or was put into an
 account ("khate me aaya", "khate me jama") is a bank payment."""
-PRICE_WORDS = "rate daam price mrp keemat kimat bhav bhaav रेट दाम कीमत एमआरपी भाव मूल्य"
-""""MRP 20", "daam 250", "rate do sau": a number after these is money, whatever the intent."""
+
+EXPENSE_CATEGORIES = {
+    "food": ["chai", "chai paani", "chai pani", "nashta", "samosa", "samose", "समोसा", "समोसे", "khana", "lunch",
+             "dinner", "breakfast", "tea", "snacks", "food", "चाय", "नाश्ता", "खाना", "chiya", "चिया", "khaja", "खाजा",
+             "khana khaja", "खाना खाजा"],
+    "travel": ["auto", "taxi", "rickshaw", "ola", "uber", "bus", "train", "travel", "transport", "safar", "yatra",
+               "ऑटो", "टैक्सी", "रिक्शा", "बस", "यात्रा", "गाडी भाडा", "यातायात", "yatayat", "tempo", "टेम्पो"],
+    "fuel": ["petrol", "diesel", "cng", "सीएनजी", "fuel", "पेट्रोल", "डीजल", "डिजेल", "इन्धन", "indhan"],
+    "rent": ["kiraya", "kiraaya", "rent", "bhada", "dukaan ka kiraya", "dukan ka kiraya", "shop rent", "किराया",
+             "भाड़ा", "भाडा", "घर भाडा", "पसल भाडा", "ghar bhada", "pasal bhada", "dokan bhada"],
+    "electricity": ["bijli", "bijli bill", "bijli ka bill", "light bill", "electricity", "electricity bill",
+                    "current bill", "बिजली", "बिजली बिल", "बिजली का बिल", "bijuli", "बिजुली", "बिजुली बिल", "batti",
+                    "बत्ती"],
+    "salary": ["salary", "सैलरी", "पगार", "tankhwah", "tankha", "pagar", "majduri", "mazdoori", "talab", "wages",
+               "staff salary", "वेतन", "तनख्वाह", "तनखा", "तलब", "मजदूरी", "ज्याला", "jyala", "payroll"],
+    "purchase": ["kharidari", "purchase", "maal", "maal kharida", "saman", "samaan", "stock purchase", "खरीदारी",
+                 "माल", "सामान", "खरिद", "kharid", "saman kharid"],
+    "repair": ["repair", "marammat", "maramat", "marmat", "mistri", "servicing", "service", "मरम्मत", "मर्मत",
+               "रिपेयर", "mermat"],
+    "phone": ["phone", "mobile", "recharge", "phone bill", "mobile recharge", "internet", "wifi", "data pack",
+              "फोन", "मोबाइल", "रिचार्ज", "इन्टरनेट", "इंटरनेट", "फोन बिल"],
+    "other": ["other", "misc", "miscellaneous", "anya", "अन्य", "baaki kharcha", "others", "safai", "सफाई", "chanda",
+              "चंदा", "चन्दा", "donation"],
+}
 """A donation ("chanda") is `other`: none of the named defaults fits a gift, and tenants can map it."""
 VEHICLES = ("auto taxi truck tempo rickshaw riksha gaadi gadi bus thela ऑटो टैक्सी ट्रक टेम्पो रिक्शा गाड़ी गाडी बस "
             "ठेला")
@@ -138,8 +138,8 @@ AMBIGUOUS_NUMBER_WORDS = "do one cha chha chhe tin छ दो aat saath sathi"
 60), "saathi" (friend, Nepali 60): a number only with a unit or currency beside it."""
 ONE_WORDS = "ek एक"
 ARTICLE_NOUNS = ("kaam baat sawal sawaal question minute min second sec help madad request problem dikkat cheez chij "
-                 "baar din jaankari chhin naya nayi naye item bill reminder message msg choti patak काम बात सवाल मिनट सेकंड मदद चीज बार दिन जानकारी छिन नया नई "
-                 "नए आइटम बिल रिमाइंडर मैसेज चोटि पटक")
+                 "baar din jaankari chhin naya nayi naye item bill reminder message msg choti patak "
+                 "काम बात सवाल मिनट सेकंड मदद चीज बार दिन जानकारी छिन नया नई नए आइटम बिल रिमाइंडर मैसेज चोटि पटक")
 """"ek kaam karo", "ek baat batao", "ek naya item": "ek" is an article before these, not the count 1."""
 LINK_WORDS = "ka ki ke ko wala wali wale of का की के को वाला वाली वाले"
 """"Dolo 650 ki 2 strip": the words between a product name and its count."""

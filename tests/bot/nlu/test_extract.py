@@ -382,7 +382,8 @@ def test_a_number_after_a_price_word_is_an_amount(text, intent, expected):
      [("amount", "20000", "बीस हज़ार"), ("payment_mode", "bank", "खाते में आया")]),
     ("thela bhada 200", "add_expense", [("expense_category", "travel", "thela bhada"), ("amount", "200", "200")]),
     ("gm bhai", "greet", []),
-    ("Heena ne 15,000 ka chek diya", "record_payment", [("amount", "15000", "15,000"), ("payment_mode", "cheque", "chek")]),
+    ("Heena ne 15,000 ka chek diya", "record_payment",
+     [("amount", "15000", "15,000"), ("payment_mode", "cheque", "chek")]),
     ("प्रिया को क्यूआर कोड भेजो 420 का", "send_payment_link",
      [("payment_mode", "upi", "क्यूआर कोड"), ("amount", "420", "420")]),
     ("गत माह की बिक्री", "sales_summary", [("period", "last_month", "गत माह")]),
@@ -398,4 +399,5 @@ def test_more_from_the_training_data(text, intent, expected):
 
 def test_an_out_of_scope_message_has_no_entities():
     assert found("aaj mausam kaisa hai, 5 baje alarm", "nlu_fallback") == []
-    assert found("aaj 5 kilo", "create_order") == [("period", "today", "aaj"), ("quantity", "5", "5"), ("unit", "kg", "kilo")]
+    assert found("aaj 5 kilo", "create_order") == [
+        ("period", "today", "aaj"), ("quantity", "5", "5"), ("unit", "kg", "kilo")]
