@@ -50,6 +50,8 @@ def parse(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     ("Sharma ji ko 10 kilo chawal bhejo", [("quantity", "10", "10"), ("unit", "kg", "kilo")]),
     ("गुप्ता जी को दो बोरी आटा भेजो", [("quantity", "2", "दो"), ("unit", "bag", "बोरी")]),
     ("order 12 ka status kya hai", [("order_id", "12", "12")]),
+    ("Sharma ji ka order: 3 packet maggi bhejo", [("quantity", "3", "3"), ("unit", "packet", "packet")]),
+    ("Dolo-650 ke 4 packet chahiye", [("quantity", "4", "4"), ("unit", "packet", "packet")]),
     ("पिछले महीने की बिक्री कितनी थी", [("period", "last_month", "पिछले महीने")]),
     ("यो महिना कति बिक्री भयो", [("period", "this_month", "यो महिना")]),
     ("Ramesh ne 2000 gpay se diye", [("amount", "2000", "2000"), ("payment_mode", "upi", "gpay")]),

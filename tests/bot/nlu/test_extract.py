@@ -79,7 +79,7 @@ def test_a_number_with_a_unit_is_a_quantity_even_in_a_payment():
 
 @pytest.mark.parametrize("intent, entity", [
     ("record_payment", "amount"), ("create_invoice", "amount"), ("add_expense", "amount"),
-    ("send_payment_link", "amount"), ("credit_check", "amount"),
+    ("send_payment_link", "amount"), ("credit_check", "amount"), ("send_reminder", "amount"),
     ("create_order", "quantity"), ("add_stock", "quantity"), ("add_product", "quantity"), ("check_stock", "quantity"),
     ("order_status", "order_id"), ("cancel_order", "order_id"),
 ])
@@ -199,3 +199,205 @@ def test_messages_without_rule_entities(text):
 def test_only_the_contract_entity_types_come_out():
     text = "order 3 ka dedh kilo chawal, ₹500 gpay, petrol, kal ka"
     assert {e.entity for e in extract(text, None)} <= set(ENTITY_TYPES)
+
+
+# Misreads found in review (issue 4): each case failed before its fix.
+
+@pytest.mark.parametrize("text, intent, expected", [
+    ("at 5 pm aana", "create_order", [("quantity", "5", "5")]),
+    ("look at this", "create_order", []),
+    ("kal at 10 bhejna", "add_stock", [("quantity", "10", "10")]),
+    ("mere saath 5 kilo bhejo", "create_order", [("quantity", "5", "5"), ("unit", "kg", "kilo")]),
+    ("Ramesh ke saath hisaab karo", "record_payment", []),
+    ("aat kilo", "create_order", [("quantity", "8", "aat"), ("unit", "kg", "kilo")]),
+    ("aath packet maggi", "create_order", [("quantity", "8", "aath"), ("unit", "packet", "packet")]),
+    ("aath maggi", "create_order", [("quantity", "8", "aath")]),
+    ("saath kilo", "create_order", [("quantity", "60", "saath"), ("unit", "kg", "kilo")]),
+])
+def test_words_that_are_numbers_only_beside_a_unit(text, intent, expected):
+    """"at" (folded "aat", 8) and "saath" (with, 60) count only with a unit or currency beside them."""
+    assert found(text, intent) == expected
+
+
+@pytest.mark.parametrize("text, intent, expected", [
+    ("Gupta ji ka order: 2 packet maggi", "create_order", [("quantity", "2", "2"), ("unit", "packet", "packet")]),
+    ("order 5 kilo aata", "create_order", [("quantity", "5", "5"), ("unit", "kg", "kilo")]),
+    ("order ₹500 ka", "create_order", [("amount", "500", "₹500")]),
+    ("order no: 12 kahan hai", "order_status", [("order_id", "12", "12")]),
+    ("kya order 200 pack ho gaya", "order_status", [("order_id", "200", "200")]),
+    ("order. 12 kilo", "create_order", [("quantity", "12", "12"), ("unit", "kg", "kilo")]),
+    ("order 12 ka 500 diye", "record_payment", [("order_id", "12", "12"), ("amount", "500", "500")]),
+    ("ऑर्डर 12 का 500 दिए", "record_payment", [("order_id", "12", "12"), ("amount", "500", "500")]),
+    ("#12 ke 500 diye", "record_payment", [("order_id", "12", "12"), ("amount", "500", "500")]),
+])
+def test_an_order_id_needs_its_marker_right_before_it(text, intent, expected):
+    assert found(text, intent) == expected
+
+
+@pytest.mark.parametrize("text, intent, expected", [
+    ("Dolo 650 ki 2 strip", "create_order", [("quantity", "2", "2")]),
+    ("Pan 40 ki 2 strip", "create_order", [("quantity", "2", "2")]),
+    ("10 Dolo 650", "create_order", [("quantity", "10", "10")]),
+    ("dolo 650 hai kya", "check_stock", []),
+    ("Dolo-650 5 strip", "create_order", [("quantity", "5", "5")]),
+    ("dolo-650 chahiye", "check_stock", []),
+    ("Dolo650 bhejo", "create_order", []),
+    ("Crocin 500 mg 3 strip", "create_order", [("quantity", "3", "3")]),
+    ("Crocin 40 strips", "add_stock", [("quantity", "40", "40")]),
+    ("Augmentin 625 ke 2 box", "create_order", [("quantity", "2", "2"), ("unit", "box", "box")]),
+    ("Good Day 100 ke 5 packet", "create_order", [("quantity", "5", "5"), ("unit", "packet", "packet")]),
+    ("Parle-G 10 packet", "create_order", [("quantity", "10", "10"), ("unit", "packet", "packet")]),
+    # the other side: a price, or a count after a name, stays what it is
+    ("650 rs ka Dolo", "create_order", [("amount", "650", "650 rs")]),
+    ("Dolo 650 ka 30 rs", "record_payment", [("amount", "30", "30 rs")]),
+    ("Maggi 20 bhejo", "create_order", [("quantity", "20", "20")]),
+    ("maggi 500", "create_order", [("quantity", "500", "500")]),
+    ("Gupta 650 diye", "record_payment", [("amount", "650", "650")]),
+    ("Santosh ka bill Dolo 650 2 box", "create_invoice", [("quantity", "2", "2"), ("unit", "box", "box")]),
+    ("Sharma 500 ka 2 kilo chawal", "create_invoice",
+     [("amount", "500", "500"), ("quantity", "2", "2"), ("unit", "kg", "kilo")]),
+    ("Tata namak 1 kg ke 10 packet", "create_order", [("quantity", "10", "10"), ("unit", "packet", "packet")]),
+    ("aata 10 kilo aur maggi 5", "create_order",
+     [("quantity", "10", "10"), ("unit", "kg", "kilo"), ("quantity", "5", "5")]),
+])
+def test_a_number_in_a_product_name_is_no_quantity(text, intent, expected):
+    """Glued to the name ("Dolo-650"), a strength ("650", "500 mg") or followed by the real count."""
+    assert found(text, intent) == expected
+
+
+@pytest.mark.parametrize("text, intent, expected", [
+    ("Good Day 100g 2 packet", "create_order", [("quantity", "2", "2"), ("unit", "packet", "packet")]),
+    ("500 gm ka 2 packet", "create_order", [("quantity", "2", "2"), ("unit", "packet", "packet")]),
+    ("1 kg aata ke 3 bag", "create_order", [("quantity", "1", "1"), ("unit", "kg", "kg"),
+                                            ("quantity", "3", "3"), ("unit", "bag", "bag")]),
+    ("5 kilo aata 2 packet maggi", "create_order",
+     [("quantity", "5", "5"), ("unit", "kg", "kilo"), ("quantity", "2", "2"), ("unit", "packet", "packet")]),
+])
+def test_a_pack_size_right_before_a_count_is_part_of_the_name(text, intent, expected):
+    assert found(text, intent) == expected
+
+
+@pytest.mark.parametrize("text, intent, expected", [
+    ("ek kaam karo", "create_order", []),
+    ("ek baat batao", "check_stock", []),
+    ("ek sawaal hai, 500 ka bill", "create_invoice", [("amount", "500", "500")]),
+    ("एक काम करो", "add_stock", []),
+    ("ek minute", "record_payment", []),
+    ("Rakesh ko ek reminder aur bhejo", "send_reminder", []),
+    ("Binod lai ek choti samjhaideu", "send_reminder", []),
+    ("ek packet maggi", "create_order", [("quantity", "1", "ek"), ("unit", "packet", "packet")]),
+    ("ek kilo", "create_order", [("quantity", "1", "ek"), ("unit", "kg", "kilo")]),
+    ("ek maggi bhejo", "create_order", [("quantity", "1", "ek")]),
+    ("ek hazaar diye", "record_payment", [("amount", "1000", "ek hazaar")]),
+])
+def test_ek_as_an_article_is_no_number(text, intent, expected):
+    assert found(text, intent) == expected
+
+
+@pytest.mark.parametrize("text, value", [
+    ("kata", "bag"), ("katta", "bag"), ("katte", "bag"), ("कट्टा", "bag"), ("cartons", "box"), ("carton", "box"),
+    ("gm", "g"), ("gms", "g"), ("gram", "g"), ("ग्राम", "g"),
+])
+def test_more_unit_words(text, value):
+    assert found(f"2 {text}", "create_order") == [("quantity", "2", "2"), ("unit", value, text)]
+
+
+def test_nepali_kata_alone_is_where_not_a_sack():
+    assert found("chamal kata cha", "check_stock") == []
+
+
+def test_abhi_tak_is_so_far_and_no_period():
+    """"abhi tak" ("so far") names no period: the summary uses its default, it is not read as today."""
+    assert found("abhi tak kitna kharcha hua", "expense_summary") == []
+    assert found("aaj abhi tak kitni bikri", "sales_summary") == [("period", "today", "aaj")]
+
+
+@pytest.mark.parametrize("text, value, span", [
+    ("auto ka bhada 50", "travel", "auto ka bhada"),
+    ("taxi bhaada 300", "travel", "taxi bhaada"),
+    ("truck ka bhada 2000", "travel", "truck ka bhada"),
+    ("tempo ka bhada 400", "travel", "tempo ka bhada"),
+    ("rickshaw ka bhada 40", "travel", "rickshaw ka bhada"),
+    ("gaadi bhada 500", "travel", "gaadi bhada"),
+    ("ऑटो का भाड़ा 50", "travel", "ऑटो का भाड़ा"),
+    ("ट्रक भाडा 900", "travel", "ट्रक भाडा"),
+    ("dukan ka bhada 5000", "rent", "bhada"),
+    ("bhada 5000", "rent", "bhada"),
+    ("घर भाडा 5000", "rent", "घर भाडा"),
+])
+def test_bhada_with_a_vehicle_is_travel_otherwise_rent(text, value, span):
+    amount = text.split()[-1]
+    assert found(text, "add_expense") == [("expense_category", value, span), ("amount", amount, amount)]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("marmat", "repair"), ("सैलरी", "salary"), ("पगार", "salary"), ("सीएनजी", "fuel"), ("cng", "fuel"),
+    ("chanda", "other"), ("चंदा", "other"), ("donation", "other"),
+])
+def test_more_expense_words(text, value):
+    """"chanda" (a donation) is `other`: none of the nine named defaults fits a gift."""
+    assert found(f"{text} 300", "add_expense") == [("expense_category", value, text), ("amount", "300", "300")]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("neft", "bank"), ("rtgs", "bank"), ("imps", "bank"), ("एनईएफटी", "bank"), ("आरटीजीएस", "bank"),
+    ("आईएमपीएस", "bank"), ("account me", "bank"), ("account mein", "bank"), ("khate me jama", "bank"),
+    ("khate me transfer", "bank"), ("खाते में जमा", "bank"),
+    ("khate me", "credit"), ("khate mein", "credit"), ("खाते में", "credit"),
+])
+def test_more_payment_words(text, value):
+    """A bare "khate me" is the shop's khata (credit); into an account ("account me", "khate me jama") is bank."""
+    assert found(f"300 {text} diye", "record_payment") == [("amount", "300", "300"), ("payment_mode", value, text)]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("dedh sau", "150"), ("sawa do lakh", "225000"), ("paune teen hazaar", "2750"), ("डेढ़ सौ", "150"),
+    ("साढ़े तीन हजार", "3500"), ("डेढ लाख", "150000"), ("साढे तीन हजार", "3500"), ("१,२०,५००", "120500"),
+    ("Rs. 1.2 lakh", "120000"), ("1.5k", "1500"), ("₹ 2,50,000/-", "250000"),
+])
+def test_amounts_in_every_way_they_are_typed(text, value):
+    assert found(f"Ram ne {text} diye", "record_payment") == [("amount", value, text)]
+
+
+# Found by running the extractor over data/nlu's annotations (the contract's spans and values).
+
+@pytest.mark.parametrize("text, intent, expected", [
+    ("list Bournvita at Rs 250", "add_product", [("amount", "250", "Rs 250")]),
+    ("Bisleri add karo, MRP 20", "add_product", [("amount", "20", "20")]),
+    ("Bournvita ko list me daalo, daam 250", "add_product", [("amount", "250", "250")]),
+    ("Amul butter add kar do, rate do sau", "add_product", [("amount", "200", "do sau")]),
+    ("बिसलेरी जोड़ो, एमआरपी 20", "add_product", [("amount", "20", "20")]),
+    ("Maggi 20 packet, rate 12", "add_stock", [("quantity", "20", "20"), ("unit", "packet", "packet"),
+                                                ("amount", "12", "12")]),
+])
+def test_a_number_after_a_price_word_is_an_amount(text, intent, expected):
+    assert found(text, intent) == expected
+
+
+@pytest.mark.parametrize("text, intent, expected", [
+    ("ek naya item jodna hai Horlicks", "add_product", []),
+    ("एक नया आइटम जोड़ना है", "add_product", []),
+    ("ek bill chahiye Ritu ke liye sawa lakh ka", "create_invoice", [("amount", "125000", "sawa lakh")]),
+    ("कपूर जी का बीस हज़ार खाते में आया", "record_payment",
+     [("amount", "20000", "बीस हज़ार"), ("payment_mode", "bank", "खाते में आया")]),
+    ("thela bhada 200", "add_expense", [("expense_category", "travel", "thela bhada"), ("amount", "200", "200")]),
+    ("gm bhai", "greet", []),
+    ("Heena ne 15,000 ka chek diya", "record_payment",
+     [("amount", "15000", "15,000"), ("payment_mode", "cheque", "chek")]),
+    ("प्रिया को क्यूआर कोड भेजो 420 का", "send_payment_link",
+     [("payment_mode", "upi", "क्यूआर कोड"), ("amount", "420", "420")]),
+    ("गत माह की बिक्री", "sales_summary", [("period", "last_month", "गत माह")]),
+    ("aaj cash me kitni sale hui", "sales_summary", [("period", "today", "aaj"), ("payment_mode", "cash", "cash")]),
+    ("डोलो 650 15 बॉक्स आया", "add_stock", [("quantity", "15", "15"), ("unit", "box", "बॉक्स")]),
+    ("samosa 40 ka kharcha likho", "add_expense", [("expense_category", "food", "samosa"), ("amount", "40", "40")]),
+    ("दुकान की सफाई 150", "add_expense", [("expense_category", "other", "सफाई"), ("amount", "150", "150")]),
+    ("Harpreet ko yaad dilao ki 5000 baaki hai", "send_reminder", [("amount", "5000", "5000")]),
+])
+def test_more_from_the_training_data(text, intent, expected):
+    assert found(text, intent) == expected
+
+
+def test_an_out_of_scope_message_has_no_entities():
+    assert found("aaj mausam kaisa hai, 5 baje alarm", "nlu_fallback") == []
+    assert found("aaj 5 kilo", "create_order") == [
+        ("period", "today", "aaj"), ("quantity", "5", "5"), ("unit", "kg", "kilo")]
