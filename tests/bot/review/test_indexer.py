@@ -294,7 +294,8 @@ def _old_decision(conn, key: str, author: str, tenant_id: int | None = None) -> 
     tenant = {"tenant_id": tenant_id} if tenant_id is not None else {}
     conn.execute(text(f"INSERT INTO review_inbox_decisions (text_key, decision, text, author, decided_at"
                       f"{', tenant_id' if tenant else ''}) VALUES (:key, 'out_of_scope', :text, :author, :at"
-                      f"{', :tenant_id' if tenant else ''})"), {"key": key, "text": key, "author": author, "at": DAY, **tenant})
+                      f"{', :tenant_id' if tenant else ''})"),
+                 {"key": key, "text": key, "author": author, "at": DAY, **tenant})
 
 
 def test_a_store_from_the_first_release_is_migrated(stores, review_url) -> None:
@@ -347,7 +348,8 @@ def test_a_schema_2_store_keeps_each_decision_for_the_business_it_was_recorded_f
         with migrated.connect() as conn:
             assert {(r.tenant_id, r.text_key, r.author) for r in conn.execute(select(inbox_decisions))} == {
                 (shop_b, "parle g ka hisaab", "bina"), (ALL_TENANTS, "maggi ke packet dekh lo", "asha")}
-        assert _keys(migrated, TRAINER_A) == ["parle g ka hisaab", "kitna stock hai maggi ka?"]  # B's no longer hides it
+        # shop B's decision no longer hides the text from shop A
+        assert _keys(migrated, TRAINER_A) == ["parle g ka hisaab", "kitna stock hai maggi ka?"]
         assert _keys(migrated, TRAINER_B) == []
         assert _keys(migrated, ADMIN) == ["parle g ka hisaab", "kitna stock hai maggi ka?"]
         _assert_consistent(migrated)
