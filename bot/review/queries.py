@@ -1,7 +1,8 @@
-"""The review app's questions to its index: filtered, paginated conversation lists and the NLU inbox.
+"""The review app's questions to its index: filtered, paginated conversation lists, the NLU inbox and its
+decisions.
 
-Every query is scoped to what the signed-in user may see (their business, unless admin), in
-one place: `scope`.
+Every query is scoped to what the signed-in user may see (their business, unless admin): conversations by
+`scope`, the inbox and the decisions by `inbox_tenant` and `decision_scope`.
 """
 
 from __future__ import annotations
@@ -314,8 +315,8 @@ def decision_scope(conn: Connection, user: User) -> Any:
 
 
 def inbox(engine: Engine, user: User, page: int = 1, page_size: int = PAGE_SIZE) -> tuple[list[InboxItem], int]:
-    """User messages whose text is not in the training data and that no one decided on yet, one per
-    text, worst confidence first; and how many there are. Read from the stored inbox (`inbox_index`)."""
+    """User messages whose text is not in the training data and not decided on for the user's business yet,
+    one per text, worst confidence first; and how many there are. Read from the stored inbox (`inbox_index`)."""
     with engine.connect() as conn:
         tenant_id = inbox_tenant(conn, user)
         if tenant_id is None:
