@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse, html, json as json_response, redirect, text
-from sqlalchemy import Engine, delete, insert, select, true, update
+from sqlalchemy import Engine, delete, insert, select, update
 
 from bot.review import auth, inbox_index, queries
 from bot.review.auth import Role
@@ -39,7 +39,6 @@ from bot.review.nlu_files import (
 from bot.review.rasa_api import RasaError, RasaServer
 from bot.review.store import (
     comments, conversations, flags, get_setting, inbox_decisions, messages, models, open_store, set_setting, tags,
-    tenants,
 )
 from bot.review.tracker import conversation_events, has_events_table, open_tracker
 from bot.review.training_jobs import Trainer
@@ -363,16 +362,6 @@ def create_app(config: ReviewConfig, name: str = "hisaab_review") -> Sanic:
                 messages.c.conversation_id.in_(select(conversations.c.id).where(
                     queries.scope(request.ctx.session.user))))).first()
 
-    def _decide(request: Request, message: Any, decision: str, intent: str | None = None,
-                language: str | None = None) -> None:
-        with engine.begin() as conn:
-            conn.execute(delete(inbox_decisions).where(inbox_decisions.c.text_key == message.text_key))
-            conn.execute(insert(inbox_decisions).values(
-                text_key=message.text_key, decision=decision, text=message.text, tenant_id=message.tenant_id,
-                intent=intent, language_file=language, author=request.ctx.session.user.username,
-                decided_at=time.time()))
-            inbox_index.settle(conn, [message.text_key])
-
     @app.post("/inbox/accept")
     @requires(Role.TRAINER)
     async def inbox_accept(request: Request) -> HTTPResponse:
@@ -397,7 +386,7 @@ def create_app(config: ReviewConfig, name: str = "hisaab_review") -> Sanic:
             return text(f"not accepted: {error}", status=400)
         if new_intent:
             add_intent_to_domain(config.project / "domain.yml", intent)
-        _decide(request, message, "accepted", intent, language)
+        queries.record_decision(engine, request.ctx.session.user, message.text, "accepted", intent, language)
         await refresh(request.app)
         return redirect("/inbox?" + urlencode({"notice": f"Added to {LANGUAGE_FILES[language]} as {intent}: {example}"}))
 
@@ -411,7 +400,7 @@ def create_app(config: ReviewConfig, name: str = "hisaab_review") -> Sanic:
         decision = request.form.get("decision")
         if decision not in ("deleted", "out_of_scope"):
             return text("decision must be deleted or out_of_scope", status=400)
-        _decide(request, message, decision)
+        queries.record_decision(engine, request.ctx.session.user, message.text, decision)
         return redirect("/inbox")
 
     # ---------------------------------------------------------- training data
@@ -425,12 +414,11 @@ def create_app(config: ReviewConfig, name: str = "hisaab_review") -> Sanic:
         user = request.ctx.session.user
         with engine.connect() as conn:
             decided = conn.execute(select(inbox_decisions).where(
-                inbox_decisions.c.decision != "accepted",
-                true() if user.sees_all_tenants else inbox_decisions.c.tenant_id.in_(
-                    select(tenants.c.id).where(tenants.c.phone_number_id == user.tenant)))
+                inbox_decisions.c.decision != "accepted", queries.decision_scope(conn, user))
                 .order_by(inbox_decisions.c.decided_at.desc()).limit(200)).all()
         return _render(request, "training_data.html", examples=examples[:1000], count=len(examples), intent=intent,
-                       language=language, intents=_intents(config), languages=list(LANGUAGE_FILES), decided=decided)
+                       language=language, intents=_intents(config), languages=list(LANGUAGE_FILES), decided=decided,
+                       all_tenants=inbox_index.ALL_TENANTS)
 
     @app.post("/training-data/delete")
     @requires(Role.TRAINER)

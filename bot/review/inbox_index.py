@@ -2,9 +2,11 @@
 page is one indexed `ORDER BY worst_confidence LIMIT` instead of grouping every message by its text.
 
 Each user message counts in two rows: its business's (what that business's reviewers and trainers
-see) and the every-business row set (`ALL_TENANTS`, what admins see). A row is `pending` while its
-text is neither in the training data nor decided on; both changes flip only the rows of the texts
-concerned.
+see) and the every-business row (`ALL_TENANTS`, what admins see). A business's row is `pending` while
+its text is neither in the training data nor decided on for that business (by its trainer, or by an
+admin for every business); the every-business row while it is not trained on, no admin decided on it,
+and some business's row is still pending or a conversation of no business sent it. A change to the
+training data or the decisions recomputes only the rows of the texts concerned (`refresh_pending`).
 """
 
 from __future__ import annotations
@@ -12,15 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, delete, exists, not_, select, update
+from sqlalchemy import Connection, and_, case, delete, exists, func, not_, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.review.nlu_files import guess_language
-from bot.review.store import inbox, inbox_decisions, messages, training_texts
-
-ALL_TENANTS = 0
-"""The `tenant_id` of the rows that count every business's messages (and those of no business)."""
+from bot.review.store import ALL_TENANTS, inbox, inbox_decisions, messages, training_texts
 CHUNK = 500
 
 
@@ -41,15 +40,13 @@ def add_messages(conn: Connection, rows: Iterable[dict[str, Any]]) -> None:
             entry = merged.get((tenant_id, key))
             if entry is None:
                 merged[(tenant_id, key)] = entry = {"tenant_id": tenant_id, "text_key": key,
-                                                    "worst_confidence": confidence, "seen": 0}
+                                                    "worst_confidence": confidence, "seen": 0, "pending": False}
             entry["worst_confidence"] = min(entry["worst_confidence"], confidence)
             entry["seen"] += 1
             entry.update(event_id=row["event_id"], conversation_id=row["conversation_id"],
                          language=guess_language(row["text"], row["language"]))
     if not merged:
         return
-    settled = _settled(conn, {key for _, key in merged})
-    values = [{**entry, "pending": entry["text_key"] not in settled} for entry in merged.values()]
     dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     statement = dialect_insert(inbox)
     new, old = statement.excluded, inbox.c
@@ -61,37 +58,47 @@ def add_messages(conn: Connection, rows: Iterable[dict[str, Any]]) -> None:
         "event_id": case((later, new.event_id), else_=old.event_id),
         "conversation_id": case((later, new.conversation_id), else_=old.conversation_id),
         "language": case((later, new.language), else_=old.language),
-    }), values)
+    }), list(merged.values()))
+    refresh_pending(conn, {key for _, key in merged})
 
 
-def _settled(conn: Connection, keys: set[str]) -> set[str]:
-    """Those of `keys` that are in the training data or were decided on."""
-    found: set[str] = set()
-    ordered = sorted(keys)
-    for start in range(0, len(ordered), CHUNK):
-        part = ordered[start:start + CHUNK]
-        found.update(conn.execute(select(training_texts.c.text_key).where(training_texts.c.text_key.in_(part)))
-                     .scalars())
-        found.update(conn.execute(select(inbox_decisions.c.text_key).where(inbox_decisions.c.text_key.in_(part)))
-                     .scalars())
-    return found
+def _not_trained() -> Any:
+    return not_(exists().where(training_texts.c.text_key == inbox.c.text_key))
 
 
-def settle(conn: Connection, keys: Iterable[str]) -> None:
-    """Take texts out of the inbox (they entered the training data or were decided on)."""
-    ordered = sorted(set(keys))
-    for start in range(0, len(ordered), CHUNK):
-        conn.execute(update(inbox).where(inbox.c.text_key.in_(ordered[start:start + CHUNK])).values(pending=False))
+def _open_for_its_business() -> Any:
+    """A business's row: not trained on, and no decision for that business or for every business."""
+    decided = exists().where(inbox_decisions.c.text_key == inbox.c.text_key,
+                             or_(inbox_decisions.c.tenant_id == ALL_TENANTS,
+                                 inbox_decisions.c.tenant_id == inbox.c.tenant_id))
+    return and_(_not_trained(), not_(decided))
 
 
-def reopen(conn: Connection, keys: Iterable[str]) -> None:
-    """Put texts that left the training data back in the inbox, unless someone decided on them."""
-    ordered = sorted(set(keys))
-    for start in range(0, len(ordered), CHUNK):
-        conn.execute(update(inbox).where(
-            inbox.c.text_key.in_(ordered[start:start + CHUNK]),
-            not_(exists().where(inbox_decisions.c.text_key == inbox.c.text_key)),
-        ).values(pending=True))
+def _open_somewhere() -> Any:
+    """An every-business row: not trained on, no decision for every business, and still open for some business
+    (or seen in a conversation of no business, which only this row counts)."""
+    other = inbox.alias("other")
+    same_text = and_(other.c.text_key == inbox.c.text_key, other.c.tenant_id != ALL_TENANTS)
+    open_in_a_business = exists().where(same_text, other.c.pending == true())
+    counted_by_businesses = select(func.coalesce(func.sum(other.c.seen), 0)).where(same_text).scalar_subquery()
+    decided = exists().where(inbox_decisions.c.text_key == inbox.c.text_key,
+                             inbox_decisions.c.tenant_id == ALL_TENANTS)
+    return and_(_not_trained(), not_(decided), or_(open_in_a_business, inbox.c.seen > counted_by_businesses))
+
+
+def refresh_pending(conn: Connection, keys: Iterable[str] | None = None) -> None:
+    """Recompute `pending` for every row of these texts (all texts when None) after the training data or the
+    decisions changed: the businesses' rows first, then the every-business rows that depend on them."""
+    chunks: list[Any]
+    if keys is None:
+        chunks = [true()]
+    else:
+        ordered = sorted(set(keys))
+        chunks = [inbox.c.text_key.in_(ordered[start:start + CHUNK]) for start in range(0, len(ordered), CHUNK)]
+    for texts in chunks:
+        conn.execute(update(inbox).where(texts, inbox.c.tenant_id != ALL_TENANTS)
+                     .values(pending=_open_for_its_business()))
+        conn.execute(update(inbox).where(texts, inbox.c.tenant_id == ALL_TENANTS).values(pending=_open_somewhere()))
 
 
 def rebuild(conn: Connection, batch: int = 5000) -> None:

@@ -1,11 +1,13 @@
-"""The review app's questions to its index: filtered, paginated conversation lists and the NLU inbox.
+"""The review app's questions to its index: filtered, paginated conversation lists, the NLU inbox and its
+decisions.
 
-Every query is scoped to what the signed-in user may see (their business, unless admin), in
-one place: `scope`.
+Every query is scoped to what the signed-in user may see (their business, unless admin): conversations by
+`scope`, the inbox and the decisions by `inbox_tenant` and `decision_scope`.
 """
 
 from __future__ import annotations
 
+import time as clock
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from typing import Any
@@ -17,7 +19,7 @@ from bot.review.auth import User
 from bot.review.indexer import FALLBACK_INTENT
 from bot.review.nlu_files import Example, text_key
 from bot.review.store import (
-    conversation_labels, conversations, messages, tags, tenants, training_texts,
+    conversation_labels, conversations, inbox_decisions, messages, tags, tenants, training_texts,
 )
 from bot.review.store import inbox as inbox_table
 
@@ -226,12 +228,15 @@ def conversation(engine: Engine, user: User, conversation_id: int) -> Conversati
 
 
 def filter_choices(engine: Engine, user: User) -> dict[str, list[str]]:
-    """The values the filter drop-downs offer."""
+    """The values the filter drop-downs offer: those of the conversations `user` may see."""
     with engine.connect() as conn:
         visible = select(conversations.c.id).where(scope(user))
+
         def labels(kind: str) -> list[str]:
+            seen = true() if user.sees_all_tenants else conversation_labels.c.conversation_id.in_(visible)
             return list(conn.execute(select(conversation_labels.c.name).distinct()
-                                     .where(conversation_labels.c.kind == kind).order_by(conversation_labels.c.name)).scalars())
+                                     .where(conversation_labels.c.kind == kind, seen)
+                                     .order_by(conversation_labels.c.name)).scalars())
         return {
             "channels": [c for c in conn.execute(select(conversations.c.channel).distinct()
                                                  .where(scope(user))).scalars() if c],
@@ -254,8 +259,7 @@ def refresh_training_texts(engine: Engine, examples: list[Example]) -> None:
             conn.execute(delete(training_texts).where(training_texts.c.text_key.in_(removed[start:start + 500])))
         if added:
             conn.execute(insert(training_texts), [{"text_key": k} for k in added])
-        inbox_index.settle(conn, added)
-        inbox_index.reopen(conn, removed)
+        inbox_index.refresh_pending(conn, added + removed)
 
 
 @dataclass
@@ -274,17 +278,47 @@ class InboxItem:
     """The latest message with this text (what an accept or dismiss form names)."""
 
 
-def _inbox_tenant(conn: Connection, user: User) -> int | None:
+def inbox_tenant(conn: Connection, user: User) -> int | None:
+    """The `tenant_id` of the inbox rows `user` sees and decides on (`ALL_TENANTS` for an admin), or None when
+    their business sent nothing yet."""
     if user.sees_all_tenants:
         return inbox_index.ALL_TENANTS
     return conn.execute(select(tenants.c.id).where(tenants.c.phone_number_id == user.tenant)).scalar()
 
 
+def record_decision(engine: Engine, user: User, text: str, decision: str, intent: str | None = None,
+                    language: str | None = None) -> None:
+    """Record what `user` did with an inbox text (`accepted`, `deleted`, `out_of_scope`): a trainer for their
+    business, an admin for every business; the inbox rows of that text follow. The caller has checked that the
+    text's message is one `user` may see."""
+    key = text_key(text)[:512]
+    with engine.begin() as conn:
+        tenant_id = inbox_tenant(conn, user)
+        conn.execute(delete(inbox_decisions).where(inbox_decisions.c.tenant_id == tenant_id,
+                                                   inbox_decisions.c.text_key == key))
+        conn.execute(insert(inbox_decisions).values(
+            tenant_id=tenant_id, text_key=key, decision=decision, text=text, intent=intent, language_file=language,
+            author=user.username, decided_at=clock.time()))
+        inbox_index.refresh_pending(conn, [key])
+
+
+def decision_scope(conn: Connection, user: User) -> Any:
+    """The inbox decisions `user` may see: all for an admin; for a trainer, their business's and the admin's
+    (every business's) on texts their business sent, never one that would show another business's message."""
+    if user.sees_all_tenants:
+        return true()
+    tenant_id = inbox_tenant(conn, user)
+    return or_(inbox_decisions.c.tenant_id == tenant_id,
+               and_(inbox_decisions.c.tenant_id == inbox_index.ALL_TENANTS,
+                    exists().where(inbox_table.c.tenant_id == tenant_id,
+                                   inbox_table.c.text_key == inbox_decisions.c.text_key)))
+
+
 def inbox(engine: Engine, user: User, page: int = 1, page_size: int = PAGE_SIZE) -> tuple[list[InboxItem], int]:
-    """User messages whose text is not in the training data and that no one decided on yet, one per
-    text, worst confidence first; and how many there are. Read from the stored inbox (`inbox_index`)."""
+    """User messages whose text is not in the training data and not decided on for the user's business yet,
+    one per text, worst confidence first; and how many there are. Read from the stored inbox (`inbox_index`)."""
     with engine.connect() as conn:
-        tenant_id = _inbox_tenant(conn, user)
+        tenant_id = inbox_tenant(conn, user)
         if tenant_id is None:
             return [], 0
         where = and_(inbox_table.c.tenant_id == tenant_id, inbox_table.c.pending == true())

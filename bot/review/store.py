@@ -11,8 +11,8 @@ import os
 from pathlib import Path
 
 from sqlalchemy import (
-    Boolean, Column, Engine, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text, create_engine, event,
-    inspect, text as sql,
+    Boolean, Column, Connection, Engine, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text,
+    create_engine, event, inspect, text as sql,
 )
 
 metadata = MetaData()
@@ -119,6 +119,10 @@ flags = Table(
     Column("created_at", Float, nullable=False),
 )
 
+ALL_TENANTS = 0
+"""The `tenant_id` of the inbox rows that count every business's messages (and those of no business), and of
+the decisions an admin takes for every business."""
+
 inbox = Table(
     "review_inbox", metadata,
     Column("tenant_id", Integer, primary_key=True, autoincrement=False),
@@ -139,16 +143,17 @@ whether it is still `pending` (not in the training data, not decided on)."""
 
 inbox_decisions = Table(
     "review_inbox_decisions", metadata,
+    Column("tenant_id", Integer, primary_key=True, autoincrement=False),
     Column("text_key", String(512), primary_key=True),
     Column("decision", String(16), nullable=False),
     Column("text", Text, nullable=False),
-    Column("tenant_id", Integer),
     Column("intent", String(255)),
     Column("language_file", String(32)),
     Column("author", String(64), nullable=False),
     Column("decided_at", Float, nullable=False),
 )
-"""What the trainer did with an inbox message: `accepted`, `deleted` or `out_of_scope`."""
+"""What a trainer did with an inbox text (`accepted`, `deleted` or `out_of_scope`), for their business
+(`tenant_id`), or what an admin did, for every business (`tenant_id` 0)."""
 
 training_texts = Table(
     "review_training_texts", metadata,
@@ -189,8 +194,9 @@ model_examples = Table(
 """The texts each model trained from the app learned from (what decides whether it may be scored on a split)."""
 
 
-SCHEMA_VERSION = 2
-"""1: the first release (no version recorded); 2: the stored NLU inbox, model comparisons, decision tenants."""
+SCHEMA_VERSION = 3
+"""1: the first release (no version recorded); 2: the stored NLU inbox, model comparisons, decision tenants;
+3: inbox decisions keyed by business and text."""
 SCHEMA_SETTING = "schema_version"
 
 
@@ -223,15 +229,33 @@ def open_store(url: str) -> Engine:
 
 def _migrate(engine: Engine, version: int) -> None:
     """Bring a store written by an older release up to `SCHEMA_VERSION` (new tables exist already)."""
-    if version < 2:
-        from bot.review.inbox_index import rebuild  # the inbox is derived from the messages the indexer kept
+    from bot.review.inbox_index import rebuild, refresh_pending  # the inbox is derived from the indexed messages
 
-        with engine.begin() as conn:
+    with engine.begin() as conn:
+        if version < 2:
             for table, column, kind in [("review_models", "active_name", "VARCHAR(255)"),
                                         ("review_models", "active_comparable", "BOOLEAN"),
                                         ("review_inbox_decisions", "tenant_id", "INTEGER")]:
                 conn.execute(sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
+        if version < 3:
+            _key_decisions_by_business(conn)
+        if version < 2:
             rebuild(conn)
+        elif version < 3:
+            refresh_pending(conn)
+
+
+def _key_decisions_by_business(conn: Connection) -> None:
+    """Rebuild the decisions table keyed by (business, text), as SQLite cannot change a primary key in place:
+    each decision keeps the business it was recorded for, or applies to every business if none was."""
+    kept = "review_inbox_decisions_v2"
+    columns = "text_key, decision, text, intent, language_file, author, decided_at"
+    conn.execute(sql(f"CREATE TABLE {kept} AS SELECT tenant_id, {columns} FROM {inbox_decisions.name}"))
+    conn.execute(sql(f"DROP TABLE {inbox_decisions.name}"))
+    inbox_decisions.create(conn)
+    conn.execute(sql(f"INSERT INTO {inbox_decisions.name} (tenant_id, {columns}) "
+                     f"SELECT COALESCE(tenant_id, {ALL_TENANTS}), {columns} FROM {kept}"))
+    conn.execute(sql(f"DROP TABLE {kept}"))
 
 
 def get_setting(engine: Engine, key: str, default: str) -> str:

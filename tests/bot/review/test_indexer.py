@@ -7,22 +7,30 @@ import os
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, delete, insert, select, text
+from sqlalchemy import create_engine, delete, select, text, update
 
 from bot.review.auth import Role, User
 from bot.review.indexer import sync
-from bot.review.queries import Filters, conversation, inbox, list_conversations, refresh_training_texts
+from bot.review.queries import (
+    Filters, conversation, decision_scope, filter_choices, inbox, list_conversations, record_decision,
+    refresh_training_texts,
+)
 from bot.review.nlu_files import Example
-from bot.review.inbox_index import rebuild, settle
+from bot.review.inbox_index import ALL_TENANTS, rebuild, refresh_pending
 from bot.review.store import (
     SCHEMA_SETTING, SCHEMA_VERSION, conversations, get_setting, inbox_decisions, messages, models, open_store, settings,
+    set_setting, tenants,
 )
 from bot.review.store import inbox as inbox_table
 from tests.bot.review.tracker_events import DAY, SHOP_A, SHOP_B, Tracker
 
+SHOP_C, SHOP_D = "100000000000003", "100000000000004"
 ADMIN = User(1, "admin", Role.ADMIN, None)
 REVIEWER_A = User(2, "asha", Role.REVIEWER, SHOP_A)
+TRAINER_A = User(4, "meera", Role.TRAINER, SHOP_A)
 TRAINER_B = User(3, "bina", Role.TRAINER, SHOP_B)
+TRAINER_C = User(5, "chitra", Role.TRAINER, SHOP_C)
+TRAINER_D = User(6, "divya", Role.TRAINER, SHOP_D)
 _schemas = itertools.count(1)
 
 
@@ -113,6 +121,21 @@ def test_reviewers_see_only_their_business(stores) -> None:
     assert conversation(review, ADMIN, other.id).sender_id == "919800000002"
 
 
+def test_the_filter_drop_downs_offer_only_what_the_users_business_saw(stores) -> None:
+    tracker, review = stores
+    _seed(tracker)
+    tracker.user("919800000001", SHOP_A, "dhanyavaad", "thank", 0.9)
+    sync(review, tracker.engine)
+    shop_a, shop_b, admin = (filter_choices(review, user) for user in (REVIEWER_A, TRAINER_B, ADMIN))
+    assert (shop_a["intents"], shop_a["actions"]) == (["check_dues", "check_stock", "thank"], ["action_check_stock"])
+    assert (shop_b["intents"], shop_b["actions"]) == (["nlu_fallback"], ["action_default_fallback"])
+    assert (admin["intents"], admin["actions"]) == (["check_dues", "check_stock", "nlu_fallback", "thank"],
+                                                    ["action_check_stock", "action_default_fallback"])
+    assert (shop_a["tenants"], shop_b["tenants"]) == ([SHOP_A], [SHOP_B])
+    nobody = filter_choices(review, User(9, "nobody", Role.REVIEWER, "100000000000999"))
+    assert (nobody["intents"], nobody["actions"], nobody["tenants"]) == ([], [], [])
+
+
 def test_the_inbox_is_deduplicated_worst_first_and_hides_trained_text(stores) -> None:
     tracker, review = stores
     _seed(tracker)
@@ -156,10 +179,7 @@ def test_decisions_and_training_data_take_texts_out_of_the_inbox_and_back(stores
     tracker, review = stores
     _seed(tracker)
     sync(review, tracker.engine)
-    with review.begin() as conn:
-        conn.execute(insert(inbox_decisions).values(text_key="maggi ke packet dekh lo", decision="out_of_scope",
-                                                    text="Maggi ke packet dekh lo", author="bina", decided_at=DAY))
-        settle(conn, ["maggi ke packet dekh lo"])
+    record_decision(review, TRAINER_B, "Maggi ke packet dekh lo", "out_of_scope")
     assert [i.text_key for i in inbox(review, ADMIN)[0]] == ["parle g ka hisaab", "kitna stock hai maggi ka?"]
     assert inbox(review, TRAINER_B) == ([], 0)
     trained = [Example("hinglish", "check_dues", "parle g ka hisaab"),
@@ -175,6 +195,73 @@ def test_decisions_and_training_data_take_texts_out_of_the_inbox_and_back(stores
                                                                             ("dal ka rate", 1)]
     assert [i.text_key for i in inbox(review, ADMIN)[0]] == ["parle g ka hisaab", "dal ka rate",
                                                              "kitna stock hai maggi ka?"]
+
+
+def _keys(review, user: User) -> list[str]:
+    items, total = inbox(review, user)
+    assert total == len(items)
+    return [i.text_key for i in items]
+
+
+def _assert_consistent(review) -> None:
+    """The stored inbox (counts and pending flags) equals one counted from scratch from the indexed messages, the
+    training data and the decisions."""
+    stored = _inbox_rows(review)
+    with review.connect() as conn:
+        recount = conn.begin()
+        rebuild(conn, batch=2)
+        rebuilt = [tuple(r) for r in conn.execute(select(inbox_table).order_by(inbox_table.c.tenant_id,
+                                                                               inbox_table.c.text_key))]
+        recount.rollback()
+    assert rebuilt == stored
+
+
+def _decisions_seen_by(review, user: User) -> set[tuple[str, str]]:
+    with review.connect() as conn:
+        return {(r.author, r.text_key) for r in conn.execute(select(inbox_decisions)
+                                                             .where(decision_scope(conn, user)))}
+
+
+def test_a_trainers_decision_is_for_their_business_and_an_admins_for_every_business(stores) -> None:
+    tracker, review = stores
+    _seed(tracker)
+    tracker.user("919800000004", SHOP_B, "parle g ka hisaab", "check_dues", 0.61)
+    tracker.user("919800000009", None, "dal ka rate", "check_stock", 0.3)  # a conversation of no business
+    tracker.user("919800000004", SHOP_B, "dal ka rate", "check_stock", 0.35)
+    sync(review, tracker.engine)
+    record_decision(review, TRAINER_B, "Parle G ka hisaab", "out_of_scope")
+    assert _keys(review, TRAINER_B) == ["dal ka rate", "maggi ke packet dekh lo"]
+    assert _keys(review, TRAINER_A) == ["parle g ka hisaab", "kitna stock hai maggi ka?"]
+    assert "parle g ka hisaab" in _keys(review, ADMIN)  # still open for shop A
+    record_decision(review, TRAINER_A, "parle g ka hisaab", "deleted")
+    assert "parle g ka hisaab" not in _keys(review, ADMIN)  # every business that sent it decided
+    record_decision(review, TRAINER_B, "dal ka rate", "deleted")
+    assert _keys(review, TRAINER_B) == ["maggi ke packet dekh lo"]
+    assert _keys(review, ADMIN) == ["dal ka rate", "maggi ke packet dekh lo", "kitna stock hai maggi ka?"]
+    _assert_consistent(review)
+
+    tracker.user("919800000004", SHOP_B, "parle g ka hisaab", "check_dues", 0.1)  # decided for B: stays out
+    tracker.user("919800000010", SHOP_C, "parle g ka hisaab", "check_dues", 0.5)  # not decided for C: comes in
+    sync(review, tracker.engine)
+    assert _keys(review, TRAINER_B) == ["maggi ke packet dekh lo"]
+    assert _keys(review, TRAINER_C) == ["parle g ka hisaab"]
+    assert _keys(review, ADMIN)[:2] == ["parle g ka hisaab", "dal ka rate"]
+    _assert_consistent(review)
+
+    record_decision(review, ADMIN, "parle g ka hisaab", "out_of_scope")
+    record_decision(review, ADMIN, "dal ka rate", "deleted")
+    assert inbox(review, TRAINER_C) == ([], 0)
+    tracker.user("919800000011", SHOP_D, "PARLE G ka hisaab", "check_dues", 0.2)  # a business to come, too
+    sync(review, tracker.engine)
+    assert inbox(review, TRAINER_D) == ([], 0)
+    assert _keys(review, ADMIN) == ["maggi ke packet dekh lo", "kitna stock hai maggi ka?"]
+    _assert_consistent(review)
+
+    assert _decisions_seen_by(review, TRAINER_A) == {("meera", "parle g ka hisaab"), ("admin", "parle g ka hisaab")}
+    assert _decisions_seen_by(review, TRAINER_B) == {("bina", "parle g ka hisaab"), ("bina", "dal ka rate"),
+                                                     ("admin", "parle g ka hisaab"), ("admin", "dal ka rate")}
+    assert _decisions_seen_by(review, TRAINER_C) == {("admin", "parle g ka hisaab")}
+    assert len(_decisions_seen_by(review, ADMIN)) == 5
 
 
 def test_the_incremental_inbox_equals_one_counted_from_scratch(stores) -> None:
@@ -194,17 +281,36 @@ def test_the_incremental_inbox_equals_one_counted_from_scratch(stores) -> None:
     assert _inbox_rows(review) == incremental
 
 
+def _release_2_decisions_table(conn, tenant_column: bool) -> None:
+    """The decisions table as releases 1 (no `tenant_id`) and 2 had it: keyed by the text alone."""
+    conn.execute(text("DROP TABLE review_inbox_decisions"))
+    conn.execute(text("CREATE TABLE review_inbox_decisions (text_key VARCHAR(512) NOT NULL PRIMARY KEY, "
+                      "decision VARCHAR(16) NOT NULL, text TEXT NOT NULL, intent VARCHAR(255), "
+                      "language_file VARCHAR(32), author VARCHAR(64) NOT NULL, decided_at FLOAT NOT NULL"
+                      + (", tenant_id INTEGER)" if tenant_column else ")")))
+
+
+def _old_decision(conn, key: str, author: str, tenant_id: int | None = None) -> None:
+    tenant = {"tenant_id": tenant_id} if tenant_id is not None else {}
+    conn.execute(text(f"INSERT INTO review_inbox_decisions (text_key, decision, text, author, decided_at"
+                      f"{', tenant_id' if tenant else ''}) VALUES (:key, 'out_of_scope', :text, :author, :at"
+                      f"{', :tenant_id' if tenant else ''})"),
+                 {"key": key, "text": key, "author": author, "at": DAY, **tenant})
+
+
 def test_a_store_from_the_first_release_is_migrated(stores, review_url) -> None:
     tracker, review = stores
     _seed(tracker)
     sync(review, tracker.engine)
+    record_decision(review, ADMIN, "Maggi ke packet dekh lo", "out_of_scope")
     expected = _inbox_rows(review)
     with review.begin() as conn:  # back to the first release's schema
         conn.execute(text("DROP TABLE review_inbox"))
         conn.execute(text("DROP TABLE review_model_examples"))
-        for table, column in [("review_models", "active_name"), ("review_models", "active_comparable"),
-                              ("review_inbox_decisions", "tenant_id")]:
+        for table, column in [("review_models", "active_name"), ("review_models", "active_comparable")]:
             conn.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
+        _release_2_decisions_table(conn, tenant_column=False)
+        _old_decision(conn, "maggi ke packet dekh lo", "asha")
         conn.execute(delete(settings))
     review.dispose()
     migrated = open_store(review_url)
@@ -213,8 +319,45 @@ def test_a_store_from_the_first_release_is_migrated(stores, review_url) -> None:
         assert get_setting(migrated, SCHEMA_SETTING, "") == str(SCHEMA_VERSION)
         with migrated.connect() as conn:
             assert conn.execute(select(models.c.active_comparable)).all() == []
-            assert conn.execute(select(inbox_decisions.c.tenant_id)).all() == []
+            assert conn.execute(select(inbox_decisions.c.tenant_id, inbox_decisions.c.text_key)).all() == [
+                (ALL_TENANTS, "maggi ke packet dekh lo")]
         open_store(review_url).dispose()  # opening it again changes nothing
         assert _inbox_rows(migrated) == expected
+    finally:
+        migrated.dispose()
+
+
+def test_a_schema_2_store_keeps_each_decision_for_the_business_it_was_recorded_for(stores, review_url) -> None:
+    tracker, review = stores
+    _seed(tracker)
+    tracker.user("919800000004", SHOP_B, "parle g ka hisaab", "check_dues", 0.61)
+    sync(review, tracker.engine)
+    with review.begin() as conn:  # release 2: decisions keyed by text, each hiding its text from every business
+        shop_b = conn.execute(select(tenants.c.id).where(tenants.c.phone_number_id == SHOP_B)).scalar_one()
+        _release_2_decisions_table(conn, tenant_column=True)
+        _old_decision(conn, "parle g ka hisaab", "bina", tenant_id=shop_b)
+        _old_decision(conn, "maggi ke packet dekh lo", "asha")  # recorded for no business
+        conn.execute(update(inbox_table).where(inbox_table.c.text_key.in_(["parle g ka hisaab",
+                                                                            "maggi ke packet dekh lo"]))
+                     .values(pending=False))
+    set_setting(review, SCHEMA_SETTING, "2")
+    review.dispose()
+    migrated = open_store(review_url)
+    try:
+        assert get_setting(migrated, SCHEMA_SETTING, "") == "3" == str(SCHEMA_VERSION)
+        with migrated.connect() as conn:
+            assert {(r.tenant_id, r.text_key, r.author) for r in conn.execute(select(inbox_decisions))} == {
+                (shop_b, "parle g ka hisaab", "bina"), (ALL_TENANTS, "maggi ke packet dekh lo", "asha")}
+        # shop B's decision no longer hides the text from shop A
+        assert _keys(migrated, TRAINER_A) == ["parle g ka hisaab", "kitna stock hai maggi ka?"]
+        assert _keys(migrated, TRAINER_B) == []
+        assert _keys(migrated, ADMIN) == ["parle g ka hisaab", "kitna stock hai maggi ka?"]
+        _assert_consistent(migrated)
+        record_decision(migrated, TRAINER_A, "parle g ka hisaab", "deleted")  # a second business's decision on it
+        assert _keys(migrated, ADMIN) == ["kitna stock hai maggi ka?"]
+        expected = _inbox_rows(migrated)
+        open_store(review_url).dispose()  # opening it again changes nothing
+        assert _inbox_rows(migrated) == expected
+        _assert_consistent(migrated)
     finally:
         migrated.dispose()

@@ -1,4 +1,4 @@
-"""The NLU inbox over HTTP, against the review app's real server: what a trainer of one business sees and
+"""The NLU inbox over HTTP, against the review app's real server: what a trainer of one business sees, decides and
 may accept, and what an accepted sentence writes into data/nlu with phone numbers masked on the screen.
 
 Users are created with the `bot review-user` command; the tracker store is Rasa's `events` table on
@@ -34,6 +34,7 @@ WITH_PHONE = "mera  number +91 70421-55309 hai, Maggi   bhejo"
 TRAINING_SENTENCE = "mera number +98 76543-21098 hai, Maggi bhejo"
 """What it may enter the training data as: single spaces, the number made up in the same shape."""
 OTHER_SHOPS = "Maggi ke packet dekh lo"
+BOTH_SHOPS = "dal ka rate kya hai"
 
 
 @dataclass
@@ -53,6 +54,9 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     tracker.user("919800000021", SHOP_A, WITH_PHONE, "nlu_fallback", 0.31)
     tracker.user("919800000021", SHOP_A, "parle g ka hisaab batao bhai", "check_dues", 0.45)
     tracker.user("919800000022", SHOP_B, OTHER_SHOPS, "add_stock", 0.4)
+    tracker.action("919800000022", "action_add_stock")
+    tracker.user("919800000021", SHOP_A, BOTH_SHOPS, "check_stock", 0.5)
+    tracker.user("919800000022", SHOP_B, BOTH_SHOPS, "check_stock", 0.55)
     tracker.engine.dispose()
     erp = Database(f"sqlite:///{tmp / 'erp.db'}")
     erp.migrate()
@@ -137,9 +141,9 @@ def test_adding_a_trainer_needs_their_business(app: App, monkeypatch, capsys) ->
 
 def test_a_trainer_sees_and_decides_only_their_business_messages(app: App) -> None:
     meera, bina, asha = Browser(app, "meera"), Browser(app, "bina"), Browser(app, "asha")
-    assert set(inbox_items(meera)) == {TRAINING_SENTENCE, "parle g ka hisaab batao bhai"}
-    assert set(inbox_items(bina)) == {OTHER_SHOPS}
-    assert set(inbox_items(asha)) == {TRAINING_SENTENCE, "parle g ka hisaab batao bhai", OTHER_SHOPS}
+    assert set(inbox_items(meera)) == {TRAINING_SENTENCE, "parle g ka hisaab batao bhai", BOTH_SHOPS}
+    assert set(inbox_items(bina)) == {OTHER_SHOPS, BOTH_SHOPS}
+    assert set(inbox_items(asha)) == {TRAINING_SENTENCE, "parle g ka hisaab batao bhai", OTHER_SHOPS, BOTH_SHOPS}
     other = inbox_items(bina)[OTHER_SHOPS]
     assert meera.post("/inbox/accept", event_id=str(other), intent="check_stock", language="hinglish").status_code == 404
     assert meera.post("/inbox/dismiss", event_id=str(other), decision="deleted").status_code == 404
@@ -148,6 +152,35 @@ def test_a_trainer_sees_and_decides_only_their_business_messages(app: App) -> No
     assert "parle g" not in meera.get("/inbox").text
     assert "parle g ka hisaab batao bhai" in asha.get("/training-data").text  # the decision is listed...
     assert "parle g ka hisaab batao bhai" not in bina.get("/training-data").text  # ...to its own business only
+
+
+def test_a_trainers_dismissal_is_for_their_business_and_an_admins_for_every_business(app: App) -> None:
+    meera, bina, asha = Browser(app, "meera"), Browser(app, "bina"), Browser(app, "asha")
+    both = inbox_items(meera)[BOTH_SHOPS]
+    assert meera.post("/inbox/dismiss", event_id=str(both), decision="deleted").status_code in (302, 303)
+    assert BOTH_SHOPS not in inbox_items(meera)
+    assert BOTH_SHOPS in inbox_items(bina) and BOTH_SHOPS in inbox_items(asha)  # still open for shop B
+    assert "meera" not in bina.get("/training-data").text  # shop A's decision is not listed to shop B
+    both = inbox_items(asha)[BOTH_SHOPS]
+    assert asha.post("/inbox/dismiss", event_id=str(both), decision="out_of_scope").status_code in (302, 303)
+    assert BOTH_SHOPS not in inbox_items(bina) and BOTH_SHOPS not in inbox_items(asha)
+    listed = bina.get("/training-data").text
+    assert BOTH_SHOPS in listed and "asha" in listed and "for every business" in listed
+
+
+def _drop_down(browser: Browser, name: str) -> set[str]:
+    page = browser.get("/conversations").text
+    select = re.search(rf'<select name="{name}">(.*?)</select>', page, re.S).group(1)
+    return set(re.findall(r"<option[^>]*>([^<]+)</option>", select)) - {"any"}
+
+
+def test_the_intent_and_action_drop_downs_offer_only_the_users_business(app: App) -> None:
+    meera, bina, asha = Browser(app, "meera"), Browser(app, "bina"), Browser(app, "asha")
+    assert _drop_down(meera, "intent") == {"nlu_fallback", "check_dues", "check_stock"}
+    assert _drop_down(bina, "intent") == {"add_stock", "check_stock"}
+    assert _drop_down(asha, "intent") == {"nlu_fallback", "check_dues", "check_stock", "add_stock"}
+    assert (_drop_down(meera, "action"), _drop_down(bina, "action")) == (set(), {"action_add_stock"})
+    assert _drop_down(asha, "action") == {"action_add_stock"}
 
 
 def test_accepting_with_masking_on_writes_the_real_sentence_without_its_phone_number(app: App) -> None:
