@@ -42,12 +42,16 @@ _WORDS = {"name": "CountVectorsFeaturizer"}
 _AFTER_DIET = [{"name": "EntitySynonymMapper"}, {"name": "bot.nlu.components.HisaabEntityExtractor"}]
 
 
-def _diet(epochs: int) -> dict:
-    return {"name": "DIETClassifier", "epochs": epochs, "constrain_similarities": True}
+def _diet(epochs: int, **options) -> dict:
+    return {"name": "DIETClassifier", "epochs": epochs, "constrain_similarities": True, **options}
 
 
-def _chars(low: int, high: int) -> dict:
-    return {"name": "CountVectorsFeaturizer", "analyzer": "char_wb", "min_ngram": low, "max_ngram": high}
+def _chars(low: int, high: int, **options) -> dict:
+    return {"name": "CountVectorsFeaturizer", "analyzer": "char_wb", "min_ngram": low, "max_ngram": high, **options}
+
+
+_SEEDED = {"random_seed": 7}
+_LARGE_BATCH = {"batch_size": [128, 512], **_SEEDED}
 
 
 CANDIDATES: dict[str, list[dict]] = {
@@ -60,6 +64,18 @@ CANDIDATES: dict[str, list[dict]] = {
     "words_chars_2_5": [_TOKENIZER, _WORDS, _chars(2, 5), _diet(60)],
     "words_chars_1_4_small_diet": [_TOKENIZER, {"name": "RegexFeaturizer"}, _WORDS, _chars(1, 4),
                                    {**_diet(50), "number_of_transformer_layers": 1, "transformer_size": 128}],
+    # Training-time candidates (docs/nlu-report.md, "Training time"): config.yml's pipeline, then one change at a time.
+    "chosen": [_TOKENIZER, {"name": "RegexFeaturizer"}, {"name": "LexicalSyntacticFeaturizer"}, _WORDS, _chars(1, 4),
+               _diet(80, **_SEEDED)],
+    "batch_128_512": [_TOKENIZER, {"name": "RegexFeaturizer"}, {"name": "LexicalSyntacticFeaturizer"}, _WORDS,
+                      _chars(1, 4), _diet(80, **_LARGE_BATCH)],
+    "batch_128_512_chars_10k": [_TOKENIZER, {"name": "RegexFeaturizer"}, {"name": "LexicalSyntacticFeaturizer"},
+                                _WORDS, _chars(1, 4, max_features=10000), _diet(80, **_LARGE_BATCH)],
+    "batch_128_512_chars_10k_no_lexical": [_TOKENIZER, {"name": "RegexFeaturizer"}, _WORDS,
+                                           _chars(1, 4, max_features=10000), _diet(80, **_LARGE_BATCH)],
+    "batch_128_512_chars_min_df_2_60_epochs": [_TOKENIZER, {"name": "RegexFeaturizer"},
+                                               {"name": "LexicalSyntacticFeaturizer"}, _WORDS,
+                                               _chars(1, 4, min_df=2), _diet(60, **_LARGE_BATCH)],
 }
 """Each pipeline up to DIETClassifier; the synonym mapper and our extractor follow in every one."""
 
@@ -77,7 +93,8 @@ class Example:
 @dataclass(frozen=True)
 class Parse:
     ranking: tuple[tuple[str, float], ...]
-    """DIET's intents by confidence (the FallbackClassifier's nlu_fallback taken out)."""
+    """DIET's intents by confidence, including `nlu_fallback` when DIET itself predicts it (data/nlu teaches it
+    with out-of-scope examples); the FallbackClassifier here never fires (threshold 0)."""
     entities: frozenset[tuple[str, str]]
     seconds: float
 
@@ -159,7 +176,7 @@ def parse_all(model: Path, texts: list[str]) -> list[Parse]:
             started = time.perf_counter()
             result = await agent.parse_message(text)
             took = time.perf_counter() - started
-            ranking = tuple((r["name"], r["confidence"]) for r in result["intent_ranking"] if r["name"] != "nlu_fallback")
+            ranking = tuple((r["name"], r["confidence"]) for r in result["intent_ranking"])
             parses.append(Parse(ranking, _pairs(result.get("entities", [])), took))
         return parses
 
