@@ -4,6 +4,7 @@ Run in the Rasa environment from the repository root:
 
     .venv/rasa/bin/python bench/nlu_pipeline.py                  # all candidates
     .venv/rasa/bin/python bench/nlu_pipeline.py --only words_chars
+    .venv/rasa/bin/python bench/nlu_pipeline.py --timing-epochs 10   # training time only (wall and CPU)
 
 The four language files of data/nlu are pooled and split once, stratified by
 (language, intent), 80 % for training and 20 % held out. Each candidate pipeline
@@ -42,12 +43,16 @@ _WORDS = {"name": "CountVectorsFeaturizer"}
 _AFTER_DIET = [{"name": "EntitySynonymMapper"}, {"name": "bot.nlu.components.HisaabEntityExtractor"}]
 
 
-def _diet(epochs: int) -> dict:
-    return {"name": "DIETClassifier", "epochs": epochs, "constrain_similarities": True}
+def _diet(epochs: int, **options) -> dict:
+    return {"name": "DIETClassifier", "epochs": epochs, "constrain_similarities": True, **options}
 
 
-def _chars(low: int, high: int) -> dict:
-    return {"name": "CountVectorsFeaturizer", "analyzer": "char_wb", "min_ngram": low, "max_ngram": high}
+def _chars(low: int, high: int, **options) -> dict:
+    return {"name": "CountVectorsFeaturizer", "analyzer": "char_wb", "min_ngram": low, "max_ngram": high, **options}
+
+
+_SEEDED = {"random_seed": 7}
+_LARGE_BATCH = {"batch_size": [128, 512], **_SEEDED}
 
 
 CANDIDATES: dict[str, list[dict]] = {
@@ -60,6 +65,22 @@ CANDIDATES: dict[str, list[dict]] = {
     "words_chars_2_5": [_TOKENIZER, _WORDS, _chars(2, 5), _diet(60)],
     "words_chars_1_4_small_diet": [_TOKENIZER, {"name": "RegexFeaturizer"}, _WORDS, _chars(1, 4),
                                    {**_diet(50), "number_of_transformer_layers": 1, "transformer_size": 128}],
+    # Training-time candidates (docs/nlu-report.md, "Training time"): config.yml's pipeline, then one change at a time.
+    "chosen": [_TOKENIZER, {"name": "RegexFeaturizer"}, {"name": "LexicalSyntacticFeaturizer"}, _WORDS, _chars(1, 4),
+               _diet(80, **_SEEDED)],
+    "chars_10k": [_TOKENIZER, {"name": "RegexFeaturizer"}, {"name": "LexicalSyntacticFeaturizer"}, _WORDS,
+                  _chars(1, 4, max_features=10000), _diet(80, **_SEEDED)],
+    "chars_10k_no_lexical": [_TOKENIZER, {"name": "RegexFeaturizer"}, _WORDS, _chars(1, 4, max_features=10000),
+                             _diet(80, **_SEEDED)],
+    "batch_128_512": [_TOKENIZER, {"name": "RegexFeaturizer"}, {"name": "LexicalSyntacticFeaturizer"}, _WORDS,
+                      _chars(1, 4), _diet(80, **_LARGE_BATCH)],
+    "batch_128_512_chars_10k": [_TOKENIZER, {"name": "RegexFeaturizer"}, {"name": "LexicalSyntacticFeaturizer"},
+                                _WORDS, _chars(1, 4, max_features=10000), _diet(80, **_LARGE_BATCH)],
+    "batch_128_512_chars_10k_no_lexical": [_TOKENIZER, {"name": "RegexFeaturizer"}, _WORDS,
+                                           _chars(1, 4, max_features=10000), _diet(80, **_LARGE_BATCH)],
+    "batch_128_512_chars_min_df_2_60_epochs": [_TOKENIZER, {"name": "RegexFeaturizer"},
+                                               {"name": "LexicalSyntacticFeaturizer"}, _WORDS,
+                                               _chars(1, 4, min_df=2), _diet(60, **_LARGE_BATCH)],
 }
 """Each pipeline up to DIETClassifier; the synonym mapper and our extractor follow in every one."""
 
@@ -77,7 +98,8 @@ class Example:
 @dataclass(frozen=True)
 class Parse:
     ranking: tuple[tuple[str, float], ...]
-    """DIET's intents by confidence (the FallbackClassifier's nlu_fallback taken out)."""
+    """DIET's intents by confidence, including `nlu_fallback` when DIET itself predicts it (data/nlu teaches it
+    with out-of-scope examples); the FallbackClassifier here never fires (threshold 0)."""
     entities: frozenset[tuple[str, str]]
     seconds: float
 
@@ -136,15 +158,17 @@ def write_config(pipeline: list[dict], target: Path) -> None:
                 "policies": []}, target)
 
 
-def train(config: Path, nlu_file: Path, output: Path, name: str) -> tuple[Path, float]:
+def train(config: Path, nlu_file: Path, output: Path, name: str) -> tuple[Path, float, float]:
+    """The model, and the wall and CPU seconds (all threads of this process) its training took. CPU seconds
+    compare candidates on a shared machine, where the wall time follows the other processes' load."""
     from rasa.model_training import train_nlu
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     model = train_nlu(config=str(config), nlu_data=str(nlu_file), output=str(output), fixed_model_name=name,
                       domain=str(ROOT / "domain.yml"))
     if model is None:
         raise SystemExit(f"training {name} failed")
-    return Path(model), time.perf_counter() - started
+    return Path(model), time.perf_counter() - started, time.process_time() - cpu_started
 
 
 def parse_all(model: Path, texts: list[str]) -> list[Parse]:
@@ -159,7 +183,7 @@ def parse_all(model: Path, texts: list[str]) -> list[Parse]:
             started = time.perf_counter()
             result = await agent.parse_message(text)
             took = time.perf_counter() - started
-            ranking = tuple((r["name"], r["confidence"]) for r in result["intent_ranking"] if r["name"] != "nlu_fallback")
+            ranking = tuple((r["name"], r["confidence"]) for r in result["intent_ranking"])
             parses.append(Parse(ranking, _pairs(result.get("entities", [])), took))
         return parses
 
@@ -187,6 +211,8 @@ def percentile(values: list[float], share: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", action="append", choices=sorted(CANDIDATES), help="candidates to run (default all)")
+    parser.add_argument("--timing-epochs", type=int,
+                        help="train every candidate for this many DIET epochs and print only the training time")
     args = parser.parse_args()
 
     examples, loaded = load_examples()
@@ -203,14 +229,22 @@ def main() -> None:
         write_training_file(training, loaded, nlu_file)
         for name in args.only or CANDIDATES:
             config = work / f"{name}.yml"
-            write_config(CANDIDATES[name], config)
-            model, seconds = train(config, nlu_file, work, name)
+            pipeline = CANDIDATES[name]
+            if args.timing_epochs:
+                pipeline = [{**step, "epochs": args.timing_epochs} if step["name"] == "DIETClassifier" else step
+                            for step in pipeline]
+            write_config(pipeline, config)
+            model, seconds, cpu = train(config, nlu_file, work, name)
+            if args.timing_epochs:
+                rows.append(f"| {name} | {args.timing_epochs} | {seconds:.0f} s | {cpu:.0f} s | {os.getloadavg()[0]:.1f} |")
+                print(rows[-1], flush=True)
+                continue
             parses = parse_all(model, [e.text for e in held_out] + outside)
             inside, oos = parses[:len(held_out)], parses[len(held_out):]
             accuracy, macro_f1 = intent_scores([e.intent for e in held_out], [p.ranking[0][0] for p in inside])
             f1 = entity_f1([e.entities for e in held_out], [p.entities for p in inside])
             latencies = [p.seconds * 1000 for p in parses]
-            rows.append(f"| {name} | {accuracy:.3f} | {macro_f1:.3f} | {f1:.3f} | {seconds:.0f} s "
+            rows.append(f"| {name} | {accuracy:.3f} | {macro_f1:.3f} | {f1:.3f} | {seconds:.0f} s ({cpu:.0f} s CPU) "
                         f"| {percentile(latencies, 0.5):.1f} / {percentile(latencies, 0.95):.1f} ms |")
             print(rows[-1], flush=True)
             for threshold, ambiguity in FALLBACKS:
@@ -222,6 +256,11 @@ def main() -> None:
             wrong = [f"{e.text!r}: {e.intent} -> {p.ranking[0][0]}" for e, p in zip(held_out, inside)
                      if p.ranking[0][0] != e.intent]
             print(f"  held-out intent errors ({len(wrong)}): " + "; ".join(wrong[:20]), flush=True)
+    if args.timing_epochs:
+        print("\n| pipeline | DIET epochs | training (wall) | training (CPU) | load average after |")
+        print("|---|---|---|---|---|")
+        print("\n".join(rows))
+        return
     print("\n| pipeline | intent accuracy | intent macro-F1 | entity F1 | training | parse p50 / p95 |")
     print("|---|---|---|---|---|---|")
     print("\n".join(rows))

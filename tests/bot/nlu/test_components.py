@@ -81,7 +81,7 @@ def test_the_extractor_reads_diets_intent_for_a_bare_number(parse):
     assert [(e["entity"], e["value"]) for e in order["entities"] if e["entity"] in RULE_ENTITIES] == [("quantity", "7")]
 
 
-KNOWN_MISSES = {"skip this song": "'skip' is taught as stop; needs contrastive music data (docs/nlu-report.md)"}
+KNOWN_MISSES: dict[str, str] = {}
 """Out-of-scope sentences the current model still puts on a business intent. Strict: fixing one fails the test
 until it is removed from here."""
 
