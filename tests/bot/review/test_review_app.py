@@ -40,8 +40,9 @@ from tests.postgres_server import free_port
 ROOT = Path(__file__).resolve().parents[3]
 OTHER_SHOP = "100000000000777"
 PASSWORD = "review app test pw"
-SENTENCE = "Maggi ke packet dekh lo"
-"""A check_stock question the project's model misreads with low confidence (add_stock, about 0.55)."""
+SENTENCE = "Maggi ke packet pe nazar maar lo"
+"""A check_stock question the project's model misreads with low confidence (create_order, about 0.44).
+The stack fixture checks that it still does: data that teaches it makes this test pick another sentence."""
 PAGES = ["/", "/conversations", "/conversations/1", "/inbox", "/training-data", "/models", "/models/1/status",
          "/settings", "/export.json", "/export.csv"]
 POSTS = ["/logout", "/conversations/1/mark", "/conversations/1/tags", "/conversations/1/flag",
@@ -101,6 +102,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         rasa.wait_ready(RASA_START_TIMEOUT)
         review.wait_ready(60)
         rasa_url = f"http://127.0.0.1:{rasa_port}"
+        intent = httpx.post(f"{rasa_url}/model/parse", json={"text": SENTENCE}, timeout=30).json()["intent"]
+        assert intent["name"] != "check_stock" and intent["confidence"] < 0.6, \
+            f"the model now reads {SENTENCE!r} as {intent}: choose a sentence it still misreads"
         send(rasa_url, "kitna stock hai Maggi ka?")
         send(rasa_url, SENTENCE, wa_id="919800000011")
         send(rasa_url, "namaste", wa_id="919800000099", phone_number_id=OTHER_SHOP)
@@ -188,7 +192,7 @@ def test_a_trainer_teaches_the_bot_a_sentence_it_misread(browser: Browser, stack
 
     # the conversation: what the model made of it (not check_stock), the runner-ups and the bot's answer
     page.locator("#conversations a", has_text=SENTENCE).click()
-    user_turn = page.locator(".turn.user", has_text="dekh lo")  # entities are marked inside the text
+    user_turn = page.locator(".turn.user", has_text="nazar maar")  # entities are marked inside the text
     expect(user_turn.locator(".intent")).not_to_contain_text("check_stock")
     expect(user_turn.locator(".runner").first).to_be_visible()
     expect(page.locator(".turn.event .action").first).to_be_visible()
@@ -201,7 +205,7 @@ def test_a_trainer_teaches_the_bot_a_sentence_it_misread(browser: Browser, stack
 
     # the NLU inbox: mark "Maggi" as a product by selecting it, pick the intent, accept
     page.get_by_role("link", name="NLU inbox").click()
-    item = page.locator(".inbox-item", has_text="dekh lo")
+    item = page.locator(".inbox-item", has_text="nazar maar")
     item.get_by_role("button", name="clear").click()
     example = item.locator(".example")
     example.dblclick(position={"x": 4, "y": 8})
@@ -212,13 +216,13 @@ def test_a_trainer_teaches_the_bot_a_sentence_it_misread(browser: Browser, stack
     item.locator("select[name=language]").select_option("hinglish")
     page.screenshot(path=stack.shots / "review-inbox.png", full_page=False)
     item.get_by_role("button", name="Accept").click()
-    expect(page.locator(".notice")).to_contain_text("[Maggi](product) ke packet dekh lo")
-    expect(page.locator(".inbox-item", has_text="dekh lo")).to_have_count(0)
+    expect(page.locator(".notice")).to_contain_text("[Maggi](product) ke packet pe nazar maar lo")
+    expect(page.locator(".inbox-item", has_text="nazar maar")).to_have_count(0)
     written = (stack.project / "data" / "nlu" / "hinglish.yml").read_text(encoding="utf-8")
     section = written[written.index("- intent: check_stock"):]
     section = section[:section.index("- intent:", 5)]
-    assert "      - [Maggi](product) ke packet dekh lo\n" in section
-    assert "[Maggi](product) ke packet dekh lo" not in (ROOT / "data" / "nlu" / "hinglish.yml").read_text()
+    assert "      - [Maggi](product) ke packet pe nazar maar lo\n" in section
+    assert "[Maggi](product) ke packet pe nazar maar lo" not in (ROOT / "data" / "nlu" / "hinglish.yml").read_text()
 
     # train in the background and score on the held-out split; the active model (`make train`'s, which
     # learned every sentence, the held-out ones included) is not scored beside it
