@@ -97,9 +97,7 @@ def test_only_the_missing_slots_are_asked_and_a_correction_reconfirms(shop):
 def test_a_missing_quantity_is_asked_and_a_bare_number_answers_it(shop):
     wa_id = shop.owner()
     before = len(shop.orders_of("Sharma ji"))
-    # A payload: the model reads the quantity-less "Sharma ji ko chawal bhejo" as check_stock (an NLU gap,
-    # docs/nlu-report.md); this test is about the form asking for the one missing slot.
-    asked = shop.say(wa_id, '/create_order{"customer": "Sharma ji", "product": "chawal"}')
+    asked = shop.say(wa_id, "Sharma ji ko chawal bhejo")
     assert texts(asked) == "Basmati Chawal kitna?"
     confirm = texts(shop.say(wa_id, "10"))
     assert "10 kg Basmati Chawal × ₹90 = ₹900" in confirm
