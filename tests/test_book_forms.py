@@ -54,9 +54,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
     ("Sharma ji ko 10 kilo chawal bhejo", "Sharma ji", "Basmati Chawal", 10, "Pakka karein?"),
     ("गुप्ता जी को 5 किलो चीनी भेज दो", "Gupta ji", "Cheeni", 5, "पक्का करें?"),
     ("गुप्ता जी लाई ३ किलो दाल पठाइदिनुस्", "Gupta ji", "Toor Dal", 3, "पक्का गर्ने?"),
-    # The English NLU data does not yet know orders ("send 4 packets of parle g to Iyer Madam" is check_stock).
-    ('/create_order{"customer": "Iyer Madam", "quantity": "4", "unit": "packet", "product": "parle g"}',
-     "Iyer Madam", "Parle-G Biscuit", 4, "Confirm?"),
+    ("send 4 packets of parle g to Iyer Madam", "Iyer Madam", "Parle-G Biscuit", 4, "Confirm?"),
 ])
 def test_an_order_is_confirmed_then_placed_in_each_language(shop, message, customer, product, qty, confirm_text):
     wa_id = shop.owner()
@@ -174,8 +172,7 @@ def test_an_unknown_product_is_created_on_yes_with_the_stock_that_came(shop):
     ("Sharma ji ne 500 diye", "Sharma ji", 500, "likh liya"),
     ("शर्मा जी ने 300 रुपये दिए", "Sharma ji", 300, "लिख लिया"),
     ("शर्मा जीले २०० रुपैयाँ दिनुभयो", "Sharma ji", 200, "लेखियो"),
-    # The English NLU data does not yet know payments ("Mr Verma paid 150 rupees by upi" is nlu_fallback).
-    ('/record_payment{"customer": "Verma", "amount": "150", "payment_mode": "upi"}', "Verma ji", 150, "Recorded"),
+    ("Verma ji paid 150 rupees by upi", "Verma ji", 150, "Recorded"),
 ])
 def test_a_payment_is_booked_in_each_language(shop, message, customer, amount, done_text):
     wa_id = shop.owner()
