@@ -4,7 +4,8 @@
   normal form of the word (`bot.nlu.normalise`), while start/end stay offsets
   into the text as typed, so DIET's entity spans and values are the user's own.
 - `HisaabEntityExtractor` (after DIETClassifier): replaces DIET's guesses of
-  the rule-owned entity types with `bot.nlu.extract`'s, decided by DIET's intent.
+  the rule-owned entity types with `bot.nlu.extract`'s, decided by DIET's intent,
+  and joins names DIET split word by word (`bot.nlu.spans`).
 
 Only the Rasa environment (Python 3.10) imports this module.
 """
@@ -34,6 +35,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.extract import ENTITY_TYPES, extract
 from bot.nlu.normalise import words
+from bot.nlu.spans import join_split_names
 
 _PUNCTUATION = frozenset(string.punctuation) - set("#%&@")
 
@@ -72,5 +74,6 @@ class HisaabEntityExtractor(GraphComponent, EntityExtractorMixin):
                 for e in extract(message.get(TEXT) or "", intent)
             ]
             entities = sorted(kept + self.add_extractor_name(ours), key=lambda e: e[ENTITY_ATTRIBUTE_START])
+            entities = join_split_names(message.get(TEXT) or "", entities)
             message.set(ENTITIES, entities, add_to_output=True)
         return messages

@@ -72,6 +72,10 @@ def test_diet_keeps_the_names_as_written(parse):
     products = [(e["value"], e["extractor"]) for e in result["entities"] if e["entity"] == "product"]
     assert products == [("chaawal", "DIETClassifier")]
 
+    # DIET tags "Mr" and "Verma" as two customers; the extractor joins them into the name as typed
+    payment = parse("Mr Verma paid 150 rupees by upi")
+    assert [e["value"] for e in payment["entities"] if e["entity"] == "customer"] == ["Mr Verma"]
+
 
 def test_the_extractor_reads_diets_intent_for_a_bare_number(parse):
     payment = parse("Gupta ji ne 700 diye")
