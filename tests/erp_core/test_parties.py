@@ -21,7 +21,7 @@ def people(shop, make_customer):
     }
 
 
-@pytest.mark.parametrize("query", ["Sharma ji", "sharma", "SHARMA JEE", "शर्मा जी", "sharmaa"])
+@pytest.mark.parametrize("query", ["Sharma ji", "sharma", "SHARMA JEE", "शर्मा जी", "sharmaa", "Mr Sharma", "Shri Sharma", "श्री शर्मा"])
 def test_a_customer_is_found_by_name_honorific_and_script(shop, people, query):
     assert parties.resolve_party(shop, query).id == people["sharma"].id
 
