@@ -94,6 +94,7 @@ CANDIDATES: dict[str, list[dict]] = {
     "no_transformer_120_epochs": [*_CURRENT_FEATURES, _diet(120, number_of_transformer_layers=0, **_SEEDED)],
     "hidden_256_128": [*_CURRENT_FEATURES, _diet(40, hidden_layers_sizes={"text": [256, 128]}, **_SEEDED)],
     "current_80_epochs": [*_CURRENT_FEATURES, _diet(80, **_SEEDED)],
+    "romanised": [{**_TOKENIZER, "romanise": True}, *_CURRENT_FEATURES[1:], _diet(40, **_SEEDED)],
 }
 """Each pipeline up to DIETClassifier; the synonym mapper and our extractor follow in every one."""
 
