@@ -86,7 +86,8 @@ CANDIDATES: dict[str, list[dict]] = {
     "batch_128_512_chars_min_df_2_60_epochs": [_TOKENIZER, {"name": "RegexFeaturizer"},
                                                {"name": "LexicalSyntacticFeaturizer"}, _WORDS,
                                                _chars(1, 4, min_df=2), _diet(60, **_LARGE_BATCH)],
-    # Accuracy candidates (docs/nlu-report.md, "Model candidates"): config.yml's pipeline as it is, then one change.
+    # Accuracy candidates (docs/nlu-report.md, "Model candidates"): config.yml's pipeline before `romanise` was
+    # chosen ("current"), then one change each; config.yml is now "romanised".
     "current": [*_CURRENT_FEATURES, _diet(40, **_SEEDED)],
     "word_bigrams": [_TOKENIZER, {"name": "RegexFeaturizer"}, {"name": "LexicalSyntacticFeaturizer"},
                      {**_WORDS, "min_ngram": 1, "max_ngram": 2}, _chars(1, 4, max_features=10000),
