@@ -5,6 +5,7 @@ Run in the Rasa environment from the repository root:
     .venv/rasa/bin/python bench/nlu_pipeline.py                  # all candidates
     .venv/rasa/bin/python bench/nlu_pipeline.py --only words_chars
     .venv/rasa/bin/python bench/nlu_pipeline.py --timing-epochs 10   # training time only (wall and CPU)
+    .venv/rasa/bin/python bench/nlu_pipeline.py --only current --errors /tmp/errors   # every held-out miss, as TSV
 
 The four language files of data/nlu are pooled and split once, stratified by
 (language, intent), 80 % for training and 20 % held out. Each candidate pipeline
@@ -13,7 +14,8 @@ entity F1 on (entity, value) pairs (the NLU contract's comparison), and parse
 latency in-process. For the FallbackClassifier, the same parses are replayed
 under several (threshold, ambiguity_threshold) pairs: the share of held-out
 sentences that still get their intent, and the share of the out-of-scope
-sentences (tests/bot/nlu/out_of_scope.txt) that land on nlu_fallback or help.
+sentences (tests/bot/nlu/out_of_scope.txt) that land on nlu_fallback or help, and how many
+held-out sentences the fallback takes although DIET's top intent was right.
 """
 
 from __future__ import annotations
@@ -53,6 +55,9 @@ def _chars(low: int, high: int, **options) -> dict:
 
 _SEEDED = {"random_seed": 7}
 _LARGE_BATCH = {"batch_size": [128, 512], **_SEEDED}
+_CURRENT_FEATURES = [_TOKENIZER, {"name": "RegexFeaturizer"}, {"name": "LexicalSyntacticFeaturizer"}, _WORDS,
+                     _chars(1, 4, max_features=10000)]
+"""config.yml's featurisers."""
 
 
 CANDIDATES: dict[str, list[dict]] = {
@@ -81,10 +86,22 @@ CANDIDATES: dict[str, list[dict]] = {
     "batch_128_512_chars_min_df_2_60_epochs": [_TOKENIZER, {"name": "RegexFeaturizer"},
                                                {"name": "LexicalSyntacticFeaturizer"}, _WORDS,
                                                _chars(1, 4, min_df=2), _diet(60, **_LARGE_BATCH)],
+    # Accuracy candidates (docs/nlu-report.md, "Model candidates"): config.yml's pipeline before `romanise` was
+    # chosen ("current"), then one change each; config.yml is now "romanised".
+    "current": [*_CURRENT_FEATURES, _diet(40, **_SEEDED)],
+    "word_bigrams": [_TOKENIZER, {"name": "RegexFeaturizer"}, {"name": "LexicalSyntacticFeaturizer"},
+                     {**_WORDS, "min_ngram": 1, "max_ngram": 2}, _chars(1, 4, max_features=10000),
+                     _diet(40, **_SEEDED)],
+    "no_transformer_120_epochs": [*_CURRENT_FEATURES, _diet(120, number_of_transformer_layers=0, **_SEEDED)],
+    "hidden_256_128": [*_CURRENT_FEATURES, _diet(40, hidden_layers_sizes={"text": [256, 128]}, **_SEEDED)],
+    "current_80_epochs": [*_CURRENT_FEATURES, _diet(80, **_SEEDED)],
+    "romanised": [{**_TOKENIZER, "romanise": True}, *_CURRENT_FEATURES[1:], _diet(40, **_SEEDED)],
 }
 """Each pipeline up to DIETClassifier; the synonym mapper and our extractor follow in every one."""
 
 FALLBACKS = [(t, a) for t in (0.3, 0.4, 0.5, 0.6, 0.7) for a in (0.05, 0.1)]
+CONFIGURED_FALLBACK = (0.4, 0.1)
+"""config.yml's FallbackClassifier (threshold, ambiguity_threshold)."""
 
 
 @dataclass(frozen=True)
@@ -208,9 +225,34 @@ def percentile(values: list[float], share: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(share * 100) - 1]
 
 
+def language_accuracy(held_out: list[Example], parses: list[Parse], language: str,
+                      fallback: tuple[float, float] | None) -> float:
+    """Intent accuracy on one language's held-out sentences: DIET's top intent, or with `fallback` =
+    (threshold, ambiguity_threshold) the intent the FallbackClassifier leaves."""
+    pairs = [(e, p) for e, p in zip(held_out, parses) if e.language == language]
+    found = [p.intent(*fallback) if fallback else p.ranking[0][0] for _, p in pairs]
+    return sum(e.intent == f for (e, _), f in zip(pairs, found)) / max(len(pairs), 1)
+
+
+def write_errors(target: Path, held_out: list[Example], parses: list[Parse]) -> None:
+    """Every held-out sentence that config.yml's fallback settings leave with a wrong intent (DIET wrong, or
+    DIET right and the fallback taking it): language, text, gold intent, DIET's top two with confidences,
+    and the intent after the fallback."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["language\ttext\tgold\ttop\tconfidence\tsecond\tsecond_confidence\twith_fallback"]
+    for e, p in zip(held_out, parses):
+        final = p.intent(*CONFIGURED_FALLBACK)
+        if final != e.intent:
+            second = p.ranking[1] if len(p.ranking) > 1 else ("", 0.0)
+            lines.append(f"{e.language}\t{e.text}\t{e.intent}\t{p.ranking[0][0]}\t{p.ranking[0][1]:.2f}"
+                         f"\t{second[0]}\t{second[1]:.2f}\t{final}")
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", action="append", choices=sorted(CANDIDATES), help="candidates to run (default all)")
+    parser.add_argument("--errors", type=Path, help="write every held-out miss per candidate to DIR/NAME.tsv")
     parser.add_argument("--timing-epochs", type=int,
                         help="train every candidate for this many DIET epochs and print only the training time")
     args = parser.parse_args()
@@ -244,28 +286,39 @@ def main() -> None:
             accuracy, macro_f1 = intent_scores([e.intent for e in held_out], [p.ranking[0][0] for p in inside])
             f1 = entity_f1([e.entities for e in held_out], [p.entities for p in inside])
             latencies = [p.seconds * 1000 for p in parses]
-            rows.append(f"| {name} | {accuracy:.3f} | {macro_f1:.3f} | {f1:.3f} | {seconds:.0f} s ({cpu:.0f} s CPU) "
+            by_language = " | ".join(f"{language_accuracy(held_out, inside, lang, None):.3f} / "
+                                     f"{language_accuracy(held_out, inside, lang, CONFIGURED_FALLBACK):.3f}"
+                                     for lang in LANGUAGES)
+            rows.append(f"| {name} | {accuracy:.3f} | {by_language} | {macro_f1:.3f} | {f1:.3f} "
+                        f"| {seconds:.0f} s ({cpu:.0f} s CPU, load {os.getloadavg()[0]:.1f}) "
                         f"| {percentile(latencies, 0.5):.1f} / {percentile(latencies, 0.95):.1f} ms |")
             print(rows[-1], flush=True)
             for threshold, ambiguity in FALLBACKS:
                 kept = sum(p.intent(threshold, ambiguity) == e.intent for e, p in zip(held_out, inside)) / len(held_out)
                 caught = sum(p.intent(threshold, ambiguity) in OUT_OF_SCOPE_OK for p in oos) / len(oos)
-                fallback_rows.append(f"| {name} | {threshold} | {ambiguity} | {kept:.3f} | {caught:.3f} |")
+                lost = sum(p.ranking[0][0] == e.intent != p.intent(threshold, ambiguity)
+                           for e, p in zip(held_out, inside))
+                fallback_rows.append(f"| {name} | {threshold} | {ambiguity} | {kept:.3f} | {lost} | {caught:.3f} |")
             escaped = [f"{text!r} -> {p.ranking[0][0]} {p.ranking[0][1]:.2f}" for text, p in zip(outside, oos)]
             print("  out of scope, DIET's top intent: " + "; ".join(escaped), flush=True)
             wrong = [f"{e.text!r}: {e.intent} -> {p.ranking[0][0]}" for e, p in zip(held_out, inside)
                      if p.ranking[0][0] != e.intent]
             print(f"  held-out intent errors ({len(wrong)}): " + "; ".join(wrong[:20]), flush=True)
+            if args.errors:
+                write_errors(args.errors / f"{name}.tsv", held_out, inside)
     if args.timing_epochs:
         print("\n| pipeline | DIET epochs | training (wall) | training (CPU) | load average after |")
         print("|---|---|---|---|---|")
         print("\n".join(rows))
         return
-    print("\n| pipeline | intent accuracy | intent macro-F1 | entity F1 | training | parse p50 / p95 |")
-    print("|---|---|---|---|---|---|")
+    print(f"\n| pipeline | intent accuracy | " + " | ".join(f"{lang} (DIET / fallback {CONFIGURED_FALLBACK})"
+                                                        for lang in LANGUAGES)
+          + " | intent macro-F1 | entity F1 | training | parse p50 / p95 |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     print("\n".join(rows))
-    print("\n| pipeline | threshold | ambiguity_threshold | held-out intents kept | out of scope caught |")
-    print("|---|---|---|---|---|")
+    print("\n| pipeline | threshold | ambiguity_threshold | held-out intents kept | right but fallen back "
+          "| out of scope caught |")
+    print("|---|---|---|---|---|---|")
     print("\n".join(fallback_rows))
 
 

@@ -35,6 +35,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.extract import ENTITY_TYPES, extract
 from bot.nlu.normalise import words
+from bot.nlu.romanise import romanise
 from bot.nlu.spans import join_split_names
 
 _PUNCTUATION = frozenset(string.punctuation) - set("#%&@")
@@ -46,12 +47,15 @@ class NormalisingTokenizer(Tokenizer):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
+        # romanise: each token's lemma is its Roman spelling (`bot.nlu.romanise`), so the CountVectorsFeaturizers
+        # (which count lemmas) see "चावल" and "chawal" alike; the token text stays Devanagari.
         return {"intent_tokenization_flag": False, "intent_split_symbol": "_", "token_pattern": None,
-                "prefix_separator_symbol": None}
+                "prefix_separator_symbol": None, "romanise": False}
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         text = message.get(attribute)
-        tokens = [Token(w.key, w.start, w.end, lemma=w.key) for w in words(text) if w.key not in _PUNCTUATION]
+        lemma = romanise if self._config["romanise"] else str
+        tokens = [Token(w.key, w.start, w.end, lemma=lemma(w.key)) for w in words(text) if w.key not in _PUNCTUATION]
         return self._apply_token_pattern(tokens or [Token(text, 0)])
 
 
