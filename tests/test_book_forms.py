@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import pytest
 from erp_core import catalog, expenses, inventory, invoices, ledger, orders, parties, upi
 from erp_core.demo import CUSTOMERS, DEMO_STAFF_WA_ID
 from erp_core.enums import OrderStatus
+from erp_core.periods import shop_period
 from tests.shop_stack import Shop, running_shop
 
 SHARMA_WA_ID = CUSTOMERS[0][1]
@@ -219,7 +219,7 @@ def test_stock_received_and_then_undone(shop):
 
 def test_an_expense_asks_for_its_category_and_undo_reverses_it(shop):
     wa_id = shop.owner()
-    today = date.today()
+    today = shop_period(shop.ctx, "today").first_day  # the shop's date (IST), not the machine's
     before = expenses.expense_summary(shop.ctx, today, today).total
     asked = shop.say(wa_id, '/add_expense{"amount": "450"}')
     assert '/add_expense{"expense_category": "fuel"}' in options(asked)

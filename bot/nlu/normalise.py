@@ -56,6 +56,8 @@ SMS_SPELLINGS = {
     "tm": "tum", "ap": "aap", "hm": "hum",
     "pls": "please", "plz": "please", "plzz": "please",
     "thx": "thanks", "thnx": "thanks", "thanku": "thanks", "thnks": "thanks", "tq": "thanks",
+    "tx": "thanks", "tnx": "thanks", "thanx": "thanks", "ty": "thanks",
+    "u": "you", "ur": "your", "abt": "about", "msg": "message", "nite": "night", "gud": "good", "mrng": "morning",
 }
 _ROMAN_CLUSTERS = (("chh", "ch"), ("cch", "ch"), ("chch", "ch"), ("ph", "f"), ("ck", "k"), ("w", "v"), ("z", "j"),
                    ("q", "k"), ("ee", "i"), ("oo", "u"))

@@ -25,9 +25,11 @@ def test_spelling_variants_share_one_key(variants):
     assert len({normalise_word(v) for v in variants}) == 1, {v: normalise_word(v) for v in variants}
 
 
-@pytest.mark.parametrize("typed, key", [("h", "hai"), ("nhi", "nahi"), ("kr", "kar"), ("plz", "please"), ("btao", "batao")])
-def test_chat_spellings_are_expanded(typed, key):
-    assert normalise_word(typed) == key
+@pytest.mark.parametrize("typed, word", [("h", "hai"), ("nhi", "nahi"), ("kr", "kar"), ("plz", "please"), ("btao", "batao"),
+                                         ("tx", "thanks"), ("u", "you"), ("msg", "message"), ("gud", "good"),
+                                         ("nite", "night")])
+def test_chat_spellings_are_expanded(typed, word):
+    assert normalise_word(typed) == normalise_word(word)
 
 
 @pytest.mark.parametrize("a, b", [("chawal", "chana"), ("do", "dus"), ("चावल", "चना"), ("sau", "sava")])
