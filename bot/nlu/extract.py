@@ -25,6 +25,7 @@ _UNIT_FACTORS = {lexicon.keys(k): v for k, v in lexicon.UNIT_FACTORS.items()}
 _PERIODS = lexicon.phrases(lexicon.PERIODS)
 _BARE_YESTERDAY = lexicon.phrases({"yesterday": lexicon.BARE_YESTERDAY})
 _PAYMENT_MODES = lexicon.phrases(lexicon.PAYMENT_MODES)
+_REPAID_CREDIT = lexicon.phrases({"repaid": lexicon.REPAID_CREDIT})
 _EXPENSE_CATEGORIES = lexicon.phrases(lexicon.EXPENSE_CATEGORIES)
 _CURRENCY_BEFORE = lexicon.key_set(lexicon.CURRENCY_BEFORE)
 _CURRENCY_AFTER = lexicon.key_set(lexicon.CURRENCY_AFTER)
@@ -90,6 +91,13 @@ class _Reader:
                 i = found[1]
             else:
                 i += 1
+
+    def skip_phrases(self, table: dict[tuple[str, ...], str]) -> None:
+        """Take the phrases of `table` without an entity."""
+        for i in range(len(self.keys)):
+            found = _longest(table, self.keys, i, self.free) if self.free[i] else None
+            if found:
+                self.skip(i, found[1])
 
     def key(self, i: int) -> str:
         return self.keys[i] if 0 <= i < len(self.keys) and self.free[i] else ""
@@ -259,6 +267,7 @@ def extract(text: str, intent: str | None = None) -> list[Entity]:
     if intent in lexicon.SUMMARY_INTENTS:
         reader.phrases("period", _BARE_YESTERDAY)
     if intent is None or intent in lexicon.PAYMENT_MODE_INTENTS:
+        reader.skip_phrases(_REPAID_CREDIT)
         reader.phrases("payment_mode", _PAYMENT_MODES)
     if intent is None or intent in lexicon.EXPENSE_INTENTS:
         reader.phrases("expense_category", _EXPENSE_CATEGORIES)

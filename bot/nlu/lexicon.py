@@ -89,6 +89,12 @@ DEPOSITED = "jama transfer dale daale aaya aayi aaye जमा ट्रां�
 PAYMENT_MODES["bank"] += [f"{into} {verb}" for into in INTO_ACCOUNT for verb in DEPOSITED.split()]
 """"khate me" alone is the shop's khata (credit: "khate me likh do"); money that came into or was put into an
 account ("khate me aaya", "khate me jama") is a bank payment."""
+CREDIT_WORDS = "udhaar udhari udhaari udhaaro udharo उधार उधारी उधारो"
+REPAID = ("chukaya chukayi chukaye chukai chuka chukta chuktaa wapas waapas lautaya lautaye lautayi clear tiryo tiro "
+          "tire tireko चुकाया चुकाई चुकाए चुका चुकता वापस लौटाया लौटाई लौटाए क्लियर तिर्यो तिरे तिरेको")
+REPAID_CREDIT = [f"{credit} {verb}" for credit in CREDIT_WORDS.split() for verb in REPAID.split()]
+""""udhaar chukaya" / "उधारो तिर्यो" is credit paid back: a payment of dues, not a payment made on credit, so
+it names no payment mode."""
 
 EXPENSE_CATEGORIES = {
     "food": ["chai", "chai paani", "chai pani", "nashta", "samosa", "samose", "समोसा", "समोसे", "khana", "lunch",

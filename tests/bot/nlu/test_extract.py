@@ -397,6 +397,18 @@ def test_more_from_the_training_data(text, intent, expected):
     assert found(text, intent) == expected
 
 
+@pytest.mark.parametrize("text", ["Santosh ne udhaar chukaya 2200", "संतोष ने उधार चुकाया 2200",
+                                  "Ram dai le udharo tiryo 2200", "राम दाइले उधारो तिर्यो 2200",
+                                  "Imran ne 2200 udhaar wapas kiya"])
+def test_credit_paid_back_is_a_payment_without_a_mode(text):
+    assert found(text, "record_payment") == [("amount", "2200", "2200")]
+
+
+def test_credit_alone_is_still_the_credit_mode():
+    assert found("Santosh ka bill 2200, udhaar pe", "create_invoice") == [
+        ("amount", "2200", "2200"), ("payment_mode", "credit", "udhaar")]
+
+
 def test_an_out_of_scope_message_has_no_entities():
     assert found("aaj mausam kaisa hai, 5 baje alarm", "nlu_fallback") == []
     assert found("aaj 5 kilo", "create_order") == [
