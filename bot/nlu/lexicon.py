@@ -70,6 +70,7 @@ PERIODS = {
 BARE_YESTERDAY = ["kal", "कल"]
 """"kal" is yesterday or tomorrow; only in a summary ("kal ki bikri") is it surely yesterday."""
 
+CREDIT_WORDS = "udhaar udhari udhaari udhaaro udharo उधार उधारी उधारो"
 PAYMENT_MODES = {
     "cash": ["cash", "nakad", "nagad", "naqad", "nakd", "नकद", "नगद", "नक़द", "कैश", "क्याश", "केश", "in cash",
              "hard cash", "haath mein"],
@@ -81,15 +82,14 @@ PAYMENT_MODES = {
              "account me", "account mein", "account pe", "एकाउंट में", "अकाउंट में", "बैंक", "बैंक ट्रांसफर",
              "बैंक ट्रान्सफर", "net banking", "netbanking"],
     "cheque": ["cheque", "chq", "chek", "चेक", "चैक"],
-    "credit": ["udhaar", "udhari", "udhaari", "udhaaro", "credit", "khata mein", "khate mein", "khaate mein",
-               "khate me", "उधार", "उधारी", "उधारो", "खाते में", "खातामा"],
+    "credit": [*CREDIT_WORDS.split(), "credit", "khata mein", "khate mein", "khaate mein",
+               "khate me", "खाते में", "खातामा"],
 }
 INTO_ACCOUNT = ("khate me", "khate mein", "khaate mein", "खाते में", "khata ma", "खातामा")
 DEPOSITED = "jama transfer dale daale aaya aayi aaye जमा ट्रांसफर डाले आया आई आए जम्मा आयो"
 PAYMENT_MODES["bank"] += [f"{into} {verb}" for into in INTO_ACCOUNT for verb in DEPOSITED.split()]
 """"khate me" alone is the shop's khata (credit: "khate me likh do"); money that came into or was put into an
 account ("khate me aaya", "khate me jama") is a bank payment."""
-CREDIT_WORDS = "udhaar udhari udhaari udhaaro udharo उधार उधारी उधारो"
 REPAID = ("chukaya chukayi chukaye chukai chuka chukta chuktaa wapas waapas lautaya lautaye lautayi clear tiryo tiro "
           "tire tireko चुकाया चुकाई चुकाए चुका चुकता वापस लौटाया लौटाई लौटाए क्लियर तिर्यो तिरे तिरेको")
 REPAID_CREDIT = [f"{credit} {verb}" for credit in CREDIT_WORDS.split() for verb in REPAID.split()]
