@@ -1,4 +1,4 @@
-"""How far the rule-based extractor (bot/nlu/extract.py) agrees with the annotations of data/nlu.
+"""How far the rule-based extractor (bot/rasa/nlu/extract.py) agrees with the annotations of data/nlu.
 
 Run in the ERP environment from the repository root (pure Python, no model, a second or two):
 
@@ -25,7 +25,7 @@ from ruamel.yaml import YAML
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.nlu.extract import ENTITY_TYPES, extract  # noqa: E402
+from bot.rasa.nlu.extract import ENTITY_TYPES, extract  # noqa: E402
 
 LANGUAGES = ("hinglish", "hindi", "nepali", "english")
 ANNOTATION = re.compile(r"\[(?P<text>[^\]]+)\](?:\((?P<entity>[^):]+)(?::(?P<value>[^)]+))?\)|\{(?P<json>[^}]+)\})")

@@ -14,7 +14,7 @@ entity F1 on (entity, value) pairs (the NLU contract's comparison), and parse
 latency in-process. For the FallbackClassifier, the same parses are replayed
 under several (threshold, ambiguity_threshold) pairs: the share of held-out
 sentences that still get their intent, and the share of the out-of-scope
-sentences (tests/bot/nlu/out_of_scope.txt) that land on nlu_fallback or help, and how many
+sentences (tests/bot/rasa/nlu/out_of_scope.txt) that land on nlu_fallback or help, and how many
 held-out sentences the fallback takes although DIET's top intent was right.
 """
 
@@ -40,9 +40,9 @@ LANGUAGES = ("hinglish", "hindi", "nepali", "english")
 OUT_OF_SCOPE = ROOT / "tests" / "bot" / "nlu" / "out_of_scope.txt"
 OUT_OF_SCOPE_OK = frozenset({"nlu_fallback", "help"})
 
-_TOKENIZER = {"name": "bot.nlu.components.NormalisingTokenizer"}
+_TOKENIZER = {"name": "bot.rasa.nlu.components.NormalisingTokenizer"}
 _WORDS = {"name": "CountVectorsFeaturizer"}
-_AFTER_DIET = [{"name": "EntitySynonymMapper"}, {"name": "bot.nlu.components.HisaabEntityExtractor"}]
+_AFTER_DIET = [{"name": "EntitySynonymMapper"}, {"name": "bot.rasa.nlu.components.HisaabEntityExtractor"}]
 
 
 def _diet(epochs: int, **options) -> dict:

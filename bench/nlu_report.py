@@ -41,7 +41,7 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # config.yml names our components (bot.nlu.components)
+sys.path.insert(0, str(ROOT))  # config.yml names our components (bot.rasa.nlu.components)
 
 LANGUAGES = ("hinglish", "hindi", "nepali", "english")
 DIET_ENTITIES = frozenset({"product", "customer", "supplier"})
@@ -256,8 +256,8 @@ def quick_intents(examples: list[Example], parts) -> dict[str, Scores]:
     from sklearn.feature_extraction.text import CountVectorizer
     from sklearn.svm import LinearSVC
 
-    from bot.nlu.normalise import words
-    from bot.nlu.romanise import romanise
+    from bot.rasa.nlu.normalise import words
+    from bot.rasa.nlu.romanise import romanise
 
     keys = [" ".join(romanise(w.key) for w in words(e.text)) for e in examples]
     scores = {language: Scores() for language in LANGUAGES}

@@ -99,7 +99,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_api(args: argparse.Namespace) -> int:
-    from bot.api.app import serve
+    from api.app import serve
 
     serve(_database(), host=args.host, port=args.port)
     return 0

@@ -78,9 +78,9 @@ def start_action_server(root: Path, port: int, env: dict[str, str] | None = None
 
 def start_rasa_server(root: Path, model: Path, port: int, endpoints: Path | None = None,
                       env: dict[str, str] | None = None) -> Server:
-    """`rasa run` (through bot.rasa_server) with the HTTP API and the channels of credentials.yml, from the Rasa environment."""
+    """`rasa run` (through bot.rasa.server) with the HTTP API and the channels of credentials.yml, from the Rasa environment."""
     command = [
-        str(root / ".venv" / "rasa" / "bin" / "python"), "-m", "bot.rasa_server", "run", "--enable-api", "--port", str(port),
+        str(root / ".venv" / "rasa" / "bin" / "python"), "-m", "bot.rasa.server", "run", "--enable-api", "--port", str(port),
         "--model", str(model), "--endpoints", str(endpoints or root / "endpoints.yml"),
         "--credentials", str(root / "credentials.yml"), "--cors", "*",
     ]

@@ -14,7 +14,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-INPUTS = ("config.yml", "domain.yml", "requirements/rasa.lock", "data", "bot/nlu")
+INPUTS = ("config.yml", "domain.yml", "requirements/rasa.lock", "data", "bot/rasa/nlu")
 
 
 def rasa_environment(extra: dict[str, str] | None = None) -> dict[str, str]:

@@ -4,7 +4,7 @@ Events are derived from the audit log, which every business operation appends
 to in its own transaction: whatever front end booked it (the API, WhatsApp,
 the CLI), an order or payment becomes an event exactly once. `pump_events`
 turns new audit entries into `webhook_deliveries` rows and moves the tenant's
-cursor in one transaction; a sender (`bot/api/webhook_sender.py`) works through
+cursor in one transaction; a sender (`api/webhook_sender.py`) works through
 due deliveries and reports each attempt back. Both survive a restart because
 the state lives in the database.
 """

@@ -1,0 +1,88 @@
+"""Stock: levels, the stock ledger, receipts, adjustments, returns, low stock and valuation."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from api.pagination import Page, PageQuery, page
+from api.routing import Call, Resource
+from api.types import Body, Id, Money, PositiveQuantity, SignedQuantity
+from erp_core import inventory
+from erp_core.inventory import MovementResult, MovementView, StockLevel, Valuation
+
+api = Resource("stock", "Stock")
+
+
+class Receipt(Body):
+    product_id: Id
+    quantity: PositiveQuantity
+    unit_cost: Money
+    note: str = Field(default="", max_length=500)
+
+
+class Adjustment(Body):
+    product_id: Id
+    delta: SignedQuantity
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class Return(Body):
+    product_id: Id
+    quantity: PositiveQuantity
+    sale_id: Id | None = None
+    note: str = Field(default="", max_length=500)
+
+
+class LowStock(BaseModel):
+    items: list[StockLevel]
+
+
+@api.get("/stock", summary="Stock summary of active products", query=PageQuery, response=Page[StockLevel])
+def stock_summary(call: Call) -> Page[StockLevel]:
+    rows = inventory.stock_levels(call.ctx, after_id=call.query.position or 0, limit=call.query.limit + 1)
+    return page(rows, call.query.limit, lambda s: s.product_id)
+
+
+@api.get("/stock/low", summary="Products at or below their reorder point", response=LowStock)
+def low_stock(call: Call) -> LowStock:
+    return LowStock(items=inventory.low_stock(call.ctx))
+
+
+@api.get("/stock/valuation", summary="Stock value at weighted-average cost", response=Valuation)
+def valuation(call: Call) -> Valuation:
+    return inventory.valuation(call.ctx)
+
+
+@api.get("/stock/<product_id:int>", summary="Stock of one product", response=StockLevel, errors=(404,))
+def stock_of(call: Call, product_id: int) -> StockLevel:
+    return inventory.stock_of(call.ctx, product_id)
+
+
+@api.get("/stock/<product_id:int>/movements", summary="A product's stock ledger, newest first",
+         query=PageQuery, response=Page[MovementView], errors=(404,))
+def movements(call: Call, product_id: int) -> Page[MovementView]:
+    rows = inventory.movement_page(call.ctx, product_id, before_id=call.query.position, limit=call.query.limit + 1)
+    return page(rows, call.query.limit, lambda m: m.id)
+
+
+@api.post("/stock/receipts", summary="Goods received (STOCK_IN)", body=Receipt, response=MovementResult, status=201,
+          errors=(404, 422))
+def receive(call: Call) -> MovementResult:
+    b: Receipt = call.body
+    return inventory.receive_stock(call.ctx, b.product_id, b.quantity, b.unit_cost, note=b.note,
+                                   idempotency_key=call.idempotency_key)
+
+
+@api.post("/stock/adjustments", summary="Correct stock after a count, breakage or expiry", body=Adjustment,
+          response=MovementResult, status=201, errors=(404, 409, 422))
+def adjust(call: Call) -> MovementResult:
+    b: Adjustment = call.body
+    return inventory.adjust_stock(call.ctx, b.product_id, b.delta, b.reason, idempotency_key=call.idempotency_key)
+
+
+@api.post("/stock/returns", summary="Goods a customer brought back", body=Return, response=MovementResult,
+          status=201, errors=(404, 422))
+def customer_return(call: Call) -> MovementResult:
+    b: Return = call.body
+    return inventory.record_return(call.ctx, b.product_id, b.quantity, sale_id=b.sale_id, note=b.note,
+                                   idempotency_key=call.idempotency_key)

@@ -1,0 +1,277 @@
+"""The rule-based entities: amounts, quantities and units, order numbers, periods, payment modes and
+expense categories, with the normalised values of the NLU contract and spans in the text as typed.
+
+The intent (DIET's, when Rasa runs this) decides what a bare number is: money for
+a payment, a count for an order. A currency marker always makes an amount and a
+unit always makes a quantity.
+
+>>> [(e.entity, e.value, e.text) for e in extract("Sharma ji ko dedh kilo chawal aur ₹5,000 ka bill", "create_invoice")]
+[('quantity', '1.5', 'dedh'), ('unit', 'kg', 'kilo'), ('amount', '5000', '₹5,000')]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.rasa.nlu import lexicon
+from bot.rasa.nlu.normalise import Word, words
+from bot.rasa.nlu.numbers import NumberMatch, is_multiplier, parse_number, plain
+
+ENTITY_TYPES = ("quantity", "amount", "order_id", "unit", "period", "payment_mode", "expense_category")
+"""The entities this module owns; the Rasa component drops DIET's guesses of these."""
+
+_UNITS = lexicon.phrases(lexicon.UNITS)
+_UNIT_FACTORS = {lexicon.keys(k): v for k, v in lexicon.UNIT_FACTORS.items()}
+_PERIODS = lexicon.phrases(lexicon.PERIODS)
+_BARE_YESTERDAY = lexicon.phrases({"yesterday": lexicon.BARE_YESTERDAY})
+_PAYMENT_MODES = lexicon.phrases(lexicon.PAYMENT_MODES)
+_REPAID_CREDIT = lexicon.phrases({"repaid": lexicon.REPAID_CREDIT})
+_EXPENSE_CATEGORIES = lexicon.phrases(lexicon.EXPENSE_CATEGORIES)
+_CURRENCY_BEFORE = lexicon.key_set(lexicon.CURRENCY_BEFORE)
+_CURRENCY_AFTER = lexicon.key_set(lexicon.CURRENCY_AFTER)
+_PERCENT = lexicon.key_set(lexicon.PERCENT)
+_ORDER_WORDS = lexicon.key_set(lexicon.ORDER_WORDS)
+_ORDER_NUMBER_WORDS = lexicon.key_set(lexicon.ORDER_NUMBER_WORDS)
+_AMBIGUOUS = lexicon.key_set(lexicon.AMBIGUOUS_NUMBER_WORDS)
+_STANDALONE_UNIT_EXCLUDED = lexicon.key_set(" ".join(lexicon.STANDALONE_UNIT_EXCLUDED))
+_STRENGTH_UNITS = lexicon.key_set(lexicon.STRENGTH_UNITS)
+_PACK_WORDS = lexicon.key_set(lexicon.PACK_WORDS)
+_PRICE_WORDS = lexicon.key_set(lexicon.PRICE_WORDS)
+_COUNT_OR_PRICE_AFTER = _CURRENCY_AFTER | _PACK_WORDS | _STRENGTH_UNITS
+_ONE_WORDS = lexicon.key_set(lexicon.ONE_WORDS)
+_ARTICLE_NOUNS = lexicon.key_set(lexicon.ARTICLE_NOUNS)
+_LINK_WORDS = lexicon.key_set(lexicon.LINK_WORDS)
+_NOT_NAMES = (lexicon.key_set(lexicon.FUNCTION_WORDS) | _LINK_WORDS | _CURRENCY_BEFORE | _CURRENCY_AFTER | _ORDER_WORDS
+              | _ORDER_NUMBER_WORDS)
+_MARK_PUNCTUATION = frozenset({".", ":"})
+_PHONE_DIGITS = 10
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One entity: its type, normalised value, and where it is in the text the user typed."""
+
+    entity: str
+    value: str
+    start: int
+    end: int
+    text: str
+
+
+def _longest(table: dict[tuple[str, ...], str], keys: list[str], i: int, free: list[bool]) -> tuple[str, int] | None:
+    """The value and end of the longest phrase of `table` at keys[i] over free tokens."""
+    for length in range(min(6, len(keys) - i), 0, -1):
+        phrase = tuple(keys[i:i + length])
+        if phrase in table and all(free[i:i + length]):
+            return table[phrase], i + length
+    return None
+
+
+class _Reader:
+    """One pass over a message's words, taking each word at most once."""
+
+    def __init__(self, text: str, intent: str | None) -> None:
+        self.text, self.intent = text, intent
+        self.words: list[Word] = words(text)
+        self.keys = [w.key for w in self.words]
+        self.free = [True] * len(self.words)
+        self.entities: list[Entity] = []
+
+    def add(self, entity: str, value: str, first: int, end: int) -> None:
+        start, stop = self.words[first].start, self.words[end - 1].end
+        self.entities.append(Entity(entity, value, start, stop, self.text[start:stop]))
+        self.skip(first, end)
+
+    def phrases(self, entity: str, table: dict[tuple[str, ...], str]) -> None:
+        i = 0
+        while i < len(self.keys):
+            found = _longest(table, self.keys, i, self.free) if self.free[i] else None
+            if found:
+                self.add(entity, found[0], i, found[1])
+                i = found[1]
+            else:
+                i += 1
+
+    def skip_phrases(self, table: dict[tuple[str, ...], str]) -> None:
+        """Take the phrases of `table` without an entity."""
+        for i in range(len(self.keys)):
+            found = _longest(table, self.keys, i, self.free) if self.free[i] else None
+            if found:
+                self.skip(i, found[1])
+
+    def key(self, i: int) -> str:
+        return self.keys[i] if 0 <= i < len(self.keys) and self.free[i] else ""
+
+    def numbers(self) -> None:
+        i = 0
+        while i < len(self.keys):
+            match = parse_number(self.keys, i) if self.free[i] else None
+            if match is None or not all(self.free[i:match.end]):
+                i += 1
+                continue
+            self._number(i, match)
+            i = match.end
+
+    def skip(self, first: int, end: int) -> None:
+        """Take words[first:end] without an entity (a model number, a pack size, a strength)."""
+        self.free[first:end] = [False] * (end - first)
+
+    def _number(self, i: int, match: NumberMatch) -> None:
+        end = match.end
+        before = i - 2 if self.key(i - 1) == "." else i - 1
+        unit = _longest(_UNITS, self.keys, end, self.free)
+        factor = _longest({k: k for k in _UNIT_FACTORS}, self.keys, end, self.free)
+        currency_after = self.key(end) in _CURRENCY_AFTER
+        currency_before = self.key(before) in _CURRENCY_BEFORE
+        next_numbers_currency = self.key(end) in _CURRENCY_BEFORE and parse_number(self.keys, end + 1) is not None
+        marked = bool(unit or factor or currency_before or (currency_after and not next_numbers_currency))
+        if self.key(end) in _PERCENT or self._is_a_word_here(i, end, marked):
+            return
+        if self.key(end) in _STRENGTH_UNITS:
+            self.skip(i, end + 1)
+        elif not (currency_after or self._unit_beats_order(unit or factor)) and self._is_order_id(i):
+            self.add("order_id", plain(match.value), i, end)
+        elif currency_before or currency_after or match.thousand_suffix:
+            first = before if currency_before else i
+            last = end + 1 if currency_after else end
+            self.add("amount", plain(match.value), first, last)
+        elif factor or unit:
+            self._measure(i, match, factor, unit)
+        elif self._after_price_word(i):
+            self.add("amount", plain(match.value), i, end)
+        elif self._in_product_name(i, match):
+            self.skip(i, end)
+        elif match.has_digits and end - i == 1 and len(self.keys[i].replace(".", "")) >= _PHONE_DIGITS:
+            return
+        elif self.intent in lexicon.AMOUNT_INTENTS:
+            self.add("amount", plain(match.value), i, end)
+        elif self.intent in lexicon.QUANTITY_INTENTS:
+            self.add("quantity", plain(match.value), i, end)
+        elif self.intent in lexicon.ORDER_ID_INTENTS and match.value == match.value.to_integral_value():
+            self.add("order_id", plain(match.value), i, end)
+
+    def _unit_beats_order(self, unit: tuple[str, int] | None) -> bool:
+        """"order 5 kilo aata" orders 5 kg, but about an existing order "order 200 pack ho gaya" is order 200."""
+        return unit is not None and self.intent not in lexicon.ORDER_ID_INTENTS
+
+    def _after_price_word(self, i: int) -> bool:
+        """"MRP 20", "rate: 12", "daam 250"."""
+        j = i - 2 if self.key(i - 1) in _MARK_PUNCTUATION else i - 1
+        return self.key(j) in _PRICE_WORDS
+
+    def _is_a_word_here(self, i: int, end: int, marked: bool) -> bool:
+        """A number word used as a word: "bhej do", "look at", "ek kaam karo" (no unit or currency beside it)."""
+        if end - i != 1 or marked:
+            return False
+        return self.keys[i] in _AMBIGUOUS or (self.keys[i] in _ONE_WORDS and self.key(end) in _ARTICLE_NOUNS)
+
+    def _measure(self, i: int, match: NumberMatch, factor: tuple[str, int] | None,
+                 unit: tuple[str, int] | None) -> None:
+        """A number and its unit: a quantity, or a pack size when a count follows ("100g ke 2 packet")."""
+        if factor:
+            unit_value, times = _UNIT_FACTORS[factor[0]]
+            value, unit_end = match.value * times, factor[1]
+        else:
+            unit_value, value, unit_end = unit[0], match.value, unit[1]
+        if unit_value in lexicon.SIZE_UNITS and self._count_follows(unit_end):
+            self.skip(i, unit_end)
+            return
+        self.add("quantity", plain(value), i, match.end)
+        self.add("unit", unit_value, match.end, unit_end)
+
+    def _number_follows(self, k: int) -> tuple[int, int] | None:
+        """Where a number starts and ends at words[k:], after a link word ("ki 2 strip"), or None."""
+        if self.key(k) in _LINK_WORDS:
+            k += 1
+        match = parse_number(self.keys, k) if self.key(k) else None
+        if match is None or not all(self.free[k:match.end]):
+            return None
+        return k, match.end
+
+    def _count_follows(self, k: int) -> bool:
+        """A number with a count unit (packet, box, bag, pcs, dozen) follows at words[k:]."""
+        number = self._number_follows(k)
+        unit = number and _longest(_UNITS, self.keys, number[1], self.free)
+        return bool(unit) and unit[0] in lexicon.COUNT_UNITS
+
+    def _measured_number_follows(self, k: int, money_only: bool) -> bool:
+        """A number with a unit, pack word or currency follows at words[k:] ("ki 2 strip", "ka 30 rs", "ka ₹30")."""
+        if self.key(k) in _LINK_WORDS and self.key(k + 1) in _CURRENCY_BEFORE:
+            return self._number_follows(k + 2) is not None
+        number = self._number_follows(k)
+        if number is None:
+            return False
+        end = number[1]
+        if money_only:
+            return self.key(end) in _CURRENCY_AFTER
+        return bool(_longest(_UNITS, self.keys, end, self.free) or self.key(end) in _COUNT_OR_PRICE_AFTER)
+
+    def _in_product_name(self, i: int, match: NumberMatch) -> bool:
+        """A bare number that belongs to the product name before it: "Dolo-650", "Dolo 650 ki 2 strip".
+
+        Typed onto the name, a known tablet strength, or a name followed by the real count or price. Where
+        a bare number is money, a name before it is a customer's ("Gupta 650", "Sharma 500 ka 2 kilo"): only
+        a price after it ("Dolo 650 ka 30 rs"), or a strength with the count after it ("Dolo 650 2 box"),
+        makes it part of a name.
+        """
+        if not match.has_digits or match.end - i != 1:
+            return False
+        hyphen = self.key(i - 1) == "-" and self._touch(i - 2, i - 1) and self._touch(i - 1, i)
+        name = i - 2 if hyphen else i - 1
+        if not self._is_name(name):
+            return False
+        if hyphen or self._touch(name, i):
+            return True
+        strength = self.keys[i] in lexicon.PHARMA_STRENGTHS
+        if self.intent not in lexicon.AMOUNT_INTENTS:
+            return strength or self._measured_number_follows(match.end, money_only=False)
+        return self._measured_number_follows(match.end, money_only=not strength)
+
+    def _is_name(self, j: int) -> bool:
+        """words[j] could be (the end of) a product name: a free word that is no function word."""
+        if j < 0 or not self.free[j]:
+            return False
+        key = self.keys[j]
+        return key[:1].isalpha() and key not in _NOT_NAMES and parse_number(self.keys, j) is None
+
+    def _touch(self, j: int, k: int) -> bool:
+        """words[j] ends where words[k] starts: typed without a space ("Dolo650")."""
+        return j >= 0 and self.words[j].end == self.words[k].start
+
+    def _is_order_id(self, i: int) -> bool:
+        """"order 12", "order #12", "order no. 12", "order number: 12", "ऑर्डर नंबर 12", "#12": the marker
+        right before the number ("order: 2 packet" lists an order's items)."""
+        if self.key(i - 1) == "#":
+            return True
+        j = i - 1
+        if self.key(j) in _MARK_PUNCTUATION and self.key(j - 1) in _ORDER_NUMBER_WORDS:
+            j -= 1
+        if self.key(j) in _ORDER_NUMBER_WORDS:
+            j -= 1
+        return self.key(j) in _ORDER_WORDS
+
+    def standalone_units(self) -> None:
+        for i, key in enumerate(self.keys):
+            if self.free[i] and key not in _STANDALONE_UNIT_EXCLUDED and not is_multiplier(key):
+                found = _longest(_UNITS, self.keys, i, self.free)
+                if found and found[1] == i + 1:
+                    self.add("unit", found[0], i, found[1])
+
+
+def extract(text: str, intent: str | None = None) -> list[Entity]:
+    """All rule-based entities of `text`, in order of appearance; `intent` decides bare numbers."""
+    if intent in lexicon.OUT_OF_SCOPE_INTENTS:
+        return []
+    reader = _Reader(text, intent)
+    reader.phrases("period", _PERIODS)
+    if intent in lexicon.SUMMARY_INTENTS:
+        reader.phrases("period", _BARE_YESTERDAY)
+    if intent is None or intent in lexicon.PAYMENT_MODE_INTENTS:
+        reader.skip_phrases(_REPAID_CREDIT)
+        reader.phrases("payment_mode", _PAYMENT_MODES)
+    if intent is None or intent in lexicon.EXPENSE_INTENTS:
+        reader.phrases("expense_category", _EXPENSE_CATEGORIES)
+    reader.numbers()
+    reader.standalone_units()
+    return sorted(reader.entities, key=lambda e: (e.start, e.end))
+

@@ -1,0 +1,175 @@
+"""The words the extractor knows, in the four languages, and the normalised value each stands for.
+
+Phrases are written the way people type them; `phrases()` folds them with the
+same normaliser as the text, so "chawal"-style spelling variants match without
+entries of their own. Values are the contract's (docs/nlu-pipeline.md).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from bot.rasa.nlu.normalise import words
+
+UNITS = {
+    "kg": "kg kgs kilo kilos kilogram kilograms killo किलो किलोग्राम केजी kilu",
+    "g": "g gm gms gram grams gramme ग्राम",
+    "l": "l ltr ltrs litre litres liter liters लीटर लिटर",
+    "ml": "ml mls millilitre milliliter मिली मिलीलीटर मिलिलिटर",
+    "pcs": "pc pcs piece pieces nag नग पीस वटा ota vota wata pis",
+    "dozen": "dozen dozens darjan दर्जन",
+    "box": "box boxes dabba dabbe dibba dibbe carton cartons peti डिब्बा डिब्बे डब्बा बक्सा पेटी कार्टन बॉक्स बाक्स",
+    "bag": "bag bags bori bora bore katta katte बोरी बोरा कट्टा बोरे",
+    "packet": "packet packets pkt pkts pack packs paket pouch पैकेट पॅकेट प्याकेट पाकेट पोका",
+}
+UNIT_FACTORS = {"paav": ("kg", Decimal("0.25")), "pav": ("kg", Decimal("0.25")), "पाव": ("kg", Decimal("0.25"))}
+"""Units that are a fraction of another: "do paav" is half a kilo."""
+STANDALONE_UNIT_EXCLUDED = frozenset("g l pc pack packs bag bags box nag ota vota wata pis bore katta gm".split())
+"""Unit words too ambiguous to count without a number before them ("g" for "ji", "bag" the product, Nepali
+"kata" for "where", "gm" for good morning)."""
+SIZE_UNITS = frozenset({"kg", "g", "l", "ml"})
+COUNT_UNITS = frozenset({"pcs", "dozen", "box", "bag", "packet"})
+"""A size right before a count is the pack, part of the product: "Good Day 100g 2 packet" is 2 packets."""
+PACK_WORDS = "strip strips tablet tablets goli bottle bottles sachet sachets स्ट्रिप पत्ता गोली बोतल"
+"""Counted packs the contract has no unit for: after a product name, "2 strip" shows the count
+("Pan 40 ki 2 strip"), so the name's number is no quantity."""
+STRENGTH_UNITS = "mg mcg मिग्रा"
+""""Crocin 500 mg": a medicine's strength, never a quantity."""
+PHARMA_STRENGTHS = frozenset({"325", "625", "650", "875"})
+"""Tablet strengths that are no plausible count ("Dolo 650", "Augmentin 625"); round ones like 500 are left
+to the words around them."""
+
+CURRENCY_BEFORE = "₹ rs inr npr rupees rupaye रु रू"
+CURRENCY_AFTER = ("₹ rs /- rupaye rupaiye rupay rupee rupees rupya rupiya rupaiya rupaiyaa rupiye rupai inr npr "
+                  "रुपये रुपए रूपये रुपया रुपैयाँ रुपैया रूपैयाँ रुपयाँ रु रू")
+THOUSAND_WORDS = frozenset({"k"})
+PERCENT = "% percent pratishat प्रतिशत"
+PRICE_WORDS = "rate daam price mrp keemat kimat bhav bhaav रेट दाम कीमत एमआरपी भाव मूल्य"
+""""MRP 20", "daam 250", "rate do sau": a number after these is money, whatever the intent."""
+ORDER_WORDS = "order orders ordar ऑर्डर आर्डर अर्डर"
+ORDER_NUMBER_WORDS = "no number nambar num id नंबर नम्बर नं"
+""""order no. 12", "order number: 12"; "#12" needs no "order" before it."""
+
+PERIODS = {
+    "today": ["aaj", "aaja", "today", "todays", "आज", "aaj ka din"],
+    "yesterday": ["kal ka", "kal ki", "kal ke", "kal wala", "yesterday", "yesterdays", "कल का", "कल की", "कल के",
+                  "hijo", "hijo ko", "हिजो", "हिजोको", "हिजो को", "beete kal"],
+    "this_week": ["is hafte", "is hafta", "is week", "this week", "is saptah", "iss saptah", "इस हफ्ते", "इस हफ़्ते",
+                  "इस सप्ताह", "इस हफ्ता", "यो हप्ता", "yo hapta", "यस हप्ता", "yas hapta", "यो साता", "yo sata",
+                  "यस साता", "this weeks"],
+    "last_week": ["pichhle hafte", "pichhla hafta", "pichhle week", "last week", "last hafte", "previous week",
+                  "पिछले हफ्ते", "पिछला हफ्ता", "पिछले सप्ताह", "पिछले हफ़्ते", "गत हप्ता", "अघिल्लो हप्ता",
+                  "gata hapta", "gaeko hapta", "गएको हप्ता", "aghillo hapta", "agillo hapta", "अघिल्लो साता",
+                  "gaeko sata", "pichle saptah", "pichhle saptah"],
+    "this_month": ["is mahine", "is mahina", "is month", "this month", "इस महीने", "इस महीना", "इस माह",
+                   "यो महिना", "yo mahina", "यस महिना", "yas mahina", "chalu mahina", "चालु महिना"],
+    "last_month": ["pichhle mahine", "pichhla mahina", "pichhle month", "last month", "last mahine", "previous month",
+                   "पिछले महीने", "पिछला महीना", "पिछले माह", "गत माह", "गत महिना", "अघिल्लो महिना", "gata mahina",
+                   "gaeko mahina", "गएको महिना", "aghillo mahina", "agillo mahina"],
+}
+BARE_YESTERDAY = ["kal", "कल"]
+""""kal" is yesterday or tomorrow; only in a summary ("kal ki bikri") is it surely yesterday."""
+
+CREDIT_WORDS = "udhaar udhari udhaari udhaaro udharo उधार उधारी उधारो"
+PAYMENT_MODES = {
+    "cash": ["cash", "nakad", "nagad", "naqad", "nakd", "नकद", "नगद", "नक़द", "कैश", "क्याश", "केश", "in cash",
+             "hard cash", "haath mein"],
+    "upi": ["upi", "gpay", "g pay", "google pay", "googlepay", "phonepe", "phone pe", "fonepe", "paytm", "bhim",
+            "online", "qr", "qr code", "क्यूआर", "क्यूआर कोड", "scan karke", "यूपीआई", "ऑनलाइन", "अनलाइन", "esewa",
+            "e sewa", "इसेवा", "khalti", "खल्ती", "fonepay", "फोनपे", "फोन पे", "पेटीएम", "गूगल पे"],
+    "card": ["card", "debit card", "credit card", "atm card", "swipe", "कार्ड", "डेबिट कार्ड", "क्रेडिट कार्ड"],
+    "bank": ["bank", "bank transfer", "neft", "rtgs", "imps", "account transfer", "एनईएफटी", "आरटीजीएस", "आईएमपीएस",
+             "account me", "account mein", "account pe", "एकाउंट में", "अकाउंट में", "बैंक", "बैंक ट्रांसफर",
+             "बैंक ट्रान्सफर", "net banking", "netbanking"],
+    "cheque": ["cheque", "chq", "chek", "चेक", "चैक"],
+    "credit": [*CREDIT_WORDS.split(), "credit", "khata mein", "khate mein", "khaate mein",
+               "khate me", "खाते में", "खातामा"],
+}
+INTO_ACCOUNT = ("khate me", "khate mein", "khaate mein", "खाते में", "khata ma", "खातामा")
+DEPOSITED = "jama transfer dale daale aaya aayi aaye जमा ट्रांसफर डाले आया आई आए जम्मा आयो"
+PAYMENT_MODES["bank"] += [f"{into} {verb}" for into in INTO_ACCOUNT for verb in DEPOSITED.split()]
+""""khate me" alone is the shop's khata (credit: "khate me likh do"); money that came into or was put into an
+account ("khate me aaya", "khate me jama") is a bank payment."""
+REPAID = ("chukaya chukayi chukaye chukai chuka chukta chuktaa wapas waapas lautaya lautaye lautayi clear tiryo tiro "
+          "tire tireko चुकाया चुकाई चुकाए चुका चुकता वापस लौटाया लौटाई लौटाए क्लियर तिर्यो तिरे तिरेको")
+REPAID_CREDIT = [f"{credit} {verb}" for credit in CREDIT_WORDS.split() for verb in REPAID.split()]
+""""udhaar chukaya" / "उधारो तिर्यो" is credit paid back: a payment of dues, not a payment made on credit, so
+it names no payment mode."""
+
+EXPENSE_CATEGORIES = {
+    "food": ["chai", "chai paani", "chai pani", "nashta", "samosa", "samose", "समोसा", "समोसे", "khana", "lunch",
+             "dinner", "breakfast", "tea", "snacks", "food", "चाय", "नाश्ता", "खाना", "chiya", "चिया", "khaja", "खाजा",
+             "khana khaja", "खाना खाजा"],
+    "travel": ["auto", "taxi", "rickshaw", "ola", "uber", "bus", "train", "travel", "transport", "safar", "yatra",
+               "ऑटो", "टैक्सी", "रिक्शा", "बस", "यात्रा", "गाडी भाडा", "यातायात", "yatayat", "tempo", "टेम्पो"],
+    "fuel": ["petrol", "diesel", "cng", "सीएनजी", "fuel", "पेट्रोल", "डीजल", "डिजेल", "इन्धन", "indhan"],
+    "rent": ["kiraya", "kiraaya", "rent", "bhada", "dukaan ka kiraya", "dukan ka kiraya", "shop rent", "किराया",
+             "भाड़ा", "भाडा", "घर भाडा", "पसल भाडा", "ghar bhada", "pasal bhada", "dokan bhada"],
+    "electricity": ["bijli", "bijli bill", "bijli ka bill", "light bill", "electricity", "electricity bill",
+                    "current bill", "बिजली", "बिजली बिल", "बिजली का बिल", "bijuli", "बिजुली", "बिजुली बिल", "batti",
+                    "बत्ती"],
+    "salary": ["salary", "सैलरी", "पगार", "tankhwah", "tankha", "pagar", "majduri", "mazdoori", "talab", "wages",
+               "staff salary", "वेतन", "तनख्वाह", "तनखा", "तलब", "मजदूरी", "ज्याला", "jyala", "payroll"],
+    "purchase": ["kharidari", "purchase", "maal", "maal kharida", "saman", "samaan", "stock purchase", "खरीदारी",
+                 "माल", "सामान", "खरिद", "kharid", "saman kharid"],
+    "repair": ["repair", "marammat", "maramat", "marmat", "mistri", "servicing", "service", "मरम्मत", "मर्मत",
+               "रिपेयर", "mermat"],
+    "phone": ["phone", "mobile", "recharge", "phone bill", "mobile recharge", "internet", "wifi", "data pack",
+              "फोन", "मोबाइल", "रिचार्ज", "इन्टरनेट", "इंटरनेट", "फोन बिल"],
+    "other": ["other", "misc", "miscellaneous", "anya", "अन्य", "baaki kharcha", "others", "safai", "सफाई", "chanda",
+              "चंदा", "चन्दा", "donation"],
+}
+"""A donation ("chanda") is `other`: none of the named defaults fits a gift, and tenants can map it."""
+VEHICLES = ("auto taxi truck tempo rickshaw riksha gaadi gadi bus thela ऑटो टैक्सी ट्रक टेम्पो रिक्शा गाड़ी गाडी बस "
+            "ठेला")
+FARES = "bhada bhaada kiraya kiraaya भाड़ा भाडा किराया"
+FARE_LINKS = ("", "ka", "ki", "ko", "का", "की", "को")
+EXPENSE_CATEGORIES["travel"] += [" ".join(filter(None, (vehicle, link, fare)))
+                                 for vehicle in VEHICLES.split() for link in FARE_LINKS for fare in FARES.split()]
+""""auto ka bhada" is a fare (travel); "bhada" alone or with a shop or house is rent."""
+
+AMOUNT_INTENTS = frozenset({"record_payment", "create_invoice", "add_expense", "send_payment_link", "credit_check",
+                            "send_reminder"})
+QUANTITY_INTENTS = frozenset({"create_order", "add_stock", "add_product", "check_stock"})
+ORDER_ID_INTENTS = frozenset({"order_status", "cancel_order"})
+"""A bare number in these is the order's number ("12 wala order cancel karo")."""
+SUMMARY_INTENTS = frozenset({"sales_summary", "expense_summary"})
+OUT_OF_SCOPE_INTENTS = frozenset({"nlu_fallback"})
+"""An out-of-scope message ("aaj mausam kaisa hai") has no business entities, not even its "aaj"."""
+PAYMENT_MODE_INTENTS = frozenset({"record_payment", "create_invoice", "create_order", "add_expense", "add_stock",
+                                  "send_payment_link", "sales_summary", "deny"})
+EXPENSE_INTENTS = frozenset({"add_expense", "expense_summary", "deny"})
+AMBIGUOUS_NUMBER_WORDS = "do one cha chha chhe tin छ दो aat saath sathi"
+""""bhej do" (give), "one" (this one), Nepali "cha"/"छ" (is), "at" (folds like "aat", 8), "saath" (with, also
+60), "saathi" (friend, Nepali 60): a number only with a unit or currency beside it."""
+ONE_WORDS = "ek एक"
+ARTICLE_NOUNS = ("kaam baat sawal sawaal question minute min second sec help madad request problem dikkat cheez chij "
+                 "baar din jaankari chhin naya nayi naye item bill reminder message msg choti patak "
+                 "काम बात सवाल मिनट सेकंड मदद चीज बार दिन जानकारी छिन नया नई नए आइटम बिल रिमाइंडर मैसेज चोटि पटक")
+""""ek kaam karo", "ek baat batao", "ek naya item": "ek" is an article before these, not the count 1."""
+LINK_WORDS = "ka ki ke ko wala wali wale of का की के को वाला वाली वाले"
+""""Dolo 650 ki 2 strip": the words between a product name and its count."""
+FUNCTION_WORDS = ("ne se me mein par pe aur and ya hai tha the ji to bhi sirf total kul of for with from by in at "
+                  "ने से में पर और या है था जी तो भी कुल")
+"""Words that are never a product name, so a number after them is no model number."""
+
+
+def keys(phrase: str) -> tuple[str, ...]:
+    """The normalised keys of a phrase, as `words` gives them for the text."""
+    return tuple(w.key for w in words(phrase))
+
+
+def key_set(spellings: str) -> frozenset[str]:
+    return frozenset(k for spelling in spellings.split() for k in keys(spelling))
+
+
+def phrases(table: dict[str, list[str]] | dict[str, str]) -> dict[tuple[str, ...], str]:
+    """Folded phrase -> value, refusing a phrase that two values claim."""
+    out: dict[tuple[str, ...], str] = {}
+    for value, spellings in table.items():
+        for spelling in spellings.split() if isinstance(spellings, str) else spellings:
+            phrase = keys(spelling)
+            if out.get(phrase, value) != value:
+                raise ValueError(f"{spelling!r} is both {out[phrase]!r} and {value!r}")
+            out[phrase] = value
+    return out

@@ -1,0 +1,58 @@
+"""`rasa run` for our Rasa environment, with one fix to Rasa 3.6.21 (its last release).
+
+Rasa checks every action server response with `jsonschema.validate(response, spec)`,
+which first validates the *spec* against the JSON Schema meta-schema and builds a new
+validator, on every call. With jsonschema 4.17 that costs about 17 ms a response, and a
+WhatsApp message makes two action calls (`action_validate_slot_mappings` and the
+answering action): half of the Rasa process's CPU (docs/benchmarks.md, "WhatsApp
+channel"). Here the spec is checked once and its validator reused. Responses are still
+validated against the same spec, and a bad one still raises the same `ValidationError`
+with Rasa's message.
+
+Run from the repository root in the Rasa environment, with `rasa run`'s arguments:
+
+    .venv/rasa/bin/python -m bot.rasa.server run --enable-api --model models/...
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from jsonschema import Draft202012Validator, validators
+from rasa.core.actions.action import RemoteAction
+
+_RASA_VALIDATE_ACTION_RESULT = RemoteAction._validate_action_result
+
+
+@functools.cache
+def action_response_validator() -> Draft202012Validator:
+    """The validator of Rasa's action server response format, built and checked once."""
+    spec = RemoteAction.action_response_format_spec()
+    validator_class = validators.validator_for(spec)
+    validator_class.check_schema(spec)
+    return validator_class(spec)
+
+
+def validate_action_result(action: RemoteAction, result: dict[str, Any]) -> bool:
+    """Rasa's `RemoteAction._validate_action_result` with the validator built once."""
+    if action_response_validator().is_valid(result):
+        return True
+    return _RASA_VALIDATE_ACTION_RESULT(action, result)  # raises Rasa's ValidationError, explained as Rasa does
+
+
+def install() -> None:
+    """Make every `RemoteAction` in this process validate responses with the reused validator."""
+    RemoteAction._validate_action_result = validate_action_result
+
+
+def main() -> None:
+    """Rasa's command line, after `install()`."""
+    install()
+    from rasa.__main__ import main as rasa_main
+
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()

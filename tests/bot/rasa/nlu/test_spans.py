@@ -1,0 +1,30 @@
+"""Split names joined back together (bot/rasa/nlu/spans.py)."""
+
+from bot.rasa.nlu.spans import join_split_names
+
+
+def entity(kind: str, text: str, word: str, value: str | None = None) -> dict:
+    start = text.index(word)
+    return {"entity": kind, "start": start, "end": start + len(word), "value": value or word, "extractor": "DIETClassifier"}
+
+
+def test_neighbouring_words_of_one_name_become_one_entity_valued_as_written():
+    text = "Mr  Verma paid 150"
+    found = join_split_names(text, [entity("customer", text, "Mr"), entity("customer", text, "Verma"),
+                                    entity("amount", text, "150")])
+    assert [(e["entity"], e["value"], e["start"], e["end"]) for e in found] == [
+        ("customer", "Mr  Verma", 0, 9), ("amount", "150", 15, 18)]
+    assert found[0]["extractor"] == "DIETClassifier"
+
+
+def test_names_apart_or_of_different_types_stay_apart():
+    text = "Sharma ji aur Gupta ji ko chawal daal bhejo"
+    entities = [entity("customer", text, "Sharma ji"), entity("customer", text, "Gupta ji"),
+                entity("product", text, "chawal", "rice"), entity("product", text, "daal")]
+    joined = join_split_names(text, entities)
+    assert joined == entities
+    quantities = [entity("quantity", "5 10", "5"), {**entity("quantity", "5 10", "10")}]
+    assert join_split_names("5 10", quantities) == quantities
+    text = "Verma Traders se Verma ji ko"
+    apart = [entity("supplier", text, "Verma Traders"), entity("customer", text, "Verma ji")]
+    assert join_split_names(text, apart) == apart
