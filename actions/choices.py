@@ -1,9 +1,14 @@
-"""Offering the person a choice: up to 3 options as reply buttons, more as a list message.
+"""Offering the person a choice: the action says what the options are, the channel fits them.
 
-The WhatsApp connector turns Rasa `buttons` into reply buttons and the
-`{"type": "list", ...}` custom message into an interactive list; the REST
-channel passes both through as JSON. Each option's payload is what a tap sends
-back, e.g. `/affirm` or `/check_stock{"product": "Maggi Masala 70g"}`.
+Options go out as Rasa `buttons` (with `list_button`, the label of the list
+they become when they are more than WhatsApp's buttons), or, for a menu, as
+the `{"type": "list", ...}` custom message; every option is sent, with its
+whole title. WhatsApp's limits
+(three reply buttons, ten rows a list, title lengths) are applied in one place,
+`connectors/outbound.py`, which turns too many buttons into a list and a long
+list into several. The REST channel passes both shapes through as JSON. Each
+option's payload is what a tap sends back, e.g. `/affirm` or
+`/check_stock{"product": "Maggi Masala 70g"}`.
 """
 
 from __future__ import annotations
@@ -11,13 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from actions.base import Turn
-
-MAX_BUTTONS = 3
-MAX_ROWS = 10
-BUTTON_TITLE = 20
-ROW_TITLE = 24
-ROW_DESCRIPTION = 72
-LIST_BUTTON = {"hinglish": "Chuniye", "hi": "चुनिए", "ne": "छान्नुहोस्", "en": "Choose"}
+from actions.phrases import phrase
 
 
 @dataclass(frozen=True)
@@ -27,18 +26,14 @@ class Choice:
     description: str = ""
 
 
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def offer(turn: Turn, body: str, choices: list[Choice], header: str = "", as_list: bool = False) -> None:
-    """Send `body` with `choices`: buttons when they fit (unless `as_list`), else a list of at most 10 rows."""
-    if not as_list and len(choices) <= MAX_BUTTONS and all(len(c.title) <= BUTTON_TITLE for c in choices):
-        turn.dispatcher.utter_message(text=body, buttons=[{"title": c.title, "payload": c.payload} for c in choices])
+    """Send `body` with `choices` as buttons, or as a list message (a menu) when `as_list`."""
+    if not as_list:
+        turn.dispatcher.utter_message(text=body, buttons=[{"title": c.title, "payload": c.payload} for c in choices],
+                                      list_button=phrase("choose", turn.language))
         return
-    rows = [{"id": c.payload, "title": _cut(c.title, ROW_TITLE), "description": _cut(c.description, ROW_DESCRIPTION)}
-            for c in choices[:MAX_ROWS]]
+    rows = [{"id": c.payload, "title": c.title, "description": c.description} for c in choices]
     turn.dispatcher.utter_message(json_message={
-        "type": "list", "header": header, "body": body, "button": LIST_BUTTON[turn.language],
-        "sections": [{"title": _cut(header or body, ROW_TITLE), "rows": rows}],
+        "type": "list", "header": header, "body": body, "button": phrase("choose", turn.language),
+        "sections": [{"title": header or body, "rows": rows}],
     })

@@ -9,6 +9,7 @@ from actions.base import Turn
 from actions.choices import Choice, offer
 from actions.forms import BookForm, Message, SubmitAction, confirm, payload
 from actions.payment_form import read_mode
+from actions.phrases import phrase
 from erp_core import expenses
 from erp_core.messages import format_money
 from erp_core.permissions import Permission
@@ -37,17 +38,13 @@ class ValidateExpenseForm(BookForm):
             turn.say("utter_ask_expense_amount")
             return slot
         names = expenses.categories(turn.ctx)
-        offer(turn, ASK_CATEGORY[turn.language],
+        offer(turn, phrase("ask_expense_category", turn.language),
               [Choice(payload(self.intent, expense_category=name), name.title()) for name in names])
         return slot
 
     def summarise(self, turn: Turn, values: dict[str, Any]) -> None:
         confirm(turn, "utter_confirm_expense", amount=format_money(Decimal(values["form_amount"])),
                 category=values["form_category"], mode=values["form_mode"])
-
-
-ASK_CATEGORY = {"hinglish": "Kis cheez ka kharcha tha?", "hi": "किस चीज़ का खर्चा था?",
-                "ne": "केको खर्च हो?", "en": "What was it spent on?"}
 
 
 class ActionAddExpense(SubmitAction):

@@ -1,16 +1,17 @@
-"""Forms that write to the books: ask only for what is missing, confirm with buttons, then book once.
+"""Every write the bot makes asks first: a form that fills what is missing, confirms with buttons, then books once.
 
-Each form (`order_form`, `payment_form`, ...) is a Rasa form whose
-`validate_<form>` action (a `BookForm`) does the whole conversation step: it
-reads the latest message's entities into the form's slots, resolves names in
-erp_core (a list to pick from when several match, buttons to create an unknown
-one), asks for the next missing slot itself, and at the end shows the priced
-summary with confirm buttons. `affirm` there sets `form_confirmed` and ends the
-form; the form's submit action (a `SubmitAction`) then makes the one erp_core
-call, with an idempotency key from the conversation and the confirming
-message's id, so a repeated webhook never books twice. `stop` at any point, or
-a bare "nahi" at the confirmation, ends the form with nothing written; "nahi,
-5 kilo" (deny with entities) corrects the slot and confirms again.
+Each form (`order_form`, `payment_form`, `cancel_order_form`, `add_customer_form`, ...)
+is a Rasa form whose `validate_<form>` action (a `BookForm`) does the whole
+conversation step: it reads the latest message's entities into the form's slots,
+resolves names in erp_core (a list to pick from when several match, buttons to
+create an unknown one), asks for the next missing slot itself, and at the end shows
+the summary with confirm buttons. `affirm` there sets `form_confirmed` and ends the
+form; the form's submit action (a `SubmitAction`) then makes the one erp_core call,
+with an idempotency key from the conversation, the confirming message's id and the
+operation, so a repeated webhook never books twice. `stop` at any point, or a bare
+"nahi" at the confirmation, ends the form with nothing written; "nahi, 5 kilo"
+(deny with entities) corrects the slot and confirms again. A one-step write (cancel
+an order, undo) is a form with nothing to ask.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from __future__ import annotations
 import json
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -28,29 +28,19 @@ from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
 from actions.base import ShopAction, Turn, turn_language
 from actions.choices import Choice, offer
-from actions.items import Item, apply_correction, first_number, in_product_unit, merge_items, read_items
-from actions.shop import message_metadata, shop_context
+from actions.items import Item, apply_correction, first_number, merge_items, read_items
+from actions.phrases import phrase
+from actions.shop import channel_metadata, shop_context
 from erp_core import catalog, parties
 from erp_core.enums import PartyKind, Role
 from erp_core.errors import AmbiguousParty, AmbiguousProduct, DomainError, UnknownParty, UnknownProduct
-from erp_core.messages import format_decimal, format_money, render
+from erp_core.messages import render
 from erp_core.permissions import Permission
 
-FORM_SLOTS = ("form_customer", "form_items", "form_amount", "form_mode", "form_category", "form_confirmed",
-              "form_pending")
+FORM_SLOTS = ("form_customer", "form_items", "form_amount", "form_mode", "form_category", "form_order",
+              "form_name", "form_phone", "form_unit", "form_confirmed", "form_pending")
 """Every slot the book forms use; all are cleared when a form ends."""
 CONFIRMED = "form_confirmed"
-
-LABELS = {
-    "yes": {"hinglish": "✅ Haan, pakka", "hi": "✅ हाँ, पक्का", "ne": "✅ हो, पक्का", "en": "✅ Yes, confirm"},
-    "cancel": {"hinglish": "❌ Cancel", "hi": "❌ रद्द करें", "ne": "❌ रद्द गर्नुहोस्", "en": "❌ Cancel"},
-    "create": {"hinglish": "➕ Haan, banao", "hi": "➕ हाँ, बनाइए", "ne": "➕ हो, बनाउनुहोस्", "en": "➕ Yes, add it"},
-    "no": {"hinglish": "Nahi", "hi": "नहीं", "ne": "होइन", "en": "No"},
-}
-
-
-def label(name: str, language: str) -> str:
-    return LABELS[name][language]
 
 
 def cleared() -> list[EventType]:
@@ -66,8 +56,8 @@ def closed() -> list[EventType]:
 def confirm(turn: Turn, response: str, **params: Any) -> None:
     """Say `response` with the confirm and cancel buttons."""
     turn.dispatcher.utter_message(response=response, buttons=[
-        {"title": label("yes", turn.language), "payload": "/affirm"},
-        {"title": label("cancel", turn.language), "payload": "/stop"},
+        {"title": phrase("confirm", turn.language), "payload": "/affirm"},
+        {"title": phrase("cancel", turn.language), "payload": "/stop"},
     ], **params)
 
 
@@ -77,15 +67,22 @@ def payload(intent: str, **entities: str) -> str:
 
 
 def idempotency_key(tracker: Tracker, operation: str) -> str:
-    """The key of a write confirmed by the latest message: the business, the person, the message id.
+    """The key of every write the bot makes: `chat:<conversation>:<confirming message id>:<operation>`.
 
-    The channel's `message_id` (WhatsApp's wamid) is the same when the webhook
-    is delivered again; Rasa's own message id stands in for channels without one.
+    The channel's message id (WhatsApp's wamid) is the same when the webhook is
+    delivered again; Rasa's own message id stands in for channels without one.
     """
-    metadata = message_metadata(tracker)
-    message_id = metadata.get("message_id") or tracker.latest_message.get("message_id") or ""
-    conversation = f"{metadata.get('phone_number_id', '')}:{metadata.get('wa_id') or tracker.sender_id}"
-    return f"chat:{conversation}:{message_id}:{operation}"
+    metadata = channel_metadata(tracker)
+    message_id = metadata.message_id or tracker.latest_message.get("message_id") or ""
+    return f"chat:{metadata.conversation_id}:{message_id}:{operation}"
+
+
+class FormEnded(Exception):
+    """Nothing to confirm after all (no order to cancel, nothing to undo): say `response` and end the form."""
+
+    def __init__(self, response: str, **params: Any) -> None:
+        super().__init__(response)
+        self.response, self.params = response, params
 
 
 @dataclass(frozen=True)
@@ -109,6 +106,11 @@ class Message:
     def is_payload(self) -> bool:
         return self.text.startswith("/")
 
+    def answer(self, requested: str | None, slot: str) -> str | None:
+        """The bare text of the message when it answers the question for `slot` (not a button tap)."""
+        text = self.text.strip()
+        return text if requested == slot and text and not self.is_payload else None
+
 
 def looks_like_a_name(message: Message) -> bool:
     """A bare answer to "who?": a few words without numbers, not a button payload.
@@ -127,10 +129,12 @@ class BookForm(FormValidationAction, ABC):
 
     intent: str
     """The intent that starts the form (its payloads fill slots from a list)."""
-    permission: Permission
-    """Checked before anything is asked: a customer is refused payments, stock, expenses and invoices."""
+    permission: Permission | None
+    """Checked before anything is asked (None: erp_core checks at the write, e.g. a customer's own order)."""
     needs: tuple[str, ...]
     """The slots to fill, in asking order (before the confirmation)."""
+    cancelled: str = "utter_form_cancelled"
+    """What is said when the person stops, or says a bare "no" to the confirmation."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         ctx = shop_context(tracker)
@@ -142,12 +146,16 @@ class BookForm(FormValidationAction, ABC):
         values = {slot: None if requested is None else tracker.get_slot(slot) for slot in FORM_SLOTS}
         message = Message.latest(tracker)
         try:
-            ctx.actor.require(self.permission)
+            if self.permission is not None:
+                ctx.actor.require(self.permission)
             if message.intent == "stop" or (requested == CONFIRMED and message.intent == "deny"
                                             and not message.entities):
-                turn.say("utter_form_cancelled")
+                turn.say(self.cancelled)
                 return closed()
             next_slot = self.step(turn, values, message, requested)
+        except FormEnded as ended:
+            turn.say(ended.response, **ended.params)
+            return closed()
         except DomainError as error:
             turn.error(error)
             return closed()
@@ -220,9 +228,9 @@ class BookForm(FormValidationAction, ABC):
             found = message.value("quantity") or first_number(message.text)
         return found
 
-    @abstractmethod
     def ask(self, turn: Turn, values: dict[str, Any], slot: str) -> str:
-        """Ask for `slot` and return it (the slot now requested)."""
+        """Ask for `slot` and return it (the slot now requested). Forms with something to ask override this."""
+        raise NotImplementedError(f"{self.name()} has no question for {slot}")
 
     @abstractmethod
     def summarise(self, turn: Turn, values: dict[str, Any]) -> None:
@@ -286,9 +294,9 @@ class BookForm(FormValidationAction, ABC):
 
     def offer_create(self, turn: Turn, not_found: str, response: str, name: str) -> None:
         turn.dispatcher.utter_message(response=response, name=name, not_found=not_found, buttons=[
-            {"title": label("create", turn.language), "payload": "/affirm"},
-            {"title": label("no", turn.language), "payload": "/deny"},
-            {"title": label("cancel", turn.language), "payload": "/stop"},
+            {"title": phrase("create", turn.language), "payload": "/affirm"},
+            {"title": phrase("no", turn.language), "payload": "/deny"},
+            {"title": phrase("cancel", turn.language), "payload": "/stop"},
         ])
 
     def create(self, turn: Turn, values: dict[str, Any], pending: dict[str, Any]) -> None:
@@ -302,54 +310,29 @@ class BookForm(FormValidationAction, ABC):
             return
         items = list(values["form_items"] or [])
         item = items[pending["index"]]
-        unit = item.get("unit") or "pcs"
-        product = catalog.add_product(turn.ctx, name=name[:1].upper() + name[1:], unit=unit,
-                                      selling_price=self.new_product_price(values),
-                                      cost_price=values.get("form_amount") or 0, idempotency_key=key)
+        product = catalog.add_product_as_named(turn.ctx, name, unit=item.get("unit"),
+                                               cost_price=values.get("form_amount"),
+                                               selling_price=self.new_product_price(values), idempotency_key=key)
         items[pending["index"]] = {**item, "product_id": product.id, "name": product.name,
                                    "product_unit": product.unit.value}
         values["form_items"] = items
 
-    def new_product_price(self, values: dict[str, Any]) -> str:
-        """The selling price a product created inside this form starts with (the owner sets it later)."""
-        return "0"
+    def new_product_price(self, values: dict[str, Any]) -> str | None:
+        """The selling price a product created inside this form starts with (None: erp_core's default)."""
+        return None
 
     def own_party(self, turn: Turn) -> dict[str, Any]:
         """A customer's own party: they order for themselves only.
 
         A number not yet in the khata orders under its WhatsApp profile name (id None):
-        the account is opened when the order is placed (`parties.register_self`).
+        the account is opened with the order (`orders.place_own_order`).
         """
         party_id = turn.ctx.actor.party_id
         if party_id is None:
-            number = str(message_metadata(turn.tracker).get("wa_id") or turn.tracker.sender_id)
-            name = str(message_metadata(turn.tracker).get("profile_name") or "").strip()
-            return {"id": None, "name": name or f"+{number.lstrip('+')}", "wa_id": number}
+            metadata = channel_metadata(turn.tracker)
+            name = metadata.profile_name.strip() or f"+{metadata.wa_id}"
+            return {"id": None, "name": name, "wa_id": metadata.wa_id}
         return {"id": party_id, "name": parties.party_details(turn.ctx, party_id).name}
-
-
-def item_lines(items: list[Item], prices: dict[int, Decimal] | None = None) -> tuple[str, Decimal]:
-    """The items as lines for a summary ("10 kg Basmati Chawal × ₹90 = ₹900") and their total."""
-    lines, total = [], Decimal(0)
-    for item in items:
-        qty = quantity_of(item)
-        text = f"• {format_decimal(qty)} {item['product_unit']} {item['name']}"
-        if prices is not None:
-            amount = (qty * prices[item["product_id"]]).quantize(Decimal("0.01"))
-            total += amount
-            text += f" × {format_money(prices[item['product_id']])} = {format_money(amount)}"
-        lines.append(text)
-    return "\n".join(lines), total
-
-
-def quantity_of(item: Item) -> Decimal:
-    """The item's quantity in its product's unit."""
-    return in_product_unit(item["quantity"], item.get("unit"), item["product_unit"])
-
-
-def selling_prices(turn: Turn, items: list[Item]) -> dict[int, Decimal]:
-    ids = [item["product_id"] for item in items]
-    return {p.id: p.selling_price for p in catalog.list_products(turn.ctx, ids=ids, limit=len(ids))}
 
 
 class SubmitAction(ShopAction, ABC):

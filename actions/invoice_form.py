@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from actions.base import Turn
-from actions.forms import BookForm, Message, SubmitAction, confirm, item_lines, quantity_of, selling_prices
+from actions.forms import BookForm, Message, SubmitAction, confirm
+from actions.items import item_lines, quantity_of, selling_prices
 from actions.order_form import ask_items
 from erp_core import invoices, upi
 from erp_core.invoice_pdf import render_invoice
@@ -54,7 +55,7 @@ class ValidateInvoiceForm(BookForm):
             confirm(turn, "utter_confirm_invoice_amount", customer=values["form_customer"]["name"],
                     amount=format_money(Decimal(values["form_amount"])))
             return
-        lines, total = item_lines(values["form_items"], selling_prices(turn, values["form_items"]))
+        lines, total = item_lines(values["form_items"], selling_prices(turn.ctx, values["form_items"]))
         confirm(turn, "utter_confirm_invoice", customer=values["form_customer"]["name"], lines=lines,
                 total=format_money(total))
 

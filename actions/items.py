@@ -17,15 +17,20 @@ correction of an item already in the form.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
+
+from erp_core import catalog
+from erp_core.context import Context
+from erp_core.messages import format_decimal, format_money
+from erp_core.units import in_unit
 
 Item = dict[str, Any]
 """{"product": text as written, "quantity": "10" or None, "unit": "kg" or None}, plus "product_id" and
 "name" (the catalog's name) once the product is resolved."""
 
-_SMALLER = {("g", "kg"): Decimal("0.001"), ("ml", "l"): Decimal("0.001"),
-            ("kg", "g"): Decimal(1000), ("l", "ml"): Decimal(1000), ("dozen", "pcs"): Decimal(12)}
+_DEVANAGARI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
 def read_items(entities: list[dict[str, Any]]) -> tuple[list[Item], dict[str, str] | None]:
@@ -77,25 +82,39 @@ def _same(old: Item, new: Item) -> bool:
     return old["product"].casefold() == new["product"].casefold()
 
 
-def in_product_unit(quantity: str, unit: str | None, product_unit: str) -> Decimal:
-    """The quantity in the product's own unit: 500 g of a product sold by the kg is 0.5.
-
-    >>> in_product_unit("500", "g", "kg"), in_product_unit("2", "kg", "kg"), in_product_unit("3", "packet", "kg")
-    (Decimal('0.500'), Decimal('2'), Decimal('3'))
-    """
-    try:
-        value = Decimal(quantity)
-    except InvalidOperation:
-        raise ValueError(f"not a number: {quantity!r}") from None
-    factor = _SMALLER.get((unit or product_unit, product_unit))
-    return value * factor if factor is not None else value
-
-
 def first_number(text: str) -> str | None:
-    """The first plain number in `text` ("5", "2.5"), for an answer the extractor left untagged.
+    """The first plain number in `text`, for an answer the extractor left untagged: Indian digit
+    grouping and Devanagari digits as typed.
 
     >>> first_number("bas 5"), first_number("paanch"), first_number("1.5 kilo")
     ('5', None, '1.5')
+    >>> first_number("₹1,20,500"), first_number("३५.५० रुपये")
+    ('120500', '35.50')
     """
-    match = re.search(r"\d+(?:\.\d+)?", text)
-    return match.group(0) if match else None
+    match = _NUMBER.search(text.translate(_DEVANAGARI_DIGITS))
+    return match.group(0).replace(",", "") if match else None
+
+
+def quantity_of(item: Item) -> Decimal:
+    """The item's quantity in its product's unit (500 g of a product sold by the kg is 0.5)."""
+    return in_unit(item["quantity"], item.get("unit"), item["product_unit"])
+
+
+def item_lines(items: list[Item], prices: dict[int, Decimal] | None = None) -> tuple[str, Decimal]:
+    """The items as lines for a summary ("10 kg Basmati Chawal × ₹90 = ₹900") and their total."""
+    lines, total = [], Decimal(0)
+    for item in items:
+        qty = quantity_of(item)
+        text = f"• {format_decimal(qty)} {item['product_unit']} {item['name']}"
+        if prices is not None:
+            amount = (qty * prices[item["product_id"]]).quantize(Decimal("0.01"))
+            total += amount
+            text += f" × {format_money(prices[item['product_id']])} = {format_money(amount)}"
+        lines.append(text)
+    return "\n".join(lines), total
+
+
+def selling_prices(ctx: Context, items: list[Item]) -> dict[int, Decimal]:
+    """The catalog's selling price of each resolved item's product, by product id."""
+    ids = [item["product_id"] for item in items]
+    return {p.id: p.selling_price for p in catalog.list_products(ctx, ids=ids, limit=len(ids))}

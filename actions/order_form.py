@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from actions.base import Turn
-from actions.forms import BookForm, SubmitAction, confirm, item_lines, quantity_of, selling_prices
-from erp_core import orders, parties
-from erp_core.enums import Role
+from actions.forms import BookForm, SubmitAction, confirm
+from actions.items import item_lines, quantity_of, selling_prices
+from erp_core import orders
 from erp_core.messages import format_money
-from erp_core.permissions import Actor, Permission
+from erp_core.permissions import Permission
 from erp_core.sales import LineIn
 
 
@@ -30,7 +29,7 @@ class ValidateOrderForm(BookForm):
         return slot
 
     def summarise(self, turn: Turn, values: dict[str, Any]) -> None:
-        lines, total = item_lines(values["form_items"], selling_prices(turn, values["form_items"]))
+        lines, total = item_lines(values["form_items"], selling_prices(turn.ctx, values["form_items"]))
         confirm(turn, "utter_confirm_order", customer=values["form_customer"]["name"], lines=lines,
                 total=format_money(total))
 
@@ -49,15 +48,11 @@ class ActionPlaceOrder(SubmitAction):
         return "action_place_order"
 
     def book(self, turn: Turn, key: str) -> None:
-        items = turn.slot("form_items")
         customer = turn.slot("form_customer")
-        ctx = turn.ctx
+        lines = [LineIn(product_id=item["product_id"], quantity=quantity_of(item)) for item in turn.slot("form_items")]
         if customer["id"] is None:  # a new number: its khata account opens with its first order
-            party = parties.register_self(ctx, wa_id=customer["wa_id"], name=customer["name"],
-                                          idempotency_key=f"{key}:customer")
-            ctx = replace(ctx, actor=Actor(user_id=None, role=Role.CUSTOMER, party_id=party.id))
-            customer = {"id": party.id, "name": party.name}
-        order = orders.place_order(ctx, customer["id"], [
-            LineIn(product_id=item["product_id"], quantity=quantity_of(item)) for item in items
-        ], idempotency_key=key)
+            order = orders.place_own_order(turn.ctx, lines, wa_id=customer["wa_id"], profile_name=customer["name"],
+                                           idempotency_key=key)
+        else:
+            order = orders.place_order(turn.ctx, customer["id"], lines, idempotency_key=key)
         turn.say("utter_order_placed", number=order.number, customer=customer["name"], total=format_money(order.total))

@@ -1,27 +1,29 @@
 """Orders after they are placed: "order 12 ka kya hua?", "mera order kahan hai?", "order 12 cancel karo".
 
-Cancelling asks first (Haan / Nahi buttons); the tap runs `action_confirm_pending` (actions/pending.py),
-which cancels through erp_core: the reserved stock is released and any khata debit reversed.
+Cancelling is a book form with nothing to ask: the order is found, checked to be
+cancellable, and shown with Haan / Nahi buttons; on "haan" erp_core cancels it (the
+reserved stock is released and any khata debit reversed).
 """
 
 from __future__ import annotations
 
-from rasa_sdk.events import EventType, SlotSet
+from typing import Any
+
+from rasa_sdk.events import EventType
 
 from actions.base import ShopAction, Turn
+from actions.forms import BookForm, FormEnded, Message, SubmitAction
 from actions.khata import named_party
-from actions.pending import PENDING_SLOT, executes, pending_value
-from actions.phrases import order_status_name, phrase
+from actions.phrases import phrase
 from erp_core import orders, parties
 from erp_core.enums import OrderStatus, Role
-from erp_core.errors import InvalidTransition, NotFound
-from erp_core.messages import format_decimal, format_money
+from erp_core.messages import format_decimal, format_money, order_status_name
 from erp_core.orders import OrderView
 
 
-def asked_order(turn: Turn) -> OrderView | None:
+def asked_order(turn: Turn, message: Message | None = None) -> OrderView | None:
     """The order the message names by number, else the newest order of the person (or of the customer named)."""
-    number = turn.entity("order_id")
+    number = message.value("order_id") if message else turn.entity("order_id")
     if number:
         return orders.order_by_number(turn.ctx, int(number))
     party = None if turn.ctx.actor.role is Role.CUSTOMER else named_party(turn)
@@ -49,32 +51,37 @@ class ActionOrderStatus(ShopAction):
         return []
 
 
-class ActionCancelOrder(ShopAction):
+class ValidateCancelOrderForm(BookForm):
+    """ "order 12 cancel karo" → "Order #12 (Verma ji, ₹270) cancel karein?" → Haan / Nahi."""
+
+    intent = "cancel_order"
+    permission = None  # erp_core decides who may cancel which order
+    needs = ("form_order",)
+    cancelled = "utter_dropped"
+
+    def name(self) -> str:
+        return "validate_cancel_order_form"
+
+    def read(self, turn: Turn, values: dict[str, Any], message: Message, requested: str | None) -> None:
+        if values["form_order"] is not None and not message.value("order_id"):
+            return
+        order = asked_order(turn, message)
+        if order is None:
+            raise FormEnded("utter_no_orders")
+        orders.require_cancellable(order)
+        values["form_order"] = {"id": order.id, "number": order.number, "customer": customer_name(turn, order),
+                                "total": format_money(order.total)}
+
+    def summarise(self, turn: Turn, values: dict[str, Any]) -> None:
+        order = values["form_order"]
+        turn.say("utter_confirm_cancel_order", number=order["number"], customer=order["customer"], total=order["total"])
+
+
+class ActionCancelOrder(SubmitAction):
     def name(self) -> str:
         return "action_cancel_order"
 
-    def act(self, turn: Turn) -> list[EventType]:
-        order = asked_order(turn)
-        if order is None:
-            turn.say("utter_no_orders")
-            return []
-        if OrderStatus.CANCELLED not in orders.TRANSITIONS.get(order.status, frozenset()):
-            raise InvalidTransition(order=order.number, from_status=order_status_name(order.status.value, turn.language),
-                                    to_status=order_status_name(OrderStatus.CANCELLED.value, turn.language))
-        turn.say("utter_confirm_cancel_order", number=order.number, customer=customer_name(turn, order),
-                 total=format_money(order.total))
-        return [SlotSet(PENDING_SLOT, pending_value("cancel_order", order_id=order.id, number=order.number))]
-
-    def after_error(self, turn: Turn, error) -> list[EventType]:  # type: ignore[no-untyped-def]
-        return [SlotSet(PENDING_SLOT, None)]
-
-
-@executes("cancel_order")
-def cancel(turn: Turn, params: dict, key: str) -> None:
-    """Cancel the order (after the person said yes) and say so."""
-    order_id, number = params["order_id"], params["number"]
-    try:
-        orders.transition(turn.ctx, order_id, OrderStatus.CANCELLED, reason="cancelled in chat", idempotency_key=key)
-    except NotFound:
-        raise NotFound(what="order", ref=number) from None
-    turn.say("utter_order_cancelled", number=number)
+    def book(self, turn: Turn, key: str) -> None:
+        order = turn.slot("form_order")
+        orders.transition(turn.ctx, order["id"], OrderStatus.CANCELLED, reason="cancelled in chat", idempotency_key=key)
+        turn.say("utter_order_cancelled", number=order["number"])

@@ -1,9 +1,10 @@
-"""Words the query actions build into lists and menus, in the four reply languages.
+"""Words the actions build into lists, buttons and menus, in the four reply languages.
 
 Whole replies live in `domain.yml` as responses with a variation per
-language; only what an action assembles itself (the body of a list to pick
-from, the help menu's rows, period and order-status names inside a reply)
-is here.
+language, and erp_core's errors (and the order-status names they use) in
+`erp_core/messages.py`; only what an action assembles itself (the body of a
+list to pick from, button titles, the help menu's rows, period names and what
+an undone entry was) is here.
 """
 
 from __future__ import annotations
@@ -30,8 +31,14 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "Here is what I can do. Pick one or just type:",
     },
     "help_header": {"hinglish": "Hisaab", "hi": "हिसाब", "ne": "हिसाब", "en": "Hisaab"},
+    "choose": {"hinglish": "Chuniye", "hi": "चुनिए", "ne": "छान्नुहोस्", "en": "Choose"},
     "add_it": {"hinglish": "Haan, jodo", "hi": "हाँ, जोड़ो", "ne": "हो, थप्नुहोस्", "en": "Yes, add it"},
     "no": {"hinglish": "Nahi", "hi": "नहीं", "ne": "होइन", "en": "No"},
+    "confirm": {"hinglish": "✅ Haan, pakka", "hi": "✅ हाँ, पक्का", "ne": "✅ हो, पक्का", "en": "✅ Yes, confirm"},
+    "cancel": {"hinglish": "❌ Cancel", "hi": "❌ रद्द करें", "ne": "❌ रद्द गर्नुहोस्", "en": "❌ Cancel"},
+    "create": {"hinglish": "➕ Haan, banao", "hi": "➕ हाँ, बनाइए", "ne": "➕ हो, बनाउनुहोस्", "en": "➕ Yes, add it"},
+    "ask_expense_category": {"hinglish": "Kis cheez ka kharcha tha?", "hi": "किस चीज़ का खर्चा था?",
+                             "ne": "केको खर्च हो?", "en": "What was it spent on?"},
     "offer_new_product": {
         "hinglish": "\"{query}\" naam ka koi product nahi mila. Naya product jodna hai?",
         "hi": "\"{query}\" नाम का कोई प्रोडक्ट नहीं मिला। नया प्रोडक्ट जोड़ना है?",
@@ -73,17 +80,13 @@ PERIOD_NAMES: dict[str, dict[str, str]] = {
     "last_month": {"hinglish": "Pichhle mahine", "hi": "पिछले महीने", "ne": "गएको महिना", "en": "Last month"},
 }
 
-ORDER_STATUS_NAMES: dict[str, dict[str, str]] = {
-    "DRAFT": {"hinglish": "draft", "hi": "ड्राफ़्ट", "ne": "ड्राफ्ट", "en": "draft"},
-    "CONFIRMED": {"hinglish": "confirm ho gaya", "hi": "कन्फ़र्म", "ne": "पक्का भयो", "en": "confirmed"},
-    "ACCEPTED": {"hinglish": "accept ho gaya", "hi": "स्वीकार", "ne": "स्वीकृत", "en": "accepted"},
-    "PACKED": {"hinglish": "pack ho gaya", "hi": "पैक हो गया", "ne": "प्याक भयो", "en": "packed"},
-    "DISPATCHED": {"hinglish": "nikal chuka hai", "hi": "भेज दिया गया", "ne": "पठाइयो", "en": "dispatched"},
-    "DELIVERED": {"hinglish": "pahunch gaya", "hi": "पहुँच गया", "ne": "पुग्यो", "en": "delivered"},
-    "COMPLETED": {"hinglish": "poora", "hi": "पूरा", "ne": "पूरा भयो", "en": "completed"},
-    "CANCELLED": {"hinglish": "cancel", "hi": "रद्द", "ne": "रद्द", "en": "cancelled"},
-    "REJECTED": {"hinglish": "reject", "hi": "अस्वीकार", "ne": "अस्वीकृत", "en": "rejected"},
+UNDONE_NAMES: dict[str, dict[str, str]] = {
+    "payment.record": {"hinglish": "payment", "hi": "भुगतान", "ne": "भुक्तानी", "en": "payment"},
+    "stock.receive": {"hinglish": "stock aaya", "hi": "आया स्टॉक", "ne": "आएको मौज्दात", "en": "stock received"},
+    "expense.record": {"hinglish": "kharcha", "hi": "खर्चा", "ne": "खर्च", "en": "expense"},
+    "order.place": {"hinglish": "order", "hi": "ऑर्डर", "ne": "अर्डर", "en": "order"},
 }
+"""What an undone entry was, by its erp_core operation."""
 
 # (payload, title, description) per language; the payload is an example intent the row stands for.
 _HELP_ROWS: dict[str, dict[str, tuple[str, str]]] = {
@@ -136,9 +139,8 @@ def period_name(period: str, language: str) -> str:
     return PERIOD_NAMES[period].get(language, PERIOD_NAMES[period]["hinglish"])
 
 
-def order_status_name(status: str, language: str) -> str:
-    names = ORDER_STATUS_NAMES.get(status)
-    return names.get(language, names["hinglish"]) if names else status.lower()
+def undone_name(operation: str, language: str) -> str:
+    return UNDONE_NAMES[operation].get(language, UNDONE_NAMES[operation]["hinglish"])
 
 
 def help_rows(language: str, customer: bool = False) -> list[tuple[str, str, str]]:

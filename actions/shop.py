@@ -1,12 +1,14 @@
-"""Which shop and which person a message is from, taken from the channel's metadata."""
+"""Which shop and which person a message is from, taken from the channel's metadata (connectors/metadata.py)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
 from rasa_sdk import Tracker
 
+from connectors.metadata import ChannelMetadata
 from erp_core.context import Context
 from erp_core.db import Database, database_url
 from erp_core.demo import DEMO_OWNER_WA_ID, DEMO_PHONE_NUMBER_ID
@@ -20,7 +22,7 @@ def database() -> Database:
 
 
 def message_metadata(tracker: Tracker) -> dict[str, Any]:
-    """The channel's metadata of the latest message.
+    """The channel's metadata of the latest message, as Rasa stored it.
 
     Rasa copies the UserUttered event's metadata into `latest_message`; the
     event itself is the fallback.
@@ -32,18 +34,24 @@ def message_metadata(tracker: Tracker) -> dict[str, Any]:
     return metadata or {}
 
 
-def shop_context(tracker: Tracker) -> Context | None:
-    """The context of the shop the message was sent to, as the person who sent it.
+def channel_metadata(tracker: Tracker) -> ChannelMetadata:
+    """Who wrote to which business: the channel's metadata, or the demo shop's owner for a message
+    without any (`rasa shell`). A channel that names no sender speaks for the conversation's sender id."""
+    metadata = ChannelMetadata.from_dict(message_metadata(tracker))
+    if metadata is None:
+        return ChannelMetadata(phone_number_id=DEMO_PHONE_NUMBER_ID, wa_id=DEMO_OWNER_WA_ID,
+                               message_id=tracker.latest_message.get("message_id") or "")
+    if not metadata.wa_id:
+        return replace(metadata, wa_id=tracker.sender_id)
+    return metadata
 
-    Channels put `phone_number_id` (the business number) and `wa_id` (the
-    sender) in the metadata. A message without them (`rasa shell`) speaks to
-    the demo shop as its owner. None when the business is not registered.
-    """
-    metadata = message_metadata(tracker)
-    phone_number_id = metadata.get("phone_number_id") or DEMO_PHONE_NUMBER_ID
-    wa_id = metadata.get("wa_id") or (DEMO_OWNER_WA_ID if "phone_number_id" not in metadata else tracker.sender_id)
+
+def shop_context(tracker: Tracker) -> Context | None:
+    """The context of the shop the message was sent to, as the person who sent it; None when the
+    business number is not registered."""
+    metadata = channel_metadata(tracker)
     db = database()
-    tenant = find_tenant(db, str(phone_number_id))
+    tenant = find_tenant(db, metadata.phone_number_id)
     if tenant is None:
         return None
-    return Context(db, tenant.id, actor_for(db, tenant.id, str(wa_id)))
+    return Context(db, tenant.id, actor_for(db, tenant.id, metadata.wa_id))

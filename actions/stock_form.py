@@ -6,7 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from actions.base import Turn
-from actions.forms import BookForm, Message, SubmitAction, confirm, item_lines, quantity_of
+from actions.forms import BookForm, Message, SubmitAction, confirm
+from actions.items import item_lines, quantity_of
 from actions.order_form import ask_items
 from erp_core import inventory
 from erp_core.messages import format_decimal, format_money
@@ -40,8 +41,8 @@ class ValidateStockForm(BookForm):
         confirm(turn, "utter_confirm_stock", lines=lines,
                 cost=format_money(Decimal(cost)) if cost is not None else "-")
 
-    def new_product_price(self, values: dict[str, Any]) -> str:
-        return values.get("form_amount") or "0"
+    def new_product_price(self, values: dict[str, Any]) -> str | None:
+        return values.get("form_amount")
 
 
 class ActionAddStock(SubmitAction):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 
+from connectors.metadata import ChannelMetadata
 from erp_core.demo import DEMO_OWNER_WA_ID, DEMO_PHONE_NUMBER_ID
 
 
@@ -12,7 +13,8 @@ def send(rasa_url: str, text: str, wa_id: str = DEMO_OWNER_WA_ID,
     """Send one message the way the WhatsApp channel will, and return the bot's replies."""
     response = httpx.post(
         f"{rasa_url}/webhooks/rest/webhook",
-        json={"sender": wa_id, "message": text, "metadata": {"phone_number_id": phone_number_id, "wa_id": wa_id}},
+        json={"sender": wa_id, "message": text,
+              "metadata": ChannelMetadata(phone_number_id=phone_number_id, wa_id=wa_id).to_dict()},
         timeout=60,
     )
     response.raise_for_status()

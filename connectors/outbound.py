@@ -1,8 +1,11 @@
 """Rasa's response shapes turned into Cloud API message bodies, within WhatsApp's limits.
 
 `render(response)` takes one bot response as Rasa hands it to an output channel
-(`text`, `buttons`, `quick_replies`, `image`, `attachment`, `custom`) and returns
-the WhatsApp messages to send, in order. Each is an `Outgoing`: the message body
+(`text`, `buttons`, `quick_replies`, `image`, `attachment`, `custom`, and
+`list_button`: the label that opens a list when the buttons do not fit) and
+returns the WhatsApp messages to send, in order. This is the one place that
+knows WhatsApp's limits: actions say what the options are, whatever their number
+and length. Each is an `Outgoing`: the message body
 without `to`, and, for a local file, the path to upload first (`POST
 /{phone_number_id}/media`) and send by id. Limits are the Cloud API's own.
 """
@@ -92,11 +95,11 @@ def _body_and_preamble(text: str, limit: int) -> tuple[list[Outgoing], str]:
     return [m for piece in pieces[:-1] for m in text_messages(piece)], pieces[-1]
 
 
-def buttons_message(text: str, buttons: list[dict[str, Any]]) -> list[Outgoing]:
-    """Up to three reply buttons; more options become a list."""
+def buttons_message(text: str, buttons: list[dict[str, Any]], list_button: str = "") -> list[Outgoing]:
+    """Up to three reply buttons; more options become a list (opened by `list_button`), none dropped."""
     if len(buttons) > MAX_BUTTONS:
         rows = [{"id": b.get("payload") or b["title"], "title": b["title"]} for b in buttons]
-        return list_messages({"body": text, "sections": [{"title": "", "rows": rows}]})
+        return list_messages({"body": text, "button": list_button, "sections": [{"title": "", "rows": rows}]})
     preamble, body = _body_and_preamble(text, INTERACTIVE_BODY_LIMIT)
     titles = _unique([shorten(b["title"], BUTTON_TITLE_LIMIT) for b in buttons], BUTTON_TITLE_LIMIT)
     action = {"buttons": [{"type": "reply", "reply": {"id": b.get("payload") or b["title"], "title": title}}
@@ -178,7 +181,7 @@ def render(response: dict[str, Any]) -> list[Outgoing]:
     messages: list[Outgoing] = []
     buttons = response.get("buttons") or response.get("quick_replies")
     if buttons:
-        messages += buttons_message(response.get("text", ""), buttons)
+        messages += buttons_message(response.get("text", ""), buttons, response.get("list_button") or "")
     elif response.get("text"):
         messages += text_messages(response["text"])
     if response.get("custom"):

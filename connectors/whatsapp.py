@@ -8,8 +8,11 @@ customer's in order, different customers in parallel. Replies go through the
 durable outbox (`connectors.delivery`).
 
 The conversation (Rasa's sender id) is `<phone_number_id>:<wa_id>`, so one
-person writing to two businesses has two conversations; the metadata carries
-both ids, the profile name, the message id and type, and media paths.
+person writing to two businesses has two conversations; the metadata is a
+`connectors.metadata.ChannelMetadata` (both ids, the profile name, the message
+id and type, reply context, media). What the bot cannot read (a voice note, a
+sticker) is answered with a domain response in the conversation's language,
+without the message reaching the policies.
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ import itertools
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any, Dict, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -33,6 +38,8 @@ from connectors.dispatcher import Dispatcher
 from connectors.events import Message
 from connectors.graph import GraphClient, GraphError
 from connectors.media import MediaStore
+from connectors.metadata import ChannelMetadata, Location, conversation_id
+from connectors.metadata import Media as MediaMetadata
 from connectors.outbound import render
 from connectors.ratelimit import RateLimiter
 from connectors.settings import MAX_WEBHOOK_BYTES, WhatsAppSettings
@@ -40,16 +47,21 @@ from connectors.store import Store, open_store
 
 logger = logging.getLogger(__name__)
 
-NOT_UNDERSTOOD = {
-    "audio": "Maaf kijiye, voice note abhi samajh nahi aata. Kripya likh kar bhejiye. "
-             "(Sorry, I can't understand voice notes yet. Please type your message.)",
-    "other": "Maaf kijiye, yeh message samajh nahi aaya. Kripya likh kar bhejiye. "
-             "(Sorry, I can't read this kind of message. Please type your message.)",
-}
 
 
-def conversation_id(phone_number_id: str, wa_id: str) -> str:
-    return f"{phone_number_id}:{wa_id}"
+def channel_metadata(message: Message, media: Optional[MediaMetadata]) -> ChannelMetadata:
+    """What the actions learn about a WhatsApp message besides its text (connectors/metadata.py)."""
+    location = None
+    if message.location is not None:
+        location = Location(message.location.latitude, message.location.longitude, message.location.name,
+                            message.location.address)
+    return ChannelMetadata(
+        phone_number_id=message.phone_number_id, wa_id=message.wa_id, message_id=message.id,
+        message_type=message.type, profile_name=message.profile_name,
+        display_phone_number=message.display_phone_number, timestamp=message.timestamp,
+        context_id=message.context_id, reply_title=message.reply_title, media=media, location=location,
+        flow_response=message.flow_response,
+    )
 
 
 class WhatsAppOutput(OutputChannel):
@@ -164,21 +176,33 @@ class WhatsAppInput(InputChannel):
         if message.id in self.dispatcher.recovered and await self._already_processed(sender_id, message.id):
             return
         asyncio.get_running_loop().create_task(self._mark_read(message))
-        metadata = self._metadata(message)
-        if message.media is not None:
-            try:
-                path = await self.media.fetch(message.phone_number_id, message.media)
-                metadata["media_path"] = str(path)
-            except (GraphError, ValueError, OSError) as error:
-                logger.error("could not download media %s: %s", message.media.id, error)
-                metadata["media_error"] = str(error)
+        metadata = channel_metadata(message, await self._download(message))
         output = WhatsAppOutput(self.sender, reply_to=message.id)
         if not message.understood:
-            text = NOT_UNDERSTOOD["audio" if message.type == "audio" else "other"]
-            await output.send_response(sender_id, {"text": text})
+            response = "utter_cannot_read_voice" if message.type == "audio" else "utter_cannot_read"
+            await output.send_response(sender_id, await self._domain_response(response, sender_id))
             return
         await self._on_new_message(UserMessage(message.text, output, sender_id, input_channel=self.name(),
-                                               message_id=message.id, metadata=metadata))
+                                               message_id=message.id, metadata=metadata.to_dict()))
+
+    async def _download(self, message: Message) -> Optional[MediaMetadata]:
+        """The message's media, downloaded into the shop's folder (or the reason it could not be)."""
+        if message.media is None:
+            return None
+        found = MediaMetadata(message.media.id, message.media.mime_type, message.media.filename, message.media.voice)
+        try:
+            return replace(found, path=str(await self.media.fetch(message.phone_number_id, message.media)))
+        except (GraphError, ValueError, OSError) as error:
+            logger.error("could not download media %s: %s", message.media.id, error)
+            return replace(found, error=str(error))
+
+    async def _domain_response(self, response: str, sender_id: str) -> Dict[str, Any]:
+        """A domain response for a message Rasa never sees, in the language of the person's conversation."""
+        agent = self._agent
+        if agent is None or agent.tracker_store is None:
+            raise RuntimeError("the WhatsApp channel answers only inside a running Rasa server")
+        tracker = await agent.tracker_store.retrieve(sender_id) or DialogueStateTracker(sender_id, agent.domain.slots)
+        return await agent.nlg.generate(response, tracker, self.name()) or {}
 
     async def _already_processed(self, sender_id: str, message_id: str) -> bool:
         """True if Rasa's tracker already holds this message (processed before a crash, not yet marked done)."""
@@ -193,27 +217,6 @@ class WhatsAppInput(InputChannel):
             await self.client.mark_read(message.phone_number_id, message.id, typing=message.understood)
         except Exception as error:  # blue ticks are a courtesy; the reply does not depend on them
             logger.debug("mark-as-read for %s failed: %s", message.id, error)
-
-    @staticmethod
-    def _metadata(message: Message) -> Dict[str, Any]:
-        metadata: Dict[str, Any] = {
-            "phone_number_id": message.phone_number_id, "display_phone_number": message.display_phone_number,
-            "wa_id": message.wa_id, "profile_name": message.profile_name, "message_id": message.id,
-            "message_type": message.type, "timestamp": message.timestamp,
-        }
-        if message.reply_title:
-            metadata["reply_title"] = message.reply_title
-        if message.context_id:
-            metadata["context_id"] = message.context_id
-        if message.media is not None:
-            metadata.update(media_id=message.media.id, mime_type=message.media.mime_type,
-                            filename=message.media.filename, voice=message.media.voice)
-        if message.location is not None:
-            metadata["location"] = {"latitude": message.location.latitude, "longitude": message.location.longitude,
-                                    "name": message.location.name, "address": message.location.address}
-        if message.flow_response is not None:
-            metadata["flow_response"] = message.flow_response
-        return metadata
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         self._on_new_message = on_new_message

@@ -126,11 +126,35 @@ CATALOG: dict[str, dict[str, str]] = {
 }
 
 
+ORDER_STATUS_NAMES: dict[str, dict[str, str]] = {
+    "DRAFT": {"hinglish": "draft", "hi": "ड्राफ़्ट", "ne": "ड्राफ्ट", "en": "draft"},
+    "CONFIRMED": {"hinglish": "confirm ho gaya", "hi": "कन्फ़र्म", "ne": "पक्का भयो", "en": "confirmed"},
+    "ACCEPTED": {"hinglish": "accept ho gaya", "hi": "स्वीकार", "ne": "स्वीकृत", "en": "accepted"},
+    "PACKED": {"hinglish": "pack ho gaya", "hi": "पैक हो गया", "ne": "प्याक भयो", "en": "packed"},
+    "DISPATCHED": {"hinglish": "nikal chuka hai", "hi": "भेज दिया गया", "ne": "पठाइयो", "en": "dispatched"},
+    "DELIVERED": {"hinglish": "pahunch gaya", "hi": "पहुँच गया", "ne": "पुग्यो", "en": "delivered"},
+    "COMPLETED": {"hinglish": "poora", "hi": "पूरा", "ne": "पूरा भयो", "en": "completed"},
+    "CANCELLED": {"hinglish": "cancel", "hi": "रद्द", "ne": "रद्द", "en": "cancelled"},
+    "REJECTED": {"hinglish": "reject", "hi": "अस्वीकार", "ne": "अस्वीकृत", "en": "rejected"},
+}
+"""An order's status as a person says it (errors about orders and the bot's order replies use them)."""
+_STATUS_PARAMS = ("from_status", "to_status")
+
+
+def order_status_name(status: str, language: str) -> str:
+    """ "CONFIRMED" in `language` ("confirm ho gaya"); an unknown status in lower case."""
+    names = ORDER_STATUS_NAMES.get(status)
+    return names.get(language, names["en"]) if names else status.lower()
+
+
 def render(error: DomainError, language: str = "en") -> str:
     """The message for `error` in `language` (one of LANGUAGES; English otherwise)."""
     texts = CATALOG.get(error.key, CATALOG["validation_error"])
     template = texts.get(language, texts["en"])
     params: dict[str, Any] = defaultdict(str, {k: _show(v) for k, v in error.params.items()})
+    for name in _STATUS_PARAMS:
+        if name in error.params:
+            params[name] = order_status_name(str(error.params[name]), language)
     return template.format_map(params)
 
 

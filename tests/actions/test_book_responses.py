@@ -12,7 +12,8 @@ import pytest
 from ruamel.yaml import YAML
 
 ROOT = Path(__file__).resolve().parents[2]
-MODULES = ["forms", "order_form", "payment_form", "stock_form", "expense_form", "invoice_form", "undo"]
+MODULES = ["forms", "order_form", "payment_form", "stock_form", "expense_form", "invoice_form", "undo", "order_queries",
+           "new_records"]
 
 
 def _said(module: str) -> set[str]:

@@ -1,4 +1,5 @@
-"""Choices become buttons when they fit WhatsApp's reply buttons, else a list."""
+"""Actions say what the choices are, all of them, whole; the channel alone fits them to WhatsApp
+(connectors/outbound.py, tested in tests/connectors/test_outbound.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import Turn
 from actions.choices import Choice, offer
+from connectors.outbound import render
 
 
 def _turn(language: str = "hi") -> Turn:
@@ -22,21 +24,25 @@ def test_three_short_choices_are_buttons():
     assert [b["payload"] for b in message["buttons"]] == ["/affirm", "/deny", "/stop"]
 
 
-def test_more_than_three_or_long_titles_become_a_list_in_the_persons_language():
+def test_every_choice_is_sent_whole_and_whatsapp_gets_them_all_in_lists_labelled_in_the_persons_language():
     turn = _turn("ne")
     names = [f"Maggi Masala Noodles Family Pack {n}" for n in range(12)]
-    offer(turn, "कुन Maggi?", [Choice(f'/check_stock{{"product": "{n}"}}', n, "x" * 100) for n in names])
+    offer(turn, "कुन Maggi?", [Choice(f'/check_stock{{"product": "{n}"}}', n) for n in names])
     [message] = turn.dispatcher.messages
-    custom = message["custom"]
-    rows = custom["sections"][0]["rows"]
-    assert custom["type"] == "list" and custom["button"] == "छान्नुहोस्"
-    assert len(rows) == 10
-    assert rows[0]["id"] == f'/check_stock{{"product": "{names[0]}"}}'
-    assert len(rows[0]["title"]) == 24 and rows[0]["title"].endswith("…")
-    assert len(rows[0]["description"]) == 72
+    assert [b["title"] for b in message["buttons"]] == names
+    sent = render(message)
+    rows = [row for out in sent for section in out.message["interactive"]["action"]["sections"]
+            for row in section["rows"]]
+    assert [row["id"] for row in rows] == [f'/check_stock{{"product": "{n}"}}' for n in names]
+    assert {out.message["interactive"]["action"]["button"] for out in sent} == {"छान्नुहोस्"}
+    assert all(len(row["title"]) <= 24 for row in rows) and len(sent) == 2
 
 
-def test_two_choices_with_a_long_title_are_a_list():
+def test_a_menu_is_a_list_with_every_row_and_its_description():
     turn = _turn("en")
-    offer(turn, "Which one?", [Choice("/a", "A very long product name here"), Choice("/b", "B")])
-    assert turn.dispatcher.messages[0]["custom"]["type"] == "list"
+    offer(turn, "Pick one", [Choice(f"/p{n}", f"Product {n}", "x" * 100) for n in range(12)], header="Menu",
+          as_list=True)
+    custom = turn.dispatcher.messages[0]["custom"]
+    rows = custom["sections"][0]["rows"]
+    assert custom["type"] == "list" and custom["button"] == "Choose" and len(rows) == 12
+    assert rows[0] == {"id": "/p0", "title": "Product 0", "description": "x" * 100}

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import doctest
-from decimal import Decimal
 
 import actions.items
-from actions.items import apply_correction, in_product_unit, merge_items, read_items
+from actions.items import apply_correction, merge_items, read_items
 
 
 def _entities(*spec: tuple[str, str]) -> list[dict]:
@@ -53,13 +52,6 @@ def test_merging_adds_new_products_and_replaces_the_same_one():
                                  {"product": "maggi", "quantity": "2", "unit": "packet"}])
     assert [(i["product"], i["quantity"], i["unit"]) for i in merged] == [("Chawal", "12", "kg"),
                                                                          ("maggi", "2", "packet")]
-
-
-def test_quantities_convert_to_the_products_unit_only_when_they_can():
-    assert in_product_unit("250", "ml", "l") == Decimal("0.250")
-    assert in_product_unit("2", "dozen", "pcs") == Decimal(24)
-    assert in_product_unit("2", None, "kg") == Decimal(2)
-    assert in_product_unit("2", "kg", "packet") == Decimal(2)
 
 
 def test_forms_doctests():

@@ -1,30 +1,22 @@
-"""Pure helpers of the query actions: prices and phone numbers from text, pending commands, phrases, help rows."""
+"""Pure helpers of the actions: numbers and phone numbers from text, phrases, help rows."""
 
 from __future__ import annotations
 
-import doctest
-from decimal import Decimal
-
 import pytest
 
-import actions.new_records
 from actions import phrases
+from actions.items import first_number
 from actions.language import LANGUAGES
-from actions.new_records import parse_price, split_phone
-from actions.pending import pending_value, read_pending
 from actions.stock import product_payload
+from erp_core import messages
+from erp_core.ids import mobile
 
 
-def test_doctests():
-    assert doctest.testmod(actions.new_records).failed == 0
-
-
-@pytest.mark.parametrize("text, price", [
-    ("₹1,20,500", Decimal("120500")), ("250 rs", Decimal("250")), ("३५.५०", Decimal("35.50")),
-    ("0", None), ("kuch nahi", None),
+@pytest.mark.parametrize("text, number", [
+    ("₹1,20,500", "120500"), ("250 rs", "250"), ("३५.५०", "35.50"), ("0", "0"), ("kuch nahi", None),
 ])
-def test_parse_price(text, price):
-    assert parse_price(text) == price
+def test_a_number_answer_is_read_as_typed(text, number):
+    assert first_number(text) == number
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -33,14 +25,9 @@ def test_parse_price(text, price):
     ("Mohan Lal", ("Mohan Lal", None)),
     ("Order 12345", ("Order 12345", None)),
 ])
-def test_split_phone(text, expected):
-    assert split_phone(text) == expected
-
-
-def test_a_pending_command_round_trips_and_garbage_is_nothing():
-    value = pending_value("add_customer", name="रमेश", phone=None)
-    assert read_pending(value) == ("add_customer", {"name": "रमेश", "phone": None})
-    assert read_pending(None) is None and read_pending("not json") is None and read_pending("[1]") is None
+def test_a_name_typed_with_an_indian_mobile(text, expected):
+    name, number = mobile.find(text)
+    assert (name, mobile.validate(number, "IN") if number else None) == expected
 
 
 def test_product_payloads_carry_the_exact_name():
@@ -48,7 +35,7 @@ def test_product_payloads_carry_the_exact_name():
 
 
 def test_every_phrase_period_and_status_is_in_every_language():
-    tables = [*phrases.PHRASES.values(), *phrases.PERIOD_NAMES.values(), *phrases.ORDER_STATUS_NAMES.values()]
+    tables = [*phrases.PHRASES.values(), *phrases.PERIOD_NAMES.values(), *messages.ORDER_STATUS_NAMES.values()]
     for table in tables:
         assert set(table) == set(LANGUAGES)
 

@@ -1,0 +1,125 @@
+"""The contract between a channel and the actions: what a message carries besides its text.
+
+A channel builds one `ChannelMetadata` per inbound message and hands `to_dict()` to Rasa as the
+`UserMessage` metadata; Rasa stores it on the user event, and actions (and the review app) read
+it back with `ChannelMetadata.from_dict`. Nothing else knows the keys. Plain Python, importable
+from both environments (Rasa's Python 3.10 and the actions' 3.11).
+
+>>> meta = ChannelMetadata(phone_number_id="1234", wa_id="919800000001", message_id="wamid.A",
+...                        media=Media(id="m1", mime_type="image/jpeg", path="/var/media/m1.jpg"))
+>>> meta.conversation_id
+'1234:919800000001'
+>>> ChannelMetadata.from_dict(meta.to_dict()) == meta
+True
+>>> meta.to_dict()["media_path"], "location" in meta.to_dict()
+('/var/media/m1.jpg', False)
+>>> ChannelMetadata.from_dict({}) is None, ChannelMetadata.from_dict({"phone_number_id": 5}).wa_id
+(True, '')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping, Optional
+
+
+def conversation_id(phone_number_id: str, wa_id: str) -> str:
+    """Rasa's sender id for one person writing to one business: `<phone_number_id>:<wa_id>`."""
+    return f"{phone_number_id}:{wa_id}"
+
+
+@dataclass(frozen=True)
+class Media:
+    """An image, document or voice note that came with the message, once downloaded (`path`) or not (`error`)."""
+
+    id: str
+    mime_type: str = ""
+    filename: str = ""
+    voice: bool = False
+    path: str = ""
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Location:
+    latitude: float
+    longitude: float
+    name: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class ChannelMetadata:
+    """Who wrote to which business, which message it was, and what came with it."""
+
+    phone_number_id: str
+    """The business number the message was sent to (it names the shop)."""
+    wa_id: str = ""
+    """The sender's WhatsApp id (country code and number, digits only)."""
+    message_id: str = ""
+    """The channel's id of the message (WhatsApp's wamid): the same when a webhook is delivered again."""
+    message_type: str = "text"
+    profile_name: str = ""
+    display_phone_number: str = ""
+    timestamp: int = 0
+    context_id: str = ""
+    """The id of the business message this one answers (a tap or a quoted reply)."""
+    reply_title: str = ""
+    """The title of the tapped button or list row."""
+    media: Optional[Media] = None
+    location: Optional[Location] = None
+    flow_response: Optional[dict[str, Any]] = None
+
+    @property
+    def conversation_id(self) -> str:
+        return conversation_id(self.phone_number_id, self.wa_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The flat JSON object Rasa stores with the user event (empty optional fields left out)."""
+        data: dict[str, Any] = {
+            "phone_number_id": self.phone_number_id, "wa_id": self.wa_id, "message_id": self.message_id,
+            "message_type": self.message_type, "profile_name": self.profile_name,
+            "display_phone_number": self.display_phone_number, "timestamp": self.timestamp,
+        }
+        if self.context_id:
+            data["context_id"] = self.context_id
+        if self.reply_title:
+            data["reply_title"] = self.reply_title
+        if self.media is not None:
+            data.update(media_id=self.media.id, mime_type=self.media.mime_type, filename=self.media.filename,
+                        voice=self.media.voice)
+            if self.media.path:
+                data["media_path"] = self.media.path
+            if self.media.error:
+                data["media_error"] = self.media.error
+        if self.location is not None:
+            data["location"] = {"latitude": self.location.latitude, "longitude": self.location.longitude,
+                                "name": self.location.name, "address": self.location.address}
+        if self.flow_response is not None:
+            data["flow_response"] = self.flow_response
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Optional[Mapping[str, Any]]) -> Optional[ChannelMetadata]:
+        """The metadata a channel wrote; None when the message came without a business number (`rasa shell`)."""
+        if not data or not data.get("phone_number_id"):
+            return None
+        media = None
+        if data.get("media_id"):
+            media = Media(str(data["media_id"]), str(data.get("mime_type") or ""), str(data.get("filename") or ""),
+                          bool(data.get("voice")), str(data.get("media_path") or ""),
+                          str(data.get("media_error") or ""))
+        location = None
+        if isinstance(data.get("location"), Mapping):
+            place = data["location"]
+            location = Location(float(place["latitude"]), float(place["longitude"]), str(place.get("name") or ""),
+                                str(place.get("address") or ""))
+        return cls(
+            phone_number_id=str(data["phone_number_id"]), wa_id=str(data.get("wa_id") or ""),
+            message_id=str(data.get("message_id") or ""), message_type=str(data.get("message_type") or "text"),
+            profile_name=str(data.get("profile_name") or ""),
+            display_phone_number=str(data.get("display_phone_number") or ""),
+            timestamp=int(data.get("timestamp") or 0), context_id=str(data.get("context_id") or ""),
+            reply_title=str(data.get("reply_title") or ""), media=media, location=location,
+            flow_response=data.get("flow_response") if isinstance(data.get("flow_response"), dict) else None,
+        )
