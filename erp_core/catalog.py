@@ -19,6 +19,7 @@ from erp_core.name_index import NameIndex
 from erp_core.permissions import Permission
 from erp_core.search_keys import search_key
 from erp_core.sequences import next_value
+from erp_core.units import unit_of
 from erp_core.values import money, quantity, rate
 
 CATALOG_VERSION = "catalog_version"
@@ -53,7 +54,7 @@ def add_product(
     *,
     sku: str | None = None,
     name: str,
-    unit: Unit | str,
+    unit: Unit | str | None = None,
     selling_price: Decimal | int | str,
     cost_price: Decimal | int | str = 0,
     mrp: Decimal | int | str | None = None,
@@ -66,17 +67,15 @@ def add_product(
 ) -> ProductRef:
     """Add a product with its names in any script; its stock starts at zero.
 
-    Without a `sku` the product gets the shop's next number (P00001, P00002 ...).
+    Without a `sku` the product gets the shop's next number (P00001, P00002 ...); without
+    a `unit` it is counted in pieces (`units.DEFAULT_UNIT`).
     """
     ctx.actor.require(Permission.MANAGE_CATALOG)
     sku = sku.strip() if sku is not None else None
     name = name.strip()
     if sku == "" or not name:
         raise ValidationError(field="sku" if sku == "" else "name", reason="is required")
-    try:
-        unit = Unit(unit)
-    except ValueError:
-        raise ValidationError(field="unit", reason=f"{unit!r} is not one of {', '.join(Unit)}") from None
+    unit = unit_of(unit)
     if lead_time_days < 0:
         raise ValidationError(field="lead_time_days", reason="cannot be negative")
     if hsn_code is not None and not (hsn_code.isdigit() and len(hsn_code) in (4, 6, 8)):
@@ -109,6 +108,27 @@ def add_product(
         return _ref(product)
 
     return ctx.run("product.add", request, work, ProductRef, idempotency_key)
+
+
+def add_product_as_named(
+    ctx: Context,
+    name: str,
+    *,
+    unit: Unit | str | None = None,
+    cost_price: Decimal | int | str | None = None,
+    selling_price: Decimal | int | str | None = None,
+    idempotency_key: str | None = None,
+) -> ProductRef:
+    """A product first met in a message ("5 kilo kaju aaya" and kaju is new), with what was said.
+
+    The name is kept as typed with its first letter capitalised ("kaju katli" → "Kaju katli",
+    "बादाम" as it is); no unit means pieces, no price means 0 (the owner sets it later). The
+    product gets the next automatic SKU. Raises what `add_product` raises.
+    """
+    name = name.strip()
+    return add_product(ctx, name=name[:1].upper() + name[1:], unit=unit,
+                       selling_price=0 if selling_price is None else selling_price,
+                       cost_price=0 if cost_price is None else cost_price, idempotency_key=idempotency_key)
 
 
 def _next_sku(session: Session) -> str:

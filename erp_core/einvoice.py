@@ -20,11 +20,9 @@ from erp_core.gst import paise
 from erp_core.ids import hsn
 from erp_core.ids.states import STATES
 from erp_core.invoices import InvoiceLineView, InvoiceView, get_invoice
+from erp_core.units import uqc
 
 SCHEMA_VERSION = "1.1"
-UNIT_CODES = {"kg": "KGS", "g": "GMS", "l": "LTR", "ml": "MLT", "pcs": "PCS", "dozen": "DOZ", "box": "BOX",
-              "bag": "BAG", "packet": "PAC"}
-"""Our units as GST's unit quantity codes (UQC)."""
 _PIN = re.compile(r"\b([1-9][0-9]{5})\b")
 _ZERO = Decimal("0.00")
 
@@ -53,7 +51,7 @@ def _item(number: int, line: InvoiceLineView) -> dict[str, Any]:
         unit_price, total, discount = line.unit_price, paise(line.quantity * line.unit_price), line.discount
     return {
         "SlNo": str(number), "PrdDesc": line.description[:300], "IsServc": "Y" if hsn.is_sac(line.hsn_code) else "N",
-        "HsnCd": line.hsn_code, "Qty": line.quantity, "FreeQty": 0, "Unit": UNIT_CODES.get(line.unit, "OTH"),
+        "HsnCd": line.hsn_code, "Qty": line.quantity, "FreeQty": 0, "Unit": uqc(line.unit),
         "UnitPrice": unit_price, "TotAmt": total, "Discount": discount, "PreTaxVal": _ZERO,
         "AssAmt": line.taxable_value, "GstRt": line.rate, "IgstAmt": line.igst, "CgstAmt": line.cgst,
         "SgstAmt": line.sgst, "CesRt": line.cess_rate, "CesAmt": line.cess, "CesNonAdvlAmt": _ZERO,

@@ -69,6 +69,12 @@ class PermissionDenied(DomainError):
     key = "permission_denied"
 
 
+class InvalidPhone(ValidationError):
+    """A phone number that is not a mobile number of India or Nepal; `example` is one in the shop's country."""
+
+    key = "invalid_phone"
+
+
 class InvalidIdentifier(ValidationError):
     """A GSTIN, PAN, HSN code, UPI id or Nepal PAN that is not valid; `kind` says which."""
 

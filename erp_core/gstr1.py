@@ -23,7 +23,6 @@ from typing import Any
 from sqlalchemy import select
 
 from erp_core.context import Context
-from erp_core.einvoice import UNIT_CODES
 from erp_core.enums import Country, InvoiceKind
 from erp_core.errors import ValidationError
 from erp_core.gst import Supply
@@ -31,11 +30,10 @@ from erp_core.ids.states import STATES
 from erp_core.invoices import InvoiceView, get_invoice
 from erp_core.models import Invoice
 from erp_core.permissions import Permission
+from erp_core.units import UQC_NAMES, uqc
 
 B2CL_LIMIT = Decimal("100000")
 """Inter-state B2C invoices above this are reported one by one (₹1 lakh since August 2024)."""
-UQC_NAMES = {"KGS": "KILOGRAMS", "GMS": "GRAMMES", "LTR": "LITRES", "MLT": "MILILITRE", "PCS": "PIECES",
-             "DOZ": "DOZENS", "BOX": "BOX", "BAG": "BAGS", "PAC": "PACKS", "OTH": "OTHERS"}
 _ZERO = Decimal("0.00")
 _TAXES = ("taxable_value", "igst", "cgst", "sgst", "cess")
 
@@ -100,8 +98,7 @@ def gstr1(ctx: Context, year: int, month: int) -> dict[str, Any]:
                 for field in _TAXES:
                     sums[field] += sign * getattr(row, field)
         for line in doc.lines:
-            uqc = UNIT_CODES.get(line.unit, "OTH")
-            row = hsn.setdefault((line.hsn_code or "", uqc, line.rate), {
+            row = hsn.setdefault((line.hsn_code or "", uqc(line.unit), line.rate), {
                 "desc": line.description[:30], "qty": Decimal(0), "val": _ZERO, **dict.fromkeys(_TAXES, _ZERO)})
             row["qty"] += sign * line.quantity
             row["val"] += sign * line.total
@@ -116,10 +113,10 @@ def gstr1(ctx: Context, year: int, month: int) -> dict[str, Any]:
                   "camt": s["cgst"], "samt": s["sgst"], "csamt": s["cess"]}
                  for (sply, pos, rate), s in sorted(b2cs.items())],
         "cdnr": [{"ctin": ctin, "nt": notes} for ctin, notes in sorted(cdnr.items())],
-        "hsn": {"data": [{"num": n, "hsn_sc": code, "desc": row["desc"], "uqc": uqc, "qty": row["qty"],
+        "hsn": {"data": [{"num": n, "hsn_sc": code, "desc": row["desc"], "uqc": unit_code, "qty": row["qty"],
                           "rt": rate.normalize(), "val": row["val"], "txval": row["taxable_value"], "iamt": row["igst"],
                           "camt": row["cgst"], "samt": row["sgst"], "csamt": row["cess"]}
-                         for n, ((code, uqc, rate), row) in enumerate(sorted(hsn.items()), start=1)]},
+                         for n, ((code, unit_code, rate), row) in enumerate(sorted(hsn.items()), start=1)]},
     }
 
 

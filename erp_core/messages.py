@@ -75,6 +75,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "hi": "यह सही नहीं लग रहा: {reason}।",
         "ne": "यो मिलेन: {reason}।",
     },
+    "invalid_phone": {
+        "en": "{value} is not a mobile number I can use: please send the 10-digit mobile number, like {example}.",
+        "hinglish": "{value} sahi mobile number nahi hai: 10 digit ka mobile number bhejiye, jaise {example}.",
+        "hi": "{value} सही मोबाइल नंबर नहीं है: 10 अंकों का मोबाइल नंबर भेजिए, जैसे {example}।",
+        "ne": "{value} सही मोबाइल नम्बर होइन: १० अङ्कको मोबाइल नम्बर पठाउनुहोस्, जस्तै {example}।",
+    },
     "nothing_to_undo": {
         "en": "There is no entry of yours left to undo.",
         "hinglish": "Aapki koi entry nahi bachi jo undo ho sake.",

@@ -10,6 +10,7 @@ the reservation and reverses the khata debit. Every transition is logged.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -17,9 +18,10 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from erp_core import parties
 from erp_core.context import Context
 from erp_core.enums import EntryKind, MovementKind, OrderStatus, Role
-from erp_core.errors import InvalidTransition, NotFound, UnknownParty
+from erp_core.errors import InvalidTransition, NotFound, PermissionDenied, UnknownParty
 from erp_core.inventory import Movement, post_movements
 from erp_core.ledger import check_credit_limit, post_entry
 from erp_core.models import CreditEntry, Order, OrderEvent, OrderLine, Party, Product
@@ -137,14 +139,72 @@ def place_order(
     """
     _require_place(ctx, party_id)
     request = {"party_id": party_id, "lines": lines_request(lines), "note": note}
+    return ctx.run("order.place", request, lambda session: _place(ctx, session, party_id, lines, note), OrderView,
+                   idempotency_key)
+
+
+def place_own_order(
+    ctx: Context,
+    lines: list[LineIn],
+    *,
+    wa_id: str,
+    profile_name: str = "",
+    note: str = "",
+    idempotency_key: str | None = None,
+) -> OrderView:
+    """A customer's order for themselves, placed and confirmed (stock reserved) in one transaction.
+
+    A number not yet in the khata gets its account in the same transaction, named by
+    its WhatsApp `profile_name` (what `parties.register_self` does); if the order
+    fails (an unknown product, not enough stock) no account is opened either. One
+    `idempotency_key` covers both: a replay returns the same order and opens no
+    second account, also when it comes from the number that has its account by then.
+    Raises `PermissionDenied` for anyone but a customer, `ValidationError` for a
+    `wa_id` that is no WhatsApp number, and whatever `place_order` raises.
+    """
+    if ctx.actor.role is not Role.CUSTOMER:
+        raise PermissionDenied(permission="place_own_order", role=ctx.actor.role.value)
+    ctx.actor.require(Permission.PLACE_ORDER)
+    party_id = ctx.actor.party_id
+    phone, name = (parties.self_registration(ctx, wa_id=wa_id, name=profile_name) if party_id is None
+                   else (wa_id.strip().lstrip("+"), profile_name.strip()))
+    request = {"wa_id": wa_id.strip().lstrip("+"), "profile_name": profile_name.strip(),
+               "lines": lines_request(lines), "note": note}
 
     def work(session: Session) -> OrderView:
-        order = _create(ctx, session, party_id, lines, note)
-        _require_move(ctx, S.DRAFT, S.CONFIRMED)
-        warnings = _move(ctx, session, order, S.CONFIRMED, note)
-        return _view(session, order).model_copy(update={"warnings": warnings})
+        own = ctx
+        if party_id is None:
+            party = parties.register_self_in(session, phone=phone, name=name)
+            own = replace(ctx, actor=replace(ctx.actor, party_id=party.id))
+        return _place(own, session, own.actor.party_id, lines, note)
 
     return ctx.run("order.place", request, work, OrderView, idempotency_key)
+
+
+def _place(ctx: Context, session: Session, party_id: int, lines: list[LineIn], note: str) -> OrderView:
+    order = _create(ctx, session, party_id, lines, note)
+    _require_move(ctx, S.DRAFT, S.CONFIRMED)
+    warnings = _move(ctx, session, order, S.CONFIRMED, note)
+    return _view(session, order).model_copy(update={"warnings": warnings})
+
+
+def can_cancel(status: OrderStatus | str) -> bool:
+    """Whether an order in `status` may still be cancelled: DRAFT, CONFIRMED, ACCEPTED or PACKED.
+
+    The state machine only; who may cancel is `transition`'s check (a customer only
+    before the shop accepts, an accepted order only someone who may reverse).
+    """
+    return S.CANCELLED in TRANSITIONS.get(OrderStatus(status), frozenset())
+
+
+def require_cancellable(order: OrderView) -> None:
+    """Raise the `InvalidTransition` that `transition` would raise for cancelling `order`, if it would."""
+    if not can_cancel(order.status):
+        raise _forbidden(order.number, order.status, S.CANCELLED)
+
+
+def _forbidden(number: int, current: OrderStatus, target: OrderStatus) -> InvalidTransition:
+    return InvalidTransition(order=number, from_status=current.value, to_status=target.value)
 
 
 def _require_move(ctx: Context, current: OrderStatus, target: OrderStatus) -> None:
@@ -161,7 +221,7 @@ def _move(ctx: Context, session: Session, order: Order, target: OrderStatus, rea
     """Apply the stock and khata effects of moving `order` to `target`, log it, and return any warnings."""
     current = order.status
     if target not in TRANSITIONS.get(current, frozenset()):
-        raise InvalidTransition(order=order.number, from_status=current.value, to_status=target.value)
+        raise _forbidden(order.number, current, target)
     lines = session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
                             .order_by(OrderLine.product_id)).all()
     actor_id = ctx.actor.user_id
@@ -198,7 +258,7 @@ def transition_in(ctx: Context, session: Session, order_id: int, target: OrderSt
     """Move an order to `target` inside the caller's transaction (for operations that include a transition)."""
     order = _load(ctx, session, order_id, lock=True)
     if target not in TRANSITIONS.get(order.status, frozenset()):
-        raise InvalidTransition(order=order.number, from_status=order.status.value, to_status=target.value)
+        raise _forbidden(order.number, order.status, target)
     _require_move(ctx, order.status, target)
     warnings = _move(ctx, session, order, target, reason)
     return _view(session, order).model_copy(update={"warnings": warnings})

@@ -11,8 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from erp_core.context import Context
-from erp_core.enums import EntryKind, PartyKind, Role
-from erp_core.errors import AmbiguousParty, PermissionDenied, UnknownParty, ValidationError
+from erp_core.enums import Country, EntryKind, PartyKind, Role
+from erp_core.errors import (
+    AmbiguousParty, InvalidIdentifier, InvalidPhone, PermissionDenied, UnknownParty, ValidationError,
+)
+from erp_core.ids import mobile
 from erp_core.ledger import post_entry
 from erp_core.models import Party, PartyBalance
 from erp_core.permissions import Permission
@@ -21,7 +24,9 @@ from erp_core.values import money
 
 _HONORIFICS = re.compile(r"\b(ji|jee|sahab|saheb|bhai|bhaiya|didi|ben|dai|bahini|uncle|aunty|sir|madam)\b")
 _GSTIN_SHAPE = re.compile(r"^\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]$")
-_PHONE = re.compile(r"^\+?\d{8,15}$")
+_WA_ID = re.compile(r"^\d{8,15}$")
+PHONE_EXAMPLES = {Country.IN: "98765 43210", Country.NP: "984-1234567"}
+"""A mobile number as people in each country write it, for the message that asks again."""
 MATCH_CUTOFF = 75.0
 SURE_MARGIN = 8.0
 
@@ -39,6 +44,26 @@ def _name_key(name: str) -> str:
     return " ".join(key.split()) or search_key(name)
 
 
+def normalise_phone(ctx: Context, raw: str) -> str:
+    """`raw` as the books keep a phone: the mobile number as WhatsApp's `wa_id` (`919876543210`).
+
+    A number without a country code is read in the shop's country (India or Nepal);
+    `erp_core.ids.mobile.format` turns the result into `+91 98765 43210` for people.
+    Raises `InvalidPhone` (a `ValidationError`) when it is not a mobile number.
+    """
+    with ctx.read() as session:
+        country = ctx.tenant(session).country
+    return _mobile(raw, country)
+
+
+def _mobile(raw: str, country: Country) -> str:
+    try:
+        return mobile.validate(raw, country)
+    except InvalidIdentifier as error:
+        raise InvalidPhone(field="phone", value=raw.strip(), country=country.value, example=PHONE_EXAMPLES[country],
+                           reason=error.params["reason"]) from None
+
+
 def add_party(
     ctx: Context,
     *,
@@ -52,7 +77,10 @@ def add_party(
     opening_balance: Decimal | int | str = 0,
     idempotency_key: str | None = None,
 ) -> PartyRef:
-    """Add a customer or supplier. A non-zero opening balance becomes an OPENING khata entry."""
+    """Add a customer or supplier. A non-zero opening balance becomes an OPENING khata entry.
+
+    A `phone` is kept as its mobile number's `wa_id` (`normalise_phone`); `InvalidPhone` when it is none.
+    """
     ctx.actor.require(Permission.MANAGE_PARTIES)
     try:
         kind = PartyKind(kind)
@@ -61,13 +89,13 @@ def add_party(
     name = name.strip()
     if not name:
         raise ValidationError(field="name", reason="is required")
-    if phone is not None and not _PHONE.match(phone.strip()):
-        raise ValidationError(field="phone", reason="a phone number is 8 to 15 digits")
     gstin = gstin.strip().upper() if gstin else None
     if gstin is not None and not _GSTIN_SHAPE.match(gstin):
         raise ValidationError(field="gstin", reason="a GSTIN has 15 characters like 27AAPFU0939F1ZV")
     limit = None if credit_limit is None else money(credit_limit, "credit_limit")
     opening = money(opening_balance, "opening_balance", signed=True)
+    if phone is not None:
+        phone = normalise_phone(ctx, phone)
     request = {"kind": kind, "name": name, "phone": phone, "gstin": gstin, "state": state,
                "address": address, "credit_limit": limit, "opening_balance": opening}
 
@@ -91,19 +119,31 @@ def register_self(ctx: Context, *, wa_id: str, name: str, idempotency_key: str |
     Only a customer whose number is not yet in the khata may do this, and only for
     that number; the name is their WhatsApp profile name (their number without one).
     The next message from the number finds them (`tenants.actor_for`).
+    `orders.place_own_order` does this and places the order in one transaction.
+    """
+    phone, name = self_registration(ctx, wa_id=wa_id, name=name)
+    return ctx.run("party.register_self", {"phone": phone, "name": name},
+                   lambda session: register_self_in(session, phone=phone, name=name), PartyRef, idempotency_key)
+
+
+def self_registration(ctx: Context, *, wa_id: str, name: str) -> tuple[str, str]:
+    """The (phone, name) a number opening its own account gets, or `PermissionDenied` / `ValidationError`.
+
+    The phone is the WhatsApp number as WhatsApp sends it (any country: it is the
+    sender's own); the name is `name`, or `+<number>` when it is blank.
     """
     if ctx.actor.role is not Role.CUSTOMER or ctx.actor.party_id is not None:
         raise PermissionDenied(permission="register_self", role=ctx.actor.role.value)
     phone = wa_id.strip().lstrip("+")
-    if not _PHONE.match(phone):
-        raise ValidationError(field="phone", reason="a phone number is 8 to 15 digits")
-    name = name.strip() or f"+{phone}"
+    if not _WA_ID.match(phone):
+        raise ValidationError(field="phone", reason="a WhatsApp number is 8 to 15 digits with country code")
+    return phone, name.strip() or f"+{phone}"
 
-    def work(session: Session) -> PartyRef:
-        party = _insert_party(session, kind=PartyKind.CUSTOMER, name=name, phone=phone)
-        return PartyRef(id=party.id, kind=PartyKind.CUSTOMER, name=name)
 
-    return ctx.run("party.register_self", {"phone": phone, "name": name}, work, PartyRef, idempotency_key)
+def register_self_in(session: Session, *, phone: str, name: str) -> PartyRef:
+    """Open the customer account of `self_registration` inside the caller's transaction."""
+    party = _insert_party(session, kind=PartyKind.CUSTOMER, name=name, phone=phone)
+    return PartyRef(id=party.id, kind=PartyKind.CUSTOMER, name=name)
 
 
 def _insert_party(session: Session, *, kind: PartyKind, name: str, phone: str | None, gstin: str | None = None,

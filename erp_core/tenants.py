@@ -13,6 +13,7 @@ from erp_core.context import Context
 from erp_core.db import Database
 from erp_core.enums import Country, CreditPolicy, PartyKind, Role
 from erp_core.errors import NotFound, ValidationError
+from erp_core.ids.mobile import COUNTRY_CODES
 from erp_core.models import Party, Tenant, User
 from erp_core.permissions import Actor, Permission
 
@@ -140,11 +141,8 @@ def actor_for(db: Database, tenant_id: int, wa_id: str) -> Actor:
         user = session.scalar(select(User).where(User.wa_id == number, User.active))
         if user is not None:
             return Actor(user_id=user.id, role=user.role, party_id=user.party_id)
-        country_code = _COUNTRY_CODES[session.get(Tenant, tenant_id).country]
+        country_code = COUNTRY_CODES[session.get(Tenant, tenant_id).country]
         return Actor(user_id=None, role=Role.CUSTOMER, party_id=_customer_with_phone(session, number, country_code))
-
-
-_COUNTRY_CODES = {Country.IN: "91", Country.NP: "977"}
 
 
 def _customer_with_phone(session: Session, number: str, country_code: str) -> int | None:

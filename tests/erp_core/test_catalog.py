@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from erp_core import catalog
+from erp_core.enums import Unit
 from erp_core.errors import AmbiguousProduct, PermissionDenied, UnknownProduct, ValidationError
 
 
@@ -81,3 +84,38 @@ def test_products_without_a_sku_get_the_next_shop_number(shop):
     first = catalog.add_product(shop, name="Pista", unit="g", selling_price=2)
     second = catalog.add_product(shop, name="Badam", unit="g", selling_price=1)
     assert (first.sku, second.sku) == ("P00001", "P00002")
+
+
+def test_a_product_without_a_unit_is_counted_in_pieces(shop):
+    product = catalog.add_product(shop, name="Pen", selling_price=10)
+    assert product.unit is Unit.PCS
+    assert catalog.add_product(shop, name="Kaju", unit="kg", selling_price=900).unit is Unit.KG
+
+
+@pytest.mark.parametrize("typed, kept", [("kaju katli", "Kaju katli"), ("  parle-G  ", "Parle-G"),
+                                         ("iPhone cover", "IPhone cover"), ("बादाम", "बादाम"), ("7up", "7up")])
+def test_a_product_first_met_in_a_message_keeps_its_name_as_typed(shop, typed, kept):
+    product = catalog.add_product_as_named(shop, typed)
+    details = catalog.product_details(shop, product.id)
+    assert (details.name, details.unit, details.selling_price, details.cost_price) == (kept, Unit.PCS, 0, 0)
+    assert details.sku.startswith("P") and details.aliases == [kept]
+    assert catalog.resolve_product(shop, typed.strip()).id == product.id
+
+
+def test_a_product_first_met_keeps_what_the_message_said(shop):
+    product = catalog.add_product_as_named(shop, "kaju", unit="kg", cost_price="780.50", selling_price=Decimal(900),
+                                           idempotency_key="m7:create")
+    again = catalog.add_product_as_named(shop, "kaju", unit="kg", cost_price="780.50", selling_price=Decimal(900),
+                                         idempotency_key="m7:create")
+    details = catalog.product_details(shop, product.id)
+    assert again == product
+    assert (details.name, details.unit, details.cost_price, details.selling_price) == (
+        "Kaju", Unit.KG, Decimal("780.50"), Decimal("900.00"))
+    assert len(catalog.list_products(shop)) == 1
+
+
+@pytest.mark.parametrize("fields", [{"unit": "bottle"}, {"cost_price": "-1"}, {"selling_price": 1.5}, {"name": "  "}])
+def test_a_product_first_met_is_checked_like_any_other(shop, fields):
+    with pytest.raises(ValidationError):
+        catalog.add_product_as_named(shop, **{"name": "kaju", **fields})
+    assert catalog.list_products(shop) == []

@@ -7,12 +7,15 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from erp_core import inventory, ledger, orders
+from erp_core import inventory, ledger, orders, parties
 from erp_core.context import Context
-from erp_core.enums import EntryKind, MovementKind, OrderStatus
-from erp_core.errors import CreditLimitExceeded, InsufficientStock, InvalidTransition
-from erp_core.models import CreditEntry, OrderEvent, StockMovement
+from erp_core.enums import EntryKind, MovementKind, OrderStatus, PartyKind, Role
+from erp_core.errors import (
+    CreditLimitExceeded, DomainError, InsufficientStock, InvalidTransition, PermissionDenied, ValidationError,
+)
+from erp_core.models import CreditEntry, Order, OrderEvent, StockMovement
 from erp_core.orders import TRANSITIONS
+from erp_core.permissions import Actor
 from erp_core.sales import LineIn
 from erp_core.tenants import actor_for, add_user
 
@@ -308,3 +311,77 @@ def test_a_customer_finds_only_their_own_order_by_number(shop, make_product, mak
     assert caught.value.params["ref"] == order.number
     with pytest.raises(NotFound):
         order_by_number(shop, 999)
+
+
+@pytest.mark.parametrize("status", list(S))
+def test_an_order_can_be_cancelled_exactly_where_the_machine_allows(shop, goods, make_customer, status):
+    order = place(shop, make_customer(), goods)
+    drive(shop, order.id, PATHS[status])
+    order = orders.get_order(shop, order.id)
+    assert orders.can_cancel(status) is (status in {S.DRAFT, S.CONFIRMED, S.ACCEPTED, S.PACKED})
+    assert orders.can_cancel(status.value) is orders.can_cancel(status)
+    if orders.can_cancel(status):
+        orders.require_cancellable(order)
+        return
+    with pytest.raises(InvalidTransition) as told:
+        orders.require_cancellable(order)
+    with pytest.raises(InvalidTransition) as refused:
+        orders.transition(shop, order.id, S.CANCELLED)
+    assert told.value.params == refused.value.params == {"order": order.number, "from_status": status.value,
+                                                         "to_status": "CANCELLED"}
+
+
+def stranger(shop, wa_id="919877005566"):
+    return Context(shop.db, shop.tenant_id, actor_for(shop.db, shop.tenant_id, wa_id))
+
+
+def test_a_new_number_orders_and_opens_its_account_in_one_go(shop, goods):
+    rice, _ = goods
+    lines = [LineIn(product_id=rice.id, quantity=D(4))]
+    order = orders.place_own_order(stranger(shop), lines, wa_id="+919877005566", profile_name=" Kavita ",
+                                   idempotency_key="wamid.1")
+    kavita = parties.party_details(shop, order.party_id)
+    assert (kavita.name, kavita.phone, kavita.kind) == ("Kavita", "919877005566", PartyKind.CUSTOMER)
+    assert (order.status, order.total, stock(shop, rice.id)) == (S.CONFIRMED, D("200.00"), (D(20), D(4), D(16)))
+    assert actor_for(shop.db, shop.tenant_id, "919877005566").party_id == kavita.id
+    # the same message again, before or after the number is known: the same order, no second account
+    for ctx in (Context(shop.db, shop.tenant_id, Actor(user_id=None, role=Role.CUSTOMER)), stranger(shop)):
+        assert orders.place_own_order(ctx, lines, wa_id="+919877005566", profile_name=" Kavita ",
+                                      idempotency_key="wamid.1") == order
+    assert [p.id for p in parties.list_parties(shop)] == [kavita.id]
+    assert count(shop, Order) == 1 and stock(shop, rice.id) == (D(20), D(4), D(16))
+
+
+def test_a_nameless_number_is_named_by_its_number(shop, goods):
+    order = orders.place_own_order(stranger(shop, "9779841234567"), [LineIn(product_id=goods[0].id, quantity=D(1))],
+                                   wa_id="9779841234567", profile_name="")
+    assert parties.party_details(shop, order.party_id).name == "+9779841234567"
+
+
+@pytest.mark.parametrize("problem", ["stock", "product", "quantity"])
+def test_an_order_that_fails_opens_no_account(shop, goods, problem):
+    rice, _ = goods
+    line = {"stock": LineIn(product_id=rice.id, quantity=D(21)), "product": LineIn(product_id=99999, quantity=D(1)),
+            "quantity": LineIn(product_id=rice.id, quantity=D(-1))}[problem]
+    with pytest.raises(DomainError):
+        orders.place_own_order(stranger(shop), [line], wa_id="919877005566", profile_name="Kavita",
+                               idempotency_key="wamid.2")
+    assert parties.list_parties(shop) == [] and count(shop, Order) == 0
+    assert actor_for(shop.db, shop.tenant_id, "919877005566").party_id is None
+    assert stock(shop, rice.id) == (D(20), D(0), D(20))
+
+
+def test_a_known_customer_orders_for_their_own_account(shop, goods, make_customer):
+    kavita = make_customer("Kavita ji", phone="9877005566")
+    order = orders.place_own_order(stranger(shop), [LineIn(product_id=goods[1].id, quantity=D(2))],
+                                   wa_id="919877005566", profile_name="Kavita WhatsApp")
+    assert (order.party_id, order.status, order.total) == (kavita.id, S.CONFIRMED, D("240.00"))
+    assert [p.id for p in parties.list_parties(shop)] == [kavita.id]
+
+
+def test_only_a_customer_places_their_own_order(shop, goods):
+    with pytest.raises(PermissionDenied):
+        orders.place_own_order(shop, [LineIn(product_id=goods[0].id, quantity=D(1))], wa_id="919877005566")
+    with pytest.raises(ValidationError):
+        orders.place_own_order(stranger(shop), [LineIn(product_id=goods[0].id, quantity=D(1))], wa_id="12345")
+    assert parties.list_parties(shop) == [] and count(shop, Order) == 0

@@ -8,7 +8,8 @@ import pytest
 
 from erp_core import ledger, parties
 from erp_core.enums import PartyKind
-from erp_core.errors import AmbiguousParty, UnknownParty, ValidationError
+from erp_core.errors import AmbiguousParty, InvalidPhone, UnknownParty, ValidationError
+from erp_core.messages import render
 
 
 @pytest.fixture
@@ -57,3 +58,36 @@ def test_bad_party_details_are_refused(shop, field, value):
     details = {"kind": "customer", "name": "Mehta ji", field: value}
     with pytest.raises(ValidationError):
         parties.add_party(shop, **details)
+
+
+@pytest.mark.parametrize("country, typed, stored", [
+    ("IN", "98765 43210", "919876543210"),
+    ("IN", "+91 98765-43210", "919876543210"),
+    ("IN", "919876543210", "919876543210"),
+    ("IN", "09876543210", "919876543210"),
+    ("IN", "9841234567", "919841234567"),
+    ("NP", "9841234567", "9779841234567"),
+    ("NP", "९८४१२३४५६७", "9779841234567"),
+    ("NP", "+91 98765 43210", "919876543210"),
+])
+def test_a_phone_is_kept_as_the_wa_id_of_the_shops_country(new_shop, country, typed, stored):
+    ctx = new_shop(country=country)
+    assert parties.normalise_phone(ctx, typed) == stored
+    party = parties.add_party(ctx, kind="customer", name="Thapa ji", phone=typed)
+    assert parties.party_details(ctx, party.id).phone == stored
+
+
+@pytest.mark.parametrize("country, typed", [("IN", "98765 4321"), ("IN", "022 2612 3456"), ("NP", "9612345678"),
+                                            ("NP", "01-4412345"), ("IN", "+44 7700 900123"), ("IN", "")])
+def test_a_number_that_is_no_mobile_is_refused_in_the_persons_language(new_shop, country, typed):
+    ctx = new_shop(country=country)
+    with pytest.raises(InvalidPhone) as raised:
+        parties.normalise_phone(ctx, typed)
+    assert isinstance(raised.value, ValidationError)
+    with pytest.raises(InvalidPhone):
+        parties.add_party(ctx, kind="customer", name="Thapa ji", phone=typed)
+    assert parties.list_parties(ctx) == []
+    example = "98765 43210" if country == "IN" else "984-1234567"
+    assert render(raised.value, "hinglish") == (f"{typed.strip()} sahi mobile number nahi hai: 10 digit ka mobile "
+                                                f"number bhejiye, jaise {example}.")
+    assert example in render(raised.value, "ne") and example in render(raised.value, "hi")

@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["gstin", "pan", "hsn", "vpa", "np_pan", "states"]
+MODULES = ["gstin", "pan", "hsn", "vpa", "np_pan", "states", "mobile"]
 
 
 @pytest.mark.parametrize("name", MODULES)
