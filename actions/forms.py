@@ -107,21 +107,28 @@ class Message:
         return self.text.startswith("/")
 
     def answer(self, requested: str | None, slot: str) -> str | None:
-        """The bare text of the message when it answers the question for `slot` (not a button tap)."""
+        """The bare text of the message when it answers the question for `slot` (not a tap, not a yes or no)."""
         text = self.text.strip()
-        return text if requested == slot and text and not self.is_payload else None
+        return text if requested == slot and text and not self.is_payload and self.intent not in ANSWERS else None
+
+
+ANSWERS = frozenset({"affirm", "deny", "stop"})
+"""Intents that answer the form's own question ("haan", "nahi", "rehne do"), never a name."""
 
 
 def looks_like_a_name(message: Message) -> bool:
-    """A bare answer to "who?": a few words without numbers, not a button payload.
+    """A bare answer to "who?": a few words without numbers, not a button payload, not a yes or no.
 
     >>> looks_like_a_name(Message("nlu_fallback", [], "Mehta ji"))
     True
     >>> looks_like_a_name(Message("check_stock", [], "kitna stock hai Maggi ka?"))
     False
+    >>> looks_like_a_name(Message("affirm", [], "haan"))
+    False
     """
     text = message.text.strip()
-    return bool(text) and not message.is_payload and len(text.split()) <= 3 and not any(c.isdigit() for c in text)
+    return (bool(text) and not message.is_payload and message.intent not in ANSWERS and len(text.split()) <= 3
+            and not any(c.isdigit() for c in text))
 
 
 class BookForm(FormValidationAction, ABC):
