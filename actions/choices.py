@@ -13,10 +13,16 @@ option's payload is what a tap sends back, e.g. `/affirm` or
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from actions.base import Turn
 from actions.phrases import phrase
+
+
+def payload(intent: str, **entities: str) -> str:
+    """What tapping a choice sends back: the intent with its entities, `/check_stock{"product": "Maggi 70g"}`."""
+    return f"/{intent}{json.dumps(entities, ensure_ascii=False)}"
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from actions.base import Turn
-from actions.choices import Choice, offer
-from actions.forms import BookForm, Message, SubmitAction, confirm, payload
+from actions.choices import Choice, offer, payload
+from actions.forms import BookForm, Message, SubmitAction, confirm
 from actions.payment_form import read_mode
 from actions.phrases import phrase
 from erp_core import expenses

@@ -16,7 +16,6 @@ an order, undo) is a form with nothing to ask.
 
 from __future__ import annotations
 
-import json
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +26,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
 from actions.base import ShopAction, Turn, turn_language
-from actions.choices import Choice, offer
+from actions.choices import Choice, offer, payload
 from actions.items import Item, apply_correction, first_number, merge_items, read_items
 from actions.phrases import phrase
 from actions.shop import channel_metadata, shop_context
@@ -59,11 +58,6 @@ def confirm(turn: Turn, response: str, **params: Any) -> None:
         {"title": phrase("confirm", turn.language), "payload": "/affirm"},
         {"title": phrase("cancel", turn.language), "payload": "/stop"},
     ], **params)
-
-
-def payload(intent: str, **entities: str) -> str:
-    """A button payload: `/create_order{"customer": "Sharma ji"}`."""
-    return f"/{intent}{json.dumps(entities, ensure_ascii=False)}"
 
 
 def idempotency_key(tracker: Tracker, operation: str) -> str:

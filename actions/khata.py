@@ -8,7 +8,6 @@ their own dues.
 from __future__ import annotations
 
 import hashlib
-import json
 from abc import ABC, abstractmethod
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 from rasa_sdk.events import EventType
 
 from actions.base import ShopAction, Turn
-from actions.choices import Choice, offer
+from actions.choices import Choice, offer, payload
 from actions.phrases import phrase
 from erp_core import dues, ledger, parties, upi
 from erp_core.enums import Role
@@ -49,7 +48,7 @@ def named_party(turn: Turn, intent: str | None = None) -> PartyRef | None:
             raise
         extra = {"amount": turn.entity("amount")} if turn.entity("amount") else {}
         offer(turn, phrase("which_party", turn.language, query=name),
-              [Choice(f"/{intent}{json.dumps({'customer': candidate, **extra}, ensure_ascii=False)}", candidate)
+              [Choice(payload(intent, customer=candidate, **extra), candidate)
                for candidate in error.params["candidates"]], as_list=True)
         raise ChoiceOffered() from None
 

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import json
-
 from rasa_sdk.events import EventType
 
 from actions.base import ShopAction, Turn
-from actions.choices import Choice, offer
+from actions.choices import Choice, offer, payload
 from actions.phrases import phrase
 from erp_core import catalog, inventory, reorder
 from erp_core.errors import AmbiguousProduct, UnknownProduct
 from erp_core.messages import format_decimal
 from erp_core.permissions import Permission
-
-
-def product_payload(intent: str, name: str) -> str:
-    """A tap that asks `intent` again about exactly the product `name`: `/check_stock{"product": "Maggi 70g"}`."""
-    return f"/{intent}{json.dumps({'product': name}, ensure_ascii=False)}"
 
 
 class ActionCheckStock(ShopAction):
@@ -33,14 +26,14 @@ class ActionCheckStock(ShopAction):
             product = catalog.resolve_product(turn.ctx, product_name)
         except AmbiguousProduct as error:
             offer(turn, phrase("which_product", turn.language, query=product_name),
-                  [Choice(product_payload("check_stock", name), name) for name in error.params["candidates"]],
+                  [Choice(payload("check_stock", product=name), name) for name in error.params["candidates"]],
                   as_list=True)
             return []
         except UnknownProduct as error:
             if not turn.ctx.actor.can(Permission.MANAGE_CATALOG):
                 raise
             offer(turn, phrase("offer_new_product", turn.language, query=product_name), [
-                Choice(product_payload("add_product", product_name), phrase("add_it", turn.language)),
+                Choice(payload("add_product", product=product_name), phrase("add_it", turn.language)),
                 Choice("/deny", phrase("no", turn.language)),
             ])
             return []

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from actions import phrases
+from actions.choices import payload
 from actions.items import first_number
 from actions.language import LANGUAGES
-from actions.stock import product_payload
 from erp_core import messages
 from erp_core.ids import mobile
 
@@ -31,7 +31,7 @@ def test_a_name_typed_with_an_indian_mobile(text, expected):
 
 
 def test_product_payloads_carry_the_exact_name():
-    assert product_payload("check_stock", 'Maggi "Masala" 70g') == '/check_stock{"product": "Maggi \\"Masala\\" 70g"}'
+    assert payload("check_stock", product='Maggi "Masala" 70g') == '/check_stock{"product": "Maggi \\"Masala\\" 70g"}'
 
 
 def test_every_phrase_period_and_status_is_in_every_language():
