@@ -95,7 +95,8 @@ class ActionAddProduct(SubmitAction):
         return "action_add_product"
 
     def book(self, turn: Turn, key: str) -> None:
+        price = Decimal(turn.slot("form_amount"))
         product = catalog.add_product(turn.ctx, name=turn.slot("form_name"), unit=turn.slot("form_unit"),
-                                      selling_price=Decimal(turn.slot("form_amount")), idempotency_key=key)
-        turn.say("utter_product_added", product=product.name, sku=product.sku,
-                 price=format_money(product.selling_price), unit=product.unit.value)
+                                      selling_price=price, idempotency_key=key)
+        turn.say("utter_product_added", product=product.name, sku=product.sku, price=format_money(price),
+                 unit=product.unit.value)

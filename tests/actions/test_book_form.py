@@ -21,7 +21,7 @@ from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions import shop as shop_module
 from actions.forms import BookForm, SubmitAction
-from actions.new_records import ActionAddCustomer, ValidateAddCustomerForm
+from actions.new_records import ActionAddCustomer, ActionAddProduct, ValidateAddCustomerForm, ValidateAddProductForm
 from actions.order_queries import ActionCancelOrder, ValidateCancelOrderForm
 from actions.payment_form import ActionRecordPayment, ValidatePaymentForm
 from erp_core import catalog, inventory, ledger, orders, parties
@@ -234,3 +234,18 @@ def test_a_nepali_shop_keeps_a_nepali_mobile(books):
     assert chat.responses() == ["utter_ask_new_customer_name"]
     said = chat.send("Ram Bahadur ९८४१२३४५६७", "nlu_fallback")
     assert said[0]["phone"] == "9779841234567" and said[0]["customer"] == "Ram Bahadur"
+
+
+def test_adding_a_product_asks_its_price_until_it_is_a_positive_number_and_counts_it_in_pieces(books):
+    chat = FormChat(ValidateAddProductForm(), ActionAddProduct())
+    chat.send('/add_product{"product": "pista"}', "add_product", product="pista")
+    assert chat.responses() == ["utter_ask_new_product_price"]
+    chat.send("0", "nlu_fallback")
+    assert chat.responses() == ["utter_ask_new_product_price"]
+    said = chat.send("४५०", "nlu_fallback")
+    assert chat.responses() == ["utter_confirm_add_product"] and (said[0]["price"], said[0]["unit"]) == ("₹450", "pcs")
+    assert buttons(said) == []  # the response's own Haan / Nahi buttons (domain.yml) are added by Rasa
+    said = chat.send("haan", "affirm")
+    assert chat.responses() == ["utter_product_added"] and said[0]["price"] == "₹450"
+    product = catalog.product_details(books, catalog.resolve_product(books, "pista").id)
+    assert (product.name, product.selling_price, product.unit.value) == ("pista", Decimal("450.00"), "pcs")
