@@ -149,14 +149,7 @@ class InvoiceView(BaseModel):
 
     def tax_summary(self) -> list[gst.RateSummary]:
         """Taxable value and taxes by rate, as on the printed summary."""
-        groups: dict[tuple[Decimal, Decimal], list[InvoiceLineView]] = {}
-        for line in self.lines:
-            groups.setdefault((line.rate, line.cess_rate), []).append(line)
-        return [
-            gst.RateSummary(r, c, *(sum((getattr(x, f) for x in group), _ZERO)
-                                    for f in ("taxable_value", "cgst", "sgst", "igst", "cess", "vat")))
-            for (r, c), group in sorted(groups.items())
-        ]
+        return gst.by_rate((line.rate, line.cess_rate, gst.TaxAmounts.of(line)) for line in self.lines)
 
 
 class SeriesView(BaseModel):
