@@ -28,7 +28,7 @@ from erp_core.enums import Country, InvoiceKind
 from erp_core.errors import ValidationError
 from erp_core.gst import Supply
 from erp_core.ids.states import STATES
-from erp_core.invoices import InvoiceView, get_invoice
+from erp_core.invoice_views import InvoiceView, get_invoice
 from erp_core.models import Invoice
 from erp_core.permissions import Permission
 
