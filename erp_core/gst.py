@@ -109,6 +109,10 @@ class TaxAmounts:
     def __add__(self, other: TaxAmounts) -> TaxAmounts:
         return TaxAmounts(**{name: getattr(self, name) + getattr(other, name) for name in AMOUNT_FIELDS})
 
+    def __neg__(self) -> TaxAmounts:
+        """The amounts the other way round (a credit note's, in a return)."""
+        return TaxAmounts(**{name: -getattr(self, name) for name in AMOUNT_FIELDS})
+
 
 AMOUNT_FIELDS = tuple(f.name for f in fields(TaxAmounts))
 """`taxable_value`, `cgst`, `sgst`, `igst`, `cess`, `vat`, `total`."""

@@ -39,8 +39,8 @@ def apply_payment(
         session.flush()
         payment_id = payment.id
         post_entry(session, tenant, party_id=invoice.party_id, kind=EntryKind.PAYMENT, credit=amount,
-                   ref_type="payment", ref_id=payment.id, note=f"{mode.value} invoice {invoice.number} {reference}".strip(),
-                   actor_id=ctx.actor.user_id, at=at)
+                   ref_type="payment", ref_id=payment.id,
+                   note=f"{mode.value} invoice {invoice.number} {reference}".strip(), actor_id=ctx.actor.user_id, at=at)
     record = InvoicePayment(invoice_id=invoice.id, payment_id=payment_id, amount=amount, mode=mode,
                             reference=reference[:100], gateway_payment_id=gateway_payment_id, received_at=at)
     session.add(record)
