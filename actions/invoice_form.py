@@ -15,7 +15,8 @@ from actions.items import item_lines, quantity_of, selling_prices
 from actions.order_form import ask_items
 from erp_core import invoices, upi
 from erp_core.invoice_pdf import render_invoice
-from erp_core.invoices import InvoiceLineIn, InvoiceView
+from erp_core.invoice_views import InvoiceView
+from erp_core.invoices import InvoiceLineIn
 from erp_core.messages import format_money
 from erp_core.permissions import Permission
 

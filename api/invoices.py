@@ -11,11 +11,13 @@ from api.orders import Line
 from api.pagination import Page, PageQuery, page
 from api.routing import Call, Raw, Resource
 from api.types import Body, Day, Id, Money, PositiveQuantity
-from erp_core import invoices, razorpay_payments, upi
+from erp_core import credit_notes, invoice_payments, invoice_views, invoices, razorpay_payments, upi
 from erp_core.enums import InvoiceKind, InvoiceStatus, PaymentMode
 from erp_core.errors import ValidationError
 from erp_core.invoice_pdf import render_invoice
-from erp_core.invoices import InvoiceLineIn, InvoiceView, ReturnLineIn
+from erp_core.credit_notes import ReturnLineIn
+from erp_core.invoice_views import InvoiceView
+from erp_core.invoices import InvoiceLineIn
 from erp_core.razorpay_payments import PaymentLinkView
 
 api = Resource("invoices", "Invoices")
@@ -95,25 +97,25 @@ def invoice_for_sale(call: Call) -> InvoiceView:
 @api.get("/invoices", summary="List invoices and credit notes", query=InvoiceListQuery, response=Page[InvoiceView])
 def list_invoices(call: Call) -> Page[InvoiceView]:
     q: InvoiceListQuery = call.query
-    rows = invoices.list_invoices(call.ctx, after_id=q.position or 0, limit=q.limit + 1, kind=q.kind,
+    rows = invoice_views.list_invoices(call.ctx, after_id=q.position or 0, limit=q.limit + 1, kind=q.kind,
                                   status=q.status, party_id=q.party_id, first_day=q.start, last_day=q.end)
     return page(rows, q.limit, lambda i: i.id)
 
 
 @api.get("/invoices/<invoice_id:int>", summary="One invoice or credit note", response=InvoiceView, errors=(404,))
 def get_invoice(call: Call, invoice_id: int) -> InvoiceView:
-    return invoices.get_invoice(call.ctx, invoice_id)
+    return invoice_views.get_invoice(call.ctx, invoice_id)
 
 
 @api.get("/invoices/<invoice_id:int>/pdf", summary="The printable invoice (A4 PDF)", media_type="application/pdf",
          errors=(404,))
 def invoice_pdf(call: Call, invoice_id: int) -> Raw:
-    invoice = invoices.get_invoice(call.ctx, invoice_id)
+    invoice = invoice_views.get_invoice(call.ctx, invoice_id)
     return Raw(render_invoice(invoice), filename=f"{invoice.number.replace('/', '-')}.pdf")
 
 
 def _upi_link(call: Call, invoice_id: int) -> UpiLink:
-    invoice = invoices.get_invoice(call.ctx, invoice_id)
+    invoice = invoice_views.get_invoice(call.ctx, invoice_id)
     if invoice.upi_vpa is None:
         raise ValidationError(field="upi_vpa", reason="the shop has no UPI id yet")
     if invoice.kind is InvoiceKind.CREDIT_NOTE or invoice.due <= 0:
@@ -145,7 +147,7 @@ def payment_link(call: Call, invoice_id: int) -> PaymentLinkView:
           body=InvoicePaymentIn, response=InvoiceView, status=201, errors=(404, 422))
 def record_payment(call: Call, invoice_id: int) -> InvoiceView:
     b: InvoicePaymentIn = call.body
-    return invoices.record_invoice_payment(call.ctx, invoice_id, b.amount, b.mode, reference=b.reference,
+    return invoice_payments.record_invoice_payment(call.ctx, invoice_id, b.amount, b.mode, reference=b.reference,
                                            idempotency_key=call.idempotency_key)
 
 
@@ -155,5 +157,5 @@ def credit_note(call: Call, invoice_id: int) -> InvoiceView:
     b: CreditNoteIn = call.body
     returns = None if b.returns is None else [ReturnLineIn(product_id=r.product_id, quantity=r.quantity)
                                                for r in b.returns]
-    return invoices.credit_note(call.ctx, invoice_id, returns, reason=b.reason, series=b.series,
+    return credit_notes.credit_note(call.ctx, invoice_id, returns, reason=b.reason, series=b.series,
                                 idempotency_key=call.idempotency_key)

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from erp_core import catalog, inventory, invoices, parties  # noqa: E402
+from erp_core import catalog, inventory, invoice_settings, invoices, parties  # noqa: E402
 from erp_core.context import Context  # noqa: E402
 from erp_core.db import Database  # noqa: E402
 from erp_core.invoice_pdf import render_invoice  # noqa: E402
@@ -40,7 +40,7 @@ def setup(db: Database) -> tuple[Context, list[int], int]:
     tenant = add_tenant(db, phone_number_id="919900000123", name="शर्मा जनरल स्टोर", gstin="27AAPFU0939F1ZV",
                         state="Maharashtra", address="12, MG Road, Pune 411001")
     ctx = Context(db, tenant.id, Actor.system())
-    invoices.configure_invoicing(ctx, upi_vpa="sharma.store@okicici", prices_include_tax=False)
+    invoice_settings.configure_invoicing(ctx, upi_vpa="sharma.store@okicici", prices_include_tax=False)
     products = []
     for i in range(200):
         product = catalog.add_product(ctx, sku=f"B{i}", name=f"Item {i} बासमती", unit="pcs",

@@ -1,7 +1,9 @@
 """Proof that the books agree with themselves.
 
-The derived tables (`stock_summary`, `party_balances`) are rebuilt from the
-ledgers and compared with what is stored, and the audit chain is verified.
+The derived tables (`stock_summary`, `party_balances`) and the settlement of
+every invoice (`paid`, `credited`, `status`) are rebuilt from the ledgers, the
+invoice payments and the credit notes, and compared with what is stored; the
+audit chain is verified.
 With `repair=True` the rebuilt values replace the stored ones.
 """
 
@@ -16,7 +18,8 @@ from sqlalchemy.orm import Session
 from erp_core import audit
 from erp_core.db import Database
 from erp_core.inventory import EMPTY, StockState, apply_movement
-from erp_core.models import CreditEntry, PartyBalance, StockMovement, StockSummary
+from erp_core.invoice_settlement import Settlement, rebuild_settlements
+from erp_core.models import CreditEntry, Invoice, PartyBalance, StockMovement, StockSummary
 
 
 class CheckReport(BaseModel):
@@ -24,6 +27,7 @@ class CheckReport(BaseModel):
     products: int
     parties: int
     audit_entries: int
+    invoices: int = 0
     problems: list[str]
     repaired: bool
 
@@ -77,8 +81,25 @@ def check_tenant(db: Database, tenant_id: int, *, repair: bool = False) -> Check
                 problems.append(f"party {row.party_id}: balance {row.balance} but the khata gives {expected_balance}")
                 if repair:
                     row.balance = expected_balance
+        invoices = _check_invoices(session, problems, repair=repair)
         chain = audit.verify_chain(session)
         problems += chain
         audit_entries = session.scalar(select(func.count()).select_from(audit.AuditEntry)) or 0
     return CheckReport(tenant_id=tenant_id, products=len(summaries), parties=len(stored_balances),
-                       audit_entries=audit_entries, problems=problems, repaired=repair and bool(problems))
+                       audit_entries=audit_entries, invoices=invoices, problems=problems,
+                       repaired=repair and bool(problems))
+
+
+def _check_invoices(session: Session, problems: list[str], *, repair: bool) -> int:
+    """Compare every invoice's stored settlement with the one its payments and credit notes give."""
+    settlements = rebuild_settlements(session)
+    invoices = session.scalars(select(Invoice).order_by(Invoice.id)).all()
+    for invoice in invoices:
+        expected = settlements[invoice.id]
+        stored = Settlement(invoice.paid, invoice.credited, invoice.status)
+        if stored != expected:
+            problems.append(f"invoice {invoice.id} ({invoice.number}): {stored} "
+                            f"but its payments and credit notes give {expected}")
+            if repair:
+                invoice.paid, invoice.credited, invoice.status = expected.paid, expected.credited, expected.status
+    return len(invoices)

@@ -1,7 +1,7 @@
 """Asking a customer to pay what they owe: the amount, a UPI link to the shop, and a Razorpay link when connected.
 
 A request is for the customer's khata balance, or for a stated amount. The
-UPI link needs the shop's UPI id (`invoices.configure_invoicing`); the
+UPI link needs the shop's UPI id (`invoice_settings.configure_invoicing`); the
 Razorpay link is made for the customer's latest invoice with money due, when
 the shop has connected Razorpay (Razorpay links are per invoice here, so the
 webhook books the payment against it).
@@ -14,7 +14,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
-from erp_core import ledger, razorpay_payments, upi
+from erp_core import invoice_settings, ledger, razorpay_payments, upi
 from erp_core.columns import utcnow
 from erp_core.context import Context
 from erp_core.enums import InvoiceKind

@@ -19,7 +19,7 @@ from erp_core.errors import ValidationError
 from erp_core.gst import paise
 from erp_core.ids import hsn
 from erp_core.ids.states import STATES
-from erp_core.invoices import InvoiceLineView, InvoiceView, get_invoice
+from erp_core.invoice_views import InvoiceLineView, InvoiceView, get_invoice
 from erp_core.units import uqc
 
 SCHEMA_VERSION = "1.1"

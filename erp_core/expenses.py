@@ -22,7 +22,7 @@ from erp_core.errors import NotFound, ValidationError
 from erp_core.ledger import business_date
 from erp_core.models import Expense, ExpenseCategory
 from erp_core.permissions import Permission
-from erp_core.values import money
+from erp_core.values import money, payment_mode
 
 DEFAULT_CATEGORIES = ("food", "travel", "fuel", "rent", "electricity", "salary", "purchase", "repair", "phone",
                       "other")
@@ -120,12 +120,7 @@ def record_expense(
     ctx.actor.require(Permission.RECORD_EXPENSE)
     value = money(amount, positive=True)
     category = _normalise(category)
-    try:
-        mode = PaymentMode(mode)
-    except ValueError:
-        raise ValidationError(field="mode", reason=f"{mode!r} is not a payment mode") from None
-    if mode is PaymentMode.CREDIT:
-        raise ValidationError(field="mode", reason="an expense is paid, not given on credit")
+    mode = payment_mode(mode, "mode", on_credit="an expense is paid, not given on credit")
     request = {"amount": value, "category": category, "mode": mode, "note": note, "at": at}
 
     def work(session: Session) -> ExpenseResult:

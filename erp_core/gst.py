@@ -24,8 +24,8 @@ The rounding rule (also in docs/gst.md):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
@@ -77,68 +77,81 @@ class TaxLine:
 
 
 @dataclass(frozen=True)
-class TaxedLine:
-    line: TaxLine
-    amount: Decimal
-    """Quantity × price less discount: taxable value (exclusive) or what the buyer pays (inclusive)."""
-    taxable_value: Decimal
-    cgst: Decimal
-    sgst: Decimal
-    igst: Decimal
-    cess: Decimal
-    vat: Decimal
+class TaxAmounts:
+    """Taxable value, each tax and the total: the figures of a line, a rate row or a whole invoice.
+
+    The one declaration of these fields for everything that is not a table row
+    (`erp_core.models.TaxAmountColumns` is the table side). `of` reads them off
+    any object that has them (a row, a view); `+` adds two field by field.
+    """
+
+    taxable_value: Decimal = _ZERO
+    cgst: Decimal = _ZERO
+    sgst: Decimal = _ZERO
+    igst: Decimal = _ZERO
+    cess: Decimal = _ZERO
+    vat: Decimal = _ZERO
+    total: Decimal = _ZERO
+    """What the buyer pays: taxable value plus taxes (plus the round-off, on an invoice)."""
 
     @property
     def tax(self) -> Decimal:
         return self.cgst + self.sgst + self.igst + self.cess + self.vat
 
-    @property
-    def total(self) -> Decimal:
-        return self.taxable_value + self.tax
+    @classmethod
+    def of(cls, source: object) -> TaxAmounts:
+        """The amounts of a model row, a view or any object with these attributes."""
+        return TaxAmounts(**{name: getattr(source, name) for name in AMOUNT_FIELDS})
+
+    def as_dict(self) -> dict[str, Decimal]:
+        return {name: getattr(self, name) for name in AMOUNT_FIELDS}
+
+    def __add__(self, other: TaxAmounts) -> TaxAmounts:
+        return TaxAmounts(**{name: getattr(self, name) + getattr(other, name) for name in AMOUNT_FIELDS})
+
+    def __neg__(self) -> TaxAmounts:
+        """The amounts the other way round (a credit note's, in a return)."""
+        return TaxAmounts(**{name: -getattr(self, name) for name in AMOUNT_FIELDS})
 
 
-@dataclass(frozen=True)
-class RateSummary:
+AMOUNT_FIELDS = tuple(f.name for f in fields(TaxAmounts))
+"""`taxable_value`, `cgst`, `sgst`, `igst`, `cess`, `vat`, `total`."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TaxedLine(TaxAmounts):
+    line: TaxLine
+    amount: Decimal
+    """Quantity × price less discount: taxable value (exclusive) or what the buyer pays (inclusive)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RateSummary(TaxAmounts):
     """The tax summary row for one rate."""
 
     rate: Decimal
     cess_rate: Decimal
-    taxable_value: Decimal
-    cgst: Decimal
-    sgst: Decimal
-    igst: Decimal
-    cess: Decimal
-    vat: Decimal
 
 
-@dataclass(frozen=True)
-class TaxedInvoice:
+@dataclass(frozen=True, kw_only=True)
+class TaxedInvoice(TaxAmounts):
     supply: Supply
     lines: tuple[TaxedLine, ...]
-    taxable_value: Decimal
-    cgst: Decimal
-    sgst: Decimal
-    igst: Decimal
-    cess: Decimal
-    vat: Decimal
     round_off: Decimal
-    total: Decimal
-    """The grand total, a whole number of rupees."""
-
-    @property
-    def tax(self) -> Decimal:
-        return self.cgst + self.sgst + self.igst + self.cess + self.vat
+    """`total` is the grand total, a whole number of rupees, and differs from the sum of the lines by this."""
 
     def by_rate(self) -> list[RateSummary]:
         """Tax summary by (rate, cess rate), lowest rate first."""
-        groups: dict[tuple[Decimal, Decimal], list[TaxedLine]] = {}
-        for taxed in self.lines:
-            groups.setdefault((taxed.line.rate, taxed.line.cess_rate), []).append(taxed)
-        return [
-            RateSummary(rate, cess_rate, *(sum((getattr(t, f) for t in group), _ZERO)
-                                           for f in ("taxable_value", "cgst", "sgst", "igst", "cess", "vat")))
-            for (rate, cess_rate), group in sorted(groups.items())
-        ]
+        return by_rate((taxed.line.rate, taxed.line.cess_rate, taxed) for taxed in self.lines)
+
+
+def by_rate(lines: Iterable[tuple[Decimal, Decimal, TaxAmounts]]) -> list[RateSummary]:
+    """Add up (rate, cess rate, amounts) lines into the tax summary by rate, lowest rate first."""
+    groups: dict[tuple[Decimal, Decimal], TaxAmounts] = {}
+    for rate, cess_rate, amounts in lines:
+        groups[rate, cess_rate] = groups.get((rate, cess_rate), TaxAmounts()) + amounts
+    return [RateSummary(rate=rate, cess_rate=cess_rate, **amounts.as_dict())
+            for (rate, cess_rate), amounts in sorted(groups.items())]
 
 
 def check_rate(rate: Decimal, supply: Supply) -> None:
@@ -158,7 +171,7 @@ def tax_line(line: TaxLine, supply: Supply) -> TaxedLine:
     if amount < 0:
         raise ValidationError(field="discount", reason=f"the discount is more than the line {line.description}")
     if supply is Supply.NO_TAX:
-        return TaxedLine(line, amount, amount, _ZERO, _ZERO, _ZERO, _ZERO, _ZERO)
+        return TaxedLine(line=line, amount=amount, taxable_value=amount, total=amount)
     if line.price_includes_tax:
         base = amount * _HUNDRED / (_HUNDRED + line.rate + line.cess_rate)
     else:
@@ -172,7 +185,8 @@ def tax_line(line: TaxLine, supply: Supply) -> TaxedLine:
         vat = paise(base * line.rate / _HUNDRED)
     cess = paise(base * line.cess_rate / _HUNDRED)
     taxable = amount - (cgst + sgst + igst + cess + vat) if line.price_includes_tax else amount
-    return TaxedLine(line, amount, taxable, cgst, sgst, igst, cess, vat)
+    return TaxedLine(line=line, amount=amount, taxable_value=taxable, cgst=cgst, sgst=sgst, igst=igst, cess=cess,
+                     vat=vat, total=taxable + cgst + sgst + igst + cess + vat)
 
 
 def tax_invoice(lines: Sequence[TaxLine], supply: Supply) -> TaxedInvoice:
@@ -180,11 +194,11 @@ def tax_invoice(lines: Sequence[TaxLine], supply: Supply) -> TaxedInvoice:
     if not lines:
         raise ValidationError(field="lines", reason="an invoice needs at least one line")
     taxed = tuple(tax_line(line, supply) for line in lines)
-    sums = {f: sum((getattr(t, f) for t in taxed), _ZERO)
-            for f in ("taxable_value", "cgst", "sgst", "igst", "cess", "vat")}
-    exact = sum(sums.values(), _ZERO)
+    sums = sum(taxed, TaxAmounts())
+    exact = sums.taxable_value + sums.tax
     total = exact.quantize(_RUPEE, ROUND_HALF_UP).quantize(_PAISA)
-    return TaxedInvoice(supply, taxed, round_off=total - exact, total=total, **sums)
+    return TaxedInvoice(supply=supply, lines=taxed, round_off=total - exact,
+                        **{**sums.as_dict(), "total": total})
 
 
 def allocate(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:

@@ -25,17 +25,15 @@ from sqlalchemy import select
 from erp_core.context import Context
 from erp_core.enums import Country, InvoiceKind
 from erp_core.errors import ValidationError
-from erp_core.gst import Supply
+from erp_core.gst import Supply, TaxAmounts
 from erp_core.ids.states import STATES
-from erp_core.invoices import InvoiceView, get_invoice
+from erp_core.invoice_views import InvoiceView, get_invoice
 from erp_core.models import Invoice
 from erp_core.permissions import Permission
 from erp_core.units import UQC_NAMES, uqc
 
 B2CL_LIMIT = Decimal("100000")
 """Inter-state B2C invoices above this are reported one by one (₹1 lakh since August 2024)."""
-_ZERO = Decimal("0.00")
-_TAXES = ("taxable_value", "igst", "cgst", "sgst", "cess")
 
 
 def _month(year: int, month: int) -> tuple[date, date]:
@@ -58,9 +56,18 @@ def _documents(ctx: Context, year: int, month: int) -> list[InvoiceView]:
     return [get_invoice(ctx, invoice_id) for invoice_id in ids]
 
 
+def _taxes(amounts: TaxAmounts) -> dict[str, Decimal]:
+    """The portal's names for the taxable value and the taxes."""
+    return {"txval": amounts.taxable_value, "iamt": amounts.igst, "camt": amounts.cgst, "samt": amounts.sgst,
+            "csamt": amounts.cess}
+
+
+def _signed(amounts: TaxAmounts, sign: int) -> TaxAmounts:
+    return -amounts if sign < 0 else amounts
+
+
 def _by_rate(invoice: InvoiceView) -> list[dict[str, Any]]:
-    return [{"num": n, "itm_det": {"rt": row.rate.normalize(), "txval": row.taxable_value, "iamt": row.igst, "camt": row.cgst,
-                                   "samt": row.sgst, "csamt": row.cess}}
+    return [{"num": n, "itm_det": {"rt": row.rate.normalize(), **_taxes(row)}}
             for n, row in enumerate(invoice.tax_summary(), start=1)]
 
 
@@ -75,7 +82,7 @@ def gstr1(ctx: Context, year: int, month: int) -> dict[str, Any]:
         seller_gstin = ctx.tenant(session).gstin
     b2b: dict[str, list[dict[str, Any]]] = defaultdict(list)
     b2cl: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    b2cs: dict[tuple[str, str, Decimal], dict[str, Decimal]] = {}
+    b2cs: dict[tuple[str, str, Decimal], TaxAmounts] = {}
     cdnr: dict[str, list[dict[str, Any]]] = defaultdict(list)
     hsn: dict[tuple[str, str, Decimal], dict[str, Any]] = {}
     for doc in documents:
@@ -94,28 +101,22 @@ def gstr1(ctx: Context, year: int, month: int) -> dict[str, Any]:
         else:
             for row in doc.tax_summary():
                 key = ("INTRA" if doc.supply is Supply.INTRA_STATE else "INTER", doc.place_of_supply, row.rate)
-                sums = b2cs.setdefault(key, dict.fromkeys(_TAXES, _ZERO))
-                for field in _TAXES:
-                    sums[field] += sign * getattr(row, field)
+                b2cs[key] = b2cs.get(key, TaxAmounts()) + _signed(row, sign)
         for line in doc.lines:
             row = hsn.setdefault((line.hsn_code or "", uqc(line.unit), line.rate), {
-                "desc": line.description[:30], "qty": Decimal(0), "val": _ZERO, **dict.fromkeys(_TAXES, _ZERO)})
+                "desc": line.description[:30], "qty": Decimal(0), "amounts": TaxAmounts()})
             row["qty"] += sign * line.quantity
-            row["val"] += sign * line.total
-            for field in _TAXES:
-                row[field] += sign * getattr(line, field)
+            row["amounts"] += _signed(line.amounts, sign)
     return {
         "gstin": seller_gstin,
         "fp": f"{month:02d}{year}",
         "b2b": [{"ctin": ctin, "inv": inv} for ctin, inv in sorted(b2b.items())],
         "b2cl": [{"pos": pos, "inv": inv} for pos, inv in sorted(b2cl.items())],
-        "b2cs": [{"sply_ty": sply, "pos": pos, "typ": "OE", "rt": rate.normalize(), "txval": s["taxable_value"], "iamt": s["igst"],
-                  "camt": s["cgst"], "samt": s["sgst"], "csamt": s["cess"]}
+        "b2cs": [{"sply_ty": sply, "pos": pos, "typ": "OE", "rt": rate.normalize(), **_taxes(s)}
                  for (sply, pos, rate), s in sorted(b2cs.items())],
         "cdnr": [{"ctin": ctin, "nt": notes} for ctin, notes in sorted(cdnr.items())],
         "hsn": {"data": [{"num": n, "hsn_sc": code, "desc": row["desc"], "uqc": unit_code, "qty": row["qty"],
-                          "rt": rate.normalize(), "val": row["val"], "txval": row["taxable_value"], "iamt": row["igst"],
-                          "camt": row["cgst"], "samt": row["sgst"], "csamt": row["cess"]}
+                          "rt": rate.normalize(), "val": row["amounts"].total, **_taxes(row["amounts"])}
                          for n, ((code, unit_code, rate), row) in enumerate(sorted(hsn.items()), start=1)]},
     }
 

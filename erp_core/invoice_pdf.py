@@ -31,7 +31,7 @@ from erp_core.enums import Country, InvoiceKind
 from erp_core.fiscal_year import bs_date
 from erp_core.gst import Supply
 from erp_core.ids.states import STATES
-from erp_core.invoices import InvoiceView
+from erp_core.invoice_views import InvoiceView
 from erp_core.messages import format_decimal
 from erp_core.words import rupees_in_words
 

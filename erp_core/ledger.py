@@ -22,7 +22,7 @@ from erp_core.enums import CreditPolicy, EntryKind, PartyKind, PaymentMode
 from erp_core.errors import CreditLimitExceeded, NotFound, UnknownParty, ValidationError
 from erp_core.models import CreditEntry, Party, PartyBalance, Payment, Tenant
 from erp_core.permissions import Permission
-from erp_core.values import money
+from erp_core.values import money, payment_mode
 
 AGEING_BUCKETS = ((0, 30), (31, 60), (61, 90), (91, None))
 
@@ -135,12 +135,7 @@ def record_payment(
     """Book money received from (or paid to) a party: a credit in their khata."""
     ctx.actor.require(Permission.RECORD_PAYMENT)
     value = money(amount, positive=True)
-    try:
-        mode = PaymentMode(mode)
-    except ValueError:
-        raise ValidationError(field="mode", reason=f"{mode!r} is not a payment mode") from None
-    if mode is PaymentMode.CREDIT:
-        raise ValidationError(field="mode", reason="a payment cannot be made on credit")
+    mode = payment_mode(mode, "mode", on_credit="a payment cannot be made on credit")
     request = {"party_id": party_id, "amount": value, "mode": mode, "reference": reference, "at": at}
 
     def work(session: Session) -> PaymentResult:

@@ -9,7 +9,7 @@ Razorpay's API).
 The webhook (`payment_link.paid`, `payment.captured`) is checked against
 `X-Razorpay-Signature`, the hex HMAC-SHA256 of the raw body keyed with the
 webhook secret, and the payment is booked through
-`invoices.record_invoice_payment`, once per Razorpay payment id however often
+`invoice_payments.record_invoice_payment`, once per Razorpay payment id however often
 Razorpay repeats the event.
 """
 
@@ -28,12 +28,12 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from erp_core import invoices
+from erp_core import invoice_payments, invoice_views
 from erp_core.context import Context
 from erp_core.db import Database
 from erp_core.enums import InvoiceKind, PaymentMode
 from erp_core.errors import GatewayError, InvalidSignature, NotFound, ValidationError
-from erp_core.invoices import InvoiceView
+from erp_core.invoice_views import InvoiceView
 from erp_core.models import Invoice, PaymentLink, RazorpayAccount
 from erp_core.permissions import Actor, Permission
 
@@ -103,7 +103,7 @@ def create_payment_link(
 ) -> PaymentLinkView:
     """A Razorpay payment link for what is due on an invoice (the same link again while the due is unchanged)."""
     ctx.actor.require(Permission.RECORD_PAYMENT)
-    invoice = invoices.get_invoice(ctx, invoice_id)
+    invoice = invoice_views.get_invoice(ctx, invoice_id)
     if invoice.kind is InvoiceKind.CREDIT_NOTE or invoice.due <= 0:
         raise ValidationError(field="invoice_id", reason=f"nothing is due on {invoice.number}")
     with ctx.read() as session:
@@ -185,7 +185,7 @@ def handle_webhook(db: Database, tenant_id: int, body: bytes, received_signature
         return WebhookOutcome(event=name, booked=False, payment_id=payment_id, reason="no invoice of ours")
     created = payment.get("created_at")
     at = datetime.fromtimestamp(int(created), timezone.utc) if created else None
-    invoice = invoices.record_invoice_payment(
+    invoice = invoice_payments.record_invoice_payment(
         ctx, invoice_id, Decimal(int(payment["amount"])) / 100, _METHODS.get(payment.get("method"), PaymentMode.BANK),
         reference=f"razorpay {payment_id}", gateway_payment_id=payment_id, at=at,
     )

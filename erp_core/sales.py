@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
@@ -18,7 +18,8 @@ from erp_core.ledger import check_credit_limit, post_entry
 from erp_core.models import Party, Payment, Product, Sale, SaleLine
 from erp_core.permissions import Permission
 from erp_core.sequences import next_value
-from erp_core.values import money, quantity
+from erp_core.values import exact, money, quantity
+from erp_core.values import payment_mode as parse_payment_mode
 
 _PAISA = Decimal("0.01")
 _ADD_SALE = insert(Sale.__table__).returning(Sale.__table__.c.id)
@@ -33,12 +34,7 @@ class LineIn(BaseModel):
     quantity: Decimal
     unit_price: Decimal | None = None
 
-    @field_validator("quantity", "unit_price", mode="before")
-    @classmethod
-    def _no_floats(cls, value: object, info: ValidationInfo) -> object:
-        if isinstance(value, float):
-            raise ValidationError(field=info.field_name, reason="must be an exact number, not a float")
-        return value
+    _exact = field_validator("quantity", "unit_price", mode="before")(exact)
 
 
 class LineOut(BaseModel):
@@ -118,10 +114,7 @@ def post_sale(
     is due, which needs a customer and respects their credit limit.
     """
     ctx.actor.require(Permission.POST_SALE)
-    try:
-        mode = PaymentMode(payment_mode)
-    except ValueError:
-        raise ValidationError(field="payment_mode", reason=f"{payment_mode!r} is not a payment mode") from None
+    mode = parse_payment_mode(payment_mode)
     disc = money(discount, "discount")
     paid_in = None if paid is None else money(paid, "paid")
     request = {"lines": lines_request(lines), "party_id": party_id, "discount": disc, "payment_mode": mode,

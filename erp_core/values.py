@@ -5,17 +5,37 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, ValidationInfo
 
+from erp_core.enums import PaymentMode
 from erp_core.errors import ValidationError
 
 MAX_MONEY = Decimal("1000000000")  # ₹100 crore: more than any one shop entry
 MAX_QUANTITY = Decimal("10000000")
 
 
-def _decimal(value: object, field: str) -> Decimal:
-    if isinstance(value, float) or isinstance(value, bool):
+def refuse_float(value: object, field: str | None = None) -> object:
+    """The one no-float guard: `value` unchanged unless it is a float.
+
+    With a `field`, the domain `ValidationError` naming it; without (inside `Exact`),
+    a `ValueError` that pydantic reports with the value's location in the body.
+    """
+    if isinstance(value, float):
+        if field is None:
+            raise ValueError("must be an exact number (a string such as \"12.50\" or an integer), not a float")
         raise ValidationError(field=field, reason="must be an exact number, not a float")
+    return value
+
+
+def exact(value: object, info: ValidationInfo) -> object:
+    """A pydantic before-validator for domain inputs: `field_validator("quantity", mode="before")(exact)`."""
+    return refuse_float(value, info.field_name)
+
+
+def _decimal(value: object, field: str) -> Decimal:
+    if isinstance(value, bool):
+        raise ValidationError(field=field, reason="must be an exact number, not a float")
+    refuse_float(value, field)
     try:
         number = Decimal(str(value)) if isinstance(value, (int, str)) else value
     except InvalidOperation:
@@ -60,11 +80,16 @@ def rate(value: object, field: str = "gst_rate") -> Decimal:
     return _checked(value, field, 2, Decimal(100), positive=False, signed=False)
 
 
-def _refuse_float(value: object) -> object:
-    if isinstance(value, float):
-        raise ValueError("must be an exact number (a string such as \"12.50\" or an integer), not a float")
-    return value
+def payment_mode(value: object, field: str = "payment_mode", *, on_credit: str | None = None) -> PaymentMode:
+    """A `PaymentMode` from its value; `on_credit` is the reason to refuse `credit` where money must change hands."""
+    try:
+        mode = PaymentMode(value)
+    except ValueError:
+        raise ValidationError(field=field, reason=f"{value!r} is not a payment mode") from None
+    if on_credit is not None and mode is PaymentMode.CREDIT:
+        raise ValidationError(field=field, reason=on_credit)
+    return mode
 
 
-Exact = Annotated[Decimal, BeforeValidator(_refuse_float)]
+Exact = Annotated[Decimal, BeforeValidator(lambda value: refuse_float(value))]
 """A Decimal field for pydantic models that refuses JSON floats (12.5 must arrive as "12.5")."""

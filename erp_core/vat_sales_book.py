@@ -20,7 +20,7 @@ from erp_core.context import Context
 from erp_core.enums import Country, InvoiceKind
 from erp_core.errors import ValidationError
 from erp_core.fiscal_year import SHRAWAN
-from erp_core.invoices import InvoiceView, get_invoice
+from erp_core.invoice_views import InvoiceView, get_invoice
 from erp_core.models import Invoice
 from erp_core.permissions import Permission
 

@@ -19,7 +19,7 @@ import httpx
 
 from bot.servers import RASA_START_TIMEOUT, start_action_server, start_rasa_server
 from bot.training import ensure_model
-from erp_core import catalog, inventory, invoices, ledger, orders, parties, tenants
+from erp_core import catalog, inventory, invoice_settings, ledger, orders, parties, tenants
 from erp_core.context import Context
 from erp_core.db import Database
 from erp_core.demo import DEMO_PHONE_NUMBER_ID, seed_demo
@@ -111,7 +111,7 @@ def demo_books(tmp: Path) -> Iterator[tuple[str, Context]]:
 def running_shop(tmp: Path) -> Iterator[Shop]:
     """The demo shop with invoicing and the "good day" look-alikes, and its servers, in `tmp`."""
     with demo_books(tmp) as (url, ctx):
-        invoices.configure_invoicing(ctx, upi_vpa="ganesh.kirana@okicici", gst_composition=True)
+        invoice_settings.configure_invoicing(ctx, upi_vpa="ganesh.kirana@okicici", gst_composition=True)
         for name in ("Good Day Cashew", "Good Day Butter"):
             product = catalog.add_product(ctx, name=name, unit="packet", selling_price=30, cost_price=25)
             inventory.receive_stock(ctx, product.id, 50)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from erp_core import catalog, expenses, inventory, invoices, ledger, orders, parties, upi
+from erp_core import catalog, expenses, inventory, invoice_views, ledger, orders, parties, upi
 from erp_core.demo import CUSTOMERS, DEMO_STAFF_WA_ID
 from erp_core.enums import OrderStatus
 from erp_core.periods import shop_period
@@ -247,7 +247,7 @@ def test_an_invoice_is_sent_as_a_pdf_with_a_upi_link(shop):
     pdf = Path(document["path"])
     assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF") and pdf.is_relative_to(shop.documents)
     number = re.search(r"Bill (\S+) bana", texts(sent)).group(1)
-    invoice = invoices.find_invoice(shop.ctx, number)
+    invoice = invoice_views.find_invoice(shop.ctx, number)
     assert invoice.party_id == shop.party("Gupta ji").id and [(x.description, x.quantity) for x in invoice.lines] == [
         ("Toor Dal", Decimal(2))]
     assert qr["caption"] == upi.pay_link("ganesh.kirana@okicici", invoice.seller_name, invoice.due, invoice.number)
@@ -306,7 +306,7 @@ def test_a_bare_amount_gives_a_bill_of_supply_without_items(shop):
     assert "₹500" in texts(asked) and buttons(asked) == ["/affirm", "/stop"]
     sent = shop.say(wa_id, "haan")
     [document] = custom(sent, "document")
-    invoice = invoices.find_invoice(shop.ctx, re.search(r"Bill (\S+) bana", texts(sent)).group(1))
+    invoice = invoice_views.find_invoice(shop.ctx, re.search(r"Bill (\S+) bana", texts(sent)).group(1))
     assert (invoice.total, invoice.party_id) == (Decimal(500), shop.party("Verma ji").id)
     assert invoice.lines[0].product_id is None
     assert Path(document["path"]).read_bytes().startswith(b"%PDF")

@@ -20,7 +20,7 @@ from erp_core.context import Context
 from erp_core.demo import CUSTOMERS, DEMO_PHONE_NUMBER_ID
 from erp_core.enums import OrderStatus, PartyKind, Role
 from erp_core.errors import AmbiguousProduct, UnknownProduct
-from erp_core.invoices import configure_invoicing
+from erp_core.invoice_settings import configure_invoicing
 from erp_core.messages import format_decimal, format_money
 from erp_core.periods import shop_period
 from erp_core.sales import LineIn

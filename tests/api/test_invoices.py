@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from erp_core import invoices, sales, upi
+from erp_core import invoice_settings, sales, upi
 from erp_core.sales import LineIn
 from erp_core.razorpay_payments import connect_razorpay
 from tests.api.conftest import assert_problem, start_server
@@ -28,7 +28,7 @@ BUYER_GSTIN = "29AABCR1718E1ZL"
 def gst_shop(api_shop, make_product, make_customer):
     """A Maharashtra shop with a UPI id, rice at 5% and soap at 18% (prices before tax), a Karnataka buyer."""
     shop = api_shop(name="Sharma Traders", gstin=GSTIN)
-    invoices.configure_invoicing(shop.ctx, prices_include_tax=False, upi_vpa="sharma.traders@okicici")
+    invoice_settings.configure_invoicing(shop.ctx, prices_include_tax=False, upi_vpa="sharma.traders@okicici")
     shop.rice = make_product("Basmati Rice", ctx=shop.ctx, stock=100, price="52.00", hsn_code="10063020",
                              gst_rate="5")
     shop.soap = make_product("Soap", ctx=shop.ctx, stock=100, price="38.50", hsn_code="3401", gst_rate="18",

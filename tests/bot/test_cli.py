@@ -5,13 +5,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from sqlalchemy import update
 
+from erp_core import invoice_payments, invoice_views, invoices
+from erp_core.context import Context
 from erp_core.db import Database
-from erp_core.models import StockSummary
+from erp_core.invoices import InvoiceLineIn
+from erp_core.models import Invoice, StockSummary
+from erp_core.permissions import Actor
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,3 +64,23 @@ def test_check_fails_on_a_mismatch_and_repair_fixes_it(bot):
     assert broken.returncode == 1 and "MISMATCH" in broken.stdout and "product 1" in broken.stdout
     assert "REPAIRED" in bot("check", "--repair").stdout
     assert bot("check").returncode == 0
+
+
+def test_check_rebuilds_a_tampered_invoice_payment(bot):
+    bot("seed-demo")
+    db = Database(bot.url)
+    ctx = Context(db, 1, Actor.system())
+    invoice = invoices.create_invoice(ctx, [InvoiceLineIn(product_id=1, quantity=Decimal(2))], party_id=1)
+    invoice_payments.record_invoice_payment(ctx, invoice.id, "1")
+    with db.session(1) as session, session.begin():
+        session.execute(update(Invoice).where(Invoice.id == invoice.id).values(paid=invoice.total))
+    db.dispose()
+    broken = bot("check")
+    assert broken.returncode == 1
+    assert f"invoice {invoice.id} ({invoice.number}): paid {invoice.total}," in broken.stdout
+    assert "give paid 1.00, credited 0.00, PARTIALLY_PAID" in broken.stdout
+    assert "REPAIRED" in bot("check", "--repair").stdout
+    assert bot("check").returncode == 0
+    db = Database(bot.url)
+    assert invoice_views.get_invoice(Context(db, 1, Actor.system()), invoice.id).paid == Decimal("1.00")
+    db.dispose()

@@ -6,9 +6,12 @@ from decimal import Decimal
 
 from sqlalchemy import select, update
 
-from erp_core import ledger, sales
+from erp_core import credit_notes, invoice_payments, invoice_views, invoices, ledger, sales
 from erp_core.check import check_tenant
-from erp_core.models import AuditEntry, PartyBalance, StockSummary
+from erp_core.credit_notes import ReturnLineIn
+from erp_core.enums import InvoiceStatus
+from erp_core.invoices import InvoiceLineIn
+from erp_core.models import AuditEntry, Invoice, PartyBalance, StockSummary
 from erp_core.sales import LineIn
 
 
@@ -70,3 +73,38 @@ def test_every_operation_is_audited_with_who_and_what(db, shop, make_product):
     assert [e.action for e in entries] == ["tenant.create", "product.add", "stock.receive"]
     assert f'"product_id":{rice.id}' in entries[-1].payload
     assert entries[1].prev_hash == entries[0].hash
+
+
+def _invoiced(shop, make_product, make_customer):
+    """An invoice on credit, part-paid, with a credit note against it."""
+    rice = make_product(stock=20)
+    sharma = make_customer()
+    invoice = invoices.create_invoice(shop, [InvoiceLineIn(product_id=rice.id, quantity=Decimal(4))],
+                                      party_id=sharma.id)
+    invoice_payments.record_invoice_payment(shop, invoice.id, "50")
+    credit_notes.credit_note(shop, invoice.id, [ReturnLineIn(product_id=rice.id, quantity=Decimal(1))],
+                             reason="torn bag")
+    return invoice
+
+
+def test_invoice_settlements_agree_with_their_payments_and_credit_notes(db, shop, make_product, make_customer):
+    _invoiced(shop, make_product, make_customer)
+    report = check_tenant(db, shop.tenant_id)
+    assert report.problems == []
+    assert report.invoices == 2  # the invoice and its credit note
+
+
+def test_a_tampered_invoice_settlement_is_found_and_repaired(db, shop, make_product, make_customer):
+    invoice = _invoiced(shop, make_product, make_customer)
+    with db.session(shop.tenant_id) as session, session.begin():
+        session.execute(update(Invoice).where(Invoice.id == invoice.id)
+                        .values(paid=Decimal(200), status=InvoiceStatus.PAID))
+    report = check_tenant(db, shop.tenant_id)
+    assert len(report.problems) == 1
+    assert f"invoice {invoice.id} ({invoice.number}): paid 200.00" in report.problems[0]
+    assert "give paid 50.00, credited 50.00, PARTIALLY_PAID" in report.problems[0]
+    assert check_tenant(db, shop.tenant_id, repair=True).repaired
+    assert check_tenant(db, shop.tenant_id).problems == []
+    repaired = invoice_views.get_invoice(shop, invoice.id)
+    assert (repaired.paid, repaired.credited, repaired.due, repaired.status) == (
+        Decimal("50.00"), Decimal("50.00"), Decimal("100.00"), InvoiceStatus.PARTIALLY_PAID)

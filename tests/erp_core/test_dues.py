@@ -9,7 +9,8 @@ import pytest
 from erp_core import invoices, ledger, upi
 from erp_core.dues import payment_request
 from erp_core.errors import PermissionDenied, ValidationError
-from erp_core.invoices import InvoiceLineIn, configure_invoicing
+from erp_core.invoice_settings import configure_invoicing
+from erp_core.invoices import InvoiceLineIn
 from erp_core.permissions import Actor
 from erp_core.context import Context
 from erp_core.enums import Role

@@ -8,11 +8,12 @@ from decimal import Decimal
 
 import pytest
 
-from erp_core import invoices
+from erp_core import credit_notes, invoices, product_tax
 from erp_core.decimal_json import dumps
 from erp_core.einvoice import einvoice
 from erp_core.errors import ValidationError
-from erp_core.invoices import InvoiceLineIn, ReturnLineIn
+from erp_core.credit_notes import ReturnLineIn
+from erp_core.invoices import InvoiceLineIn
 
 D = Decimal
 
@@ -22,7 +23,7 @@ def b2b(new_shop, make_product, make_customer):
     ctx = new_shop(name="Sharma Traders", gstin="27AAPFU0939F1ZV", address="12 MG Road, Camp, Pune 411001")
     rice = make_product("Basmati Rice", ctx=ctx, stock=100, price="52.00", hsn_code="10063020", gst_rate="5")
     soap = make_product("Soap", ctx=ctx, stock=100, price="38.50", hsn_code="3401", gst_rate="18", unit="pcs")
-    invoices.set_product_tax(ctx, soap.id, price_includes_tax=False)
+    product_tax.set_product_tax(ctx, soap.id, price_includes_tax=False)
     buyer = make_customer("Rao Stores", ctx=ctx, gstin="29AABCR1718E1ZL", address="4th Cross, Jayanagar, Bengaluru 560011")
     invoice = invoices.create_invoice(ctx, [InvoiceLineIn(product_id=rice.id, quantity=D(7)),
                                             InvoiceLineIn(product_id=soap.id, quantity=D(3))],
@@ -57,7 +58,7 @@ def test_b2b_invoice_document(b2b):
 
 def test_credit_note_refers_to_its_invoice(b2b):
     ctx, invoice, rice, _ = b2b
-    note = invoices.credit_note(ctx, invoice.id, [ReturnLineIn(product_id=rice.id, quantity=D(2))], reason="wet bags",
+    note = credit_notes.credit_note(ctx, invoice.id, [ReturnLineIn(product_id=rice.id, quantity=D(2))], reason="wet bags",
                                 at=datetime(2025, 9, 10, 6, tzinfo=timezone.utc))
     document = einvoice(ctx, note.id)
     assert document["DocDtls"] == {"Typ": "CRN", "No": note.number, "Dt": "10/09/2025"}

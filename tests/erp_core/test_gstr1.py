@@ -10,11 +10,12 @@ from decimal import Decimal
 
 import pytest
 
-from erp_core import invoices
+from erp_core import credit_notes, invoice_settings, invoices
 from erp_core.decimal_json import dumps
 from erp_core.errors import ValidationError
 from erp_core.gstr1 import gstr1, gstr1_csv
-from erp_core.invoices import InvoiceLineIn, ReturnLineIn
+from erp_core.credit_notes import ReturnLineIn
+from erp_core.invoices import InvoiceLineIn
 
 D = Decimal
 AUG = datetime(2025, 8, 14, 6, tzinfo=timezone.utc)
@@ -23,7 +24,7 @@ AUG = datetime(2025, 8, 14, 6, tzinfo=timezone.utc)
 @pytest.fixture
 def august(new_shop, make_product, make_customer):
     ctx = new_shop(name="Sharma Traders", gstin="27AAPFU0939F1ZV")
-    invoices.configure_invoicing(ctx, prices_include_tax=False)
+    invoice_settings.configure_invoicing(ctx, prices_include_tax=False)
     rice = make_product("Basmati Rice", ctx=ctx, stock=100, price="52.00", hsn_code="10063020", gst_rate="5")
     soap = make_product("Soap", ctx=ctx, stock=100, price="38.50", hsn_code="3401", gst_rate="18", unit="pcs")
     fridge = make_product("Fridge", ctx=ctx, stock=5, price="120000.00", hsn_code="8418", gst_rate="18", unit="pcs")
@@ -38,9 +39,9 @@ def august(new_shop, make_product, make_customer):
     big = sell([(fridge, 1)], party_id=delhi.id)                              # 1,41,600 inter-state B2C
     counter = sell([(rice, 2)], payment_mode="cash")                          # 104 @5, CGST + SGST
     sell([(soap, 1)], party_id=delhi.id)                                      # 38.50 @18 inter-state, small
-    invoices.credit_note(ctx, counter.id, [ReturnLineIn(product_id=rice.id, quantity=D(1))], reason="torn",
+    credit_notes.credit_note(ctx, counter.id, [ReturnLineIn(product_id=rice.id, quantity=D(1))], reason="torn",
                          at=AUG)
-    invoices.credit_note(ctx, b2b.id, [ReturnLineIn(product_id=soap.id, quantity=D(1))], reason="damaged", at=AUG)
+    credit_notes.credit_note(ctx, b2b.id, [ReturnLineIn(product_id=soap.id, quantity=D(1))], reason="damaged", at=AUG)
     sell([(rice, 1)], party_id=rao.id, at=datetime(2025, 9, 1, 6, tzinfo=timezone.utc))  # September
     return ctx, b2b, big
 

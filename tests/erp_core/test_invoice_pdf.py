@@ -9,9 +9,10 @@ from decimal import Decimal
 import pytest
 from PIL import Image
 
-from erp_core import invoices, upi
+from erp_core import credit_notes, invoice_payments, invoice_settings, invoices, product_tax, upi
 from erp_core.invoice_pdf import render_invoice
-from erp_core.invoices import InvoiceLineIn, ReturnLineIn
+from erp_core.credit_notes import ReturnLineIn
+from erp_core.invoices import InvoiceLineIn
 
 D = Decimal
 
@@ -43,15 +44,15 @@ def sqlite_shop(new_shop):
 def test_inter_state_b2b_invoice_pdf(sqlite_shop, make_product, make_customer, tmp_path):
     ctx = sqlite_shop(name="शर्मा किराना स्टोर", gstin="27AAPFU0939F1ZV", state="Maharashtra",
                       address="12, MG Road, Pune 411001")
-    invoices.configure_invoicing(ctx, upi_vpa="sharma.kirana@okicici", prices_include_tax=False)
+    invoice_settings.configure_invoicing(ctx, upi_vpa="sharma.kirana@okicici", prices_include_tax=False)
     rice = make_product("बासमती चावल", ctx=ctx, stock=50, price="52.00", hsn_code="1006", gst_rate="5")
     cola = make_product("Cola 2L", ctx=ctx, stock=50, price="95.00", hsn_code="2202", gst_rate="28", unit="pcs")
-    invoices.set_product_tax(ctx, cola.id, cess_rate="12")
+    product_tax.set_product_tax(ctx, cola.id, cess_rate="12")
     buyer = make_customer("मीना अग्रवाल ट्रेडर्स", ctx=ctx, gstin="29AABCR1718E1ZL", address="Jayanagar, Bengaluru")
     invoice = invoices.create_invoice(ctx, [InvoiceLineIn(product_id=rice.id, quantity=D(5)),
                                             InvoiceLineIn(product_id=cola.id, quantity=D(2))],
                                       party_id=buyer.id, at=datetime(2025, 8, 14, 6, tzinfo=timezone.utc))
-    invoice = invoices.record_invoice_payment(ctx, invoice.id, "100", "cash")
+    invoice = invoice_payments.record_invoice_payment(ctx, invoice.id, "100", "cash")
     text = pdf_text(render_invoice(invoice), tmp_path)
     for expected in ("TAX INVOICE", "INV/25-26/0001", "14-08-2025", "GSTIN: 27AAPFU0939F1ZV",
                      "GSTIN: 29AABCR1718E1ZL", "Place of supply:", "Reverse charge:", "Karnataka (29)",
@@ -72,7 +73,7 @@ def test_inter_state_b2b_invoice_pdf(sqlite_shop, make_product, make_customer, t
 
 def test_intra_state_invoice_has_cgst_and_sgst_and_a_paid_invoice_no_qr(sqlite_shop, make_product, tmp_path):
     ctx = sqlite_shop(name="Patel Stores", gstin="24AANFA2641L1ZF", state="Gujarat")
-    invoices.configure_invoicing(ctx, upi_vpa="patel@ybl")
+    invoice_settings.configure_invoicing(ctx, upi_vpa="patel@ybl")
     soap = make_product("Soap", ctx=ctx, stock=9, price="100.00", hsn_code="3401", gst_rate="18", unit="pcs")
     invoice = invoices.create_invoice(ctx, [InvoiceLineIn(product_id=soap.id, quantity=D(1))],
                                       payment_mode="upi")
@@ -92,7 +93,7 @@ def test_bill_of_supply_and_credit_note_pdfs(sqlite_shop, make_product, make_cus
     text = pdf_text(render_invoice(bill), tmp_path)
     assert "BILL OF SUPPLY" in text and "not eligible to collect tax" in text
     assert "GSTIN" not in text and "CGST" not in text and "₹ 91.00" in text
-    note = invoices.credit_note(ctx, bill.id, [ReturnLineIn(product_id=item.id, quantity=D(1))], reason="stale")
+    note = credit_notes.credit_note(ctx, bill.id, [ReturnLineIn(product_id=item.id, quantity=D(1))], reason="stale")
     text = pdf_text(render_invoice(note), tmp_path)
     assert "CREDIT NOTE" in text and "Against invoice:" in text and bill.number in text
     assert "Reason: stale" in text and "Credit to" in text
@@ -101,7 +102,7 @@ def test_bill_of_supply_and_credit_note_pdfs(sqlite_shop, make_product, make_cus
 def test_nepal_vat_invoice_pdf(sqlite_shop, make_product, tmp_path):
     ctx = sqlite_shop(name="श्रेष्ठ पसल", country="NP", pan="301234567", address="Asan, Kathmandu")
     item = make_product("Wai Wai", ctx=ctx, stock=50, price="20.00", gst_rate="13", unit="packet")
-    invoices.configure_invoicing(ctx, prices_include_tax=False)
+    invoice_settings.configure_invoicing(ctx, prices_include_tax=False)
     invoice = invoices.create_invoice(ctx, [InvoiceLineIn(product_id=item.id, quantity=D(10))],
                                       at=datetime(2025, 7, 17, 6, tzinfo=timezone.utc))
     text = pdf_text(render_invoice(invoice), tmp_path)
@@ -122,7 +123,7 @@ def test_long_invoices_continue_on_a_second_page(sqlite_shop, make_product, tmp_
 def test_the_printed_qr_code_is_the_upi_link_for_the_amount_due(sqlite_shop, make_product, tmp_path):
     """Rasterise the page (4 pixels a point) and read the QR code's modules back at their centres."""
     ctx = sqlite_shop(name="Gupta General Store", gstin="27AAPFU0939F1ZV", state="Maharashtra")
-    invoices.configure_invoicing(ctx, upi_vpa="gupta.store@okaxis")
+    invoice_settings.configure_invoicing(ctx, upi_vpa="gupta.store@okaxis")
     dal = make_product("Toor Dal", ctx=ctx, stock=9, price="140.00", hsn_code="0713", gst_rate="5", unit="kg")
     invoice = invoices.create_invoice(ctx, [InvoiceLineIn(product_id=dal.id, quantity=D(3))])
     (tmp_path / "qr.pdf").write_bytes(render_invoice(invoice))

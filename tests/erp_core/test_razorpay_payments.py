@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from erp_core import invoices, ledger
+from erp_core import invoice_views, invoices, ledger
 from erp_core.enums import InvoiceStatus, PaymentMode
 from erp_core.errors import GatewayError, InvalidSignature, NotFound, ValidationError
 from erp_core.invoices import InvoiceLineIn
@@ -86,7 +86,7 @@ def test_a_paid_link_is_booked_once_however_often_razorpay_repeats(billed, razor
     assert count(ctx, InvoicePayment, gateway_payment_id=payment_id) == 1
     assert count(ctx, Payment, party_id=buyer.id) == 1
     assert ledger.balance(ctx, buyer.id).balance == D("0.00")
-    assert invoices.get_invoice(ctx, invoice.id).paid == D("1098.00")
+    assert invoice_views.get_invoice(ctx, invoice.id).paid == D("1098.00")
     with ctx.db.session(ctx.tenant_id) as session:
         record = session.scalar(select(InvoicePayment).where(InvoicePayment.gateway_payment_id == payment_id))
         assert (record.mode, record.amount) == (PaymentMode.UPI, D("1098.00"))
@@ -116,7 +116,7 @@ def test_bad_signatures_book_nothing(billed, razorpay):
         with pytest.raises(InvalidSignature):
             handle_webhook(ctx.db, ctx.tenant_id, bad_body, bad_signature)
     assert count(ctx, InvoicePayment) == 0 and count(ctx, AuditEntry) == audit_before
-    assert invoices.get_invoice(ctx, invoice.id).status is InvoiceStatus.UNPAID
+    assert invoice_views.get_invoice(ctx, invoice.id).status is InvoiceStatus.UNPAID
 
 
 def test_events_we_do_not_book(billed, razorpay, new_shop):

@@ -9,9 +9,10 @@ from decimal import Decimal
 
 import pytest
 
-from erp_core import invoices
+from erp_core import credit_notes, invoice_settings, invoices
 from erp_core.errors import ValidationError
-from erp_core.invoices import InvoiceLineIn, ReturnLineIn
+from erp_core.credit_notes import ReturnLineIn
+from erp_core.invoices import InvoiceLineIn
 from erp_core.vat_sales_book import sales_book, sales_book_csv
 
 D = Decimal
@@ -23,7 +24,7 @@ def at(year, month, day):
 
 def test_months_and_the_fiscal_year_in_bikram_sambat(new_shop, make_product, make_customer):
     ctx = new_shop(name="Shrestha Pasal", country="NP", pan="301234567", address="Asan, Kathmandu")
-    invoices.configure_invoicing(ctx, prices_include_tax=False)
+    invoice_settings.configure_invoicing(ctx, prices_include_tax=False)
     noodles = make_product("Wai Wai", ctx=ctx, stock=100, price="20.00", gst_rate="13", unit="packet")
     rice = make_product("Jeera Masino", ctx=ctx, stock=100, price="110.00", gst_rate="0", unit="kg")
     buyer = make_customer("Hari Bhandari", ctx=ctx)
@@ -37,7 +38,7 @@ def test_months_and_the_fiscal_year_in_bikram_sambat(new_shop, make_product, mak
     # Bhadra 4 (2082-05-04): 5 packets = 100.00 + 13.00, then 2 of them returned (40.00 + 5.20)
     bhadra = invoices.create_invoice(ctx, [InvoiceLineIn(product_id=noodles.id, quantity=D(5))],
                                      party_id=buyer.id, at=at(2025, 8, 20))
-    note = invoices.credit_note(ctx, bhadra.id, [ReturnLineIn(product_id=noodles.id, quantity=D(2))],
+    note = credit_notes.credit_note(ctx, bhadra.id, [ReturnLineIn(product_id=noodles.id, quantity=D(2))],
                                 reason="damaged", at=at(2025, 8, 20))
 
     month = sales_book(ctx, "2082-83", 4)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from erp_core.migrations.rls import enable_tenant_isolation
+
 
 
 revision = '0001'
@@ -350,14 +352,7 @@ def upgrade() -> None:
 
 
 
-    if op.get_bind().dialect.name == "postgresql":
-        for table in TENANT_TABLES:
-            op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
-            op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
-            op.execute(
-                f"CREATE POLICY tenant_isolation ON {table} USING "
-                "(tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::int)"
-            )
+    enable_tenant_isolation(TENANT_TABLES)
 
 
 def downgrade() -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from erp_core.migrations.rls import enable_tenant_isolation
+
 
 revision = '0002'
 down_revision = '0001'
@@ -175,14 +177,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('prices_include_tax', sa.Boolean(), nullable=False, server_default=sa.true()))
         batch_op.add_column(sa.Column('upi_vpa', sa.String(length=100), nullable=True))
 
-    if op.get_bind().dialect.name == "postgresql":
-        for table in TENANT_TABLES:
-            op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
-            op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
-            op.execute(
-                f"CREATE POLICY tenant_isolation ON {table} USING "
-                "(tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::int)"
-            )
+    enable_tenant_isolation(TENANT_TABLES)
 
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from erp_core.migrations.rls import enable_tenant_isolation
+
 revision = '0003'
 down_revision = '0002'
 branch_labels = None
@@ -53,14 +55,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_expenses_spent_on', ['tenant_id', 'spent_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_expenses_tenant_id'), ['tenant_id'], unique=False)
 
-    if op.get_bind().dialect.name == "postgresql":
-        for table in TENANT_TABLES:
-            op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
-            op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
-            op.execute(
-                f"CREATE POLICY tenant_isolation ON {table} USING "
-                "(tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::int)"
-            )
+    enable_tenant_isolation(TENANT_TABLES)
 
 
 def downgrade() -> None:

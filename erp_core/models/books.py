@@ -1,6 +1,6 @@
-"""The schema: SQLAlchemy 2 typed models for every table of the books.
+"""The books: the shop, its people, catalog, stock, khata, sales, orders, audit and expenses.
 
-Ledgers (`StockMovement`, `CreditEntry`, `AuditEntry`, `OrderEvent`) are
+Ledgers (`StockMovement`, `CreditEntry`, `AuditEntry`, `OrderEvent`, `Expense`) are
 append-only. `StockSummary` and `PartyBalance` are caches derived from them
 and can always be rebuilt (see `erp_core.check`).
 """
@@ -9,28 +9,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 
-from sqlalchemy import (
-    Boolean,
-    Date,
-    Enum,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
 
 from erp_core.columns import Money, Quantity, Rate, UnitCost, UTCDateTime, utcnow
 from erp_core.enums import (
     Country,
     CreditPolicy,
     EntryKind,
-    InvoiceKind,
-    InvoiceStatus,
     MovementKind,
     OrderStatus,
     PartyKind,
@@ -38,20 +25,7 @@ from erp_core.enums import (
     Role,
     Unit,
 )
-
-
-def _enum(cls: type[StrEnum]) -> Enum:
-    return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class TenantScoped:
-    """Rows that belong to one tenant. Queries on them are filtered in `erp_core.db`."""
-
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+from erp_core.models.base import Base, TenantScoped, enum_type
 
 
 class Tenant(Base):
@@ -65,10 +39,10 @@ class Tenant(Base):
     state: Mapped[str] = mapped_column(String(64), default="")
     gstin: Mapped[str | None] = mapped_column(String(15))
     pan: Mapped[str | None] = mapped_column(String(10))
-    country: Mapped[Country] = mapped_column(_enum(Country), default=Country.IN)
+    country: Mapped[Country] = mapped_column(enum_type(Country), default=Country.IN)
     timezone: Mapped[str] = mapped_column(String(40), default="Asia/Kolkata")
     allow_negative_stock: Mapped[bool] = mapped_column(Boolean, default=False)
-    credit_policy: Mapped[CreditPolicy] = mapped_column(_enum(CreditPolicy), default=CreditPolicy.WARN)
+    credit_policy: Mapped[CreditPolicy] = mapped_column(enum_type(CreditPolicy), default=CreditPolicy.WARN)
     gst_composition: Mapped[bool] = mapped_column(Boolean, default=False)
     """Composition-scheme dealers issue a Bill of Supply instead of a tax invoice."""
     prices_include_tax: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -85,7 +59,7 @@ class User(TenantScoped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     wa_id: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(200), default="")
-    role: Mapped[Role] = mapped_column(_enum(Role))
+    role: Mapped[Role] = mapped_column(enum_type(Role))
     party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -107,7 +81,7 @@ class Product(TenantScoped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     sku: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
-    unit: Mapped[Unit] = mapped_column(_enum(Unit))
+    unit: Mapped[Unit] = mapped_column(enum_type(Unit))
     hsn_code: Mapped[str | None] = mapped_column(String(8))
     gst_rate: Mapped[Decimal] = mapped_column(Rate, default=Decimal(0))
     cess_rate: Mapped[Decimal] = mapped_column(Rate, default=Decimal(0))
@@ -140,7 +114,7 @@ class StockMovement(TenantScoped, Base):
     __table_args__ = (Index("ix_stock_movements_product", "tenant_id", "product_id", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
-    kind: Mapped[MovementKind] = mapped_column(_enum(MovementKind))
+    kind: Mapped[MovementKind] = mapped_column(enum_type(MovementKind))
     on_hand_delta: Mapped[Decimal] = mapped_column(Quantity)
     reserved_delta: Mapped[Decimal] = mapped_column(Quantity)
     unit_cost: Mapped[Decimal | None] = mapped_column(UnitCost)
@@ -171,7 +145,7 @@ class Party(TenantScoped, Base):
 
     __tablename__ = "parties"
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[PartyKind] = mapped_column(_enum(PartyKind))
+    kind: Mapped[PartyKind] = mapped_column(enum_type(PartyKind))
     name: Mapped[str] = mapped_column(String(200))
     search_key: Mapped[str] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(20))
@@ -190,7 +164,7 @@ class CreditEntry(TenantScoped, Base):
     __table_args__ = (Index("ix_credit_entries_party", "tenant_id", "party_id", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"))
-    kind: Mapped[EntryKind] = mapped_column(_enum(EntryKind))
+    kind: Mapped[EntryKind] = mapped_column(enum_type(EntryKind))
     debit: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     credit: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     entry_date: Mapped[date] = mapped_column(Date)
@@ -215,7 +189,7 @@ class Payment(TenantScoped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), index=True)
     amount: Mapped[Decimal] = mapped_column(Money)
-    mode: Mapped[PaymentMode] = mapped_column(_enum(PaymentMode))
+    mode: Mapped[PaymentMode] = mapped_column(enum_type(PaymentMode))
     reference: Mapped[str] = mapped_column(String(100), default="")
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -235,7 +209,7 @@ class Sale(TenantScoped, Base):
     total: Mapped[Decimal] = mapped_column(Money)
     paid: Mapped[Decimal] = mapped_column(Money)
     due: Mapped[Decimal] = mapped_column(Money)
-    payment_mode: Mapped[PaymentMode] = mapped_column(_enum(PaymentMode))
+    payment_mode: Mapped[PaymentMode] = mapped_column(enum_type(PaymentMode))
     cost: Mapped[Decimal] = mapped_column(Money)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -259,7 +233,7 @@ class Order(TenantScoped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[int] = mapped_column(Integer)
     party_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), index=True)
-    status: Mapped[OrderStatus] = mapped_column(_enum(OrderStatus))
+    status: Mapped[OrderStatus] = mapped_column(enum_type(OrderStatus))
     total: Mapped[Decimal] = mapped_column(Money)
     note: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -282,8 +256,8 @@ class OrderEvent(TenantScoped, Base):
     __tablename__ = "order_events"
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
-    from_status: Mapped[OrderStatus | None] = mapped_column(_enum(OrderStatus))
-    to_status: Mapped[OrderStatus] = mapped_column(_enum(OrderStatus))
+    from_status: Mapped[OrderStatus | None] = mapped_column(enum_type(OrderStatus))
+    to_status: Mapped[OrderStatus] = mapped_column(enum_type(OrderStatus))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -317,63 +291,6 @@ class IdempotencyRecord(TenantScoped, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class InvoiceSeries(TenantScoped, Base):
-    """A numbering series such as `INV/{fy}/{n:04}`: numbers restart every financial year."""
-
-    __tablename__ = "invoice_series"
-    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(20))
-    kind: Mapped[InvoiceKind] = mapped_column(_enum(InvoiceKind))
-    pattern: Mapped[str] = mapped_column(String(40))
-    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
-
-
-class Invoice(TenantScoped, Base):
-    """A GST tax invoice, Bill of Supply or credit note (or a Nepal VAT invoice), fixed once issued."""
-
-    __tablename__ = "invoices"
-    __table_args__ = (
-        UniqueConstraint("tenant_id", "financial_year", "number"),
-        Index("ix_invoices_date", "tenant_id", "invoice_date"),
-    )
-    id: Mapped[int] = mapped_column(primary_key=True)
-    series_id: Mapped[int] = mapped_column(ForeignKey("invoice_series.id"))
-    kind: Mapped[InvoiceKind] = mapped_column(_enum(InvoiceKind))
-    number: Mapped[str] = mapped_column(String(16))
-    financial_year: Mapped[str] = mapped_column(String(9))
-    invoice_date: Mapped[date] = mapped_column(Date)
-    supply: Mapped[str] = mapped_column(String(8))
-    seller_name: Mapped[str] = mapped_column(String(200))
-    seller_address: Mapped[str] = mapped_column(Text, default="")
-    seller_tax_id: Mapped[str | None] = mapped_column(String(15))
-    """The seller's GSTIN (India) or PAN/VAT number (Nepal)."""
-    seller_state: Mapped[str | None] = mapped_column(String(2))
-    party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"), index=True)
-    buyer_name: Mapped[str] = mapped_column(String(200), default="")
-    buyer_address: Mapped[str] = mapped_column(Text, default="")
-    buyer_gstin: Mapped[str | None] = mapped_column(String(15))
-    place_of_supply: Mapped[str | None] = mapped_column(String(2))
-    sale_id: Mapped[int | None] = mapped_column(ForeignKey("sales.id"))
-    original_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
-    """For a credit note: the invoice it credits."""
-    reason: Mapped[str] = mapped_column(Text, default="")
-    taxable_value: Mapped[Decimal] = mapped_column(Money)
-    cgst: Mapped[Decimal] = mapped_column(Money)
-    sgst: Mapped[Decimal] = mapped_column(Money)
-    igst: Mapped[Decimal] = mapped_column(Money)
-    cess: Mapped[Decimal] = mapped_column(Money)
-    vat: Mapped[Decimal] = mapped_column(Money)
-    round_off: Mapped[Decimal] = mapped_column(Money)
-    total: Mapped[Decimal] = mapped_column(Money)
-    paid: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
-    credited: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
-    """Credit notes issued against this invoice."""
-    status: Mapped[InvoiceStatus] = mapped_column(_enum(InvoiceStatus))
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
 class ExpenseCategory(TenantScoped, Base):
     """A heading shop expenses are booked under (food, fuel, rent ...); every shop starts with the defaults."""
 
@@ -392,169 +309,9 @@ class Expense(TenantScoped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("expense_categories.id"))
     amount: Mapped[Decimal] = mapped_column(Money)
-    mode: Mapped[PaymentMode] = mapped_column(_enum(PaymentMode))
+    mode: Mapped[PaymentMode] = mapped_column(enum_type(PaymentMode))
     note: Mapped[str] = mapped_column(Text, default="")
     spent_on: Mapped[date] = mapped_column(Date)
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("expenses.id"), unique=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class InvoiceLine(TenantScoped, Base):
-    __tablename__ = "invoice_lines"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
-    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
-    description: Mapped[str] = mapped_column(String(200))
-    hsn_code: Mapped[str | None] = mapped_column(String(8))
-    unit: Mapped[str] = mapped_column(String(16))
-    quantity: Mapped[Decimal] = mapped_column(Quantity)
-    unit_price: Mapped[Decimal] = mapped_column(Money)
-    price_includes_tax: Mapped[bool] = mapped_column(Boolean)
-    discount: Mapped[Decimal] = mapped_column(Money)
-    rate: Mapped[Decimal] = mapped_column(Rate)
-    cess_rate: Mapped[Decimal] = mapped_column(Rate)
-    taxable_value: Mapped[Decimal] = mapped_column(Money)
-    cgst: Mapped[Decimal] = mapped_column(Money)
-    sgst: Mapped[Decimal] = mapped_column(Money)
-    igst: Mapped[Decimal] = mapped_column(Money)
-    cess: Mapped[Decimal] = mapped_column(Money)
-    vat: Mapped[Decimal] = mapped_column(Money)
-    total: Mapped[Decimal] = mapped_column(Money)
-
-
-class InvoicePayment(TenantScoped, Base):
-    """Money received against an invoice, by hand or through a payment gateway (once per gateway payment id)."""
-
-    __tablename__ = "invoice_payments"
-    __table_args__ = (UniqueConstraint("tenant_id", "gateway_payment_id"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
-    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
-    """The khata payment (None for a walk-in buyer without a khata)."""
-    amount: Mapped[Decimal] = mapped_column(Money)
-    mode: Mapped[PaymentMode] = mapped_column(_enum(PaymentMode))
-    reference: Mapped[str] = mapped_column(String(100), default="")
-    gateway_payment_id: Mapped[str | None] = mapped_column(String(40))
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class PaymentLink(TenantScoped, Base):
-    """A Razorpay payment link sent for an invoice."""
-
-    __tablename__ = "payment_links"
-    __table_args__ = (UniqueConstraint("tenant_id", "link_id"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
-    link_id: Mapped[str] = mapped_column(String(40))
-    short_url: Mapped[str] = mapped_column(String(200))
-    amount: Mapped[Decimal] = mapped_column(Money)
-    upi_only: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class RazorpayAccount(TenantScoped, Base):
-    """A shop's Razorpay API keys and webhook secret."""
-
-    __tablename__ = "razorpay_accounts"
-    __table_args__ = (UniqueConstraint("tenant_id"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key_id: Mapped[str] = mapped_column(String(40))
-    key_secret: Mapped[str] = mapped_column(String(100))
-    webhook_secret: Mapped[str] = mapped_column(String(100))
-
-
-class ApiKey(TenantScoped, Base):
-    """A key an integration calls the REST API with. Only the SHA-256 of the secret is kept."""
-
-    __tablename__ = "api_keys"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100))
-    prefix: Mapped[str] = mapped_column(String(20))
-    """The key's first characters, shown in listings so people can tell keys apart."""
-    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    scopes: Mapped[str] = mapped_column(String(40))
-    """Comma-separated: `read`, or `read,write`."""
-    rate_limit: Mapped[int] = mapped_column(Integer)
-    """Requests per minute."""
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-class ApiRequest(TenantScoped, Base):
-    """The stored response of a POST made with an `Idempotency-Key`, replayed for a retry."""
-
-    __tablename__ = "api_requests"
-    __table_args__ = (UniqueConstraint("tenant_id", "key"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(200))
-    request_hash: Mapped[str] = mapped_column(String(64))
-    status: Mapped[int] = mapped_column(Integer)
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class WebhookEndpoint(TenantScoped, Base):
-    """An integrator's URL and the events it wants; deliveries are signed with `secret`."""
-
-    __tablename__ = "webhook_endpoints"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    url: Mapped[str] = mapped_column(String(500))
-    secret: Mapped[str] = mapped_column(String(64))
-    events: Mapped[str] = mapped_column(String(400))
-    """Comma-separated event names."""
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class WebhookDelivery(TenantScoped, Base):
-    """One event for one endpoint: the durable queue the sender works through, with retries."""
-
-    __tablename__ = "webhook_deliveries"
-    __table_args__ = (Index("ix_webhook_deliveries_due", "tenant_id", "status", "next_attempt_at"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    endpoint_id: Mapped[int] = mapped_column(ForeignKey("webhook_endpoints.id"))
-    event: Mapped[str] = mapped_column(String(40))
-    event_id: Mapped[str] = mapped_column(String(36))
-    payload: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16))
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    last_status: Mapped[int | None] = mapped_column(Integer)
-    last_error: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-class EventCursor(TenantScoped, Base):
-    """How far a tenant's audit log has been turned into webhook events, and which products were low."""
-
-    __tablename__ = "event_cursors"
-    __table_args__ = (UniqueConstraint("tenant_id"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    audit_seq: Mapped[int] = mapped_column(Integer)
-    low_stock: Mapped[str] = mapped_column(Text, default="[]")
-    """JSON list of product ids already announced as `stock.low`."""
-
-
-class SyncItem(TenantScoped, Base):
-    """The outcome of one item an offline client pushed: applied, duplicate or conflict, and why."""
-
-    __tablename__ = "sync_items"
-    __table_args__ = (Index("ix_sync_items_local_id", "tenant_id", "local_id"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    local_id: Mapped[str] = mapped_column(String(36))
-    kind: Mapped[str] = mapped_column(String(20))
-    outcome: Mapped[str] = mapped_column(String(12))
-    ref_id: Mapped[int | None] = mapped_column(Integer)
-    details: Mapped[str] = mapped_column(Text, default="{}")
-    offline_created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-TENANT_TABLES = sorted(
-    mapper.local_table.name
-    for mapper in Base.registry.mappers
-    if issubclass(mapper.class_, TenantScoped)
-)
-"""Tables carrying `tenant_id`, protected by row-level security on PostgreSQL."""

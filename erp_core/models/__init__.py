@@ -1,0 +1,65 @@
+"""The schema: SQLAlchemy 2 typed models for every table of the books, one module per part.
+
+`erp_core.models` is the schema's public surface: import any model from here.
+The parts are `books` (the shop, catalog, stock, khata, sales, orders, audit,
+expenses), `invoices` and `integrations` (API keys, webhooks, sync), built on
+`base`. Ledgers are append-only; `StockSummary`, `PartyBalance` and an
+invoice's settlement are caches derived from them (see `erp_core.check`).
+"""
+
+from __future__ import annotations
+
+from erp_core.models.base import Base, TaxAmountColumns, TenantScoped
+from erp_core.models.books import (
+    AuditEntry,
+    Counter,
+    CreditEntry,
+    Expense,
+    ExpenseCategory,
+    IdempotencyRecord,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Party,
+    PartyBalance,
+    Payment,
+    Product,
+    ProductAlias,
+    Sale,
+    SaleLine,
+    StockMovement,
+    StockSummary,
+    Tenant,
+    User,
+)
+from erp_core.models.integrations import (
+    ApiKey,
+    ApiRequest,
+    EventCursor,
+    SyncItem,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from erp_core.models.invoices import (
+    Invoice,
+    InvoiceLine,
+    InvoicePayment,
+    InvoiceSeries,
+    PaymentLink,
+    RazorpayAccount,
+)
+
+TENANT_TABLES = sorted(
+    mapper.local_table.name
+    for mapper in Base.registry.mappers
+    if issubclass(mapper.class_, TenantScoped)
+)
+"""Tables carrying `tenant_id`, protected by row-level security on PostgreSQL."""
+
+__all__ = [
+    "TENANT_TABLES", "ApiKey", "ApiRequest", "AuditEntry", "Base", "Counter", "CreditEntry", "EventCursor",
+    "Expense", "ExpenseCategory", "IdempotencyRecord", "Invoice", "InvoiceLine", "InvoicePayment", "InvoiceSeries",
+    "Order", "OrderEvent", "OrderLine", "Party", "PartyBalance", "Payment", "PaymentLink", "Product", "ProductAlias",
+    "RazorpayAccount", "Sale", "SaleLine", "StockMovement", "StockSummary", "SyncItem", "TaxAmountColumns", "Tenant",
+    "TenantScoped", "User", "WebhookDelivery", "WebhookEndpoint",
+]

@@ -1,0 +1,36 @@
+"""Invoice payments: by hand and through a gateway, one path, once per gateway payment."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from erp_core import invoice_payments, invoices, ledger
+from erp_core.enums import InvoiceStatus, PaymentMode
+from erp_core.errors import ValidationError
+from erp_core.invoices import InvoiceLineIn
+from erp_core.models import InvoicePayment
+
+D = Decimal
+
+
+def test_manual_and_gateway_payments_take_one_path(gst_shop, make_product, make_customer):
+    item = make_product("Oil", ctx=gst_shop, stock=10, price="150.00", gst_rate="5")
+    buyer = make_customer("Khan", ctx=gst_shop)
+    invoice = invoices.create_invoice(gst_shop, [InvoiceLineIn(product_id=item.id, quantity=D(2))],
+                                      party_id=buyer.id)
+    part = invoice_payments.record_invoice_payment(gst_shop, invoice.id, "100", "cash")
+    assert (part.paid, part.due, part.status) == (D("100.00"), D("200.00"), InvoiceStatus.PARTIALLY_PAID)
+    with pytest.raises(ValidationError):
+        invoice_payments.record_invoice_payment(gst_shop, invoice.id, "250", "upi", reference="UPI 4312")
+    for _ in range(3):  # the gateway reports the same payment again and again
+        paid = invoice_payments.record_invoice_payment(gst_shop, invoice.id, "200", PaymentMode.UPI,
+                                               gateway_payment_id="pay_29QQoUBi66xm2f")
+    assert (paid.paid, paid.status) == (D("300.00"), InvoiceStatus.PAID)
+    assert ledger.balance(gst_shop, buyer.id).balance == D("0.00")
+    with gst_shop.db.session(gst_shop.tenant_id) as session:
+        assert len(session.scalars(select(InvoicePayment).where(InvoicePayment.invoice_id == invoice.id)).all()) == 2
+    with pytest.raises(ValidationError):
+        invoice_payments.record_invoice_payment(gst_shop, invoice.id, "1", "credit")
