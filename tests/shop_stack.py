@@ -1,17 +1,21 @@
-"""A shop with its Rasa server and action server running: what the conversation tests talk to.
+"""The stack the conversation tests talk to: one Rasa server and one action server for the whole session.
 
-The demo shop (erp_core.demo) in a fresh SQLite database, invoicing set up with a
-UPI id, and two look-alike products ("Good Day Cashew", "Good Day Butter") so that
-"good day" is ambiguous; Rasa (the current model) and the action server wired to it
-through a SQL tracker store, as in production.
+`running_stack` starts the action server on one fresh SQLite ERP database and Rasa (the current model)
+wired to it through one SQL tracker store, as in production; `tests/conftest.py` makes that the
+session fixture `rasa_stack`, started the first time a test asks for it. Each test module that talks to
+Rasa gets a shop of its own in that database (a tenant with its own business number): the demo shop
+(erp_core.demo) for one module, copies of it under other business numbers for the others. Conversations
+are kept apart as the WhatsApp channel keeps them, by a sender id `<phone_number_id>:<wa_id>`.
 """
 
 from __future__ import annotations
 
 import itertools
+import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,23 +23,31 @@ import httpx
 
 from bot.servers import RASA_START_TIMEOUT, start_action_server, start_rasa_server
 from bot.training import ensure_model
-from erp_core import catalog, inventory, invoices, ledger, orders, parties, tenants
+from erp_core import catalog, inventory, invoices, ledger, orders, parties, sales, tenants
+from erp_core.columns import utcnow
 from erp_core.context import Context
 from erp_core.db import Database
-from erp_core.demo import DEMO_PHONE_NUMBER_ID, seed_demo
-from erp_core.enums import Role
+from erp_core.demo import CUSTOMERS, DEMO_OWNER_WA_ID, DEMO_STAFF_WA_ID, PRODUCTS, SUPPLIER, seed_demo
+from erp_core.enums import OrderStatus, PartyKind, PaymentMode, Role
+from erp_core.errors import InsufficientStock
 from erp_core.permissions import Actor
+from erp_core.sales import LineIn
 from tests.postgres_server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 _numbers = itertools.count(919700001001)
+_business_numbers = itertools.count(100000000000101)
+"""Business numbers (phone_number_id) of the demo shop's copies; the demo shop itself is 100000000000001."""
 
 
 @dataclass
 class Shop:
+    """One test module's shop: its tenant in the session's ERP database, seen by the owner, and its number."""
+
     rasa_url: str
     ctx: Context
     documents: Path
+    phone_number_id: str
 
     def owner(self) -> str:
         """A new owner's WhatsApp number: a conversation (and an undo history) of its own."""
@@ -43,15 +55,19 @@ class Shop:
         tenants.add_user(self.ctx, wa_id=wa_id, role=Role.OWNER, name=f"owner {wa_id}")
         return wa_id
 
+    def sender(self, wa_id: str) -> str:
+        """Rasa's sender id (the conversation) of `wa_id` writing to this shop, as the WhatsApp channel names it."""
+        return f"{self.phone_number_id}:{wa_id}"
+
     def say(self, wa_id: str, text: str, message_id: str | None = None, profile_name: str | None = None) -> list[dict]:
         """One message as the WhatsApp channel hands it to Rasa (metadata: business, sender, message id, name)."""
-        metadata = {"phone_number_id": DEMO_PHONE_NUMBER_ID, "wa_id": wa_id}
+        metadata = {"phone_number_id": self.phone_number_id, "wa_id": wa_id}
         if message_id:
             metadata["message_id"] = message_id
         if profile_name:
             metadata["profile_name"] = profile_name
         response = httpx.post(f"{self.rasa_url}/webhooks/rest/webhook",
-                              json={"sender": wa_id, "message": text, "metadata": metadata}, timeout=60)
+                              json={"sender": self.sender(wa_id), "message": text, "metadata": metadata}, timeout=60)
         response.raise_for_status()
         return response.json()
 
@@ -70,11 +86,47 @@ class Shop:
     def on_hand(self, name: str) -> Decimal:
         return inventory.stock_of(self.ctx, self.product(name).id).on_hand
 
+    def with_look_alikes(self) -> Shop:
+        """Invoicing with a UPI id, and two look-alike products ("Good Day Cashew", "Good Day Butter") so that
+        "good day" is ambiguous: the shop of the form tests and the stories."""
+        invoices.configure_invoicing(self.ctx, upi_vpa="ganesh.kirana@okicici", gst_composition=True)
+        for name in ("Good Day Cashew", "Good Day Butter"):
+            product = catalog.add_product(self.ctx, name=name, unit="packet", selling_price=30, cost_price=25)
+            inventory.receive_stock(self.ctx, product.id, 50)
+        return self
+
+
+@dataclass
+class Stack:
+    """Rasa and the action server, running on the ERP database `db`."""
+
+    rasa_url: str
+    db: Database
+    documents: Path
+
+    def parse(self, text: str) -> dict:
+        """Rasa's /model/parse answer for `text`."""
+        return httpx.post(f"{self.rasa_url}/model/parse", json={"text": text}, timeout=30).raise_for_status().json()
+
+    def demo_shop(self) -> Shop:
+        """The demo shop itself (business number DEMO_PHONE_NUMBER_ID), as `bot.chat.send` talks to it by default."""
+        return self._shop(seed_demo(self.db))
+
+    def new_shop(self) -> Shop:
+        """A copy of the demo shop under a new business number."""
+        return self._shop(seed_demo_copy(self.db, str(next(_business_numbers))))
+
+    def _shop(self, tenant: tenants.TenantInfo) -> Shop:
+        return Shop(self.rasa_url, Context(self.db, tenant.id, Actor.system()), self.documents, tenant.phone_number_id)
+
 
 @contextmanager
-def running_servers(tmp: Path, erp_url: str) -> Iterator[str]:
-    """The action server on the books at `erp_url` and Rasa (the current model) wired to it through a SQL
-    tracker store in `tmp`, as in production; yields Rasa's URL. Documents go to `tmp/documents`."""
+def running_stack(tmp: Path) -> Iterator[Stack]:
+    """A fresh ERP database in `tmp`, the action server on it and Rasa (the current model) wired to it through a
+    SQL tracker store in `tmp`, as in production. Documents go to `tmp/documents`."""
+    erp_url = f"sqlite:///{tmp / 'erp.db'}"
+    db = Database(erp_url)
+    db.migrate()
     model = ensure_model(ROOT)
     actions_port, rasa_port = free_port(), free_port()
     endpoints = tmp / "endpoints.yml"
@@ -88,32 +140,58 @@ def running_servers(tmp: Path, erp_url: str) -> Iterator[str]:
     try:
         actions.wait_ready(60)
         rasa.wait_ready(RASA_START_TIMEOUT)
-        yield f"http://127.0.0.1:{rasa_port}"
+        yield Stack(f"http://127.0.0.1:{rasa_port}", db, tmp / "documents")
     finally:
         rasa.stop()
         actions.stop()
-
-
-@contextmanager
-def demo_books(tmp: Path) -> Iterator[tuple[str, Context]]:
-    """The demo shop in a fresh SQLite database in `tmp`: its URL and the owner's (system) context."""
-    url = f"sqlite:///{tmp / 'erp.db'}"
-    db = Database(url)
-    db.migrate()
-    tenant = seed_demo(db)
-    try:
-        yield url, Context(db, tenant.id, Actor.system())
-    finally:
         db.dispose()
 
 
-@contextmanager
-def running_shop(tmp: Path) -> Iterator[Shop]:
-    """The demo shop with invoicing and the "good day" look-alikes, and its servers, in `tmp`."""
-    with demo_books(tmp) as (url, ctx):
-        invoices.configure_invoicing(ctx, upi_vpa="ganesh.kirana@okicici", gst_composition=True)
-        for name in ("Good Day Cashew", "Good Day Butter"):
-            product = catalog.add_product(ctx, name=name, unit="packet", selling_price=30, cost_price=25)
-            inventory.receive_stock(ctx, product.id, 50)
-        with running_servers(tmp, url) as rasa_url:
-            yield Shop(rasa_url, ctx, tmp / "documents")
+def seed_demo_copy(db: Database, phone_number_id: str, days: int = 5, seed: int = 7) -> tenants.TenantInfo:
+    """What `erp_core.demo.seed_demo` creates (same products, customers, users and, from the same random seed,
+    the same trade), under another business number.
+
+    seed_demo always uses DEMO_PHONE_NUMBER_ID; this builds the copy through erp_core's public functions from
+    the demo's constants. tests/test_shop_stack.py checks that the copy still matches the demo shop."""
+    shop = tenants.add_tenant(
+        db, phone_number_id=phone_number_id, name="Shree Ganesh Kirana Store",
+        address="12 Tilak Road, Sadashiv Peth, Pune 411030", state="Maharashtra", gstin="27AAPFU0939F1ZV",
+    )
+    ctx = Context(db, shop.id, Actor.system())
+    tenants.add_user(ctx, wa_id=DEMO_OWNER_WA_ID, role=Role.OWNER, name="Ramesh (owner)")
+    tenants.add_user(ctx, wa_id=DEMO_STAFF_WA_ID, role=Role.STAFF, name="Sunil (counter)")
+    start = utcnow() - timedelta(days=days)
+    products = []
+    for sku, name, unit, hsn, gst, mrp, price, cost, reorder, stock, aliases in PRODUCTS:
+        product = catalog.add_product(
+            ctx, sku=sku, name=name, unit=unit, hsn_code=hsn, gst_rate=gst, mrp=mrp, selling_price=price,
+            cost_price=str(cost), reorder_point=reorder, lead_time_days=2, aliases=aliases,
+        )
+        inventory.receive_stock(ctx, product.id, stock, str(cost), note="opening stock", at=start)
+        products.append(product)
+    customers = [parties.add_party(ctx, kind=PartyKind.CUSTOMER, name=name, phone=phone, state="Maharashtra",
+                                   credit_limit=limit, opening_balance=opening)
+                 for name, phone, limit, opening in CUSTOMERS]
+    parties.add_party(ctx, kind=PartyKind.SUPPLIER, name=SUPPLIER[0], phone=SUPPLIER[1], state="Maharashtra")
+    tenants.add_user(ctx, wa_id=CUSTOMERS[0][1], role=Role.CUSTOMER, name=CUSTOMERS[0][0], party_id=customers[0].id)
+    rng = random.Random(seed)
+    for day in range(days):
+        for bill in range(rng.randint(6, 10)):
+            at = start + timedelta(days=day, hours=9 + bill, minutes=rng.randint(0, 59))
+            lines = [LineIn(product_id=p.id, quantity=Decimal(rng.randint(1, 3)))
+                     for p in rng.sample(products, rng.randint(1, 3))]
+            customer = rng.choice(customers) if rng.random() < 0.4 else None
+            mode = rng.choice([PaymentMode.CASH, PaymentMode.UPI, PaymentMode.UPI])
+            if customer is not None and rng.random() < 0.5:
+                mode = PaymentMode.CREDIT
+            try:
+                sales.post_sale(ctx, lines, party_id=customer.id if customer else None, payment_mode=mode, at=at)
+            except InsufficientStock:
+                continue
+        if day == days - 2:
+            ledger.record_payment(ctx, customers[0].id, 500, PaymentMode.UPI, reference="demo UPI",
+                                  at=start + timedelta(days=day, hours=19))
+    order = orders.create_order(ctx, customers[1].id, [LineIn(product_id=products[2].id, quantity=Decimal(10))],
+                                note="Gupta ji ka monthly chawal")
+    orders.transition(ctx, order.id, OrderStatus.CONFIRMED)
+    return shop
