@@ -45,13 +45,14 @@ CUSTOMERS = [
 SUPPLIER = ("Balaji Traders", "919855555555")
 
 
-def seed_demo(db: Database, days: int = 5, seed: int = 7) -> tenants.TenantInfo:
-    """Create the demo shop once; if it already exists, leave it as it is and return it."""
-    existing = tenants.find_tenant(db, DEMO_PHONE_NUMBER_ID)
+def seed_demo(db: Database, days: int = 5, seed: int = 7,
+              phone_number_id: str = DEMO_PHONE_NUMBER_ID) -> tenants.TenantInfo:
+    """Create the demo shop once (on `phone_number_id`); if it already exists, leave it as it is and return it."""
+    existing = tenants.find_tenant(db, phone_number_id)
     if existing is not None:
         return existing
     shop = tenants.add_tenant(
-        db, phone_number_id=DEMO_PHONE_NUMBER_ID, name="Shree Ganesh Kirana Store",
+        db, phone_number_id=phone_number_id, name="Shree Ganesh Kirana Store",
         address="12 Tilak Road, Sadashiv Peth, Pune 411030", state="Maharashtra", gstin="27AAPFU0939F1ZV",
     )
     ctx = Context(db, shop.id, Actor.system())

@@ -1,11 +1,11 @@
-"""Shared fixtures: every erp_core test runs on SQLite and on a real PostgreSQL 15."""
+"""Shared fixtures: every erp_core test runs on SQLite and on a real PostgreSQL 15; the conversation tests share
+one Rasa server and action server (`rasa_stack`), started once, only if a test that needs it runs."""
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -17,6 +17,7 @@ from erp_core.parties import PartyRef
 from erp_core.permissions import Actor
 from erp_core.tenants import add_tenant
 from tests.postgres_server import postgres_server
+from tests.shop_stack import Stack, running_stack
 
 _numbers = itertools.count(910000000001)
 
@@ -93,6 +94,15 @@ def make_customer(shop: Context) -> Callable[..., PartyRef]:
     return make
 
 
+@pytest.fixture(scope="session")
+def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Rasa (the current model) and the action server on one ERP database and one SQL tracker store, for the
+    whole session. A test module takes a shop of its own from it (`rasa_stack.new_shop()`), so its books and
+    its conversations stay apart from the other modules'."""
+    with running_stack(tmp_path_factory.mktemp("rasa_stack")) as stack:
+        yield stack
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the slow end-to-end tests (real Rasa server) last, after the fast feedback."""
-    items.sort(key=lambda item: Path(str(item.fspath)).name == "test_conversation.py")
+    """Run the slow end-to-end tests (on the real Rasa server) last, after the fast feedback."""
+    items.sort(key=lambda item: "rasa_stack" in getattr(item, "fixturenames", ()))

@@ -1,9 +1,11 @@
-"""A shop with its Rasa server and action server running: what the conversation tests talk to.
+"""The stack the conversation tests talk to: one Rasa server and one action server for the whole session.
 
-The demo shop (erp_core.demo) in a fresh SQLite database, invoicing set up with a
-UPI id, and two look-alike products ("Good Day Cashew", "Good Day Butter") so that
-"good day" is ambiguous; Rasa (the current model) and the action server wired to it
-through a SQL tracker store, as in production.
+`running_stack` starts the action server on one fresh SQLite ERP database and Rasa (the current model)
+wired to it through one SQL tracker store, as in production; `tests/conftest.py` makes that the
+session fixture `rasa_stack`, started the first time a test asks for it. Each test module that talks to
+Rasa gets a shop of its own in that database (a tenant with its own business number): the demo shop
+(erp_core.demo) for one module, copies of it under other business numbers for the others. Conversations
+are kept apart as the WhatsApp channel keeps them, by a sender id `<phone_number_id>:<wa_id>`.
 """
 
 from __future__ import annotations
@@ -19,23 +21,29 @@ import httpx
 
 from bot.servers import RASA_START_TIMEOUT, start_action_server, start_rasa_server
 from bot.training import ensure_model
+from connectors.metadata import ChannelMetadata
 from erp_core import catalog, inventory, invoice_settings, ledger, orders, parties, tenants
 from erp_core.context import Context
 from erp_core.db import Database
-from erp_core.demo import DEMO_PHONE_NUMBER_ID, seed_demo
+from erp_core.demo import seed_demo
 from erp_core.enums import Role
 from erp_core.permissions import Actor
 from tests.postgres_server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 _numbers = itertools.count(919700001001)
+_business_numbers = itertools.count(100000000000101)
+"""Business numbers (phone_number_id) of the demo shop's copies; the demo shop itself is 100000000000001."""
 
 
 @dataclass
 class Shop:
+    """One test module's shop: its tenant in the session's ERP database, seen by the owner, and its number."""
+
     rasa_url: str
     ctx: Context
     documents: Path
+    phone_number_id: str
 
     def owner(self) -> str:
         """A new owner's WhatsApp number: a conversation (and an undo history) of its own."""
@@ -43,15 +51,16 @@ class Shop:
         tenants.add_user(self.ctx, wa_id=wa_id, role=Role.OWNER, name=f"owner {wa_id}")
         return wa_id
 
+    def sender(self, wa_id: str) -> str:
+        """Rasa's sender id (the conversation) of `wa_id` writing to this shop, as the WhatsApp channel names it."""
+        return f"{self.phone_number_id}:{wa_id}"
+
     def say(self, wa_id: str, text: str, message_id: str | None = None, profile_name: str | None = None) -> list[dict]:
         """One message as the WhatsApp channel hands it to Rasa (metadata: business, sender, message id, name)."""
-        metadata = {"phone_number_id": DEMO_PHONE_NUMBER_ID, "wa_id": wa_id}
-        if message_id:
-            metadata["message_id"] = message_id
-        if profile_name:
-            metadata["profile_name"] = profile_name
+        metadata = ChannelMetadata(phone_number_id=self.phone_number_id, wa_id=wa_id, message_id=message_id or "",
+                                   profile_name=profile_name or "").to_dict()
         response = httpx.post(f"{self.rasa_url}/webhooks/rest/webhook",
-                              json={"sender": wa_id, "message": text, "metadata": metadata}, timeout=60)
+                              json={"sender": self.sender(wa_id), "message": text, "metadata": metadata}, timeout=60)
         response.raise_for_status()
         return response.json()
 
@@ -70,11 +79,47 @@ class Shop:
     def on_hand(self, name: str) -> Decimal:
         return inventory.stock_of(self.ctx, self.product(name).id).on_hand
 
+    def with_look_alikes(self) -> Shop:
+        """Invoicing with a UPI id, and two look-alike products ("Good Day Cashew", "Good Day Butter") so that
+        "good day" is ambiguous: the shop of the form tests and the stories."""
+        invoice_settings.configure_invoicing(self.ctx, upi_vpa="ganesh.kirana@okicici", gst_composition=True)
+        for name in ("Good Day Cashew", "Good Day Butter"):
+            product = catalog.add_product(self.ctx, name=name, unit="packet", selling_price=30, cost_price=25)
+            inventory.receive_stock(self.ctx, product.id, 50)
+        return self
+
+
+@dataclass
+class Stack:
+    """Rasa and the action server, running on the ERP database `db`."""
+
+    rasa_url: str
+    db: Database
+    documents: Path
+
+    def parse(self, text: str) -> dict:
+        """Rasa's /model/parse answer for `text`."""
+        return httpx.post(f"{self.rasa_url}/model/parse", json={"text": text}, timeout=30).raise_for_status().json()
+
+    def demo_shop(self) -> Shop:
+        """The demo shop itself (business number DEMO_PHONE_NUMBER_ID), as `bot.chat.send` talks to it by default."""
+        return self._shop(seed_demo(self.db))
+
+    def new_shop(self) -> Shop:
+        """A copy of the demo shop under a new business number."""
+        return self._shop(seed_demo(self.db, phone_number_id=str(next(_business_numbers))))
+
+    def _shop(self, tenant: tenants.TenantInfo) -> Shop:
+        return Shop(self.rasa_url, Context(self.db, tenant.id, Actor.system()), self.documents, tenant.phone_number_id)
+
 
 @contextmanager
-def running_servers(tmp: Path, erp_url: str) -> Iterator[str]:
-    """The action server on the books at `erp_url` and Rasa (the current model) wired to it through a SQL
-    tracker store in `tmp`, as in production; yields Rasa's URL. Documents go to `tmp/documents`."""
+def running_stack(tmp: Path) -> Iterator[Stack]:
+    """A fresh ERP database in `tmp`, the action server on it and Rasa (the current model) wired to it through a
+    SQL tracker store in `tmp`, as in production. Documents go to `tmp/documents`."""
+    erp_url = f"sqlite:///{tmp / 'erp.db'}"
+    db = Database(erp_url)
+    db.migrate()
     model = ensure_model(ROOT)
     actions_port, rasa_port = free_port(), free_port()
     endpoints = tmp / "endpoints.yml"
@@ -88,32 +133,8 @@ def running_servers(tmp: Path, erp_url: str) -> Iterator[str]:
     try:
         actions.wait_ready(60)
         rasa.wait_ready(RASA_START_TIMEOUT)
-        yield f"http://127.0.0.1:{rasa_port}"
+        yield Stack(f"http://127.0.0.1:{rasa_port}", db, tmp / "documents")
     finally:
         rasa.stop()
         actions.stop()
-
-
-@contextmanager
-def demo_books(tmp: Path) -> Iterator[tuple[str, Context]]:
-    """The demo shop in a fresh SQLite database in `tmp`: its URL and the owner's (system) context."""
-    url = f"sqlite:///{tmp / 'erp.db'}"
-    db = Database(url)
-    db.migrate()
-    tenant = seed_demo(db)
-    try:
-        yield url, Context(db, tenant.id, Actor.system())
-    finally:
         db.dispose()
-
-
-@contextmanager
-def running_shop(tmp: Path) -> Iterator[Shop]:
-    """The demo shop with invoicing and the "good day" look-alikes, and its servers, in `tmp`."""
-    with demo_books(tmp) as (url, ctx):
-        invoice_settings.configure_invoicing(ctx, upi_vpa="ganesh.kirana@okicici", gst_composition=True)
-        for name in ("Good Day Cashew", "Good Day Butter"):
-            product = catalog.add_product(ctx, name=name, unit="packet", selling_price=30, cost_price=25)
-            inventory.receive_stock(ctx, product.id, 50)
-        with running_servers(tmp, url) as rasa_url:
-            yield Shop(rasa_url, ctx, tmp / "documents")

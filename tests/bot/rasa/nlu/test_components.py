@@ -1,22 +1,18 @@
 """The NLU pipeline inside a real Rasa 3.6 server: our tokenizer and extractor, trained and served.
 
-One Rasa server (the model trained from config.yml and data/ exactly as `bot run`
-does, or taken from the cache) answers `/model/parse` for every test here.
+The session's Rasa server (tests/conftest.py `rasa_stack`: the model trained from config.yml and data/
+exactly as `bot run` does, or taken from the cache) answers `/model/parse` for every test here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import httpx
 import pytest
 
-from bot.servers import RASA_START_TIMEOUT, start_rasa_server
-from bot.training import ensure_model
-from tests.postgres_server import free_port
+from tests.shop_stack import Stack
 
-ROOT = Path(__file__).resolve().parents[4]
 RULE_ENTITIES = {"quantity", "amount", "order_id", "unit", "period", "payment_mode", "expense_category"}
 EXTRACTOR = "HisaabEntityExtractor"
 OUT_OF_SCOPE = [line for line in (Path(__file__).parent / "out_of_scope.txt").read_text(encoding="utf-8").splitlines()
@@ -24,19 +20,9 @@ OUT_OF_SCOPE = [line for line in (Path(__file__).parent / "out_of_scope.txt").re
 
 
 @pytest.fixture(scope="module")
-def parse(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
-    """`parse(text)`: Rasa's /model/parse answer from a server running the current model."""
-    tmp = tmp_path_factory.mktemp("nlu")
-    endpoints = tmp / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{free_port()}/webhook"\n')
-    port = free_port()
-    rasa = start_rasa_server(ROOT, ensure_model(ROOT), port, endpoints)
-    try:
-        rasa.wait_ready(RASA_START_TIMEOUT)
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-            yield lambda text: client.post("/model/parse", json={"text": text}).raise_for_status().json()
-    finally:
-        rasa.stop()
+def parse(rasa_stack: Stack) -> Callable[[str], dict]:
+    """`parse(text)`: Rasa's /model/parse answer from the session's Rasa server (the current model)."""
+    return rasa_stack.parse
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -7,7 +7,6 @@ must carry that shop's real stock figures.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,17 +16,16 @@ from erp_core import catalog, inventory
 from erp_core.context import Context
 from erp_core.demo import DEMO_OWNER_WA_ID
 from erp_core.messages import format_decimal
-from tests.shop_stack import demo_books, running_servers
+from tests.shop_stack import Stack
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Context]]:
-    """The demo shop in a fresh database, and the URL of a Rasa server wired to it."""
-    tmp = tmp_path_factory.mktemp("conversation")
-    with demo_books(tmp) as (url, ctx), running_servers(tmp, url) as rasa_url:
-        yield rasa_url, ctx
+def shop(rasa_stack: Stack) -> tuple[str, Context]:
+    """The demo shop itself (the business number `send` talks to by default), and the URL of the Rasa server."""
+    demo = rasa_stack.demo_shop()
+    return demo.rasa_url, demo.ctx
 
 
 def _available(ctx: Context, name: str) -> str:

@@ -1,23 +1,21 @@
 """One-shot questions and commands, through the real Rasa server and action server.
 
 Each action answers at least one real sentence; Hinglish, Hindi, Nepali and English each appear.
-Figures are checked against erp_core reads of the same freshly seeded demo shop. A step that
+Figures are checked against erp_core reads of the same shop, a fresh copy of the demo shop. A step that
 stands for a tap sends the button's payload, as WhatsApp would.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from bot.chat import send
 from erp_core import catalog, expenses, inventory, ledger, orders, parties, reorder, sales, upi
 from erp_core.context import Context
-from erp_core.demo import CUSTOMERS, DEMO_PHONE_NUMBER_ID
+from erp_core.demo import CUSTOMERS
 from erp_core.enums import OrderStatus, PartyKind, Role
 from erp_core.errors import AmbiguousProduct, UnknownProduct
 from erp_core.invoice_settings import configure_invoicing
@@ -25,45 +23,44 @@ from erp_core.messages import format_decimal, format_money
 from erp_core.periods import shop_period
 from erp_core.sales import LineIn
 from erp_core.tenants import actor_for
-from tests.shop_stack import demo_books, running_servers
+from tests.shop_stack import Shop, Stack
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SHOP_UPI = "shreeganesh@okicici"
 SHARMA_WA_ID = CUSTOMERS[0][1]
 """Sharma ji is a customer of the demo shop with a WhatsApp account of their own."""
 
 
 @pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Context]]:
-    """The demo shop (with a UPI id, two look-alike soaps and an expense) and a Rasa server wired to it."""
-    tmp = tmp_path_factory.mktemp("queries")
-    with demo_books(tmp) as (url, ctx):
-        configure_invoicing(ctx, upi_vpa=SHOP_UPI)
-        for name in ("Lux Soap Rose 100g", "Lux Soap Sandal 100g"):
-            catalog.add_product(ctx, name=name, unit="pcs", selling_price=35, reorder_point=5, aliases=[name.lower()])
-        expenses.record_expense(ctx, 350, "fuel", note="scooty petrol")
-        expenses.record_expense(ctx, 120, "food", note="chai")
-        with running_servers(tmp, url) as rasa_url:
-            yield rasa_url, ctx
+def shop(rasa_stack: Stack) -> tuple[Shop, Context]:
+    """A copy of the demo shop (with a UPI id, two look-alike soaps and an expense) on the shared Rasa server."""
+    running = rasa_stack.new_shop()
+    ctx = running.ctx
+    configure_invoicing(ctx, upi_vpa=SHOP_UPI)
+    for name in ("Lux Soap Rose 100g", "Lux Soap Sandal 100g"):
+        catalog.add_product(ctx, name=name, unit="pcs", selling_price=35, reorder_point=5, aliases=[name.lower()])
+    expenses.record_expense(ctx, 350, "fuel", note="scooty petrol")
+    expenses.record_expense(ctx, 120, "food", note="chai")
+    return running, ctx
 
 
 class Chat:
     """One person's conversation with the shop (a distinct wa_id per test keeps conversations apart)."""
 
-    def __init__(self, rasa_url: str, wa_id: str) -> None:
-        self.rasa_url, self.wa_id = rasa_url, wa_id
+    def __init__(self, shop: Shop, wa_id: str) -> None:
+        self.shop, self.wa_id = shop, wa_id
 
     def __call__(self, text: str) -> list[dict]:
-        return send(self.rasa_url, text, wa_id=self.wa_id, phone_number_id=DEMO_PHONE_NUMBER_ID)
+        return self.shop.say(self.wa_id, text)
 
 
-def owner(shop: tuple[str, Context], wa_id: str) -> Chat:
-    """A new owner of the demo shop on their own number, so each test starts a fresh conversation."""
-    rasa_url, ctx = shop
+def owner(shop: tuple[Shop, Context], wa_id: str) -> Chat:
+    """A new owner of the shop on their own number, so each test starts a fresh conversation."""
+    running, ctx = shop
     from erp_core.tenants import add_user
 
     add_user(ctx, wa_id=wa_id, role=Role.OWNER, name=f"owner {wa_id}")
-    return Chat(rasa_url, wa_id)
+    return Chat(running, wa_id)
 
 
 def texts(replies: list[dict]) -> str:
@@ -304,8 +301,8 @@ def test_thanks(shop):
 
 
 def test_a_customer_sees_availability_and_their_own_dues_only(shop):
-    rasa_url, ctx = shop
-    chat = Chat(rasa_url, SHARMA_WA_ID)
+    running, ctx = shop
+    chat = Chat(running, SHARMA_WA_ID)
     sharma = actor_for(ctx.db, ctx.tenant_id, SHARMA_WA_ID)
     assert sharma.role is Role.CUSTOMER
     own = ledger.balance(ctx, sharma.party_id).balance

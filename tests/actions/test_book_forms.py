@@ -1,14 +1,13 @@
 """The forms that write to the books, through the real Rasa server and action server.
 
-One Rasa server for the module (a start costs ~50 s); each test speaks as its
-own WhatsApp number so conversations never mix, and checks the books through
+One Rasa server for the test session (a start costs ~50 s) and a shop of the module's own; each test speaks
+as its own WhatsApp number so conversations never mix, and checks the books through
 erp_core, not only the replies.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from erp_core import catalog, expenses, inventory, invoice_views, ledger, orders
 from erp_core.demo import CUSTOMERS, DEMO_STAFF_WA_ID
 from erp_core.enums import OrderStatus
 from erp_core.periods import shop_period
-from tests.shop_stack import Shop, running_shop
+from tests.shop_stack import Shop, Stack
 
 SHARMA_WA_ID = CUSTOMERS[0][1]
 
@@ -42,9 +41,8 @@ def custom(replies: list[dict], kind: str) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
-    with running_shop(tmp_path_factory.mktemp("book_forms")) as running:
-        yield running
+def shop(rasa_stack: Stack) -> Shop:
+    return rasa_stack.new_shop().with_look_alikes()
 
 
 # ---------------------------------------------------------------------- orders

@@ -127,15 +127,18 @@ def _fact_happened(step: dict[str, Any], observed: list[dict[str, Any]], start: 
                for slot in _expected_slots(step) for name, value in slot.items())
 
 
-def play(rasa_url: str, story: Story, wa_id: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
-    """Send the story's user turns as `wa_id` and return the steps observed since the story began."""
+def play(rasa_url: str, story: Story, wa_id: str, metadata: dict[str, Any],
+         sender: str | None = None) -> list[dict[str, Any]]:
+    """Send the story's user turns as `wa_id` in the conversation `sender` (Rasa's sender id, `wa_id` unless
+    given) and return the steps observed since the story began."""
+    sender = sender or wa_id
     with httpx.Client(base_url=rasa_url, timeout=60) as client:
-        earlier = len(client.get(f"/conversations/{wa_id}/tracker").raise_for_status().json()["events"])
+        earlier = len(client.get(f"/conversations/{sender}/tracker").raise_for_status().json()["events"])
         for step in story.steps:
             if "user" in step:
                 text = step["user"].strip()
                 client.post("/webhooks/rest/webhook", json={
-                    "sender": wa_id, "message": text, "metadata": {**metadata, "wa_id": wa_id},
+                    "sender": sender, "message": text, "metadata": {**metadata, "wa_id": wa_id},
                 }).raise_for_status()
-        tracker = client.get(f"/conversations/{wa_id}/tracker").raise_for_status().json()
+        tracker = client.get(f"/conversations/{sender}/tracker").raise_for_status().json()
     return observed_steps(tracker["events"][earlier:])

@@ -1,33 +1,31 @@
-"""Rasa test stories (tests/stories/*.yml), each played against the real Rasa server and action server.
+"""Rasa test stories (tests/data/stories/*.yml), each played against the real Rasa server and action server.
 
-The stories are in Rasa's test-story format, so `rasa test core --stories tests/stories`
+The stories are in Rasa's test-story format, so `rasa test core --stories tests/data/stories`
 reads them too; here each is sent turn by turn through the REST channel as a new
-WhatsApp number of the demo shop, and the tracker Rasa kept must follow the story
-(tests/stories/runner.py). A failing story prints what happened, in story form.
+WhatsApp number of a copy of the demo shop, and the tracker Rasa kept must follow the story
+(tests/data/stories/runner.py). A failing story prints what happened, in story form.
 """
 
 from __future__ import annotations
 
 import io
 import itertools
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
 
-from erp_core.demo import CUSTOMERS, DEMO_PHONE_NUMBER_ID
-from tests.shop_stack import Shop, running_shop
-from tests.stories.runner import Story, load_stories, mismatch, observed_steps, play
+from erp_core.demo import CUSTOMERS
+from tests.data.stories.runner import Story, load_stories, mismatch, observed_steps, play
+from tests.shop_stack import Shop, Stack
 
 _new_numbers = itertools.count(919755000001)
 STORIES = [story for path in sorted((Path(__file__).parent / "stories").glob("*.yml")) for story in load_stories(path)]
 
 
 @pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
-    with running_shop(tmp_path_factory.mktemp("stories")) as running:
-        yield running
+def shop(rasa_stack: Stack) -> Shop:
+    return rasa_stack.new_shop().with_look_alikes()
 
 
 def as_story(steps: list[dict]) -> str:
@@ -45,8 +43,8 @@ def customer_number(story: Story) -> str:
 def test_story(shop: Shop, story: Story):
     wa_id = {"customer": customer_number, "new customer": lambda _: str(next(_new_numbers))}.get(
         story.sender, lambda _: shop.owner())(story)
-    metadata = {"phone_number_id": DEMO_PHONE_NUMBER_ID, "profile_name": story.metadata.get("profile_name", "")}
-    observed = play(shop.rasa_url, story, wa_id, metadata)
+    metadata = {"phone_number_id": shop.phone_number_id, "profile_name": story.metadata.get("profile_name", "")}
+    observed = play(shop.rasa_url, story, wa_id, metadata, sender=shop.sender(wa_id))
     problem = mismatch(story, observed)
     assert problem is None, f"{problem}\n\nwhat happened:\n{as_story(observed)}"
 
