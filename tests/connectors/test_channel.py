@@ -132,6 +132,17 @@ def test_a_document_keeps_its_filename(stack, wa_id):
     assert metadata["filename"] == "bill.pdf" and metadata["media_path"].endswith(f"{media_id}.pdf")
 
 
+def test_what_the_bot_cannot_read_is_answered_in_the_language_of_the_conversation(stack, wa_id):
+    assert stack.post(webhooks.text(BUSINESS, wa_id, "चावल कितना बचा है?")).status_code == 200
+    stack.wait_for_replies(BUSINESS, wa_id, 1)
+    media_id = stack.sim.upload(b"OggS voice", "voice.ogg", "audio/ogg")
+    voice = webhooks.message_payload(BUSINESS, wa_id, "audio", {"mime_type": "audio/ogg", "id": media_id, "voice": True})
+    assert stack.post(voice).status_code == 200
+    replies = stack.wait_for_replies(BUSINESS, wa_id, 2)
+    assert replies[-1]["text"]["body"] == "माफ़ कीजिए, वॉइस नोट अभी समझ नहीं आता। कृपया लिखकर भेजिए।"
+    assert len(stack.user_events(BUSINESS, wa_id)) == 1
+
+
 def test_a_voice_note_is_stored_and_answered_politely_without_rasa(stack, wa_id):
     media_id = stack.sim.upload(b"OggS voice", "voice.ogg", "audio/ogg")
     payload = webhooks.message_payload(BUSINESS, wa_id, "audio", {
