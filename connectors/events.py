@@ -11,6 +11,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from connectors.metadata import Location
+
 
 UNDERSTOOD = frozenset({"text", "button", "button_reply", "list_reply", "nfm_reply", "image", "document", "location"})
 """Message types handed to Rasa; anything else gets a polite reply from the channel."""
@@ -34,14 +36,6 @@ class Media:
     sha256: str = ""
     filename: str = ""
     voice: bool = False
-
-
-@dataclass(frozen=True)
-class Location:
-    latitude: float
-    longitude: float
-    name: str = ""
-    address: str = ""
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from connectors.dispatcher import Dispatcher
 from connectors.events import Message
 from connectors.graph import GraphClient, GraphError
 from connectors.media import MediaStore
-from connectors.metadata import ChannelMetadata, Location, conversation_id
+from connectors.metadata import ChannelMetadata, conversation_id
 from connectors.metadata import Media as MediaMetadata
 from connectors.outbound import render
 from connectors.ratelimit import RateLimiter
@@ -51,15 +51,11 @@ logger = logging.getLogger(__name__)
 
 def channel_metadata(message: Message, media: Optional[MediaMetadata]) -> ChannelMetadata:
     """What the actions learn about a WhatsApp message besides its text (connectors/metadata.py)."""
-    location = None
-    if message.location is not None:
-        location = Location(message.location.latitude, message.location.longitude, message.location.name,
-                            message.location.address)
     return ChannelMetadata(
         phone_number_id=message.phone_number_id, wa_id=message.wa_id, message_id=message.id,
         message_type=message.type, profile_name=message.profile_name,
         display_phone_number=message.display_phone_number, timestamp=message.timestamp,
-        context_id=message.context_id, reply_title=message.reply_title, media=media, location=location,
+        context_id=message.context_id, reply_title=message.reply_title, media=media, location=message.location,
         flow_response=message.flow_response,
     )
 
