@@ -18,10 +18,10 @@ from bot.review import inbox_index
 from bot.review.auth import User
 from bot.review.indexer import FALLBACK_INTENT
 from bot.review.nlu_files import Example, text_key
-from bot.review.store import (
+from bot.review.schema import (
     conversation_labels, conversations, inbox_decisions, messages, tags, tenants, training_texts,
 )
-from bot.review.store import inbox as inbox_table
+from bot.review.schema import inbox as inbox_table
 
 PAGE_SIZE = 50
 DEFAULT_THRESHOLD = 0.6

@@ -28,7 +28,7 @@ from sqlalchemy import Engine, insert, select, update
 
 from bot.review.nlu_files import LANGUAGE_FILES, Example, read_examples, text_key
 from bot.review.rasa_api import RasaError, RasaServer
-from bot.review.store import inbox_decisions, model_examples, models
+from bot.review.schema import inbox_decisions, model_examples, models
 from bot.training import rasa_environment
 
 HELD_OUT_EVERY = 5
