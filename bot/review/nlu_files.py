@@ -222,3 +222,23 @@ def add_intent_to_domain(domain: Path, intent: str) -> bool:
     yaml.dump(document, buffer)
     domain.write_text(buffer.getvalue(), encoding="utf-8")
     return True
+
+
+BUILT_IN_ENTITIES = {"product", "customer", "supplier", "quantity", "amount", "order_id", "unit", "period",
+                     "payment_mode", "expense_category"}
+"""The entities the extractor gives, offered for marking even where domain.yml does not list them."""
+
+
+def known_intents(project: Path) -> list[str]:
+    """The intents of the domain and of the training data (`project`/data/nlu), sorted."""
+    domain = YAML(typ="safe").load((project / "domain.yml").read_text(encoding="utf-8")) or {}
+    names = {next(iter(i)) if isinstance(i, dict) else str(i) for i in domain.get("intents") or []}
+    names |= {e.intent for e in read_examples(project / "data" / "nlu")}
+    return sorted(names - {"nlu_fallback"})
+
+
+def known_entities(project: Path) -> list[str]:
+    """The entities a trainer may mark: the domain's and the extractor's, sorted."""
+    domain = YAML(typ="safe").load((project / "domain.yml").read_text(encoding="utf-8")) or {}
+    return sorted({next(iter(e)) if isinstance(e, dict) else str(e) for e in domain.get("entities") or []}
+                  | BUILT_IN_ENTITIES)

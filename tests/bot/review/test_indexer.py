@@ -11,10 +11,8 @@ from sqlalchemy import create_engine, delete, select, text, update
 
 from bot.review.auth import Role, User
 from bot.review.indexer import sync
-from bot.review.queries import (
-    Filters, conversation, decision_scope, filter_choices, inbox, list_conversations, record_decision,
-    refresh_training_texts,
-)
+from bot.review.decisions import record_decision, refresh_training_texts
+from bot.review.queries import Filters, conversation, decision_scope, filter_choices, inbox, list_conversations
 from bot.review.nlu_files import Example
 from bot.review.inbox_index import ALL_TENANTS, rebuild, refresh_pending
 from bot.review.schema import conversations, inbox_decisions, messages, models, settings, tenants
