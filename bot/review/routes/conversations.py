@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from functools import wraps
 from urllib.parse import urlencode
 
 from sanic import Blueprint, Request
@@ -10,7 +12,7 @@ from sanic.response import HTTPResponse, redirect, text
 from bot.review import annotations, queries
 from bot.review.delivery import DeliveryLog, match_replies
 from bot.review.index_refresh import refresh
-from bot.review.routes.helpers import back, db, form_int, in_thread, render, user
+from bot.review.routes.helpers import Handler, back, db, form_int, in_thread, render, user
 from bot.review.tracker import conversation_events
 from bot.review.turns import build_turns, recipient
 
@@ -20,6 +22,17 @@ bp = Blueprint("conversations")
 async def visible(request: Request, conversation_id: int) -> queries.ConversationRow | None:
     """The conversation if the user may see it."""
     return await db(request, queries.conversation, user(request), conversation_id)
+
+
+def with_conversation(handler: Callable[..., Awaitable[HTTPResponse]]) -> Handler:
+    """A form's handler, given the conversation the URL names; 404 when the user may not see it."""
+    @wraps(handler)
+    async def found(request: Request, conversation_id: int) -> HTTPResponse:
+        conv = await visible(request, conversation_id)
+        if conv is None:
+            return text("no such conversation", status=404)
+        return await handler(request, conv)
+    return found
 
 
 @bp.get("/conversations")
@@ -53,11 +66,9 @@ async def conversation_detail(request: Request, conversation_id: int) -> HTTPRes
 
 
 @bp.post("/conversations/<conversation_id:int>/mark")
-async def conversation_mark(request: Request, conversation_id: int) -> HTTPResponse:
+@with_conversation
+async def conversation_mark(request: Request, conv: queries.ConversationRow) -> HTTPResponse:
     """Reviewed / saved for later, on or off."""
-    conv = await visible(request, conversation_id)
-    if conv is None:
-        return text("no such conversation", status=404)
     mark, value = request.form.get("field"), request.form.get("value") == "1"
     if mark not in annotations.MARKS:
         return text("field must be reviewed or saved", status=400)
@@ -66,10 +77,8 @@ async def conversation_mark(request: Request, conversation_id: int) -> HTTPRespo
 
 
 @bp.post("/conversations/<conversation_id:int>/tags")
-async def conversation_tags(request: Request, conversation_id: int) -> HTTPResponse:
-    conv = await visible(request, conversation_id)
-    if conv is None:
-        return text("no such conversation", status=404)
+@with_conversation
+async def conversation_tags(request: Request, conv: queries.ConversationRow) -> HTTPResponse:
     tag = annotations.clean_tag(request.form.get("tag"))
     if not tag:
         return text("a tag cannot be empty", status=400)
@@ -78,10 +87,8 @@ async def conversation_tags(request: Request, conversation_id: int) -> HTTPRespo
 
 
 @bp.post("/conversations/<conversation_id:int>/flag")
-async def conversation_flag(request: Request, conversation_id: int) -> HTTPResponse:
-    conv = await visible(request, conversation_id)
-    if conv is None:
-        return text("no such conversation", status=404)
+@with_conversation
+async def conversation_flag(request: Request, conv: queries.ConversationRow) -> HTTPResponse:
     event_id = form_int(request, "event_id")
     if event_id is None:
         return text("event_id must be a number", status=400)
@@ -90,10 +97,8 @@ async def conversation_flag(request: Request, conversation_id: int) -> HTTPRespo
 
 
 @bp.post("/conversations/<conversation_id:int>/comments")
-async def conversation_comment(request: Request, conversation_id: int) -> HTTPResponse:
-    conv = await visible(request, conversation_id)
-    if conv is None:
-        return text("no such conversation", status=404)
+@with_conversation
+async def conversation_comment(request: Request, conv: queries.ConversationRow) -> HTTPResponse:
     body = (request.form.get("body") or "").strip()[:annotations.COMMENT_MAX]
     if not body:
         return text("a comment cannot be empty", status=400)

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
+from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,7 +17,7 @@ from bot.review.auth import Role
 from bot.review.index_refresh import refresh
 from bot.review.masking import synthetic_phone_numbers, training_sentence
 from bot.review.nlu_files import LANGUAGE_FILES, EntitySpan, TrainingDataError, known_entities, known_intents
-from bot.review.routes.helpers import config, db, form_int, in_thread, render, requires, user
+from bot.review.routes.helpers import Handler, config, db, form_int, in_thread, render, requires, user
 
 bp = Blueprint("inbox")
 
@@ -36,18 +38,22 @@ async def inbox_page(request: Request) -> HTTPResponse:
                   sentence=training_sentence, notice=request.args.get("notice", ""))
 
 
-async def _message(request: Request) -> Any:
-    """The user message the form names, if the user may see it."""
-    event_id = form_int(request, "event_id")
-    return None if event_id is None else await db(request, queries.inbox_message, user(request), event_id)
+def with_message(handler: Callable[..., Awaitable[HTTPResponse]]) -> Handler:
+    """A decision's handler, given the user message the form names; 404 when the user may not see it."""
+    @wraps(handler)
+    async def found(request: Request) -> HTTPResponse:
+        event_id = form_int(request, "event_id")
+        message = None if event_id is None else await db(request, queries.inbox_message, user(request), event_id)
+        if message is None:
+            return text("no such message", status=404)
+        return await handler(request, message)
+    return found
 
 
 @bp.post("/inbox/accept")
 @requires(Role.TRAINER)
-async def inbox_accept(request: Request) -> HTTPResponse:
-    message = await _message(request)
-    if message is None:
-        return text("no such message", status=404)
+@with_message
+async def inbox_accept(request: Request, message: Any) -> HTTPResponse:
     form = request.form
     intent = (form.get("new_intent") or "").strip() or (form.get("intent") or "").strip()
     language = form.get("language", "")
@@ -69,11 +75,9 @@ async def inbox_accept(request: Request) -> HTTPResponse:
 
 @bp.post("/inbox/dismiss")
 @requires(Role.TRAINER)
-async def inbox_dismiss(request: Request) -> HTTPResponse:
+@with_message
+async def inbox_dismiss(request: Request, message: Any) -> HTTPResponse:
     """Delete a message from the inbox, or mark it out of scope (both are remembered)."""
-    message = await _message(request)
-    if message is None:
-        return text("no such message", status=404)
     decision = request.form.get("decision")
     if decision not in ("deleted", "out_of_scope"):
         return text("decision must be deleted or out_of_scope", status=400)

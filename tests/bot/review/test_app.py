@@ -118,10 +118,12 @@ def test_a_request_waiting_on_the_database_does_not_stop_the_others(app: App, me
         waiting.start()
         time.sleep(2.5)  # past the 2 s a page gives a running index refresh: the page is in its own queries now
         started = time.monotonic()
-        assert httpx.get(app.url + "/health", timeout=5).text == "ok"
+        # a loop stuck in the held query would not answer before the hold ends (never, here): the time limit
+        # only leaves room for a busy machine
+        assert httpx.get(app.url + "/health", timeout=10).text == "ok"
         answered_in = time.monotonic() - started
         assert waiting.is_alive(), f"{path} did not wait on the held database (the test holds nothing)"
-        assert answered_in < 1.0, f"/health took {answered_in:.1f} s while {path} waited on the database"
+        assert answered_in < 3.0, f"/health took {answered_in:.1f} s while {path} waited on the database"
     finally:
         app.hold.unlink(missing_ok=True)
         waiting.join(60)
