@@ -29,7 +29,8 @@ from sqlalchemy import create_engine, insert  # noqa: E402
 from bot.review.auth import Role, User  # noqa: E402
 from bot.review.inbox_index import rebuild, refresh_pending  # noqa: E402
 from bot.review.indexer import sync  # noqa: E402
-from bot.review.queries import Filters, filter_choices, inbox, list_conversations, record_decision  # noqa: E402
+from bot.review.decisions import record_decision  # noqa: E402
+from bot.review.queries import Filters, filter_choices, inbox, list_conversations  # noqa: E402
 from bot.review.store import open_store  # noqa: E402
 from bot.review.tracker import _tracker_metadata, events  # noqa: E402
 

@@ -19,7 +19,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.review.nlu_files import guess_language
-from bot.review.store import ALL_TENANTS, inbox, inbox_decisions, messages, training_texts
+from bot.review.schema import ALL_TENANTS, inbox, inbox_decisions, messages, training_texts
+
 CHUNK = 500
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.review.inbox_index import add_messages
 from bot.review.nlu_files import text_key
-from bot.review.store import conversation_labels, conversations, messages, sync_state, tenants
+from bot.review.schema import conversation_labels, conversations, messages, sync_state, tenants
 from bot.review.tracker import Event, events_after
 
 FALLBACK_INTENT = "nlu_fallback"

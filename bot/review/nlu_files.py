@@ -222,3 +222,25 @@ def add_intent_to_domain(domain: Path, intent: str) -> bool:
     yaml.dump(document, buffer)
     domain.write_text(buffer.getvalue(), encoding="utf-8")
     return True
+
+
+BUILT_IN_ENTITIES = {"product", "customer", "supplier", "quantity", "amount", "order_id", "unit", "period",
+                     "payment_mode", "expense_category"}
+"""The entities the extractor gives, offered for marking even where domain.yml does not list them."""
+
+
+def _domain_names(project: Path, section: str) -> set[str]:
+    """The names listed under `section` (intents, entities) in the project's domain.yml."""
+    domain = YAML(typ="safe").load((project / "domain.yml").read_text(encoding="utf-8")) or {}
+    return {next(iter(item)) if isinstance(item, dict) else str(item) for item in domain.get(section) or []}
+
+
+def known_intents(project: Path) -> list[str]:
+    """The intents of the domain and of the training data (`project`/data/nlu), sorted."""
+    names = _domain_names(project, "intents") | {e.intent for e in read_examples(project / "data" / "nlu")}
+    return sorted(names - {"nlu_fallback"})
+
+
+def known_entities(project: Path) -> list[str]:
+    """The entities a trainer may mark: the domain's and the extractor's, sorted."""
+    return sorted(_domain_names(project, "entities") | BUILT_IN_ENTITIES)

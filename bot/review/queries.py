@@ -1,5 +1,5 @@
 """The review app's questions to its index: filtered, paginated conversation lists, the NLU inbox and its
-decisions.
+decisions (which `decisions.py` records).
 
 Every query is scoped to what the signed-in user may see (their business, unless admin): conversations by
 `scope`, the inbox and the decisions by `inbox_tenant` and `decision_scope`.
@@ -7,21 +7,19 @@ Every query is scoped to what the signed-in user may see (their business, unless
 
 from __future__ import annotations
 
-import time as clock
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, exists, func, insert, or_, select, true
+from sqlalchemy import Connection, Engine, and_, exists, func, or_, select, true
 
 from bot.review import inbox_index
 from bot.review.auth import User
 from bot.review.indexer import FALLBACK_INTENT
-from bot.review.nlu_files import Example, text_key
-from bot.review.store import (
-    conversation_labels, conversations, inbox_decisions, messages, tags, tenants, training_texts,
+from bot.review.schema import (
+    conversation_labels, conversations, inbox_decisions, messages, tags, tenants,
 )
-from bot.review.store import inbox as inbox_table
+from bot.review.schema import inbox as inbox_table
 
 PAGE_SIZE = 50
 DEFAULT_THRESHOLD = 0.6
@@ -248,20 +246,6 @@ def filter_choices(engine: Engine, user: User) -> dict[str, list[str]]:
         }
 
 
-def refresh_training_texts(engine: Engine, examples: list[Example]) -> None:
-    """Replace the set of texts already in the training data (and take them out of the inbox, or put
-    back the ones that left it)."""
-    keys = {text_key(e.plain)[:512] for e in examples}
-    with engine.begin() as conn:
-        known = set(conn.execute(select(training_texts.c.text_key)).scalars())
-        added, removed = sorted(keys - known), sorted(known - keys)
-        for start in range(0, len(removed), 500):
-            conn.execute(delete(training_texts).where(training_texts.c.text_key.in_(removed[start:start + 500])))
-        if added:
-            conn.execute(insert(training_texts), [{"text_key": k} for k in added])
-        inbox_index.refresh_pending(conn, added + removed)
-
-
 @dataclass
 class InboxItem:
     text_key: str
@@ -284,22 +268,6 @@ def inbox_tenant(conn: Connection, user: User) -> int | None:
     if user.sees_all_tenants:
         return inbox_index.ALL_TENANTS
     return conn.execute(select(tenants.c.id).where(tenants.c.phone_number_id == user.tenant)).scalar()
-
-
-def record_decision(engine: Engine, user: User, text: str, decision: str, intent: str | None = None,
-                    language: str | None = None) -> None:
-    """Record what `user` did with an inbox text (`accepted`, `deleted`, `out_of_scope`): a trainer for their
-    business, an admin for every business; the inbox rows of that text follow. The caller has checked that the
-    text's message is one `user` may see."""
-    key = text_key(text)[:512]
-    with engine.begin() as conn:
-        tenant_id = inbox_tenant(conn, user)
-        conn.execute(delete(inbox_decisions).where(inbox_decisions.c.tenant_id == tenant_id,
-                                                   inbox_decisions.c.text_key == key))
-        conn.execute(insert(inbox_decisions).values(
-            tenant_id=tenant_id, text_key=key, decision=decision, text=text, intent=intent, language_file=language,
-            author=user.username, decided_at=clock.time()))
-        inbox_index.refresh_pending(conn, [key])
 
 
 def decision_scope(conn: Connection, user: User) -> Any:
@@ -331,6 +299,30 @@ def inbox(engine: Engine, user: User, page: int = 1, page_size: int = PAGE_SIZE)
         ).all()
     return [InboxItem(r.text_key, r.text, r.intent, r.worst_confidence, r.seen, r.entities, r.language,
                       r.conversation_id, r.event_id) for r in rows], total
+
+
+def inbox_message(engine: Engine, user: User, event_id: int) -> Any:
+    """The user message `event_id` (what an inbox form names) if it is in a conversation `user` may see, else None."""
+    with engine.connect() as conn:
+        return conn.execute(select(messages).where(
+            messages.c.event_id == event_id, messages.c.kind == "user",
+            messages.c.conversation_id.in_(select(conversations.c.id).where(scope(user))))).first()
+
+
+def decisions(engine: Engine, user: User, limit: int = 200) -> list[Any]:
+    """The latest inbox texts deleted or marked out of scope that `user` may see (accepted ones are in the
+    training data), newest first."""
+    with engine.connect() as conn:
+        return conn.execute(select(inbox_decisions).where(
+            inbox_decisions.c.decision != "accepted", decision_scope(conn, user))
+            .order_by(inbox_decisions.c.decided_at.desc()).limit(limit)).all()
+
+
+def conversation_messages(engine: Engine, conversation_id: int) -> list[Any]:
+    """A conversation's indexed messages (user texts with their NLU result, bot texts), in order."""
+    with engine.connect() as conn:
+        return conn.execute(select(messages).where(messages.c.conversation_id == conversation_id)
+                            .order_by(messages.c.event_id)).all()
 
 
 def is_fallback(intent: str | None) -> bool:

@@ -24,11 +24,12 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, insert, select
 
+from bot.review import model_records
 from bot.review.nlu_files import LANGUAGE_FILES, Example, read_examples, text_key
 from bot.review.rasa_api import RasaError, RasaServer
-from bot.review.store import inbox_decisions, model_examples, models
+from bot.review.schema import inbox_decisions, model_examples, models
 from bot.training import rasa_environment
 
 HELD_OUT_EVERY = 5
@@ -101,6 +102,13 @@ def record_trained_on(engine: Engine, model_id: int, keys: frozenset[str]) -> No
         conn.execute(insert(model_examples), [{"model_id": model_id, "text_key": k} for k in sorted(keys)])
 
 
+def accepted_texts(engine: Engine) -> set[str]:
+    """The texts accepted from the inbox (never held out)."""
+    with engine.connect() as conn:
+        return set(conn.execute(select(inbox_decisions.c.text_key)
+                                .where(inbox_decisions.c.decision == "accepted")).scalars())
+
+
 def trained_on(engine: Engine, model_file: str | None) -> set[str] | None:
     """The texts the model in `model_file` learned, if it was trained here; None if unknown."""
     if not model_file:
@@ -123,62 +131,61 @@ class Trainer:
         self.engine, self.root, self.project = engine, root, project
         self.models_dir, self.work_dir, self.rasa = models_dir, work_dir, rasa
         self.task: asyncio.Task[None] | None = None
-        with engine.begin() as conn:
-            conn.execute(update(models).where(models.c.status == "training")
-                         .values(status="failed", error="interrupted: the review app stopped", finished_at=time.time()))
+        self.starting = False
+        model_records.fail_interrupted(engine)
 
     @property
     def busy(self) -> bool:
-        return self.task is not None and not self.task.done()
+        return self.starting or (self.task is not None and not self.task.done())
 
-    def start(self, username: str) -> int:
+    async def start(self, username: str) -> int:
         """Record a new training and start it; raises RuntimeError if one is running."""
         if self.busy:
             raise RuntimeError("a model is being trained already")
-        name = time.strftime("review-%Y%m%d-%H%M%S", time.gmtime())
-        self.work_dir.mkdir(parents=True, exist_ok=True)
-        log = self.work_dir / f"{name}.log"
-        with self.engine.begin() as conn:
-            model_id = conn.execute(insert(models).values(
-                name=name, status="training", phase="preparing the data", progress=0.0, log_path=str(log),
-                created_at=time.time(), created_by=username)).inserted_primary_key[0]
-        self.task = asyncio.get_running_loop().create_task(self._run(model_id, name, log))
+        self.starting = True  # until the task exists: a second click meanwhile is refused too
+        try:
+            name = time.strftime("review-%Y%m%d-%H%M%S", time.gmtime())
+            self.work_dir.mkdir(parents=True, exist_ok=True)
+            log = self.work_dir / f"{name}.log"
+            model_id = await asyncio.to_thread(model_records.add_training, self.engine, name, str(log), username)
+            self.task = asyncio.get_running_loop().create_task(self._run(model_id, name, log))
+        finally:
+            self.starting = False
         return model_id
 
-    def _update(self, model_id: int, **values: object) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(update(models).where(models.c.id == model_id).values(**values))
+    async def _update(self, model_id: int, **values: object) -> None:
+        await asyncio.to_thread(model_records.update_model, self.engine, model_id, **values)
 
     async def _run(self, model_id: int, name: str, log: Path) -> None:
         work = self.work_dir / name
         try:
-            with self.engine.connect() as conn:
-                keep = set(conn.execute(select(inbox_decisions.c.text_key)
-                                        .where(inbox_decisions.c.decision == "accepted")).scalars())
-            copy = prepare_training_copy(self.project, work, keep)
-            record_trained_on(self.engine, model_id, copy.trained_on)
-            self._update(model_id, n_train=copy.n_train, n_test=copy.n_test, phase="training", progress=0.05)
+            keep = await asyncio.to_thread(accepted_texts, self.engine)
+            copy = await asyncio.to_thread(prepare_training_copy, self.project, work, keep)
+            await asyncio.to_thread(record_trained_on, self.engine, model_id, copy.trained_on)
+            await self._update(model_id, n_train=copy.n_train, n_test=copy.n_test, phase="training", progress=0.05)
             await self._train(model_id, name, copy.data_dir, log)
             path = self.models_dir / f"{name}.tar.gz"
-            self._update(model_id, path=str(path), phase="evaluating on the held-out split", progress=0.9)
+            await self._update(model_id, path=str(path), phase="evaluating on the held-out split", progress=0.9)
             values: dict[str, object] = {"status": "ready", "phase": "ready", "progress": 1.0}
             if copy.held_out:
                 try:
                     values["accuracy"] = await self.rasa.intent_accuracy(copy.held_out, str(path))
                     active = (await self.rasa.status()).get("model_file")
                     values["active_name"] = Path(active).name if active else None
-                    values["active_comparable"] = comparable(trained_on(self.engine, active), set(copy.held_out_keys))
+                    learned = await asyncio.to_thread(trained_on, self.engine, active)
+                    values["active_comparable"] = comparable(learned, set(copy.held_out_keys))
                     if values["active_comparable"]:
                         values["active_accuracy"] = await self.rasa.intent_accuracy(copy.held_out)
                 except RasaError as error:
                     values["error"] = f"trained, but not evaluated: {error}"
             else:
                 values["error"] = "trained; too few examples to hold any out for evaluation"
-            self._update(model_id, finished_at=time.time(), **values)
+            await self._update(model_id, finished_at=time.time(), **values)
         except Exception as error:  # noqa: BLE001 (any failure must end the job visibly, not silently)
             with log.open("a", encoding="utf-8") as out:
                 out.write(f"\nFAILED: {error}\n")
-            self._update(model_id, status="failed", phase="failed", error=str(error)[:2000], finished_at=time.time())
+            await self._update(model_id, status="failed", phase="failed", error=str(error)[:2000],
+                               finished_at=time.time())
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
@@ -206,7 +213,7 @@ class Trainer:
                         if time.monotonic() - last_write > 1:
                             share = min(component, 2) or 1
                             progress = 0.05 + 0.4 * (share - 1) + 0.4 * int(match.group(1)) / 100
-                            self._update(model_id, progress=min(progress, 0.88))
+                            await self._update(model_id, progress=min(progress, 0.88))
                             last_write = time.monotonic()
                         continue
                     if line.strip():

@@ -6,7 +6,8 @@ import pytest
 
 from bot.review import auth
 from bot.review.auth import AuthError, Role
-from bot.review.store import open_store, sessions, users
+from bot.review.schema import sessions, users
+from bot.review.store import open_store
 
 
 @pytest.fixture

@@ -11,17 +11,13 @@ from sqlalchemy import create_engine, delete, select, text, update
 
 from bot.review.auth import Role, User
 from bot.review.indexer import sync
-from bot.review.queries import (
-    Filters, conversation, decision_scope, filter_choices, inbox, list_conversations, record_decision,
-    refresh_training_texts,
-)
+from bot.review.decisions import record_decision, refresh_training_texts
+from bot.review.queries import Filters, conversation, decision_scope, filter_choices, inbox, list_conversations
 from bot.review.nlu_files import Example
 from bot.review.inbox_index import ALL_TENANTS, rebuild, refresh_pending
-from bot.review.store import (
-    SCHEMA_SETTING, SCHEMA_VERSION, conversations, get_setting, inbox_decisions, messages, models, open_store, settings,
-    set_setting, tenants,
-)
-from bot.review.store import inbox as inbox_table
+from bot.review.schema import conversations, inbox_decisions, messages, models, settings, tenants
+from bot.review.schema import inbox as inbox_table
+from bot.review.store import SCHEMA_SETTING, SCHEMA_VERSION, get_setting, open_store, set_setting
 from tests.bot.review.tracker_events import DAY, SHOP_A, SHOP_B, Tracker
 
 SHOP_C, SHOP_D = "100000000000003", "100000000000004"

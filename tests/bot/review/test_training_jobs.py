@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import insert
 
 from bot.review.nlu_files import Example, text_key
-from bot.review.store import models, open_store
+from bot.review.schema import models
+from bot.review.store import open_store
 from bot.review.training_jobs import (
     comparable, is_held_out, prepare_training_copy, record_trained_on, split_examples, trained_on,
 )

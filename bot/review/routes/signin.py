@@ -1,0 +1,71 @@
+"""Signing in and out, the health check, and the home page (the conversation list)."""
+
+from __future__ import annotations
+
+import secrets
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, redirect, text
+
+from bot.review import auth
+from bot.review.routes.helpers import LOGIN_CSRF_COOKIE, SESSION_COOKIE, back, db, render, secure
+
+bp = Blueprint("signin")
+
+PUBLIC_PATHS = ("/login", "/static/", "/health", "/favicon.ico")
+"""What answers without a session."""
+
+
+def _with_login_csrf(request: Request, response: HTTPResponse, token: str) -> HTTPResponse:
+    response.add_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="Strict", secure=secure(request),
+                        path="/login", max_age=3600)
+    return response
+
+
+@bp.get("/health")
+async def health(request: Request) -> HTTPResponse:
+    return text("ok")
+
+
+@bp.get("/favicon.ico")
+async def favicon(request: Request) -> HTTPResponse:
+    return HTTPResponse(status=204)
+
+
+@bp.get("/login")
+async def login_page(request: Request) -> HTTPResponse:
+    # reuse the browser's token: another tab (or a favicon request sent here) must not void this form's
+    token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
+    return _with_login_csrf(request, render(request, "login.html", login_csrf=token,
+                                            next=request.args.get("next", "/"), error=""), token)
+
+
+@bp.post("/login")
+async def login(request: Request) -> HTTPResponse:
+    form = request.form or {}
+    if not auth.csrf_ok(request.cookies.get(LOGIN_CSRF_COOKIE), form.get("csrf_token")):
+        return text("the sign-in form's CSRF token is missing or wrong: reload the page", status=403)
+    user = await db(request, auth.authenticate, form.get("username", ""), form.get("password", ""))
+    if user is None:
+        token = secrets.token_urlsafe(32)
+        return _with_login_csrf(request, render(request, "login.html", status=401, login_csrf=token,
+                                                next=form.get("next", "/"), error="Wrong username or password."),
+                                token)
+    response = back(request, "/conversations")
+    response.add_cookie(SESSION_COOKIE, await db(request, auth.start_session, user), httponly=True, samesite="Lax",
+                        secure=secure(request), path="/", max_age=auth.SESSION_SECONDS)
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
+    return response
+
+
+@bp.post("/logout")
+async def logout(request: Request) -> HTTPResponse:
+    await db(request, auth.end_session, request.cookies.get(SESSION_COOKIE))
+    response = redirect("/login")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@bp.get("/")
+async def home(request: Request) -> HTTPResponse:
+    return redirect("/conversations")
