@@ -19,6 +19,7 @@ from bot.review.inbox_index import add_messages
 from bot.review.nlu_files import text_key
 from bot.review.schema import conversation_labels, conversations, messages, sync_state, tenants
 from bot.review.tracker import Event, events_after
+from connectors.metadata import ChannelMetadata
 
 FALLBACK_INTENT = "nlu_fallback"
 FALLBACK_ACTIONS = frozenset({"action_default_fallback", "action_two_stage_fallback", "utter_default",
@@ -115,9 +116,9 @@ class _Batch:
         parse = data.get("parse_data") or {}
         intent = (parse.get("intent") or {}).get("name") or event.intent_name
         confidence = (parse.get("intent") or {}).get("confidence")
-        metadata = data.get("metadata") or {}
-        if metadata.get("phone_number_id"):
-            conv["tenant_id"] = self.tenant_id(str(metadata["phone_number_id"]))
+        metadata = ChannelMetadata.from_dict(data.get("metadata"))
+        if metadata is not None:
+            conv["tenant_id"] = self.tenant_id(metadata.phone_number_id)
         conv["channel"] = data.get("input_channel") or conv["channel"]
         conv["user_turns"] += 1
         if confidence is not None:

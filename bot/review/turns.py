@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.review.delivery import Delivery
 from bot.review.tracker import Event
+from connectors.metadata import ChannelMetadata
 
 HIDDEN_ACTIONS = frozenset({"action_listen", "action_session_start"})
 HIDDEN_SLOTS = frozenset({"session_started_metadata"})
@@ -118,7 +119,7 @@ def recipient(events: list[Event]) -> str | None:
     """The person's WhatsApp id (message metadata `wa_id`), for the delivery log."""
     for event in reversed(events):
         if event.type_name == "user":
-            wa_id = (event.data.get("metadata") or {}).get("wa_id")
-            if wa_id:
-                return str(wa_id)
+            metadata = ChannelMetadata.from_dict(event.data.get("metadata"))
+            if metadata is not None and metadata.wa_id:
+                return metadata.wa_id
     return None
