@@ -48,7 +48,6 @@ from connectors.store import Store, open_store
 logger = logging.getLogger(__name__)
 
 
-
 def channel_metadata(message: Message, media: Optional[MediaMetadata]) -> ChannelMetadata:
     """What the actions learn about a WhatsApp message besides its text (connectors/metadata.py)."""
     return ChannelMetadata(
