@@ -72,11 +72,7 @@ def idempotency_key(tracker: Tracker, operation: str) -> str:
 
 
 class FormEnded(Exception):
-    """Nothing to confirm after all (no order to cancel, nothing to undo): say `response` and end the form."""
-
-    def __init__(self, response: str, **params: Any) -> None:
-        super().__init__(response)
-        self.response, self.params = response, params
+    """Nothing to confirm after all (no order to cancel): say the response named in the exception and end the form."""
 
 
 @dataclass(frozen=True)
@@ -155,7 +151,7 @@ class BookForm(FormValidationAction, ABC):
                 return closed()
             next_slot = self.step(turn, values, message, requested)
         except FormEnded as ended:
-            turn.say(ended.response, **ended.params)
+            turn.say(str(ended))
             return closed()
         except DomainError as error:
             turn.error(error)

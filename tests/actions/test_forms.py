@@ -249,3 +249,11 @@ def test_adding_a_product_asks_its_price_until_it_is_a_positive_number_and_count
     assert chat.responses() == ["utter_product_added"] and said[0]["price"] == "₹450"
     product = catalog.product_details(books, catalog.resolve_product(books, "pista").id)
     assert (product.name, product.selling_price, product.unit.value) == ("pista", Decimal("450.00"), "pcs")
+
+
+def test_with_no_order_to_cancel_the_form_ends_saying_so(books):
+    tenant = add_tenant(books.db, phone_number_id="5550002", name="Nayi Dukaan")
+    add_user(Context(books.db, tenant.id, Actor.system()), wa_id="919800000009", role=Role.OWNER, name="new")
+    chat = FormChat(ValidateCancelOrderForm(), ActionCancelOrder(), wa_id="919800000009", business="5550002")
+    chat.send("mera order cancel karo", "cancel_order")
+    assert chat.responses() == ["utter_no_orders"] and not chat.active
