@@ -58,3 +58,11 @@ def test_a_word_that_is_no_unit_is_refused(said):
 def test_every_unit_has_a_gst_code_with_a_name():
     assert {units.uqc(unit) for unit in Unit} <= set(units.UQC_NAMES)
     assert units.uqc("bottle") == "OTH" and units.UQC_NAMES["OTH"] == "OTHERS"
+
+
+def test_quantities_convert_to_the_products_unit_only_when_they_can():
+    """Moved from tests/actions/test_items.py with the conversion itself (actions/items.py → erp_core/units.py)."""
+    assert units.in_unit("250", "ml", "l") == Decimal("0.250")
+    assert units.in_unit("2", "dozen", "pcs") == Decimal(24)
+    assert units.in_unit("2", None, "kg") == Decimal(2)
+    assert units.in_unit("2", "kg", "packet") == Decimal(2)
