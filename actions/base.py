@@ -62,15 +62,28 @@ def turn_language(tracker: Tracker) -> str:
     return tracker.get_slot("language") or reply_language(tracker.latest_message.get("text") or "")
 
 
+def open_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> Turn | None:
+    """The turn of the person who wrote, or None once they were told why nothing can be done for them
+    (a business number that is not registered; in production, a sender the channel did not vouch for)."""
+    language = turn_language(tracker)
+    try:
+        ctx = shop_context(tracker)
+    except DomainError as error:
+        dispatcher.utter_message(text=render(error, language))
+        return None
+    if ctx is None:
+        dispatcher.utter_message(response="utter_not_registered")
+        return None
+    return Turn(dispatcher, tracker, ctx, language)
+
+
 class ShopAction(Action, ABC):
     """A custom action that works on one shop's books as the person who wrote."""
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        ctx = shop_context(tracker)
-        if ctx is None:
-            dispatcher.utter_message(response="utter_not_registered")
+        turn = open_turn(dispatcher, tracker)
+        if turn is None:
             return []
-        turn = Turn(dispatcher, tracker, ctx, turn_language(tracker))
         try:
             return self.act(turn)
         except DomainError as error:

@@ -25,11 +25,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
-from actions.base import ShopAction, Turn, turn_language
+from actions.base import ShopAction, Turn, open_turn
 from actions.choices import Choice, offer, payload
 from actions.items import Item, apply_correction, first_number, merge_items, read_items
 from actions.phrases import phrase
-from actions.shop import channel_metadata, shop_context
+from actions.shop import channel_metadata
 from erp_core import catalog, parties
 from erp_core.enums import PartyKind, Role
 from erp_core.errors import AmbiguousParty, AmbiguousProduct, DomainError, UnknownParty, UnknownProduct
@@ -134,11 +134,10 @@ class BookForm(FormValidationAction, ABC):
     """What is said when the person stops, or says a bare "no" to the confirmation."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        ctx = shop_context(tracker)
-        if ctx is None:
-            dispatcher.utter_message(response="utter_not_registered")
+        turn = open_turn(dispatcher, tracker)
+        if turn is None:
             return closed()
-        turn = Turn(dispatcher, tracker, ctx, turn_language(tracker))
+        ctx = turn.ctx
         requested = tracker.get_slot(REQUESTED_SLOT)
         values = {slot: None if requested is None else tracker.get_slot(slot) for slot in FORM_SLOTS}
         message = Message.latest(tracker)
@@ -333,11 +332,16 @@ class BookForm(FormValidationAction, ABC):
 
 
 class SubmitAction(ShopAction, ABC):
-    """The action a form's rule runs when the form ends: books the confirmed form, or nothing after a cancel."""
+    """The action a form's rule runs when the form ends: books the confirmed form, or nothing after a cancel
+    (the form has said why already)."""
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if tracker.get_slot(CONFIRMED) is not True:
+            return cleared()
+        return super().run(dispatcher, tracker, domain)
 
     def act(self, turn: Turn) -> list[EventType]:
-        if turn.slot(CONFIRMED) is True:
-            self.book(turn, idempotency_key(turn.tracker, self.name()))
+        self.book(turn, idempotency_key(turn.tracker, self.name()))
         return cleared()
 
     @abstractmethod

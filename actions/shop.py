@@ -1,18 +1,30 @@
-"""Which shop and which person a message is from, taken from the channel's metadata (connectors/metadata.py)."""
+"""Which shop and which person a message is from, taken from the channel's metadata (connectors/metadata.py).
+
+In production (`HISAAB_ENV=production`) only an identity the channel signed counts: metadata
+written by anyone else, or none at all, speaks for nobody. In development a message without
+metadata (`rasa shell`, the terminal chat) speaks to the demo shop as its owner.
+"""
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from functools import cache
 from typing import Any
 
 from rasa_sdk import Tracker
 
-from connectors.metadata import ChannelMetadata
+from connectors.metadata import ChannelMetadata, identity_secret
 from erp_core.context import Context
 from erp_core.db import Database, database_url
 from erp_core.demo import DEMO_OWNER_WA_ID, DEMO_PHONE_NUMBER_ID
+from erp_core.errors import PermissionDenied
 from erp_core.tenants import actor_for, find_tenant
+
+
+def production() -> bool:
+    """Whether the servers run in the production profile (`HISAAB_ENV=production`)."""
+    return os.environ.get("HISAAB_ENV", "development") == "production"
 
 
 @cache
@@ -36,8 +48,15 @@ def message_metadata(tracker: Tracker) -> dict[str, Any]:
 
 def channel_metadata(tracker: Tracker) -> ChannelMetadata:
     """Who wrote to which business: the channel's metadata, or the demo shop's owner for a message
-    without any (`rasa shell`). A channel that names no sender speaks for the conversation's sender id."""
+    without any (`rasa shell`). A channel that names no sender speaks for the conversation's sender id.
+
+    In production, raises `PermissionDenied` unless the channel signed the identity.
+    """
     metadata = ChannelMetadata.from_dict(message_metadata(tracker))
+    if production():
+        if metadata is None or not metadata.signed_by(identity_secret()):
+            raise PermissionDenied(permission="a verified sender", role="unverified")
+        return metadata
     if metadata is None:
         return ChannelMetadata(phone_number_id=DEMO_PHONE_NUMBER_ID, wa_id=DEMO_OWNER_WA_ID,
                                message_id=tracker.latest_message.get("message_id") or "")

@@ -15,12 +15,37 @@ True
 ('/var/media/m1.jpg', False)
 >>> ChannelMetadata.from_dict({}) is None, ChannelMetadata.from_dict({"phone_number_id": 5}).wa_id
 (True, '')
+
+The channel that verified the webhook's signature vouches for the identity it hands over
+(business number, sender, message id) by signing it with the server secret
+`HISAAB_IDENTITY_SECRET`; whoever changes one of them, or writes metadata of their own,
+cannot sign it:
+
+>>> signed = meta.signed("s3cret")
+>>> signed.signed_by("s3cret"), meta.signed_by("s3cret"), signed.signed_by("other")
+(True, False, False)
+>>> from dataclasses import replace
+>>> replace(signed, wa_id="919800000002").signed_by("s3cret")
+False
+>>> ChannelMetadata.from_dict(signed.to_dict()).signed_by("s3cret")
+True
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass, replace
 from typing import Any, Mapping, Optional
+
+IDENTITY_SECRET = "HISAAB_IDENTITY_SECRET"
+"""The environment variable holding the secret the channel signs identities with and the actions check."""
+
+
+def identity_secret(environ: Optional[Mapping[str, str]] = None) -> str:
+    """The server secret identities are signed with ("" when none is set)."""
+    return (os.environ if environ is None else environ).get(IDENTITY_SECRET, "")
 
 
 def conversation_id(phone_number_id: str, wa_id: str) -> str:
@@ -69,10 +94,24 @@ class ChannelMetadata:
     media: Optional[Media] = None
     location: Optional[Location] = None
     flow_response: Optional[dict[str, Any]] = None
+    signature: str = ""
+    """HMAC-SHA256 of the identity (business number, sender, message id) by the channel that received it."""
 
     @property
     def conversation_id(self) -> str:
         return conversation_id(self.phone_number_id, self.wa_id)
+
+    def _identity_mac(self, secret: str) -> str:
+        identity = "\n".join((self.phone_number_id, self.wa_id, self.message_id)).encode()
+        return hmac.new(secret.encode(), identity, hashlib.sha256).hexdigest()
+
+    def signed(self, secret: str) -> ChannelMetadata:
+        """This metadata with its identity signed by `secret` (unchanged when there is no secret)."""
+        return replace(self, signature=self._identity_mac(secret)) if secret else self
+
+    def signed_by(self, secret: str) -> bool:
+        """Whether the identity carries a valid signature by `secret` (never with an empty secret)."""
+        return bool(secret and self.signature) and hmac.compare_digest(self.signature, self._identity_mac(secret))
 
     def to_dict(self) -> dict[str, Any]:
         """The flat JSON object Rasa stores with the user event (empty optional fields left out)."""
@@ -97,6 +136,8 @@ class ChannelMetadata:
                                 "name": self.location.name, "address": self.location.address}
         if self.flow_response is not None:
             data["flow_response"] = self.flow_response
+        if self.signature:
+            data["signature"] = self.signature
         return data
 
     @classmethod
@@ -122,4 +163,5 @@ class ChannelMetadata:
             timestamp=int(data.get("timestamp") or 0), context_id=str(data.get("context_id") or ""),
             reply_title=str(data.get("reply_title") or ""), media=media, location=location,
             flow_response=data.get("flow_response") if isinstance(data.get("flow_response"), dict) else None,
+            signature=str(data.get("signature") or ""),
         )

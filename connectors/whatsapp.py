@@ -10,7 +10,8 @@ durable outbox (`connectors.delivery`).
 The conversation (Rasa's sender id) is `<phone_number_id>:<wa_id>`, so one
 person writing to two businesses has two conversations; the metadata is a
 `connectors.metadata.ChannelMetadata` (both ids, the profile name, the message
-id and type, reply context, media). What the bot cannot read (a voice note, a
+id and type, reply context, media) whose identity the channel signs with
+`HISAAB_IDENTITY_SECRET` once the webhook's signature checked out. What the bot cannot read (a voice note, a
 sticker) is answered with a domain response in the conversation's language,
 without the message reaching the policies.
 """
@@ -38,7 +39,7 @@ from connectors.dispatcher import Dispatcher
 from connectors.events import Message
 from connectors.graph import GraphClient, GraphError
 from connectors.media import MediaStore
-from connectors.metadata import ChannelMetadata, conversation_id
+from connectors.metadata import ChannelMetadata, conversation_id, identity_secret
 from connectors.metadata import Media as MediaMetadata
 from connectors.outbound import render
 from connectors.ratelimit import RateLimiter
@@ -111,6 +112,7 @@ class WhatsAppInput(InputChannel):
 
     def __init__(self, settings: WhatsAppSettings) -> None:
         self.settings = settings
+        self.identity_secret = identity_secret()  # signs the identity of every message this channel verified
         if not settings.app_secret:
             logger.warning("WhatsApp channel without an app secret: every webhook POST will be refused")
         self.client = GraphClient(settings.api_base_url, settings.access_token)
@@ -171,7 +173,7 @@ class WhatsAppInput(InputChannel):
         if message.id in self.dispatcher.recovered and await self._already_processed(sender_id, message.id):
             return
         asyncio.get_running_loop().create_task(self._mark_read(message))
-        metadata = channel_metadata(message, await self._download(message))
+        metadata = channel_metadata(message, await self._download(message)).signed(self.identity_secret)
         output = WhatsAppOutput(self.sender, reply_to=message.id)
         if not message.understood:
             response = "utter_cannot_read_voice" if message.type == "audio" else "utter_cannot_read"

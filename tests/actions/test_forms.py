@@ -24,6 +24,7 @@ from actions.forms import BookForm, SubmitAction
 from actions.new_records import ActionAddCustomer, ActionAddProduct, ValidateAddCustomerForm, ValidateAddProductForm
 from actions.order_queries import ActionCancelOrder, ValidateCancelOrderForm
 from actions.payment_form import ActionRecordPayment, ValidatePaymentForm
+from connectors.metadata import ChannelMetadata
 from erp_core import catalog, inventory, ledger, orders, parties
 from erp_core.context import Context
 from erp_core.db import Database
@@ -60,8 +61,11 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Context]:
 class FormChat:
     """One person's conversation with one form, as Rasa would run it."""
 
-    def __init__(self, form: BookForm, submit: SubmitAction, wa_id: str = OWNER, business: str = BUSINESS) -> None:
-        self.form, self.submit, self.wa_id, self.business = form, submit, wa_id, business
+    def __init__(self, form: BookForm, submit: SubmitAction, wa_id: str = OWNER, business: str = BUSINESS,
+                 secret: str = "") -> None:
+        self.form, self.submit, self.wa_id, self.business, self.secret = form, submit, wa_id, business, secret
+        self.forged: dict[str, str] | None = None
+        """Metadata fields changed after the channel signed them (None: sent as signed; {}: no metadata at all)."""
         self.slots: dict[str, Any] = {"language": "hinglish"}
         self.active = False
         self.said: list[dict[str, Any]] = []
@@ -70,9 +74,12 @@ class FormChat:
     def send(self, text: str, intent: str, message_id: str | None = None, **entities: str) -> list[dict[str, Any]]:
         """One message: the form's step, and the submit action when the form ended."""
         message_id = message_id or f"wamid.{next(_wamids)}"
+        metadata = ChannelMetadata(self.business, self.wa_id, message_id).signed(self.secret).to_dict()
+        if self.forged is not None:
+            metadata = {**metadata, **self.forged} if self.forged else None
         latest = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "message_id": message_id,
                   "entities": [{"entity": k, "value": v, "start": 0, "end": 1} for k, v in entities.items()],
-                  "metadata": {"phone_number_id": self.business, "wa_id": self.wa_id, "message_id": message_id}}
+                  "metadata": metadata}
         self.said = []
         self.active = True
         self._run(self.form, latest)
@@ -257,3 +264,45 @@ def test_with_no_order_to_cancel_the_form_ends_saying_so(books):
     chat = FormChat(ValidateCancelOrderForm(), ActionCancelOrder(), wa_id="919800000009", business="5550002")
     chat.send("mera order cancel karo", "cancel_order")
     assert chat.responses() == ["utter_no_orders"] and not chat.active
+
+
+# ---------------------------------------------------------------- production: only the channel speaks for people
+
+SECRET = "identity-secret-for-tests"
+
+
+@pytest.fixture
+def production(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HISAAB_ENV", "production")
+    monkeypatch.setenv("HISAAB_IDENTITY_SECRET", SECRET)
+
+
+def test_in_production_an_identity_the_channel_signed_books(books, production):
+    sharma = parties.resolve_party(books, "Sharma ji").id
+    before = ledger.balance(books, sharma).balance
+    chat = FormChat(ValidatePaymentForm(), ActionRecordPayment(), secret=SECRET)
+    chat.send("Sharma ji ne 40 diye", "record_payment", customer="Sharma ji", amount="40")
+    chat.send("haan", "affirm")
+    assert chat.responses() == ["utter_payment_recorded"]
+    assert ledger.balance(books, sharma).balance == before - Decimal(40)
+
+
+@pytest.mark.parametrize("signer, forged", [
+    ({"wa_id": "919811111111"}, {"wa_id": OWNER}),             # a stranger's message passed off as the owner's
+    ({"business": "5559999"}, {"phone_number_id": BUSINESS}),  # signed for another business
+    ({}, {"message_id": "wamid.replayed"}),                     # a signed message id swapped for another
+    ({"secret": "a guessed secret"}, {}),                       # signed with the wrong secret
+    ({"secret": ""}, {}),                                       # not signed at all
+    ({}, None),                                                 # no metadata: no demo owner in production
+], ids=["sender", "business", "message id", "wrong secret", "unsigned", "no metadata"])
+def test_in_production_a_forged_or_unsigned_identity_is_refused_and_nothing_is_written(books, production, signer,
+                                                                                       forged):
+    sharma = parties.resolve_party(books, "Sharma ji").id
+    before = ledger.balance(books, sharma).balance
+    chat = FormChat(ValidatePaymentForm(), ActionRecordPayment(), wa_id=signer.get("wa_id", OWNER),
+                    business=signer.get("business", BUSINESS), secret=signer.get("secret", SECRET))
+    chat.forged = {} if forged is None else forged
+    said = chat.send("Sharma ji ne 40 diye", "record_payment", customer="Sharma ji", amount="40")
+    said += chat.send("haan", "affirm")
+    assert [m["text"] for m in said] == ["Maaf kijiye, aapko iski permission nahi hai."] * 2
+    assert ledger.balance(books, sharma).balance == before

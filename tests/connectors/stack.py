@@ -27,6 +27,8 @@ from tests.connectors.simulator_process import (
 )
 from tests.postgres_server import free_port
 
+IDENTITY_SECRET = "channel-identity-secret-for-tests"
+"""What the channel signs identities with and the action server checks them against."""
 
 @dataclass
 class Stack:
@@ -103,12 +105,15 @@ def start_stack(tmp: Path, channel_env: dict[str, str] | None = None,
     rasa_url = f"http://127.0.0.1:{rasa_port}"
     sim = start_simulator(sim_port, f"{rasa_url}/webhooks/whatsapp/webhook", statuses=True,
                           log=tmp / "simulator.log")
-    actions = start_action_server(ROOT, actions_port, env={"ERP_DATABASE_URL": url})
+    # the actions run as in production: only an identity the channel signed speaks for a shop's people
+    actions = start_action_server(ROOT, actions_port, env={"ERP_DATABASE_URL": url, "HISAAB_ENV": "production",
+                                                           "HISAAB_IDENTITY_SECRET": IDENTITY_SECRET})
     store_path = tmp / "whatsapp.db"
     channel_env = {
         "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN, "WHATSAPP_APP_SECRET": APP_SECRET,
         "WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN, "WHATSAPP_API_BASE_URL": f"http://127.0.0.1:{sim_port}/v21.0",
-        "WHATSAPP_STORE_PATH": str(store_path), "WHATSAPP_MEDIA_DIR": str(tmp / "media"), **(channel_env or {}),
+        "WHATSAPP_STORE_PATH": str(store_path), "WHATSAPP_MEDIA_DIR": str(tmp / "media"),
+        "HISAAB_IDENTITY_SECRET": IDENTITY_SECRET, **(channel_env or {}),
     }
 
     def start_rasa() -> Server:

@@ -16,11 +16,13 @@ from decimal import Decimal
 import httpx
 import pytest
 
+from connectors.metadata import ChannelMetadata
 from connectors.signature import sign
 from connectors.simulator import webhooks
 from erp_core.demo import DEMO_PHONE_NUMBER_ID as BUSINESS
 from tests.connectors import meta_payloads as meta
 from tests.connectors.simulator_process import APP_SECRET, VERIFY_TOKEN
+from tests.connectors.stack import IDENTITY_SECRET
 
 _numbers = itertools.count(1)
 
@@ -88,6 +90,15 @@ def test_a_text_is_answered_from_the_books_with_the_whatsapp_metadata(stack, wa_
     reads = [r["body"] for r in stack.sim.requests() if r["body"].get("status") == "read"
              and r["body"]["message_id"] == wamid]
     assert reads and reads[0]["typing_indicator"] == {"type": "text"}
+
+
+def test_the_channel_signs_the_identity_it_verified_and_the_actions_in_production_accept_it(stack, wa_id):
+    assert stack.post(webhooks.text(BUSINESS, wa_id, "kitna stock hai Maggi ka?")).status_code == 200
+    [reply] = stack.wait_for_replies(BUSINESS, wa_id, 1)
+    assert maggi_in_stock(reply["text"]["body"])  # the action server refuses an unsigned identity
+    [event] = stack.user_events(BUSINESS, wa_id)
+    metadata = ChannelMetadata.from_dict(event["metadata"])
+    assert metadata.signed_by(IDENTITY_SECRET) and not metadata.signed_by("another secret")
 
 
 @pytest.mark.parametrize("kind, content", [
