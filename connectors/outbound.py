@@ -12,6 +12,7 @@ without `to`, and, for a local file, the path to upload first (`POST
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,8 @@ INTERACTIVE_BODY_LIMIT = 1024
 CAPTION_LIMIT = 1024
 MAX_BUTTONS = 3
 BUTTON_TITLE_LIMIT = 20
+BUTTON_ID_LIMIT = 256
+ROW_ID_LIMIT = 200
 MAX_LIST_ROWS = 10
 ROW_TITLE_LIMIT = 24
 ROW_DESCRIPTION_LIMIT = 72
@@ -85,25 +88,64 @@ def _unique(titles: list[str], limit: int) -> list[str]:
     return result
 
 
+def fit_id(payload: str, limit: int) -> str:
+    """A tap's id within `limit` characters. An intent payload keeps its shape and its entities, their
+    longest values cut (the name a tap sends back is then matched as any typed name is):
+
+    >>> fit_id('/check_stock{"product": "Maggi"}', 256)
+    '/check_stock{"product": "Maggi"}'
+    >>> fit_id('/check_stock{"product": "' + "x" * 300 + '"}', 60)
+    '/check_stock{"product": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}'
+    >>> fit_id("plain text " * 30, 20)
+    'plain text plain tex'
+    """
+    if len(payload) <= limit:
+        return payload
+    match = re.fullmatch(r"(/\w+)(\{.*\})", payload, re.DOTALL)
+    entities = json.loads(match.group(2)) if match else None
+    if not isinstance(entities, dict) or not all(isinstance(v, str) for v in entities.values()):
+        return payload[:limit]
+    while entities and len(text := match.group(1) + json.dumps(entities, ensure_ascii=False)) > limit:
+        longest = max(entities, key=lambda key: len(entities[key]))
+        if not entities[longest]:
+            return text[:limit]
+        entities[longest] = entities[longest][:-1]
+    return match.group(1) + json.dumps(entities, ensure_ascii=False)
+
+
+def _distinct(options: list[dict[str, Any]], limit: int) -> list[tuple[str, dict[str, Any]]]:
+    """(id, option) for each option whose id (fitted to `limit`) is not already taken: WhatsApp refuses a
+    message with two options of one id, and two options that send the same tap are one option."""
+    seen: set[str] = set()
+    result = []
+    for option in options:
+        option_id = fit_id(str(option.get("payload") or option.get("id") or option["title"]), limit)
+        if option_id not in seen:
+            seen.add(option_id)
+            result.append((option_id, option))
+    return result
+
+
 def text_messages(text: str) -> list[Outgoing]:
     return [Outgoing({"type": "text", "text": {"body": piece, "preview_url": False}}) for piece in split_text(text)]
 
 
 def _body_and_preamble(text: str, limit: int) -> tuple[list[Outgoing], str]:
     """Interactive bodies are short: longer text goes first as plain text, its last piece becomes the body."""
-    pieces = split_text(text or DEFAULT_LIST_BUTTON, limit)
+    pieces = split_text(text, limit) or [DEFAULT_LIST_BUTTON]
     return [m for piece in pieces[:-1] for m in text_messages(piece)], pieces[-1]
 
 
 def buttons_message(text: str, buttons: list[dict[str, Any]], list_button: str = "") -> list[Outgoing]:
     """Up to three reply buttons; more options become a list (opened by `list_button`), none dropped."""
-    if len(buttons) > MAX_BUTTONS:
-        rows = [{"id": b.get("payload") or b["title"], "title": b["title"]} for b in buttons]
+    options = _distinct(buttons, BUTTON_ID_LIMIT)
+    if len(options) > MAX_BUTTONS:
+        rows = [{"id": option_id, "title": b["title"]} for option_id, b in options]
         return list_messages({"body": text, "button": list_button, "sections": [{"title": "", "rows": rows}]})
     preamble, body = _body_and_preamble(text, INTERACTIVE_BODY_LIMIT)
-    titles = _unique([shorten(b["title"], BUTTON_TITLE_LIMIT) for b in buttons], BUTTON_TITLE_LIMIT)
-    action = {"buttons": [{"type": "reply", "reply": {"id": b.get("payload") or b["title"], "title": title}}
-                          for b, title in zip(buttons, titles)]}
+    titles = _unique([shorten(b["title"], BUTTON_TITLE_LIMIT) for _, b in options], BUTTON_TITLE_LIMIT)
+    action = {"buttons": [{"type": "reply", "reply": {"id": option_id, "title": title}}
+                          for (option_id, _), title in zip(options, titles)]}
     return preamble + [Outgoing({"type": "interactive",
                                  "interactive": {"type": "button", "body": {"text": body}, "action": action}})]
 
@@ -111,23 +153,26 @@ def buttons_message(text: str, buttons: list[dict[str, Any]], list_button: str =
 def list_messages(spec: dict[str, Any]) -> list[Outgoing]:
     """A list message (at most 10 rows); more rows are sent as several lists, none dropped."""
     preamble, body = _body_and_preamble(spec.get("body") or spec.get("text", ""), INTERACTIVE_BODY_LIMIT)
-    rows = [(section.get("title", ""), row) for section in spec.get("sections", []) for row in section["rows"]]
+    rows = [{**row, "section": section.get("title", "")} for section in spec.get("sections", [])
+            for row in section["rows"]]
+    label = spec.get("button") or DEFAULT_LIST_BUTTON
     messages = preamble
-    for start in range(0, len(rows), MAX_LIST_ROWS):
-        chunk = rows[start:start + MAX_LIST_ROWS]
+    distinct = _distinct(rows, ROW_ID_LIMIT)
+    for start in range(0, len(distinct), MAX_LIST_ROWS):
         sections: list[dict[str, Any]] = []
-        for section_title, row in chunk:
-            if not sections or sections[-1]["title"] != shorten(section_title, SECTION_TITLE_LIMIT):
-                sections.append({"title": shorten(section_title, SECTION_TITLE_LIMIT), "rows": []})
-            out_row = {"id": row["id"], "title": shorten(row["title"], ROW_TITLE_LIMIT)}
+        for row_id, row in distinct[start:start + MAX_LIST_ROWS]:
+            title = shorten(row["section"], SECTION_TITLE_LIMIT)
+            if not sections or sections[-1]["title"] != title:
+                sections.append({"title": title, "rows": []})
+            out_row = {"id": row_id, "title": shorten(row["title"], ROW_TITLE_LIMIT)}
             if row.get("description"):
                 out_row["description"] = shorten(row["description"], ROW_DESCRIPTION_LIMIT)
             sections[-1]["rows"].append(out_row)
-        if len(sections) == 1 and not sections[0]["title"]:
-            sections[0]["title"] = shorten(spec.get("button") or DEFAULT_LIST_BUTTON, SECTION_TITLE_LIMIT)
+        for section in sections:  # a section needs a title (WhatsApp refuses an untitled one beside others)
+            section["title"] = section["title"] or shorten(label, SECTION_TITLE_LIMIT)
         interactive: dict[str, Any] = {
             "type": "list", "body": {"text": body},
-            "action": {"button": shorten(spec.get("button") or DEFAULT_LIST_BUTTON, LIST_BUTTON_LIMIT),
+            "action": {"button": shorten(label, LIST_BUTTON_LIMIT),
                        "sections": sections},
         }
         if spec.get("header"):
@@ -148,7 +193,7 @@ def media_message(kind: str, source: str, caption: str = "", filename: str = "")
         raise ValueError(f"a {kind} needs a path or a link")
     media: dict[str, Any] = {"link": source} if _is_url(source) else {}
     if caption:
-        media["caption"] = shorten(caption, CAPTION_LIMIT)
+        media["caption"] = caption if len(caption) <= CAPTION_LIMIT else split_text(caption, CAPTION_LIMIT - 1)[0] + "…"
     if kind == "document":
         media["filename"] = filename or source.rstrip("/").rsplit("/", 1)[-1]
     return Outgoing({"type": kind, kind: media}, upload="" if _is_url(source) else source)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from connectors.outbound import render, shorten, split_text
@@ -105,3 +107,45 @@ def test_an_unknown_custom_shape_is_an_error_not_a_silent_drop():
 ])
 def test_shorten(title, expected):
     assert shorten(title, 20) == expected
+
+
+def test_the_id_fitting_doctests():
+    import doctest
+
+    import connectors.outbound
+
+    assert doctest.testmod(connectors.outbound).failed == 0
+
+
+def test_two_options_that_send_the_same_tap_are_one_and_ids_fit_whatsapps_limits():
+    long_name = "Maggi Masala Noodles " * 20
+    [out] = render({"text": "Kaunsa?", "buttons": [
+        {"title": "Maggi", "payload": '/check_stock{"product": "Maggi"}'},
+        {"title": "Maggi", "payload": '/check_stock{"product": "Maggi"}'},
+        {"title": "Long", "payload": f'/check_stock{{"product": "{long_name}"}}'},
+    ]})
+    replies = [b["reply"] for b in out.message["interactive"]["action"]["buttons"]]
+    assert len(replies) == 2 and len({r["id"] for r in replies}) == 2
+    assert len(replies[1]["id"]) <= 256 and json.loads(replies[1]["id"][len("/check_stock"):])["product"]
+    rows = [{"id": f'/check_stock{{"product": "{long_name}{n}"}}', "title": f"P{n}"} for n in range(4)]
+    [listing] = render({"custom": {"type": "list", "body": "Kaunsa?", "sections": [{"title": "", "rows": rows}]}})
+    sent = [r["id"] for s in listing.message["interactive"]["action"]["sections"] for r in s["rows"]]
+    assert all(len(i) <= 200 for i in sent) and len(set(sent)) == len(sent)
+
+
+def test_every_section_of_a_list_with_several_has_a_title():
+    [out] = render({"custom": {"type": "list", "body": "Chuniye", "button": "Chuniye", "sections": [
+        {"title": "", "rows": [{"id": "/a", "title": "A"}]},
+        {"title": "Doodh", "rows": [{"id": "/b", "title": "B"}]},
+    ]}})
+    assert [s["title"] for s in out.message["interactive"]["action"]["sections"]] == ["Chuniye", "Doodh"]
+
+
+def test_buttons_with_a_blank_text_still_go_out():
+    [out] = render({"text": "   ", "buttons": [{"title": "Haan", "payload": "/affirm"}]})
+    assert out.message["interactive"]["body"]["text"] and out.message["interactive"]["type"] == "button"
+
+
+def test_a_caption_keeps_its_line_breaks():
+    [out] = render({"custom": {"type": "image", "path": "/tmp/qr.png", "caption": "UPI ₹450\nShree Ganesh Kirana"}})
+    assert out.message["image"]["caption"] == "UPI ₹450\nShree Ganesh Kirana"
