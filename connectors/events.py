@@ -15,7 +15,9 @@ from connectors.metadata import Location
 
 
 UNDERSTOOD = frozenset({"text", "button", "button_reply", "list_reply", "nfm_reply", "image", "document", "location"})
-"""Message types handed to Rasa; anything else gets a polite reply from the channel."""
+"""Message types handed to Rasa; anything else gets a polite reply from the channel, except:"""
+IGNORED = frozenset({"reaction", "system"})
+"""Message types that ask nothing of the bot (an emoji on a message, a notice from WhatsApp): logged, not answered."""
 
 
 class NotAWebhook(ValueError):
@@ -59,6 +61,11 @@ class Message:
     context_id: str = ""
     """The id of the business message this one answers (taps and quoted replies)."""
     errors: tuple[WhatsAppError, ...] = ()
+
+    @property
+    def ignored(self) -> bool:
+        """True for what needs no answer: a reaction (or its removal), a system notice."""
+        return self.type in IGNORED
 
     @property
     def understood(self) -> bool:

@@ -172,6 +172,9 @@ class WhatsAppInput(InputChannel):
         # a message accepted by this process is new to Rasa; only one recovered after a restart may not be
         if message.id in self.dispatcher.recovered and await self._already_processed(sender_id, message.id):
             return
+        if message.ignored:
+            logger.info("WhatsApp %s %s from %s needs no answer", message.type, message.id, message.wa_id)
+            return
         asyncio.get_running_loop().create_task(self._mark_read(message))
         metadata = channel_metadata(message, await self._download(message)).signed(self.identity_secret)
         output = WhatsAppOutput(self.sender, reply_to=message.id)

@@ -62,6 +62,13 @@ FLOW_REPLY = inbound({
 UNSUPPORTED = inbound({"type": "unsupported", "errors": [{
     "code": 131051, "title": "Message type unknown", "message": "Message type unknown",
     "error_data": {"details": "Message type is currently not supported."}}]})
+REACTION = inbound({"type": "reaction", "reaction": {
+    "message_id": "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI2QUU0QTk0QzYyQzVBRkJCQjMA", "emoji": "\U0001F44D"}})
+REACTION_REMOVED = inbound({"type": "reaction", "reaction": {
+    "message_id": "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI2QUU0QTk0QzYyQzVBRkJCQjMA"}})
+SYSTEM_NOTICE = inbound({"type": "system", "system": {
+    "body": "User A changed from 16505551234 to 16505550000", "wa_id": "16505550000",
+    "type": "user_changed_number"}})
 INTERACTIVE_WITH_ERRORS = inbound({"type": "interactive", "interactive": {}, "errors": [{
     "code": 131051, "title": "Unsupported message type", "message": "Unsupported message type",
     "error_data": {"details": "Message type is not currently supported"}}]})

@@ -176,6 +176,20 @@ def test_unsupported_payloads_get_a_polite_reply(stack, wa_id, value):
     assert stack.user_events(BUSINESS, wa_id) == []
 
 
+@pytest.mark.parametrize("value", [meta.REACTION, meta.REACTION_REMOVED, meta.SYSTEM_NOTICE],
+                         ids=["reaction", "reaction removed", "system notice"])
+def test_reactions_and_notices_get_no_apology_and_the_conversation_goes_on(stack, wa_id, value):
+    message = {**value["messages"][0], "from": wa_id, "id": webhooks.new_wamid()}
+    payload = webhooks.envelope(BUSINESS, "919800000000", {"contacts": [{"profile": {"name": "X"}, "wa_id": wa_id}],
+                                                           "messages": [message]})
+    assert stack.post(payload).status_code == 200
+    assert stack.post(webhooks.text(BUSINESS, wa_id, "maggi kitna hai")).status_code == 200
+    [reply] = stack.wait_for_replies(BUSINESS, wa_id, 1)
+    assert maggi_in_stock(reply["text"]["body"])
+    time.sleep(1)  # an apology for the first message would have arrived by now
+    assert len(stack.replies(BUSINESS, wa_id)) == 1 and len(stack.user_events(BUSINESS, wa_id)) == 1
+
+
 def test_location_and_flow_replies_reach_rasa_as_metadata(stack, wa_id):
     location = webhooks.message_payload(BUSINESS, wa_id, "location", meta.LOCATION["messages"][0]["location"])
     flow = webhooks.message_payload(BUSINESS, wa_id, "interactive", meta.FLOW_REPLY["messages"][0]["interactive"])
