@@ -42,7 +42,10 @@ class Media:
 
 @dataclass(frozen=True)
 class Message:
-    """One inbound message, from `wa_id` to the business number `phone_number_id`."""
+    """One inbound message, from `wa_id` to the business number `phone_number_id`.
+
+    `wa_id` is the sender's WhatsApp number, or, for a user who hides it behind a username, their
+    business-scoped user id (`IN.1502576394655843`)."""
 
     id: str
     type: str
@@ -102,6 +105,8 @@ class Webhook:
     statuses: list[Status] = field(default_factory=list)
     errors: list[WhatsAppError] = field(default_factory=list)
     """Errors Meta reports for the whole change (outside any message)."""
+    unreadable: list[str] = field(default_factory=list)
+    """Why a message in the webhook could not be read (the others in it still are)."""
 
 
 def parse(body: bytes) -> Webhook:
@@ -127,6 +132,8 @@ def parse_payload(payload: Any) -> Webhook:
                     _parse_value(change.get("value") or {}, webhook)
     except (AttributeError, KeyError, TypeError, ValueError) as error:
         raise NotAWebhook(f"malformed change: {error!r}") from error
+    if webhook.unreadable and not (webhook.messages or webhook.statuses):
+        raise NotAWebhook(f"no message could be read: {'; '.join(webhook.unreadable)}")
     return webhook
 
 
@@ -142,9 +149,13 @@ def _parse_value(value: dict[str, Any], webhook: Webhook) -> None:
     metadata = value.get("metadata") or {}
     phone_number_id = str(metadata["phone_number_id"])
     display = str(metadata.get("display_phone_number", ""))
-    names = {c.get("wa_id"): (c.get("profile") or {}).get("name", "") for c in value.get("contacts") or ()}
+    names = {c.get("wa_id") or c.get("user_id"): (c.get("profile") or {}).get("name", "")
+             for c in value.get("contacts") or ()}
     for raw in value.get("messages") or ():
-        webhook.messages.append(_parse_message(raw, phone_number_id, display, names))
+        try:  # one message that cannot be read must not cost the others in the webhook
+            webhook.messages.append(_parse_message(raw, phone_number_id, display, names))
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            webhook.unreadable.append(f"message {raw.get('id', '?') if isinstance(raw, dict) else '?'}: {error!r}")
     for raw in value.get("statuses") or ():
         webhook.statuses.append(Status(
             message_id=raw["id"], status=raw["status"], recipient_id=str(raw.get("recipient_id", "")),
@@ -155,7 +166,7 @@ def _parse_value(value: dict[str, Any], webhook: Webhook) -> None:
 
 def _parse_message(raw: dict[str, Any], phone_number_id: str, display: str, names: dict[str, str]) -> Message:
     kind = raw["type"]
-    wa_id = str(raw["from"])
+    wa_id = str(raw.get("from") or raw["from_user_id"])  # a user who hides their number has only a user id
     fields: dict[str, Any] = {}
     body = raw.get(kind) if isinstance(raw.get(kind), dict) else {}
     if kind == "text":

@@ -159,6 +159,8 @@ class WhatsAppInput(InputChannel):
                                status.errors)
         for error in webhook.errors:
             logger.warning("WhatsApp webhook error %s: %s %s", error.code, error.title, error.details)
+        for reason in webhook.unreadable:
+            logger.warning("WhatsApp webhook: could not read %s", reason)
         for message in webhook.messages:
             if await self.store.accept(message):
                 self.dispatcher.submit(message)

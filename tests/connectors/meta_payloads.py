@@ -62,6 +62,10 @@ FLOW_REPLY = inbound({
 UNSUPPORTED = inbound({"type": "unsupported", "errors": [{
     "code": 131051, "title": "Message type unknown", "message": "Message type unknown",
     "error_data": {"details": "Message type is currently not supported."}}]})
+USER_ID_ONLY = {  # a user with a username who hides their number: a business-scoped user id and no "from"
+    "contacts": [{"profile": {"name": "Sita"}, "user_id": "IN.1502576394655843", "username": "@sita.kirana"}],
+    "messages": [{"from_user_id": "IN.1502576394655843", "id": "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUJVU0VSSUQA",
+                  "timestamp": "1750090702", "type": "text", "text": {"body": "maggi kitna hai"}}]}
 REACTION = inbound({"type": "reaction", "reaction": {
     "message_id": "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI2QUU0QTk0QzYyQzVBRkJCQjMA", "emoji": "\U0001F44D"}})
 REACTION_REMOVED = inbound({"type": "reaction", "reaction": {

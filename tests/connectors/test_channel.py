@@ -190,6 +190,22 @@ def test_reactions_and_notices_get_no_apology_and_the_conversation_goes_on(stack
     assert len(stack.replies(BUSINESS, wa_id)) == 1 and len(stack.user_events(BUSINESS, wa_id)) == 1
 
 
+def test_a_user_known_only_by_a_user_id_is_answered_and_a_broken_message_costs_no_other(stack, wa_id):
+    user_id = f"IN.{wa_id}0001"
+    hidden = {**meta.USER_ID_ONLY["messages"][0], "from_user_id": user_id, "id": webhooks.new_wamid()}
+    broken = {"id": webhooks.new_wamid(), "timestamp": "1750090702", "type": "text", "text": {"body": "no sender"}}
+    contacts = [{"profile": {"name": "Sita"}, "user_id": user_id}, {"profile": {"name": "X"}, "wa_id": wa_id}]
+    normal = webhooks.text(BUSINESS, wa_id, "maggi kitna hai")["entry"][0]["changes"][0]["value"]["messages"][0]
+    payload = webhooks.envelope(BUSINESS, "919800000000", {"contacts": contacts,
+                                                           "messages": [broken, hidden, normal]})
+    assert stack.post(payload).status_code == 200
+    [reply] = stack.wait_for_replies(BUSINESS, wa_id, 1)
+    assert maggi_in_stock(reply["text"]["body"])
+    [answer] = stack.wait_for_replies(BUSINESS, user_id, 1)
+    assert maggi_in_stock(answer["text"]["body"])
+    assert [e["text"] for e in stack.user_events(BUSINESS, user_id)] == ["maggi kitna hai"]
+
+
 def test_location_and_flow_replies_reach_rasa_as_metadata(stack, wa_id):
     location = webhooks.message_payload(BUSINESS, wa_id, "location", meta.LOCATION["messages"][0]["location"])
     flow = webhooks.message_payload(BUSINESS, wa_id, "interactive", meta.FLOW_REPLY["messages"][0]["interactive"])

@@ -107,3 +107,22 @@ def test_a_message_survives_the_round_trip_through_the_inbox():
 def test_anything_else_is_refused(body):
     with pytest.raises(ValueError):
         events.parse(body)
+
+
+def test_a_user_who_hides_their_number_is_known_by_their_user_id():
+    [message] = events.parse_payload(meta.envelope(meta.USER_ID_ONLY)).messages
+    assert (message.wa_id, message.profile_name, message.text) == ("IN.1502576394655843", "Sita", "maggi kitna hai")
+
+
+def test_one_unreadable_message_does_not_cost_the_others_in_the_webhook():
+    broken = {"id": "wamid.broken", "timestamp": "1750090702", "type": "text", "text": {"body": "no sender"}}
+    value = {**meta.TEXT, "messages": [broken, *meta.TEXT["messages"]]}
+    webhook = events.parse_payload(meta.envelope(value, meta.USER_ID_ONLY))
+    assert [m.wa_id for m in webhook.messages] == [meta.WA_ID, "IN.1502576394655843"]
+    assert len(webhook.unreadable) == 1 and "wamid.broken" in webhook.unreadable[0]
+
+
+def test_reactions_and_system_notices_are_read_and_need_no_answer():
+    for value in (meta.REACTION, meta.REACTION_REMOVED, meta.SYSTEM_NOTICE):
+        [message] = events.parse_payload(meta.envelope(value)).messages
+        assert message.ignored and not message.understood
