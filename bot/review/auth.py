@@ -16,11 +16,14 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, select, update
 
-from bot.review.schema import sessions, users
+from bot.review.schema import sessions, sign_in_failures, users
 
 SESSION_SECONDS = 12 * 3600
+SIGN_IN_ATTEMPTS = 5
+SIGN_IN_WINDOW_SECONDS = 15 * 60
+"""At most SIGN_IN_ATTEMPTS wrong passwords per account and per address within the window."""
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 USERNAME = re.compile(r"^[a-z0-9_.@-]{2,64}$")
 MIN_PASSWORD_LENGTH = 10
@@ -139,6 +142,29 @@ def authenticate(engine: Engine, username: str, password: str) -> User | None:
 
 
 _DUMMY_HASH = hash_password(secrets.token_hex(8))
+
+
+def _failure_keys(username: str, address: str) -> tuple[str, str]:
+    return f"user:{username.strip().lower()}", f"address:{address}"
+
+
+def sign_in_throttled(engine: Engine, username: str, address: str, now: float | None = None) -> bool:
+    """Whether the account or the address has had SIGN_IN_ATTEMPTS wrong passwords within the window."""
+    since = (time.time() if now is None else now) - SIGN_IN_WINDOW_SECONDS
+    with engine.connect() as conn:
+        counts = conn.execute(select(func.count()).select_from(sign_in_failures)
+                              .where(sign_in_failures.c.key.in_(_failure_keys(username, address)),
+                                     sign_in_failures.c.at > since)
+                              .group_by(sign_in_failures.c.key)).scalars().all()
+    return any(count >= SIGN_IN_ATTEMPTS for count in counts)
+
+
+def record_sign_in_failure(engine: Engine, username: str, address: str, now: float | None = None) -> None:
+    """Count a wrong password against the account and the address (and forget failures past the window)."""
+    at = time.time() if now is None else now
+    with engine.begin() as conn:
+        conn.execute(delete(sign_in_failures).where(sign_in_failures.c.at <= at - SIGN_IN_WINDOW_SECONDS))
+        conn.execute(insert(sign_in_failures), [{"key": key, "at": at} for key in _failure_keys(username, address)])
 
 
 def _token_hash(token: str) -> str:

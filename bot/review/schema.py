@@ -35,6 +35,14 @@ settings = Table(
     Column("value", Text, nullable=False),
 )
 
+sign_in_failures = Table(
+    "review_sign_in_failures", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(160), nullable=False, index=True),
+    Column("at", Float, nullable=False),
+)
+"""A wrong password, once under the account's key and once under the address's (sign-in throttling)."""
+
 sync_state = Table(
     "review_sync", metadata,
     Column("source", String(255), primary_key=True),

@@ -45,17 +45,24 @@ async def login(request: Request) -> HTTPResponse:
     form = request.form or {}
     if not auth.csrf_ok(request.cookies.get(LOGIN_CSRF_COOKIE), form.get("csrf_token")):
         return text("the sign-in form's CSRF token is missing or wrong: reload the page", status=403)
-    user = await db(request, auth.authenticate, form.get("username", ""), form.get("password", ""))
+    username, address = form.get("username", ""), request.remote_addr or request.ip
+    if await db(request, auth.sign_in_throttled, username, address):
+        return _sign_in_again(request, form, 429, "Too many wrong passwords: try again in 15 minutes.")
+    user = await db(request, auth.authenticate, username, form.get("password", ""))
     if user is None:
-        token = secrets.token_urlsafe(32)
-        return _with_login_csrf(request, render(request, "login.html", status=401, login_csrf=token,
-                                                next=form.get("next", "/"), error="Wrong username or password."),
-                                token)
+        await db(request, auth.record_sign_in_failure, username, address)
+        return _sign_in_again(request, form, 401, "Wrong username or password.")
     response = back(request, "/conversations")
     response.add_cookie(SESSION_COOKIE, await db(request, auth.start_session, user), httponly=True, samesite="Lax",
                         secure=secure(request), path="/", max_age=auth.SESSION_SECONDS)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     return response
+
+
+def _sign_in_again(request: Request, form: dict, status: int, error: str) -> HTTPResponse:
+    token = secrets.token_urlsafe(32)
+    return _with_login_csrf(request, render(request, "login.html", status=status, login_csrf=token,
+                                            next=form.get("next", "/"), error=error), token)
 
 
 @bp.post("/logout")

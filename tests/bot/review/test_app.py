@@ -128,3 +128,16 @@ def test_a_request_waiting_on_the_database_does_not_stop_the_others(app: App, me
         app.hold.unlink(missing_ok=True)
         waiting.join(60)
     assert outcome["response"].status_code in (200, 302, 303), outcome["response"].text
+
+
+def test_sign_in_stops_after_five_wrong_passwords_even_for_the_right_one(app: App) -> None:
+    """Last in this module: it leaves this address throttled for fifteen minutes."""
+    def sign_in(password: str) -> httpx.Response:
+        login = httpx.get(f"{app.url}/login")
+        return httpx.post(f"{app.url}/login", data={"csrf_token": _csrf(login.text), "username": "asha",
+                                                    "password": password},
+                          cookies={"review_login_csrf": login.cookies["review_login_csrf"]})
+
+    assert [sign_in(f"guess {n}").status_code for n in range(5)] == [401] * 5
+    refused = sign_in(PASSWORD)
+    assert refused.status_code == 429 and "review_session" not in refused.cookies

@@ -70,3 +70,15 @@ def test_csrf_tokens_must_match_exactly(engine) -> None:
 def test_roles_are_ordered() -> None:
     assert Role.ADMIN.allows(Role.TRAINER) and Role.TRAINER.allows(Role.REVIEWER)
     assert not Role.REVIEWER.allows(Role.TRAINER) and not Role.TRAINER.allows(Role.ADMIN)
+
+
+def test_sign_in_is_throttled_per_account_and_per_address(engine) -> None:
+    now = 1_000_000.0
+    for attempt in range(auth.SIGN_IN_ATTEMPTS):
+        assert not auth.sign_in_throttled(engine, "Asha", "10.0.0.1", now)
+        auth.record_sign_in_failure(engine, "asha", "10.0.0.1", now + attempt)
+    assert auth.sign_in_throttled(engine, "asha", "10.0.0.9", now + 10)      # the account, from anywhere
+    assert auth.sign_in_throttled(engine, "ravi", "10.0.0.1", now + 10)      # anyone, from that address
+    assert not auth.sign_in_throttled(engine, "ravi", "10.0.0.9", now + 10)
+    later = now + auth.SIGN_IN_WINDOW_SECONDS + auth.SIGN_IN_ATTEMPTS
+    assert not auth.sign_in_throttled(engine, "asha", "10.0.0.1", later)  # 15 minutes on, the slate is clean
