@@ -7,24 +7,18 @@ metadata (`rasa shell`, the terminal chat) speaks to the demo shop as its owner.
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from functools import cache
 from typing import Any
 
 from rasa_sdk import Tracker
 
-from connectors.metadata import ChannelMetadata, identity_secret
+from connectors.metadata import ChannelMetadata, identity_secret, production
 from erp_core.context import Context
 from erp_core.db import Database, database_url
 from erp_core.demo import DEMO_OWNER_WA_ID, DEMO_PHONE_NUMBER_ID
 from erp_core.errors import PermissionDenied
 from erp_core.tenants import actor_for, find_tenant
-
-
-def production() -> bool:
-    """Whether the servers run in the production profile (`HISAAB_ENV=production`)."""
-    return os.environ.get("HISAAB_ENV", "development") == "production"
 
 
 @cache

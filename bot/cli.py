@@ -16,11 +16,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from dotenv import load_dotenv
 
+from connectors.metadata import MIN_SECRET_LENGTH, production
 from erp_core import tenants
 from erp_core.check import check_tenant
 from erp_core.context import Context
@@ -202,12 +204,31 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+PRODUCTION_SECRETS = {
+    "HISAAB_IDENTITY_SECRET": "signs who wrote each WhatsApp message, so only the channel speaks for a person",
+    "WHATSAPP_APP_SECRET": "checks that a webhook comes from Meta",
+    "WHATSAPP_VERIFY_TOKEN": "answers Meta's subscription check",
+}
+
+
+def production_problems(environ: dict[str, str]) -> list[str]:
+    """Why the production profile may not start: each secret that is missing or too short to be one."""
+    return [f"{name} is {'missing' if not environ.get(name) else 'too short'} ({job}; "
+            f"at least {MIN_SECRET_LENGTH} random characters)"
+            for name, job in PRODUCTION_SECRETS.items() if len(environ.get(name, "")) < MIN_SECRET_LENGTH]
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.servers import run_bot
     from bot.training import ensure_model
 
+    if production():
+        problems = production_problems(dict(os.environ))
+        if problems:
+            print("refusing to start in production (HISAAB_ENV=production):", *problems, sep="\n  ", file=sys.stderr)
+            return 2
     db = _database()
-    if not tenants.list_tenants(db):
+    if not production() and not tenants.list_tenants(db):
         shop = seed_demo(db)
         print(f"seeded the demo shop: {shop.name}")
     db.dispose()

@@ -43,9 +43,17 @@ IDENTITY_SECRET = "HISAAB_IDENTITY_SECRET"
 """The environment variable holding the secret the channel signs identities with and the actions check."""
 
 
+MIN_SECRET_LENGTH = 32
+
+
 def identity_secret(environ: Optional[Mapping[str, str]] = None) -> str:
     """The server secret identities are signed with ("" when none is set)."""
     return (os.environ if environ is None else environ).get(IDENTITY_SECRET, "")
+
+
+def production(environ: Optional[Mapping[str, str]] = None) -> bool:
+    """Whether the servers run in the production profile (`HISAAB_ENV=production`; development by default)."""
+    return (os.environ if environ is None else environ).get("HISAAB_ENV", "development") == "production"
 
 
 def conversation_id(phone_number_id: str, wa_id: str) -> str:

@@ -84,3 +84,15 @@ def test_check_rebuilds_a_tampered_invoice_payment(bot):
     db = Database(bot.url)
     assert invoice_views.get_invoice(Context(db, 1, Actor.system()), invoice.id).paid == Decimal("1.00")
     db.dispose()
+
+
+def test_production_refuses_to_start_without_its_secrets_and_says_which(bot, monkeypatch):
+    monkeypatch.setenv("HISAAB_ENV", "production")
+    monkeypatch.setenv("WHATSAPP_APP_SECRET", "a" * 40)
+    monkeypatch.setenv("HISAAB_IDENTITY_SECRET", "short")
+    monkeypatch.delenv("WHATSAPP_VERIFY_TOKEN", raising=False)
+    done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "ERP_DATABASE_URL": bot.url})
+    assert done.returncode == 2
+    assert "HISAAB_IDENTITY_SECRET is too short" in done.stderr and "WHATSAPP_VERIFY_TOKEN is missing" in done.stderr
+    assert "WHATSAPP_APP_SECRET" not in done.stderr
