@@ -208,6 +208,7 @@ PRODUCTION_SECRETS = {
     "HISAAB_IDENTITY_SECRET": "signs who wrote each WhatsApp message, so only the channel speaks for a person",
     "WHATSAPP_APP_SECRET": "checks that a webhook comes from Meta",
     "WHATSAPP_VERIFY_TOKEN": "answers Meta's subscription check",
+    "RASA_AUTH_TOKEN": "guards Rasa's HTTP API (every conversation, the model); the review app sends it",
 }
 
 

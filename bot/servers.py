@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 
 from bot.training import rasa_environment
+from connectors.metadata import production
 
 RASA_START_TIMEOUT = 240.0
 """Rasa loads TensorFlow and the model: about 50 s on this class of machine."""
@@ -78,14 +79,22 @@ def start_action_server(root: Path, port: int, env: dict[str, str] | None = None
 
 def start_rasa_server(root: Path, model: Path, port: int, endpoints: Path | None = None,
                       env: dict[str, str] | None = None) -> Server:
-    """`rasa run` (through bot.rasa.server) with the HTTP API and the channels of credentials.yml, from the Rasa environment."""
+    """`rasa run` (through bot.rasa.server) with the HTTP API and the channels of credentials.yml, from the Rasa
+    environment. With `RASA_AUTH_TOKEN` set, the HTTP API (conversations, the model) needs that token; in
+    production no other site's pages may call it (no CORS)."""
+    environment = rasa_environment(env)
     command = [
         str(root / ".venv" / "rasa" / "bin" / "python"), "-m", "bot.rasa.server", "run", "--enable-api", "--port", str(port),
         "--model", str(model), "--endpoints", str(endpoints or root / "endpoints.yml"),
-        "--credentials", str(root / "credentials.yml"), "--cors", "*",
+        "--credentials", str(root / "credentials.yml"),
     ]
-    return Server("Rasa server", command, f"http://127.0.0.1:{port}/status", root, rasa_environment(env),
-                  root / "var" / "log" / "rasa.log")
+    status = f"http://127.0.0.1:{port}/status"
+    if environment.get("RASA_AUTH_TOKEN"):
+        command += ["--auth-token", environment["RASA_AUTH_TOKEN"]]
+        status += f"?token={environment['RASA_AUTH_TOKEN']}"
+    if not production(environment):
+        command += ["--cors", "*"]
+    return Server("Rasa server", command, status, root, environment, root / "var" / "log" / "rasa.log")
 
 
 def start_api_server(root: Path, port: int, env: dict[str, str] | None = None) -> Server:

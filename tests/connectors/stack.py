@@ -29,6 +29,8 @@ from tests.postgres_server import free_port
 
 IDENTITY_SECRET = "channel-identity-secret-for-tests"
 """What the channel signs identities with and the action server checks them against."""
+RASA_TOKEN = "rasa-http-api-token-for-tests"
+"""Rasa's HTTP API answers only with this token here, as in production."""
 
 @dataclass
 class Stack:
@@ -53,7 +55,8 @@ class Stack:
                           timeout=30)
 
     def tracker(self, business: str, wa_id: str) -> dict[str, Any]:
-        response = httpx.get(f"{self.rasa_url}/conversations/{business}:{wa_id}/tracker", timeout=30)
+        response = httpx.get(f"{self.rasa_url}/conversations/{business}:{wa_id}/tracker",
+                             params={"token": RASA_TOKEN}, timeout=30)
         response.raise_for_status()
         return response.json()
 
@@ -113,7 +116,7 @@ def start_stack(tmp: Path, channel_env: dict[str, str] | None = None,
         "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN, "WHATSAPP_APP_SECRET": APP_SECRET,
         "WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN, "WHATSAPP_API_BASE_URL": f"http://127.0.0.1:{sim_port}/v21.0",
         "WHATSAPP_STORE_PATH": str(store_path), "WHATSAPP_MEDIA_DIR": str(tmp / "media"),
-        "HISAAB_IDENTITY_SECRET": IDENTITY_SECRET, **(channel_env or {}),
+        "HISAAB_IDENTITY_SECRET": IDENTITY_SECRET, "RASA_AUTH_TOKEN": RASA_TOKEN, **(channel_env or {}),
     }
 
     def start_rasa() -> Server:

@@ -22,7 +22,7 @@ from connectors.simulator import webhooks
 from erp_core.demo import DEMO_PHONE_NUMBER_ID as BUSINESS
 from tests.connectors import meta_payloads as meta
 from tests.connectors.simulator_process import APP_SECRET, VERIFY_TOKEN
-from tests.connectors.stack import IDENTITY_SECRET
+from tests.connectors.stack import IDENTITY_SECRET, RASA_TOKEN
 
 _numbers = itertools.count(1)
 
@@ -99,6 +99,15 @@ def test_the_channel_signs_the_identity_it_verified_and_the_actions_in_productio
     [event] = stack.user_events(BUSINESS, wa_id)
     metadata = ChannelMetadata.from_dict(event["metadata"])
     assert metadata.signed_by(IDENTITY_SECRET) and not metadata.signed_by("another secret")
+
+
+def test_rasas_http_api_answers_only_with_its_token(stack, wa_id):
+    assert stack.post(webhooks.text(BUSINESS, wa_id, "maggi kitna hai")).status_code == 200
+    stack.wait_for_replies(BUSINESS, wa_id, 1)
+    tracker = f"{stack.rasa_url}/conversations/{BUSINESS}:{wa_id}/tracker"
+    assert httpx.get(tracker).status_code == 401 and httpx.get(tracker, params={"token": "guess"}).status_code == 401
+    assert httpx.put(f"{stack.rasa_url}/model", json={"model_file": "/tmp/evil.tar.gz"}).status_code == 401
+    assert httpx.get(tracker, params={"token": RASA_TOKEN}).status_code == 200
 
 
 @pytest.mark.parametrize("kind, content", [
