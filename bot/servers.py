@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import httpx
+from ruamel.yaml import YAML
 
 from bot.training import rasa_environment
 from connectors.metadata import production
@@ -77,6 +78,22 @@ def start_action_server(root: Path, port: int, env: dict[str, str] | None = None
     )
 
 
+def channels_file(root: Path, production: bool) -> Path:
+    """credentials.yml, or in production a copy without the REST channel: there, whoever could reach it would
+    choose whom they speak for, and only the WhatsApp channel (which checks Meta's signature) may."""
+    credentials = root / "credentials.yml"
+    if not production:
+        return credentials
+    yaml = YAML()
+    channels = yaml.load(credentials.read_text(encoding="utf-8"))
+    channels.pop("rest", None)
+    safe = root / "var" / "credentials.production.yml"
+    safe.parent.mkdir(parents=True, exist_ok=True)
+    with safe.open("w", encoding="utf-8") as out:
+        yaml.dump(channels, out)
+    return safe
+
+
 def start_rasa_server(root: Path, model: Path, port: int, endpoints: Path | None = None,
                       env: dict[str, str] | None = None) -> Server:
     """`rasa run` (through bot.rasa.server) with the HTTP API and the channels of credentials.yml, from the Rasa
@@ -86,7 +103,7 @@ def start_rasa_server(root: Path, model: Path, port: int, endpoints: Path | None
     command = [
         str(root / ".venv" / "rasa" / "bin" / "python"), "-m", "bot.rasa.server", "run", "--enable-api", "--port", str(port),
         "--model", str(model), "--endpoints", str(endpoints or root / "endpoints.yml"),
-        "--credentials", str(root / "credentials.yml"),
+        "--credentials", str(channels_file(root, production(environment))),
     ]
     status = f"http://127.0.0.1:{port}/status"
     if environment.get("RASA_AUTH_TOKEN"):

@@ -116,7 +116,8 @@ def start_stack(tmp: Path, channel_env: dict[str, str] | None = None,
         "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN, "WHATSAPP_APP_SECRET": APP_SECRET,
         "WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN, "WHATSAPP_API_BASE_URL": f"http://127.0.0.1:{sim_port}/v21.0",
         "WHATSAPP_STORE_PATH": str(store_path), "WHATSAPP_MEDIA_DIR": str(tmp / "media"),
-        "HISAAB_IDENTITY_SECRET": IDENTITY_SECRET, "RASA_AUTH_TOKEN": RASA_TOKEN, **(channel_env or {}),
+        "HISAAB_IDENTITY_SECRET": IDENTITY_SECRET, "RASA_AUTH_TOKEN": RASA_TOKEN, "HISAAB_ENV": "production",
+        **(channel_env or {}),
     }
 
     def start_rasa() -> Server:
