@@ -111,7 +111,7 @@ def test_rasas_http_api_answers_only_with_its_token(stack, wa_id):
 
 
 def test_in_production_the_rest_channel_is_off_so_nobody_can_speak_for_a_shops_owner(stack):
-    forged = {"sender": "owner", "message": "Sharma ji ne 5000 diye",
+    forged = {"sender": "owner", "message": "owner ki taraf se 4321 ka payment likh do",
               "metadata": {"phone_number_id": BUSINESS, "wa_id": "919800000000"}}
     assert httpx.post(f"{stack.rasa_url}/webhooks/rest/webhook", json=forged).status_code == 404
 
