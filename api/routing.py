@@ -86,6 +86,8 @@ class Operation:
     """The OpenAPI schema of a `Raw` body (default: a binary string)."""
     name: str = ""
     """Unique among operations: the Sanic route name and the OpenAPI operationId."""
+    replayed_by_erp_core: bool = False
+    """The response carries a secret: it is not stored for `Idempotency-Key` retries, erp_core replays those."""
 
     @property
     def openapi_path(self) -> str:
@@ -187,7 +189,7 @@ async def handle(request: Request, op: Operation, path_params: dict[str, Any]) -
         return problem(422, "validation_error", "an Idempotency-Key is 1 to 120 printable ASCII characters")
     ctx = Context(api.db, principal.tenant_id, Actor(user_id=None, role=Role.OWNER))
     fingerprint = None
-    if idem_key is not None:
+    if idem_key is not None and not op.replayed_by_erp_core:
         fingerprint = idempotency.fingerprint(op.method, request.path, raw_body)
         stored = await loop.run_in_executor(EXECUTOR, idempotency.lookup, ctx, idem_key, fingerprint)
         if isinstance(stored, idempotency.Conflict):

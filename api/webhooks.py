@@ -31,10 +31,12 @@ def list_webhooks(call: Call) -> Webhooks:
 
 
 @api.post("/webhooks", summary="Register a URL for events", body=WebhookIn, response=NewWebhook, status=201,
-          errors=(422,))
+          errors=(422,), replayed_by_erp_core=True)
 def register(call: Call) -> NewWebhook:
-    """The response carries the signing secret, shown only this once."""
-    return webhooks.register_webhook(call.ctx, call.body.url, list(call.body.events))
+    """The response carries the signing secret, shown only this once (and to a retry with the same
+    `Idempotency-Key`); no other answer contains it."""
+    return webhooks.register_webhook(call.ctx, call.body.url, list(call.body.events),
+                                     idempotency_key=call.idempotency_key)
 
 
 @api.delete("/webhooks/<webhook_id:int>", summary="Stop sending to an endpoint", response=WebhookView,

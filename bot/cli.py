@@ -9,6 +9,7 @@
     python -m bot check [--repair]    rebuild derived tables from the ledgers and prove they match
     python -m bot api [--port 8000]   serve the REST API (/api/v1, docs at /api/v1/docs)
     python -m bot api-key create|list|revoke   API keys for integrations
+    python -m bot secrets new-key|rotate       keys for the secrets stored encrypted (docs/security.md)
     python -m bot review [--port 8002]         serve the conversation review and trainer app
     python -m bot review-user add|list|password   users of the review app (reviewer, trainer, admin)
 """
@@ -32,6 +33,7 @@ from erp_core.enums import Country, CreditPolicy, Role
 from erp_core.errors import DomainError
 from erp_core.messages import render
 from erp_core.permissions import Actor
+from erp_core.secret_box import KEYS_ENV, SecretKeyError, key_problems, new_key
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -137,6 +139,31 @@ def cmd_api_key_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_secrets_new_key(args: argparse.Namespace) -> int:
+    print(new_key())
+    return 0
+
+
+def cmd_secrets_rotate(args: argparse.Namespace) -> int:
+    from erp_core.secret_rotation import rotate_secrets
+
+    db = _database()
+    ids = [_tenant_id(db, args.tenant)] if args.tenant else [t.id for t in tenants.list_tenants(db)]
+    total = failed = 0
+    for tenant_id in ids:
+        try:
+            rotated = rotate_secrets(Context(db, tenant_id, Actor.system()))
+        except SecretKeyError as error:
+            print(f"tenant {tenant_id}: NOT ROTATED (nothing changed): {error}", file=sys.stderr)
+            failed += 1
+            continue
+        total += rotated.secrets
+        print(f"tenant {tenant_id}: {rotated.secrets} secrets re-encrypted")
+    print(f"{total} secrets in {len(ids) - failed} businesses now encrypted with the first key of {KEYS_ENV}"
+          + (f"; {failed} businesses failed" if failed else ""))
+    return 1 if failed else 0
+
+
 def cmd_review(args: argparse.Namespace) -> int:
     from bot.review.app import serve
     from bot.review.config import ReviewConfig
@@ -209,14 +236,19 @@ PRODUCTION_SECRETS = {
     "WHATSAPP_APP_SECRET": "checks that a webhook comes from Meta",
     "WHATSAPP_VERIFY_TOKEN": "answers Meta's subscription check",
     "RASA_AUTH_TOKEN": "guards Rasa's HTTP API (every conversation, the model); the review app sends it",
+    KEYS_ENV: "encrypts the shops' Razorpay secrets and webhook signing secrets in the database",
 }
 
 
 def production_problems(environ: dict[str, str]) -> list[str]:
-    """Why the production profile may not start: each secret that is missing or too short to be one."""
-    return [f"{name} is {'missing' if not environ.get(name) else 'too short'} ({job}; "
-            f"at least {MIN_SECRET_LENGTH} random characters)"
-            for name, job in PRODUCTION_SECRETS.items() if len(environ.get(name, "")) < MIN_SECRET_LENGTH]
+    """Why the production profile may not start: each secret that is missing or too short to be one, and each
+    encryption key that is no Fernet key."""
+    problems = [f"{name} is {'missing' if not environ.get(name) else 'too short'} ({job}; "
+                f"at least {MIN_SECRET_LENGTH} random characters)"
+                for name, job in PRODUCTION_SECRETS.items() if len(environ.get(name, "")) < MIN_SECRET_LENGTH]
+    if len(environ.get(KEYS_ENV, "")) >= MIN_SECRET_LENGTH:
+        problems += key_problems(environ[KEYS_ENV])
+    return problems
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -299,6 +331,14 @@ def build_parser() -> argparse.ArgumentParser:
     krevoke.add_argument("--tenant", required=True)
     krevoke.add_argument("key_id", type=int)
     krevoke.set_defaults(func=cmd_api_key_revoke)
+
+    secrets = sub.add_parser("secrets", help="the keys of the secrets stored encrypted (docs/security.md)"
+                             ).add_subparsers(dest="action", required=True)
+    secrets.add_parser("new-key", help="print a fresh key to put first in " + KEYS_ENV
+                       ).set_defaults(func=cmd_secrets_new_key)
+    srotate = secrets.add_parser("rotate", help="re-encrypt every stored secret with the first key")
+    srotate.add_argument("--tenant", help="only this business (phone_number_id)")
+    srotate.set_defaults(func=cmd_secrets_rotate)
 
     review = sub.add_parser("review", help="serve the conversation review and trainer app")
     review.add_argument("--host", default="127.0.0.1")

@@ -1,8 +1,8 @@
-"""Column types that keep money and quantities exact on every database.
+"""Column types that keep money and quantities exact on every database, and secrets unreadable in it.
 
 Amounts are stored as integers of a fixed scale (paise for money, thousandths
 for quantities), so SQLite and PostgreSQL add them up identically and nothing
-ever passes through a float.
+ever passes through a float. Secrets are stored encrypted (`secret_box`).
 """
 
 from __future__ import annotations
@@ -11,9 +11,11 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime
+from sqlalchemy import BigInteger, DateTime, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+
+from erp_core.secret_box import current_box
 
 
 class ScaledDecimal(TypeDecorator[Decimal]):
@@ -68,6 +70,19 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=timezone.utc)
+
+
+class EncryptedText(TypeDecorator[str]):
+    """A secret (an API key secret, a signing secret): encrypted on write, decrypted on read."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else current_box().encrypt(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else current_box().decrypt(value)
 
 
 def utcnow() -> datetime:

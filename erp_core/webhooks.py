@@ -113,7 +113,7 @@ class WebhookView(BaseModel):
 
 
 class NewWebhook(BaseModel):
-    """An endpoint just registered: `secret` signs its deliveries and is shown this once."""
+    """An endpoint just registered: `secret` signs its deliveries and is shown this once (and to a retry)."""
 
     model_config = ConfigDict(frozen=True)
     webhook: WebhookView
@@ -160,8 +160,12 @@ def _check_url(url: str) -> str:
     return url.strip()
 
 
-def register_webhook(ctx: Context, url: str, events: list[str]) -> NewWebhook:
-    """Register a URL for some of `EVENTS`; it receives events booked from now on."""
+def register_webhook(ctx: Context, url: str, events: list[str], *, idempotency_key: str | None = None) -> NewWebhook:
+    """Register a URL for some of `EVENTS`; it receives events booked from now on.
+
+    A retry with the same `idempotency_key` gets the same endpoint and secret back
+    (read from the endpoint, stored only encrypted).
+    """
     ctx.actor.require(Permission.MANAGE_USERS)
     url = _check_url(url)
     unknown = sorted(set(events) - set(EVENTS))
@@ -179,9 +183,10 @@ def register_webhook(ctx: Context, url: str, events: list[str]) -> NewWebhook:
         session.flush()
         return _view(row)
 
-    # The audit log keeps the registration, never the signing secret.
-    view = ctx.run("webhook.register", {"url": url, "events": wanted}, work, WebhookView)
-    return NewWebhook(webhook=view, secret=secret)
+    # The audit log and the idempotency record keep the registration, never the signing secret.
+    view = ctx.run("webhook.register", {"url": url, "events": wanted}, work, WebhookView, idempotency_key)
+    with ctx.read() as session:
+        return NewWebhook(webhook=view, secret=session.get(WebhookEndpoint, view.id).secret)
 
 
 def list_webhooks(ctx: Context) -> list[WebhookView]:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from erp_core.columns import UTCDateTime, utcnow
+from erp_core.columns import EncryptedText, UTCDateTime, utcnow
 from erp_core.models.base import Base, TenantScoped
 
 
@@ -43,12 +43,12 @@ class ApiRequest(TenantScoped, Base):
 
 
 class WebhookEndpoint(TenantScoped, Base):
-    """An integrator's URL and the events it wants; deliveries are signed with `secret`."""
+    """An integrator's URL and the events it wants; deliveries are signed with `secret` (encrypted at rest)."""
 
     __tablename__ = "webhook_endpoints"
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(500))
-    secret: Mapped[str] = mapped_column(String(64))
+    secret: Mapped[str] = mapped_column(EncryptedText)
     events: Mapped[str] = mapped_column(String(400))
     """Comma-separated event names."""
     active: Mapped[bool] = mapped_column(Boolean, default=True)

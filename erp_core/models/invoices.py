@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from erp_core.columns import Money, Quantity, Rate, UTCDateTime, utcnow
+from erp_core.columns import EncryptedText, Money, Quantity, Rate, UTCDateTime, utcnow
 from erp_core.enums import InvoiceKind, InvoiceStatus, PaymentMode
 from erp_core.models.base import Base, TaxAmountColumns, TenantScoped, enum_type
 
@@ -117,11 +117,11 @@ class PaymentLink(TenantScoped, Base):
 
 
 class RazorpayAccount(TenantScoped, Base):
-    """A shop's Razorpay API keys and webhook secret."""
+    """A shop's Razorpay API keys and webhook secret (both secrets encrypted at rest)."""
 
     __tablename__ = "razorpay_accounts"
     __table_args__ = (UniqueConstraint("tenant_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     key_id: Mapped[str] = mapped_column(String(40))
-    key_secret: Mapped[str] = mapped_column(String(100))
-    webhook_secret: Mapped[str] = mapped_column(String(100))
+    key_secret: Mapped[str] = mapped_column(EncryptedText)
+    webhook_secret: Mapped[str] = mapped_column(EncryptedText)
