@@ -123,8 +123,8 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
-    def migrate(self) -> None:
-        """Bring the schema up to the newest Alembic revision."""
+    def migrate(self, revision: str = "head") -> None:
+        """Bring the schema up to the newest Alembic revision (or to `revision`)."""
         from alembic import command
         from alembic.config import Config
 
@@ -137,7 +137,7 @@ class Database:
             try:
                 with connection.begin():
                     config.attributes["connection"] = connection
-                    command.upgrade(config, "head")
+                    command.upgrade(config, revision)
                     if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
                         raise RuntimeError("the migration left rows whose foreign keys point nowhere")
             finally:

@@ -4,6 +4,7 @@ one Rasa server and action server (`rasa_stack`), started once, only if a test t
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
@@ -15,11 +16,13 @@ from erp_core.context import Context
 from erp_core.db import Database
 from erp_core.parties import PartyRef
 from erp_core.permissions import Actor
+from erp_core.secret_box import KEYS_ENV, new_key
 from erp_core.tenants import add_tenant
 from tests.postgres_server import postgres_server
 from tests.shop_stack import Stack, running_stack
 
 _numbers = itertools.count(910000000001)
+os.environ.setdefault(KEYS_ENV, new_key())  # one key for the tests and every server they start
 
 
 @pytest.fixture(scope="session")
