@@ -9,14 +9,18 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
-from erp_core import invoice_payments, invoice_views, invoices
+from bot.cli import production_problems
+from erp_core import invoice_payments, invoice_views, invoices, webhooks
 from erp_core.context import Context
 from erp_core.db import Database
 from erp_core.invoices import InvoiceLineIn
-from erp_core.models import Invoice, StockSummary
+from erp_core.models import Invoice, RazorpayAccount, StockSummary
 from erp_core.permissions import Actor
+from erp_core.razorpay_payments import connect_razorpay
+from erp_core.secret_box import KEYS_ENV, key_problems
+from erp_core.tenants import add_tenant
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -96,3 +100,42 @@ def test_production_refuses_to_start_without_its_secrets_and_says_which(bot, mon
     assert done.returncode == 2
     assert "HISAAB_IDENTITY_SECRET is too short" in done.stderr and "WHATSAPP_VERIFY_TOKEN is missing" in done.stderr
     assert "WHATSAPP_APP_SECRET" not in done.stderr
+
+
+def test_production_names_a_missing_or_malformed_encryption_key():
+    good = {name: "s" * 40 for name in ("HISAAB_IDENTITY_SECRET", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN",
+                                        "RASA_AUTH_TOKEN")}
+    [missing] = production_problems(good)
+    assert missing.startswith("HISAAB_SECRET_KEYS is missing")
+    [malformed] = production_problems({**good, KEYS_ENV: "x" * 44})
+    assert malformed.startswith("HISAAB_SECRET_KEYS: key 1 of 1 is not a Fernet key")
+    assert production_problems({**good, KEYS_ENV: os.environ[KEYS_ENV]}) == []
+
+
+def test_secrets_rotate_re_encrypts_every_business_with_the_first_key(bot, monkeypatch):
+    old, new = bot("secrets", "new-key").stdout.strip(), bot("secrets", "new-key").stdout.strip()
+    assert key_problems(f"{old},{new}") == [] and old != new
+    monkeypatch.setenv(KEYS_ENV, old)
+    db = Database(bot.url)
+    db.migrate()
+    shops = [Context(db, add_tenant(db, phone_number_id=f"91900000000{n}", name=f"Shop {n}").id, Actor.system())
+             for n in (1, 2)]
+    connect_razorpay(shops[0], "rzp_test_K1", "keySecret1", "hookSecret1")
+    for shop in shops:
+        webhooks.register_webhook(shop, "https://example.com/h", ["order.created"])
+
+    def rotate(keys: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "bot", "secrets", "rotate"], cwd=ROOT, capture_output=True,
+                              text=True, timeout=120, env={**os.environ, "ERP_DATABASE_URL": bot.url, KEYS_ENV: keys})
+
+    done = rotate(f"{new},{old}")
+    assert done.returncode == 0, done.stderr
+    assert "tenant 1: 3 secrets re-encrypted" in done.stdout and "tenant 2: 1 secrets re-encrypted" in done.stdout
+    assert "4 secrets in 2 businesses" in done.stdout
+    monkeypatch.setenv(KEYS_ENV, new)  # the old key dropped
+    with db.session(shops[0].tenant_id) as session:
+        assert session.scalar(select(RazorpayAccount)).webhook_secret == "hookSecret1"
+    refused = rotate(old)
+    assert refused.returncode == 1 and "0 secrets in 0 businesses" in refused.stdout
+    assert "tenant 1: NOT ROTATED (nothing changed): a stored secret cannot be decrypted" in refused.stderr
+    db.dispose()
