@@ -48,7 +48,8 @@ class WebhookEndpoint(TenantScoped, Base):
     __tablename__ = "webhook_endpoints"
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(500))
-    secret: Mapped[str] = mapped_column(EncryptedText)
+    secret: Mapped[str] = mapped_column(EncryptedText, deferred=True)
+    """Loaded (and decrypted) only where it is used."""
     events: Mapped[str] = mapped_column(String(400))
     """Comma-separated event names."""
     active: Mapped[bool] = mapped_column(Boolean, default=True)

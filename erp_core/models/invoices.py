@@ -123,5 +123,5 @@ class RazorpayAccount(TenantScoped, Base):
     __table_args__ = (UniqueConstraint("tenant_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     key_id: Mapped[str] = mapped_column(String(40))
-    key_secret: Mapped[str] = mapped_column(EncryptedText)
-    webhook_secret: Mapped[str] = mapped_column(EncryptedText)
+    key_secret: Mapped[str] = mapped_column(EncryptedText, deferred=True)
+    webhook_secret: Mapped[str] = mapped_column(EncryptedText, deferred=True)

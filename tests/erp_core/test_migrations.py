@@ -77,8 +77,9 @@ def test_0005_encrypts_the_secrets_stored_before_it(empty_db):
                   session.scalar(text("SELECT secret FROM webhook_endpoints"))]
         replays = session.scalars(text("SELECT key FROM api_requests")).all()
         account = session.scalar(select(RazorpayAccount))
+        secrets = (account.key_secret, account.webhook_secret)
     assert all(value.startswith("fernet:1:") and "plain" not in value for value in stored)
-    assert (account.key_secret, account.webhook_secret) == ("plain-key-secret", "plain-hook-secret")
+    assert secrets == ("plain-key-secret", "plain-hook-secret")
     [job] = webhooks.due_deliveries(empty_db, tenant.id)
     assert job.secret == "plain-endpoint-secret"
     assert replays == ["k2"]
