@@ -91,8 +91,10 @@ def test_production_refuses_to_start_without_its_secrets_and_says_which(bot, mon
     monkeypatch.setenv("WHATSAPP_APP_SECRET", "a" * 40)
     monkeypatch.setenv("HISAAB_IDENTITY_SECRET", "short")
     monkeypatch.delenv("WHATSAPP_VERIFY_TOKEN", raising=False)
+    monkeypatch.delenv("HISAAB_ACTIONS_TOKEN", raising=False)
     done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=ROOT, capture_output=True, text=True,
                           timeout=120, env={**os.environ, "ERP_DATABASE_URL": bot.url})
     assert done.returncode == 2
     assert "HISAAB_IDENTITY_SECRET is too short" in done.stderr and "WHATSAPP_VERIFY_TOKEN is missing" in done.stderr
+    assert "HISAAB_ACTIONS_TOKEN is missing" in done.stderr
     assert "WHATSAPP_APP_SECRET" not in done.stderr
