@@ -8,6 +8,7 @@
     python -m bot user add            give a WhatsApp number a role in a business
     python -m bot check [--repair]    rebuild derived tables from the ledgers and prove they match
     python -m bot api [--port 8000]   serve the REST API (/api/v1, docs at /api/v1/docs)
+    python -m bot gateway             the WhatsApp webhook's public door to Rasa on loopback (production)
     python -m bot api-key create|list|revoke   API keys for integrations
     python -m bot secrets new-key|rotate       keys for the secrets stored encrypted (docs/security.md)
     python -m bot review [--port 8002]         serve the conversation review and trainer app
@@ -106,6 +107,13 @@ def cmd_api(args: argparse.Namespace) -> int:
     from api.app import serve
 
     serve(_database(), host=args.host, port=args.port)
+    return 0
+
+
+def cmd_gateway(args: argparse.Namespace) -> int:
+    from bot.gateway import serve
+
+    serve(args.rasa_url, host=args.host, port=args.port)
     return 0
 
 
@@ -236,6 +244,8 @@ PRODUCTION_SECRETS = {
     "WHATSAPP_APP_SECRET": "checks that a webhook comes from Meta",
     "WHATSAPP_VERIFY_TOKEN": "answers Meta's subscription check",
     "RASA_AUTH_TOKEN": "guards Rasa's HTTP API (every conversation, the model); the review app sends it",
+    "HISAAB_ACTIONS_TOKEN": "lets only the Rasa server call the action server",
+    "WHATSAPP_ACCESS_TOKEN": "sends the bot's replies through Meta's Graph API (without it, only the simulator could)",
     KEYS_ENV: "encrypts the shops' Razorpay secrets and webhook signing secrets in the database",
 }
 
@@ -315,6 +325,12 @@ def build_parser() -> argparse.ArgumentParser:
     api.add_argument("--host", default="127.0.0.1")
     api.add_argument("--port", type=int, default=8000)
     api.set_defaults(func=cmd_api)
+
+    gateway = sub.add_parser("gateway", help="forward the WhatsApp webhook (only) to a Rasa server on loopback")
+    gateway.add_argument("--rasa-url", default="http://127.0.0.1:5005")
+    gateway.add_argument("--host", default="127.0.0.1")
+    gateway.add_argument("--port", type=int, default=8001)
+    gateway.set_defaults(func=cmd_gateway)
 
     keys = sub.add_parser("api-key", help="API keys for integrations").add_subparsers(dest="action", required=True)
     kadd = keys.add_parser("create", help="make a key (shown once; only its hash is stored)")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from bot.cli import production_problems
+from bot.cli import PRODUCTION_SECRETS, production_problems
 from erp_core import invoice_payments, invoice_views, invoices, webhooks
 from erp_core.context import Context
 from erp_core.db import Database
@@ -95,16 +95,17 @@ def test_production_refuses_to_start_without_its_secrets_and_says_which(bot, mon
     monkeypatch.setenv("WHATSAPP_APP_SECRET", "a" * 40)
     monkeypatch.setenv("HISAAB_IDENTITY_SECRET", "short")
     monkeypatch.delenv("WHATSAPP_VERIFY_TOKEN", raising=False)
+    monkeypatch.delenv("HISAAB_ACTIONS_TOKEN", raising=False)
     done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=ROOT, capture_output=True, text=True,
                           timeout=120, env={**os.environ, "ERP_DATABASE_URL": bot.url})
     assert done.returncode == 2
     assert "HISAAB_IDENTITY_SECRET is too short" in done.stderr and "WHATSAPP_VERIFY_TOKEN is missing" in done.stderr
+    assert "HISAAB_ACTIONS_TOKEN is missing" in done.stderr
     assert "WHATSAPP_APP_SECRET" not in done.stderr
 
 
 def test_production_names_a_missing_or_malformed_encryption_key():
-    good = {name: "s" * 40 for name in ("HISAAB_IDENTITY_SECRET", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN",
-                                        "RASA_AUTH_TOKEN")}
+    good = {name: "s" * 40 for name in PRODUCTION_SECRETS if name != KEYS_ENV}
     [missing] = production_problems(good)
     assert missing.startswith("HISAAB_SECRET_KEYS is missing")
     [malformed] = production_problems({**good, KEYS_ENV: "x" * 44})

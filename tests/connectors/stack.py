@@ -29,6 +29,8 @@ from tests.postgres_server import free_port
 
 IDENTITY_SECRET = "channel-identity-secret-for-tests"
 """What the channel signs identities with and the action server checks them against."""
+ACTIONS_TOKEN = "action-server-token-for-tests"
+"""The action server answers only calls carrying this, as in production."""
 RASA_TOKEN = "rasa-http-api-token-for-tests"
 """Rasa's HTTP API answers only with this token here, as in production."""
 
@@ -110,13 +112,15 @@ def start_stack(tmp: Path, channel_env: dict[str, str] | None = None,
                           log=tmp / "simulator.log")
     # the actions run as in production: only an identity the channel signed speaks for a shop's people
     actions = start_action_server(ROOT, actions_port, env={"ERP_DATABASE_URL": url, "HISAAB_ENV": "production",
-                                                           "HISAAB_IDENTITY_SECRET": IDENTITY_SECRET})
+                                                           "HISAAB_IDENTITY_SECRET": IDENTITY_SECRET,
+                                                           "HISAAB_ACTIONS_TOKEN": ACTIONS_TOKEN})
     store_path = tmp / "whatsapp.db"
     channel_env = {
         "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN, "WHATSAPP_APP_SECRET": APP_SECRET,
         "WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN, "WHATSAPP_API_BASE_URL": f"http://127.0.0.1:{sim_port}/v21.0",
         "WHATSAPP_STORE_PATH": str(store_path), "WHATSAPP_MEDIA_DIR": str(tmp / "media"),
         "HISAAB_IDENTITY_SECRET": IDENTITY_SECRET, "RASA_AUTH_TOKEN": RASA_TOKEN, "HISAAB_ENV": "production",
+        "HISAAB_ACTIONS_TOKEN": ACTIONS_TOKEN,
         **(channel_env or {}),
     }
 
