@@ -77,7 +77,7 @@ async def record_audit(request: Request, response: HTTPResponse) -> None:
     session = request.ctx.session
     actor = audit.Actor(getattr(request.ctx, "audit_actor", None) or (session.user.username if session else "?"),
                         request.remote_addr or request.ip)
-    await db(request, audit.append, actor, audit.Entry(entry.action or route, entry.object, outcome, entry.summary))
+    await db(request, audit.append, actor, audit.Entry(route, entry.object, outcome, entry.summary))
 
 
 def _object_of(request: Request) -> str:

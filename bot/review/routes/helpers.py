@@ -63,11 +63,12 @@ def config(request: Request) -> ReviewConfig:
     return request.app.ctx.config
 
 
-def audit_note(request: Request, object_: str, summary: str = "", action: str = "", outcome: str = "ok",
+def audit_note(request: Request, object_: str, summary: str = "", outcome: str = "ok",
                actor: str | None = None) -> None:
     """What this request's audit row says beyond the route's name: the object changed (`conversation 12`), a
-    short summary (masked when stored; never a secret), another action name or outcome, and, for a sign-in, who."""
-    request.ctx.audit = Entry(action, object_, outcome, summary)
+    short summary (masked when stored; never a secret), an outcome other than the status's, and, for a sign-in,
+    who tried."""
+    request.ctx.audit = Entry("", object_, outcome, summary)
     if actor:
         request.ctx.audit_actor = actor
 

@@ -50,13 +50,12 @@ async def login(request: Request) -> HTTPResponse:
     known = await db(request, auth.known_username, username)
     who = known or "(unknown user)"  # never what was typed: it may be a password typed in the wrong field
     if await db(request, auth.sign_in_throttled, username, address):
-        audit_note(request, f"user {who}", "too many wrong passwords", action="sign_in", actor=who,
-                   outcome="refused: throttled")
+        audit_note(request, f"user {who}", "too many wrong passwords", outcome="refused: throttled", actor=who)
         return _sign_in_again(request, form, 429, "Too many wrong passwords: try again in 15 minutes.")
     user = await db(request, auth.authenticate, username, form.get("password", ""))
     if user is None:
         await db(request, auth.record_sign_in_failure, username, address)
-        audit_note(request, f"user {who}", "", action="sign_in", actor=who, outcome="refused: wrong password")
+        audit_note(request, f"user {who}", outcome="refused: wrong password", actor=who)
         return _sign_in_again(request, form, 401, "Wrong username or password.")
     policy = config(request).sessions
     await db(request, auth.end_session, request.cookies.get(SESSION_COOKIE))  # this browser's previous session
@@ -64,7 +63,7 @@ async def login(request: Request) -> HTTPResponse:
     response.add_cookie(SESSION_COOKIE, await db(request, auth.start_session, user, policy), httponly=True,
                         samesite="Lax", secure=secure(request), path="/", max_age=int(policy.lifetime_seconds))
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
-    audit_note(request, f"user {user.username}", f"as {user.role.value}", action="sign_in", actor=user.username)
+    audit_note(request, f"user {user.username}", f"as {user.role.value}", actor=user.username)
     return response
 
 
@@ -77,7 +76,7 @@ def _sign_in_again(request: Request, form: dict, status: int, error: str) -> HTT
 @bp.post("/logout")
 async def logout(request: Request) -> HTTPResponse:
     await db(request, auth.end_session, request.cookies.get(SESSION_COOKIE))
-    audit_note(request, f"user {request.ctx.session.user.username}", "session ended", action="sign_out")
+    audit_note(request, f"user {request.ctx.session.user.username}", "session ended")
     response = redirect("/login")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
