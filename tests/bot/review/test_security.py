@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser as Chromium, expect, sync_playwright
+from playwright.sync_api import Browser as Chromium, expect
 from sqlalchemy import Engine, update
 
 from bot.cli import main as bot_cli
@@ -225,19 +225,10 @@ def test_lists_and_exports_show_masked_numbers(app: ReviewApp) -> None:
     assert pooja["messages"][0]["text"] == "mera number 98••• •••10 hai, Pooja ka +91 70••• •••09 likh lo"
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Chromium]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield browser
-        browser.close()
-
-
-def test_a_conversation_page_in_chromium_shows_no_unmasked_number(app: ReviewApp, chromium: Chromium,
+def test_a_conversation_page_in_chromium_shows_no_unmasked_number(app: ReviewApp, browser: Chromium,
                                                                   store: Engine) -> None:
     url = app.url.replace("127.0.0.1", "localhost")  # a secure origin for the Secure cookie
-    page = chromium.new_page()
+    page = browser.new_page()
     page.goto(url + "/login")
     page.get_by_label("Username").fill("asha")
     page.get_by_label("Password").fill(PASSWORD)
