@@ -90,8 +90,7 @@ async def audit_failed_request(request: Request, exception: Exception) -> HTTPRe
     """A route that raised: its audit row says so (response middleware does not run then), then the usual error
     page."""
     response = request.app.error_handler.default(request, exception)
-    if getattr(request.ctx, "audit_due", False) or getattr(request.ctx, "audit", None):
-        await record_audit(request, response)
+    await record_audit(request, response)
     return response
 
 
