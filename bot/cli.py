@@ -12,7 +12,7 @@
     python -m bot api-key create|list|revoke   API keys for integrations
     python -m bot secrets new-key|rotate       keys for the secrets stored encrypted (docs/security.md)
     python -m bot review [--port 8002]         serve the conversation review and trainer app
-    python -m bot review-user add|list|password   users of the review app (reviewer, trainer, admin)
+    python -m bot review-user add|list|password|role   users of the review app (reviewer, trainer, admin)
 """
 
 from __future__ import annotations
@@ -192,15 +192,20 @@ def cmd_review_user(args: argparse.Namespace) -> int:
             for user in auth.list_users(engine):
                 print(f"{user.id}\t{user.username}\t{user.role.value}\t{user.tenant or '(all businesses)'}")
             return 0
+        role = auth.Role(args.role) if args.action in ("add", "role") else None
+        if role is auth.Role.ADMIN and args.tenant:
+            raise auth.AuthError("an admin sees every business, so --tenant would not limit them: leave it out, "
+                                 "or give --role trainer or reviewer to limit the user to that business")
+        if args.action == "role":
+            user = auth.set_role(engine, args.username, role, args.tenant)
+            print(f"{user.username} is now {user.role.value}"
+                  + (f" for business {user.tenant}" if user.tenant else " (sees every business)"))
+            return 0
         password = args.password or getpass.getpass("password (10 characters or more): ")
         if args.action == "password":
             auth.set_password(engine, args.username, password)
             print(f"changed the password of {args.username} (their sessions are ended)")
             return 0
-        role = auth.Role(args.role)
-        if role is auth.Role.ADMIN and args.tenant:
-            raise auth.AuthError("an admin sees every business, so --tenant would not limit them: leave it out, "
-                                 "or give --role trainer or reviewer to limit the user to that business")
         user = auth.add_user(engine, args.username, password, role, args.tenant)
         print(f"added review user {user.username} as {user.role.value}"
               + (f" for business {user.tenant}{_business_name(user.tenant)}" if user.tenant
@@ -373,6 +378,11 @@ def build_parser() -> argparse.ArgumentParser:
     rpass.add_argument("username")
     rpass.add_argument("--password")
     rpass.set_defaults(func=cmd_review_user)
+    rrole = ruser.add_parser("role", help="change a user's role (and business); audited")
+    rrole.add_argument("username")
+    rrole.add_argument("--role", required=True, choices=["reviewer", "trainer", "admin"])
+    rrole.add_argument("--tenant", help="required for reviewers and trainers: the phone_number_id of their business")
+    rrole.set_defaults(func=cmd_review_user)
     ruser.add_parser("list", help="list the users").set_defaults(func=cmd_review_user)
     return parser
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, delete, insert, select, update
 
+from bot.review.masking import mask_text
 from bot.review.schema import comments, conversations, flags, tags
 
 MARKS = ("reviewed", "saved")
@@ -19,8 +20,9 @@ COMMENT_MAX = 4000
 
 
 def clean_tag(tag: str | None) -> str:
-    """A tag as stored: single spaces, lowercase, at most `TAG_MAX` characters ('' if nothing is left)."""
-    return " ".join((tag or "").split()).lower()[:TAG_MAX]
+    """A tag as stored: single spaces, lowercase, at most `TAG_MAX` characters ('' if nothing is left), a phone
+    number in it masked (tags are shown and exported as they are)."""
+    return mask_text(" ".join((tag or "").split()).lower()[:TAG_MAX])
 
 
 def set_mark(engine: Engine, conversation_id: int, mark: str, value: bool) -> None:

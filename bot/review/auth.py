@@ -2,7 +2,10 @@
 
 Passwords are hashed with scrypt (stdlib `hashlib.scrypt`, a fresh salt each), sessions are
 random tokens whose SHA-256 is stored server-side (a stolen database holds no usable cookie),
-and each session carries its own CSRF token that every form must send back.
+and each session carries its own CSRF token that every form must send back. A session ends when it
+has been idle too long or reached its lifetime (`SessionPolicy`), when its user signs out, and when
+their password changes (all of theirs). Adding a user, changing a role or a password is audited in the
+same transaction.
 """
 
 from __future__ import annotations
@@ -16,11 +19,12 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
+from bot.review import audit
+from bot.review.audit import Actor, Entry
 from bot.review.schema import sessions, sign_in_failures, users
 
-SESSION_SECONDS = 12 * 3600
 SIGN_IN_ATTEMPTS = 5
 SIGN_IN_WINDOW_SECONDS = 15 * 60
 """At most SIGN_IN_ATTEMPTS wrong passwords per account and per address within the window."""
@@ -61,6 +65,19 @@ class Session:
     csrf_token: str
 
 
+@dataclass(frozen=True)
+class SessionPolicy:
+    """How long a session lives: `idle_seconds` after its last request (sliding), `lifetime_seconds` at most."""
+
+    idle_seconds: float = 30 * 60
+    lifetime_seconds: float = 12 * 3600
+
+    @property
+    def touch_seconds(self) -> float:
+        """How stale `last_seen_at` may get before a request writes it again (one write a minute, at most)."""
+        return min(60.0, self.idle_seconds / 10)
+
+
 class AuthError(ValueError):
     """A user could not be created or signed in; the message says why."""
 
@@ -86,40 +103,78 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(computed, base64.urlsafe_b64decode(digest))
 
 
-def add_user(engine: Engine, username: str, password: str, role: Role, tenant: str | None) -> User:
-    """Create a user; non-admins must belong to a business (tenant) since they see only its conversations."""
+def add_user(engine: Engine, username: str, password: str, role: Role, tenant: str | None,
+             actor: Actor | None = None) -> User:
+    """Create a user (audited as `actor`'s doing, the command line's by default); non-admins must belong to a
+    business (tenant) since they see only its conversations."""
     username = username.strip().lower()
     if not USERNAME.match(username):
         raise AuthError("a username is 2-64 characters: lowercase letters, digits, _ . @ -")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AuthError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
-    tenant = (tenant or "").strip() or None
-    if role is not Role.ADMIN and not tenant:
-        raise AuthError(f"a {role.value} sees the conversations of one business only: give that business's "
-                        "WhatsApp phone_number_id (--tenant); only an admin sees every business")
-    if role is not Role.ADMIN and not PHONE_NUMBER_ID.match(tenant or ""):
-        raise AuthError(f"{tenant!r} is not a WhatsApp phone_number_id (digits only, e.g. 100000000000001; "
-                        "not the phone number itself)")
+    tenant = _checked_tenant(role, tenant)
     with engine.begin() as conn:
         if conn.execute(select(users.c.id).where(users.c.username == username)).first():
             raise AuthError(f"the user {username} exists already")
         user_id = conn.execute(insert(users).values(
-            username=username, password_hash=hash_password(password), role=role.value,
-            tenant=None if role is Role.ADMIN else tenant, created_at=time.time(),
+            username=username, password_hash=hash_password(password), role=role.value, tenant=tenant,
+            created_at=time.time(),
         )).inserted_primary_key[0]
-    return User(user_id, username, role, None if role is Role.ADMIN else tenant)
+        audit.record(conn, actor or Actor.command_line(),
+                     Entry("user_added", f"user {username}", summary=_role_summary(role, tenant)))
+    return User(user_id, username, role, tenant)
 
 
-def set_password(engine: Engine, username: str, password: str) -> None:
+def _checked_tenant(role: Role, tenant: str | None) -> str | None:
+    """The business a user of `role` is limited to (None for an admin); AuthError when it is missing or no
+    phone_number_id."""
+    tenant = (tenant or "").strip() or None
+    if role is Role.ADMIN:
+        return None
+    if not tenant:
+        raise AuthError(f"a {role.value} sees the conversations of one business only: give that business's "
+                        "WhatsApp phone_number_id (--tenant); only an admin sees every business")
+    if not PHONE_NUMBER_ID.match(tenant):
+        raise AuthError(f"{tenant!r} is not a WhatsApp phone_number_id (digits only, e.g. 100000000000001; "
+                        "not the phone number itself)")
+    return tenant
+
+
+def _role_summary(role: Role, tenant: str | None) -> str:
+    return f"{role.value} of business {tenant}" if tenant else f"{role.value} of every business"
+
+
+def set_password(engine: Engine, username: str, password: str, actor: Actor | None = None) -> None:
+    """A new password for `username`; every session of theirs ends (audited as `actor`'s doing)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AuthError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    username = username.strip().lower()
     with engine.begin() as conn:
-        changed = conn.execute(update(users).where(users.c.username == username)
-                               .values(password_hash=hash_password(password))).rowcount
-        if not changed:
-            raise AuthError(f"no user {username}")
-        user_id = conn.execute(select(users.c.id).where(users.c.username == username)).scalar_one()
-        conn.execute(delete(sessions).where(sessions.c.user_id == user_id))
+        user_id = _user_id(conn, username)
+        conn.execute(update(users).where(users.c.id == user_id).values(password_hash=hash_password(password)))
+        ended = conn.execute(delete(sessions).where(sessions.c.user_id == user_id)).rowcount
+        audit.record(conn, actor or Actor.command_line(),
+                     Entry("password_changed", f"user {username}", summary=f"{ended} session(s) ended"))
+
+
+def set_role(engine: Engine, username: str, role: Role, tenant: str | None, actor: Actor | None = None) -> User:
+    """Give `username` another role (and business); it applies from their next request (audited)."""
+    tenant, username = _checked_tenant(role, tenant), username.strip().lower()
+    with engine.begin() as conn:
+        user_id = _user_id(conn, username)
+        before = conn.execute(select(users.c.role, users.c.tenant).where(users.c.id == user_id)).one()
+        conn.execute(update(users).where(users.c.id == user_id).values(role=role.value, tenant=tenant))
+        audit.record(conn, actor or Actor.command_line(), Entry(
+            "role_changed", f"user {username}",
+            summary=f"{_role_summary(Role(before.role), before.tenant)} -> {_role_summary(role, tenant)}"))
+    return User(user_id, username, role, tenant)
+
+
+def _user_id(conn: Connection, username: str) -> int:
+    user_id = conn.execute(select(users.c.id).where(users.c.username == username)).scalar()
+    if user_id is None:
+        raise AuthError(f"no user {username}")
+    return user_id
 
 
 def list_users(engine: Engine) -> list[User]:
@@ -142,6 +197,13 @@ def authenticate(engine: Engine, username: str, password: str) -> User | None:
 
 
 _DUMMY_HASH = hash_password(secrets.token_hex(8))
+
+
+def known_username(engine: Engine, username: str) -> str | None:
+    """The username as stored if such a user exists (what a failed sign-in is audited under: never what was
+    typed, which may be a password typed in the wrong field)."""
+    with engine.connect() as conn:
+        return conn.execute(select(users.c.username).where(users.c.username == username.strip().lower())).scalar()
 
 
 def _failure_keys(username: str, address: str) -> tuple[str, str]:
@@ -171,33 +233,42 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(engine: Engine, user: User) -> str:
+def start_session(engine: Engine, user: User, policy: SessionPolicy, now: float | None = None) -> str:
     """A new session for `user`; returns the cookie value (only its hash is stored)."""
-    token = secrets.token_urlsafe(32)
+    token, now = secrets.token_urlsafe(32), time.time() if now is None else now
     with engine.begin() as conn:
-        conn.execute(delete(sessions).where(sessions.c.expires_at < time.time()))
+        conn.execute(delete(sessions).where(sessions.c.expires_at < now))
         conn.execute(insert(sessions).values(token_hash=_token_hash(token), user_id=user.id,
                                              csrf_token=secrets.token_urlsafe(32),
-                                             expires_at=time.time() + SESSION_SECONDS))
+                                             expires_at=now + policy.lifetime_seconds, last_seen_at=now))
     return token
 
 
-def load_session(engine: Engine, token: str | None) -> Session | None:
-    """The live session behind a cookie value, or None."""
+def load_session(engine: Engine, token: str | None, policy: SessionPolicy, now: float | None = None) -> Session | None:
+    """The live session behind a cookie value, or None: a session idle for `policy.idle_seconds` or past its
+    lifetime is ended. Using it keeps it alive (its last-seen time is written once in `touch_seconds`)."""
     if not token:
         return None
+    now, key = time.time() if now is None else now, _token_hash(token)
     with engine.connect() as conn:
         row = conn.execute(
-            select(sessions.c.csrf_token, sessions.c.expires_at, users)
+            select(sessions.c.csrf_token, sessions.c.expires_at, sessions.c.last_seen_at, users)
             .join(users, users.c.id == sessions.c.user_id)
-            .where(sessions.c.token_hash == _token_hash(token))
+            .where(sessions.c.token_hash == key)
         ).first()
-    if row is None or row.expires_at < time.time():
+    if row is None:
         return None
+    if row.expires_at <= now or row.last_seen_at + policy.idle_seconds <= now:
+        end_session(engine, token)
+        return None
+    if now - row.last_seen_at >= policy.touch_seconds:
+        with engine.begin() as conn:
+            conn.execute(update(sessions).where(sessions.c.token_hash == key).values(last_seen_at=now))
     return Session(_user(row), row.csrf_token)
 
 
 def end_session(engine: Engine, token: str | None) -> None:
+    """Sign a browser out: its session is deleted."""
     if token:
         with engine.begin() as conn:
             conn.execute(delete(sessions).where(sessions.c.token_hash == _token_hash(token)))

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from bot.review.auth import SessionPolicy
 from bot.review.store import review_database_url
 from bot.review.tracker import tracker_store_url
+from connectors.metadata import production
 from connectors.settings import WhatsAppSettings
 
 
@@ -28,7 +31,10 @@ class ReviewConfig:
     whatsapp: WhatsAppSettings
     """The WhatsApp channel's settings (credentials.yml, then the environment): where its delivery log is."""
     cookie_secure: str
-    """`always`, or `auto`: Secure over HTTPS and on localhost (deploy behind TLS)."""
+    """`always` (what the production profile, HISAAB_ENV=production, implies), or `auto`: Secure over HTTPS and
+    on localhost (deploy behind TLS)."""
+    sessions: SessionPolicy
+    """REVIEW_SESSION_IDLE_MINUTES (30) and REVIEW_SESSION_HOURS (12)."""
 
     @property
     def nlu_dir(self) -> Path:
@@ -46,5 +52,19 @@ class ReviewConfig:
             models_dir=Path(os.environ.get("REVIEW_MODELS_DIR") or root / "models"),
             work_dir=Path(os.environ.get("REVIEW_WORK_DIR") or root / "var" / "review"),
             whatsapp=WhatsAppSettings.load(credentials.get("connectors.whatsapp.WhatsAppInput")),
-            cookie_secure=os.environ.get("REVIEW_COOKIE_SECURE") or "auto",
+            cookie_secure="always" if production() else os.environ.get("REVIEW_COOKIE_SECURE") or "auto",
+            sessions=SessionPolicy(idle_seconds=_positive("REVIEW_SESSION_IDLE_MINUTES", 30) * 60,
+                                   lifetime_seconds=_positive("REVIEW_SESSION_HOURS", 12) * 3600),
         )
+
+
+def _positive(name: str, default: float) -> float:
+    """A positive number from the environment variable `name`, or `default`; ValueError naming it otherwise."""
+    value = os.environ.get(name) or str(default)
+    try:
+        number = float(value)
+    except ValueError:
+        number = 0.0
+    if not (number > 0 and math.isfinite(number)):
+        raise ValueError(f"{name} must be a positive number, not {value!r}")
+    return number

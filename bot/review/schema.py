@@ -1,4 +1,5 @@
-"""The review app's tables: users, sessions, the conversation index, the stored inbox and the trainer's record.
+"""The review app's tables: users, sessions, the audit log, the conversation index, the stored inbox and the
+trainer's record.
 
 The index tables are derived from Rasa's tracker store (`indexer.py` fills them incrementally),
 so they can be dropped and rebuilt at any time; the rest (users, tags, comments, flags,
@@ -27,7 +28,9 @@ sessions = Table(
     Column("user_id", Integer, ForeignKey("review_users.id", ondelete="CASCADE"), nullable=False),
     Column("csrf_token", String(64), nullable=False),
     Column("expires_at", Float, nullable=False),
+    Column("last_seen_at", Float, nullable=False, default=0.0),
 )
+"""A signed-in browser: it ends at `expires_at` (the absolute lifetime) or when idle too long since `last_seen_at`."""
 
 settings = Table(
     "review_settings", metadata,
@@ -42,6 +45,20 @@ sign_in_failures = Table(
     Column("at", Float, nullable=False),
 )
 """A wrong password, once under the account's key and once under the address's (sign-in throttling)."""
+
+audit_log = Table(
+    "review_audit", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", Float, nullable=False, index=True),
+    Column("actor", String(80), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("action", String(64), nullable=False, index=True),
+    Column("object", String(160), nullable=False),
+    Column("outcome", String(64), nullable=False),
+    Column("summary", Text, nullable=False),
+)
+"""Every state change, append-only (`audit.py` only inserts): who, when, from which address, what action on
+what object, how it ended, and a short summary without secrets or unmasked phone numbers."""
 
 sync_state = Table(
     "review_sync", metadata,

@@ -11,14 +11,15 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text as sql
 
 from bot.review.inbox_index import rebuild, refresh_pending
-from bot.review.schema import ALL_TENANTS, inbox_decisions, metadata, settings, users
+from bot.review.schema import ALL_TENANTS, inbox_decisions, metadata, sessions, settings, users
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """1: the first release (no version recorded); 2: the stored NLU inbox, model comparisons, decision tenants;
-3: inbox decisions keyed by business and text."""
+3: inbox decisions keyed by business and text; 4: the audit log, sessions' last-seen time (idle timeout), phone
+numbers always masked."""
 SCHEMA_SETTING = "schema_version"
 MASK_SETTING = "mask_phone_numbers"
-"""`1` when phone numbers are shown masked (Settings, admin)."""
+"""Release 3's switch for masking (masking is always on now): removed by the migration."""
 
 
 def review_database_url(root: Path) -> str:
@@ -62,6 +63,10 @@ def _migrate(engine: Engine, version: int) -> None:
             rebuild(conn)
         elif version < 3:
             refresh_pending(conn)
+        if version < 4:
+            # the sessions of older releases look idle since 1970: everyone signs in again
+            conn.execute(sql(f"ALTER TABLE {sessions.name} ADD COLUMN last_seen_at FLOAT NOT NULL DEFAULT 0"))
+            conn.execute(settings.delete().where(settings.c.key == MASK_SETTING))
 
 
 def _key_decisions_by_business(conn: Connection) -> None:

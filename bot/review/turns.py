@@ -3,10 +3,12 @@ understood it, which slots were set and actions ran, and what the bot sent back 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.review.delivery import Delivery
+from bot.review.masking import shown_as_is
 from bot.review.tracker import Event
 from connectors.metadata import ChannelMetadata
 
@@ -45,8 +47,14 @@ class Turn:
     delivery: Delivery | None = None
 
 
-def highlight(text: str, entities: list[dict[str, Any]]) -> list[Segment]:
-    """The text cut into plain and entity segments, by the entities' character offsets."""
+def highlight(text: str, entities: list[dict[str, Any]],
+              say: Callable[[str], str] = shown_as_is) -> list[Segment]:
+    """The text cut into plain and entity segments, by the entities' character offsets; `say` (masking, which
+    keeps a text's length) is applied to the whole text first, so no entity can cut a phone number into pieces
+    too short to be masked, and an entity over a masked number shows no normalised value."""
+    shown = say(text)
+    if len(shown) != len(text):
+        raise ValueError("say must keep the text's length (entity offsets point into it)")
     segments, position = [], 0
     spans = sorted((e for e in entities if isinstance(e.get("start"), int) and isinstance(e.get("end"), int)),
                    key=lambda e: (e["start"], -e["end"]))
@@ -55,13 +63,14 @@ def highlight(text: str, entities: list[dict[str, Any]]) -> list[Segment]:
         if start < position or end > len(text) or start >= end:
             continue
         if start > position:
-            segments.append(Segment(text[position:start]))
-        value = entity.get("value")
-        segments.append(Segment(text[start:end], entity.get("entity"),
-                                None if value is None or str(value) == text[start:end] else str(value)))
+            segments.append(Segment(shown[position:start]))
+        value, typed = entity.get("value"), text[start:end]
+        hidden = shown[start:end] != typed
+        segments.append(Segment(shown[start:end], entity.get("entity"),
+                                None if value is None or str(value) == typed or hidden else say(str(value))))
         position = end
     if position < len(text):
-        segments.append(Segment(text[position:]))
+        segments.append(Segment(shown[position:]))
     return segments
 
 
@@ -86,8 +95,10 @@ def _bot_turn(event: Event) -> Turn:
     return turn
 
 
-def build_turns(events: list[Event], deliveries: dict[int, Delivery] | None = None) -> list[Turn]:
-    """The turns of one conversation, in order; `deliveries` maps bot event ids to WhatsApp statuses."""
+def build_turns(events: list[Event], deliveries: dict[int, Delivery] | None = None,
+                say: Callable[[str], str] = shown_as_is) -> list[Turn]:
+    """The turns of one conversation, in order; `deliveries` maps bot event ids to WhatsApp statuses; `say`
+    masks the user's texts (the page masks the rest as it shows it)."""
     turns = []
     for event in events:
         data = event.data
@@ -98,7 +109,8 @@ def build_turns(events: list[Event], deliveries: dict[int, Delivery] | None = No
             entities = [e for e in parse.get("entities") or [] if isinstance(e, dict)]
             ranking = [(r.get("name", ""), float(r.get("confidence", 0.0))) for r in parse.get("intent_ranking") or []
                        if r.get("name") != intent.get("name")][:4]
-            turns.append(Turn("user", event.id, event.timestamp, text=text, segments=highlight(text, entities),
+            turns.append(Turn("user", event.id, event.timestamp, text=say(text),
+                              segments=highlight(text, entities, say),
                               intent=intent.get("name") or event.intent_name, confidence=intent.get("confidence"),
                               runners_up=ranking, entities=entities))
         elif event.type_name == "bot":

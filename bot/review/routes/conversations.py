@@ -1,4 +1,5 @@
-"""The conversation list and one conversation: its turns, and the reviewer's marks, tags, flags and comments."""
+"""The conversation list and one conversation: its turns (phone numbers masked unless an admin reveals them,
+which is audited), and the reviewer's marks, tags, flags and comments."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from sanic.response import HTTPResponse, redirect, text
 from bot.review import annotations, queries
 from bot.review.delivery import DeliveryLog, match_replies
 from bot.review.index_refresh import refresh
-from bot.review.routes.helpers import Handler, back, db, form_int, in_thread, render, user
+from bot.review.auth import Role
+from bot.review.masking import mask_text, shown_as_is
+from bot.review.routes.helpers import Handler, audit_note, back, db, form_int, in_thread, render, requires, user
 from bot.review.tracker import conversation_events
 from bot.review.turns import build_turns, recipient
 
@@ -52,6 +55,20 @@ async def conversation_detail(request: Request, conversation_id: int) -> HTTPRes
     conv = await visible(request, conversation_id)
     if conv is None:
         return render(request, "error.html", status=404, message="No such conversation (or not yours to see).")
+    return await _conversation_page(request, conv, revealed=False)
+
+
+@bp.post("/conversations/<conversation_id:int>/reveal")
+@requires(Role.ADMIN)
+@with_conversation
+async def conversation_reveal(request: Request, conv: queries.ConversationRow) -> HTTPResponse:
+    """The conversation with its phone numbers shown whole, for this one answer (an admin's audited action;
+    the page's address still shows them masked)."""
+    audit_note(request, f"conversation {conv.id}", "phone numbers shown")
+    return await _conversation_page(request, conv, revealed=True)
+
+
+async def _conversation_page(request: Request, conv: queries.ConversationRow, revealed: bool) -> HTTPResponse:
     events = await in_thread(conversation_events, request.app.ctx.tracker, conv.sender_id)
     wa_id = recipient(events)
     bot_replies = [(e.id, e.timestamp) for e in events if e.type_name == "bot"]
@@ -61,7 +78,8 @@ async def conversation_detail(request: Request, conversation_id: int) -> HTTPRes
         deliveries = match_replies(bot_replies, await log.deliveries(wa_id, bot_replies[0][1] - 5,
                                                                       bot_replies[-1][1] + 600))
     notes, flagged = await db(request, annotations.notes, conv.id)
-    return render(request, "conversation.html", conv=conv, turns=build_turns(events, deliveries), notes=notes,
+    turns = build_turns(events, deliveries, say=shown_as_is if revealed else mask_text)
+    return render(request, "conversation.html", revealed=revealed, conv=conv, turns=turns, notes=notes,
                   flagged=flagged, next=request.args.get("back", "/conversations"))
 
 
@@ -73,6 +91,7 @@ async def conversation_mark(request: Request, conv: queries.ConversationRow) -> 
     if mark not in annotations.MARKS:
         return text("field must be reviewed or saved", status=400)
     await db(request, annotations.set_mark, conv.id, mark, value)
+    audit_note(request, f"conversation {conv.id}", f"{mark} {'on' if value else 'off'}")
     return back(request, f"/conversations/{conv.id}")
 
 
@@ -82,7 +101,9 @@ async def conversation_tags(request: Request, conv: queries.ConversationRow) -> 
     tag = annotations.clean_tag(request.form.get("tag"))
     if not tag:
         return text("a tag cannot be empty", status=400)
-    await db(request, annotations.set_tag, conv.id, tag, on=request.form.get("remove") != "1")
+    on = request.form.get("remove") != "1"
+    await db(request, annotations.set_tag, conv.id, tag, on=on)
+    audit_note(request, f"conversation {conv.id}", f"tag {tag!r} {'added' if on else 'removed'}")
     return redirect(f"/conversations/{conv.id}")
 
 
@@ -92,7 +113,8 @@ async def conversation_flag(request: Request, conv: queries.ConversationRow) -> 
     event_id = form_int(request, "event_id")
     if event_id is None:
         return text("event_id must be a number", status=400)
-    await db(request, annotations.toggle_flag, conv.id, event_id, user(request).username)
+    flagged = await db(request, annotations.toggle_flag, conv.id, event_id, user(request).username)
+    audit_note(request, f"conversation {conv.id}", f"message {event_id} {'flagged' if flagged else 'unflagged'}")
     return redirect(f"/conversations/{conv.id}#e{event_id}")
 
 
@@ -102,7 +124,10 @@ async def conversation_comment(request: Request, conv: queries.ConversationRow) 
     body = (request.form.get("body") or "").strip()[:annotations.COMMENT_MAX]
     if not body:
         return text("a comment cannot be empty", status=400)
-    event_id = request.form.get("event_id")
-    await db(request, annotations.add_comment, conv.id, user(request).username, body,
-             event_id=int(event_id) if event_id else None)
+    event_id = form_int(request, "event_id")
+    if request.form.get("event_id") and event_id is None:
+        return text("event_id must be a number", status=400)
+    await db(request, annotations.add_comment, conv.id, user(request).username, body, event_id=event_id)
+    audit_note(request, f"conversation {conv.id}", f"comment of {len(body)} characters"
+               + (f" on message {event_id}" if event_id else ""))
     return redirect(f"/conversations/{conv.id}#comments")

@@ -1,5 +1,4 @@
-"""The conversations the list's filters select, with their messages, as JSON or CSV (phone numbers masked when
-masking is on)."""
+"""The conversations the list's filters select, with their messages, as JSON or CSV (phone numbers masked)."""
 
 from __future__ import annotations
 
@@ -16,8 +15,8 @@ from sqlalchemy import Engine
 from bot.review import queries
 from bot.review.auth import User
 from bot.review.index_refresh import refresh
-from bot.review.masking import mask_phone, mask_text
-from bot.review.routes.helpers import db, masked, user
+from bot.review.masking import mask_id, mask_text
+from bot.review.routes.helpers import db, user
 
 bp = Blueprint("export")
 
@@ -39,7 +38,7 @@ async def export(request: Request, fmt: str) -> HTTPResponse:
     """The conversations the filters select, with their messages, as JSON or CSV."""
     await refresh(request.app, wait=False)
     filters = queries.Filters.from_args({k: request.args.get(k) for k in request.args})
-    rows = await db(request, export_rows, user(request), filters, masked(request))
+    rows = await db(request, export_rows, user(request), filters)
     stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
     if fmt == "json":
         response = json_response(rows, dumps=lambda v: json.dumps(v, ensure_ascii=False, indent=1))
@@ -49,14 +48,14 @@ async def export(request: Request, fmt: str) -> HTTPResponse:
     return response
 
 
-def export_rows(engine: Engine, user: User, filters: queries.Filters, masked: bool) -> list[dict[str, Any]]:
-    """Each conversation `user` may see that `filters` select, newest first, with its messages."""
-    say = mask_text if masked else (lambda v: v or "")
-    phone = mask_phone if masked else (lambda v: v or "")
+def export_rows(engine: Engine, user: User, filters: queries.Filters) -> list[dict[str, Any]]:
+    """Each conversation `user` may see that `filters` select, newest first, with its messages, phone numbers
+    masked."""
     return [{
-        "id": conv.id, "sender_id": phone(conv.sender_id), "tenant": phone(conv.tenant), "channel": conv.channel,
-        "first_at": conv.first_at, "last_at": conv.last_at, "reviewed": conv.reviewed, "tags": conv.tags,
-        "messages": [{"timestamp": m.timestamp, "kind": m.kind, "text": say(m.text), "intent": m.intent,
+        "id": conv.id, "sender_id": mask_id(conv.sender_id), "tenant": mask_id(conv.tenant), "channel": conv.channel,
+        "first_at": conv.first_at, "last_at": conv.last_at, "reviewed": conv.reviewed,
+        "tags": conv.tags,
+        "messages": [{"timestamp": m.timestamp, "kind": m.kind, "text": mask_text(m.text), "intent": m.intent,
                       "confidence": m.confidence} for m in queries.conversation_messages(engine, conv.id)],
     } for conv in queries.iter_conversations(engine, user, filters)]
 

@@ -1,5 +1,6 @@
-"""What the route modules share: the signed-in user, role checks, rendering, redirects back, cookies' Secure flag,
-and running blocking work (every database call) in a worker thread so a slow query never stalls other requests.
+"""What the route modules share: the signed-in user, role checks, rendering (phone numbers masked), redirects
+back, cookies' Secure flag, what a state change tells the audit log (`audit_note`), and running blocking work
+(every database call) in a worker thread so a slow query never stalls other requests.
 
 Every request but the public paths carries `request.ctx.session` (`app.authenticate` loaded it and checked the
 CSRF token of every POST); scoping to the user's business is done by `queries`, given `user(request)`.
@@ -19,9 +20,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Request
 from sanic.response import HTTPResponse, html, redirect
 
+from bot.review.audit import Entry
 from bot.review.auth import Role, User
 from bot.review.config import ReviewConfig
-from bot.review.masking import mask_phone, mask_text
+from bot.review.masking import mask_id, mask_text, shown_as_is
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 SESSION_COOKIE = "review_session"
@@ -61,9 +63,14 @@ def config(request: Request) -> ReviewConfig:
     return request.app.ctx.config
 
 
-def masked(request: Request) -> bool:
-    """Whether phone numbers are shown masked (the admin's setting)."""
-    return request.app.ctx.mask
+def audit_note(request: Request, object_: str, summary: str = "", outcome: str = "ok",
+               actor: str | None = None) -> None:
+    """What this request's audit row says beyond the route's name: the object changed (`conversation 12`), a
+    short summary (masked when stored; never a secret), an outcome other than the status's, and, for a sign-in,
+    who tried."""
+    request.ctx.audit = Entry("", object_, outcome, summary)
+    if actor:
+        request.ctx.audit_actor = actor
 
 
 def here(request: Request) -> str:
@@ -71,12 +78,14 @@ def here(request: Request) -> str:
     return request.path + (f"?{request.query_string}" if request.query_string else "")
 
 
-def render(request: Request, template: str, status: int = 200, **context: Any) -> HTTPResponse:
-    is_masked = masked(request)
+def render(request: Request, template: str, status: int = 200, revealed: bool = False,
+           **context: Any) -> HTTPResponse:
+    """The page `template` for the signed-in user; phone numbers masked (`phone` for ids, `say` for texts)
+    unless an admin `revealed` them for this page."""
     session = getattr(request.ctx, "session", None)
     body = TEMPLATES.get_template(template).render(
-        request=request, session=session, user=session.user if session else None, masked=is_masked,
-        phone=mask_phone if is_masked else (lambda v: v or ""), say=mask_text if is_masked else (lambda v: v or ""),
+        request=request, session=session, user=session.user if session else None, revealed=revealed,
+        phone=shown_as_is if revealed else mask_id, say=shown_as_is if revealed else mask_text,
         csrf=session.csrf_token if session else "", Role=Role, here=here(request), **context,
     )
     return html(body, status=status)
@@ -96,7 +105,8 @@ def requires(role: Role) -> Callable[[Handler], Handler]:
 
 
 def secure(request: Request) -> bool:
-    """Whether cookies get the Secure flag: always when configured so, else over HTTPS and on localhost."""
+    """Whether cookies get the Secure flag: always when configured so (and in production), else over HTTPS and
+    on localhost."""
     return config(request).cookie_secure == "always" or request.scheme == "https" or request.host.split(":")[0] in (
         "localhost", "127.0.0.1")
 

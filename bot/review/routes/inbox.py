@@ -17,7 +17,7 @@ from bot.review.auth import Role
 from bot.review.index_refresh import refresh
 from bot.review.masking import synthetic_phone_numbers, training_sentence
 from bot.review.nlu_files import LANGUAGE_FILES, EntitySpan, TrainingDataError, known_entities, known_intents
-from bot.review.routes.helpers import Handler, config, db, form_int, in_thread, render, requires, user
+from bot.review.routes.helpers import Handler, audit_note, config, db, form_int, in_thread, render, requires, user
 
 bp = Blueprint("inbox")
 
@@ -69,6 +69,7 @@ async def inbox_accept(request: Request, message: Any) -> HTTPResponse:
                            config(request).project)
     except (TrainingDataError, ValueError, KeyError, TypeError) as error:
         return text(f"not accepted: {error}", status=400)
+    audit_note(request, f"message {message.event_id}", f"accepted as {intent} into {LANGUAGE_FILES[language]}")
     await refresh(request.app)
     return redirect("/inbox?" + urlencode({"notice": f"Added to {LANGUAGE_FILES[language]} as {intent}: {example}"}))
 
@@ -82,4 +83,5 @@ async def inbox_dismiss(request: Request, message: Any) -> HTTPResponse:
     if decision not in ("deleted", "out_of_scope"):
         return text("decision must be deleted or out_of_scope", status=400)
     await db(request, decisions.record_decision, user(request), message.text, decision)
+    audit_note(request, f"message {message.event_id}", decision.replace("_", " "))
     return redirect("/inbox")

@@ -11,7 +11,7 @@ from sanic.response import HTTPResponse, json as json_response, redirect, text
 from bot.review import model_records
 from bot.review.auth import Role
 from bot.review.rasa_api import RasaError
-from bot.review.routes.helpers import db, in_thread, render, requires, user
+from bot.review.routes.helpers import audit_note, db, in_thread, render, requires, user
 
 bp = Blueprint("models")
 
@@ -36,6 +36,7 @@ async def models_train(request: Request) -> HTTPResponse:
         model_id = await request.app.ctx.trainer.start(user(request).username)
     except RuntimeError as error:
         return text(str(error), status=409)
+    audit_note(request, f"model {model_id}", "training started")
     return redirect(f"/models#m{model_id}")
 
 
@@ -68,6 +69,7 @@ async def model_activate(request: Request, model_id: int) -> HTTPResponse:
     if row.phase == model_records.ACTIVATING:
         return redirect(f"/models#m{model_id}")
     await db(request, model_records.mark_activating, model_id)
+    audit_note(request, f"model {model_id}", f"activation of {row.name} asked of the Rasa server")
     request.app.add_task(activate(request.app, model_id, str(Path(row.path).resolve())))
     return redirect(f"/models#m{model_id}")
 

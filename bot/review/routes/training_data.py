@@ -9,7 +9,7 @@ from bot.review import queries
 from bot.review.auth import Role
 from bot.review.index_refresh import refresh
 from bot.review.nlu_files import LANGUAGE_FILES, delete_example, known_intents, read_examples
-from bot.review.routes.helpers import back, config, db, in_thread, render, requires, user
+from bot.review.routes.helpers import audit_note, back, config, db, in_thread, render, requires, user
 from bot.review.schema import ALL_TENANTS
 
 bp = Blueprint("training_data")
@@ -35,5 +35,6 @@ async def training_data_delete(request: Request) -> HTTPResponse:
         return text("unknown language file", status=400)
     if not await in_thread(delete_example, config(request).nlu_dir / LANGUAGE_FILES[language], intent, example):
         return text("no such example", status=404)
+    audit_note(request, f"example of {intent} in {LANGUAGE_FILES[language]}", f"deleted: {example[:120]}")
     await refresh(request.app)
     return back(request, "/training-data")

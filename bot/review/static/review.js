@@ -64,8 +64,17 @@ function setUpInboxItem(item) {
   form.querySelector("[data-clear]").addEventListener("click", () => { marks = []; update(); });
 }
 
+async function getJson(url) {
+  // a session that ended answers 401: sign in again and come back here
+  const response = await fetch(url, {headers: {Accept: "application/json"}});
+  if (response.status === 401) {
+    window.location.href = "/login?" + new URLSearchParams({expired: "1", next: window.location.pathname});
+  }
+  return response;
+}
+
 async function poll(card) {
-  const response = await fetch(card.dataset.poll, {headers: {Accept: "application/json"}});
+  const response = await getJson(card.dataset.poll);
   if (!response.ok) return;
   const state = await response.json();
   card.querySelector("progress").value = state.progress;
@@ -85,7 +94,7 @@ document.addEventListener("DOMContentLoaded", () => {
     details.addEventListener("toggle", async () => {
       if (!details.open) return;
       const card = details.closest(".model");
-      const response = await fetch(`/models/${card.id.slice(1)}/status`);
+      const response = await getJson(`/models/${card.id.slice(1)}/status`);
       if (response.ok) details.querySelector(".log").textContent = (await response.json()).log;
     });
   });

@@ -1,13 +1,17 @@
-"""Review-app users: scrypt-hashed passwords, server-side sessions, CSRF tokens and roles."""
+"""Review-app users: scrypt-hashed passwords, server-side sessions (idle timeout, lifetime), CSRF tokens, roles,
+and the audit rows of user changes."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.review import auth
-from bot.review.auth import AuthError, Role
+from bot.review import audit, auth
+from bot.review.audit import Actor
+from bot.review.auth import AuthError, Role, SessionPolicy
 from bot.review.schema import sessions, users
 from bot.review.store import open_store
+
+POLICY = SessionPolicy(idle_seconds=30 * 60, lifetime_seconds=12 * 3600)
 
 
 @pytest.fixture
@@ -46,17 +50,56 @@ def test_users_are_checked_when_created(engine) -> None:
 
 def test_a_session_cookie_maps_to_its_user_and_only_its_hash_is_stored(engine) -> None:
     user = auth.add_user(engine, "sita", "long enough pw", Role.REVIEWER, "100000000000003")
-    token = auth.start_session(engine, user)
-    session = auth.load_session(engine, token)
+    token = auth.start_session(engine, user, POLICY)
+    session = auth.load_session(engine, token, POLICY)
     assert session.user == user and len(session.csrf_token) >= 40
     with engine.connect() as conn:
         assert token not in {row.token_hash for row in conn.execute(sessions.select())}
-    assert auth.load_session(engine, token + "x") is None
+    assert auth.load_session(engine, token + "x", POLICY) is None
+    other = auth.start_session(engine, user, POLICY)
     auth.set_password(engine, "sita", "a new long password")
-    assert auth.load_session(engine, token) is None  # a new password ends every session
-    token = auth.start_session(engine, user)
+    assert auth.load_session(engine, token, POLICY) is None  # a new password ends every session of theirs
+    assert auth.load_session(engine, other, POLICY) is None
+    token = auth.start_session(engine, user, POLICY)
     auth.end_session(engine, token)
-    assert auth.load_session(engine, token) is None
+    assert auth.load_session(engine, token, POLICY) is None
+
+
+def test_a_session_ends_when_idle_and_at_its_lifetime_even_when_used(engine) -> None:
+    user = auth.add_user(engine, "sita", "long enough pw", Role.REVIEWER, "100000000000003")
+    start = 1_000_000.0
+    idle = auth.start_session(engine, user, POLICY, now=start)
+    assert auth.load_session(engine, idle, POLICY, now=start + 29 * 60) is not None
+    assert auth.load_session(engine, idle, POLICY, now=start + 29 * 60 + 31 * 60) is None  # 31 idle minutes
+    assert auth.load_session(engine, idle, POLICY, now=start + 29 * 60 + 60) is None  # and it stays ended
+
+    busy = auth.start_session(engine, user, POLICY, now=start)
+    at = start
+    while at + 20 * 60 < start + POLICY.lifetime_seconds:  # a request every 20 minutes keeps it alive...
+        at += 20 * 60
+        assert auth.load_session(engine, busy, POLICY, now=at) is not None, at - start
+    assert auth.load_session(engine, busy, POLICY, now=start + POLICY.lifetime_seconds) is None  # ...12 hours
+
+
+def test_user_changes_are_audited_with_who_did_them(engine) -> None:
+    actor = Actor("cli:root", "local")
+    auth.add_user(engine, "ravi", "long enough pw", Role.REVIEWER, "100000000000003", actor=actor)
+    auth.set_role(engine, "ravi", Role.TRAINER, "100000000000004", actor=actor)
+    assert auth.authenticate(engine, "ravi", "long enough pw").tenant == "100000000000004"
+    auth.set_password(engine, "Ravi", "another long one", actor=actor)
+    with pytest.raises(AuthError, match="no user nobody"):
+        auth.set_role(engine, "nobody", Role.ADMIN, None, actor=actor)
+    with pytest.raises(AuthError, match="one business only"):
+        auth.set_role(engine, "ravi", Role.REVIEWER, None, actor=actor)
+    rows, total = audit.page(engine)
+    assert total == 3
+    assert [(r.actor, r.address, r.action, r.object, r.outcome, r.summary) for r in reversed(rows)] == [
+        ("cli:root", "local", "user_added", "user ravi", "ok", "reviewer of business 10•••••••••••03"),
+        ("cli:root", "local", "role_changed", "user ravi", "ok",
+         "reviewer of business 10•••••••••••03 -> trainer of business 10•••••••••••04"),
+        ("cli:root", "local", "password_changed", "user ravi", "ok", "0 session(s) ended"),
+    ]
+    assert "another long one" not in str(rows) and "long enough pw" not in str(rows)
 
 
 def test_csrf_tokens_must_match_exactly(engine) -> None:

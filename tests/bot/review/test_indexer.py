@@ -7,8 +7,9 @@ import os
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, delete, select, text, update
+from sqlalchemy import create_engine, delete, insert, select, text, update
 
+from bot.review import audit, auth
 from bot.review.auth import Role, User
 from bot.review.indexer import sync
 from bot.review.decisions import record_decision, refresh_training_texts
@@ -17,7 +18,7 @@ from bot.review.nlu_files import Example
 from bot.review.inbox_index import ALL_TENANTS, rebuild, refresh_pending
 from bot.review.schema import conversations, inbox_decisions, messages, models, settings, tenants
 from bot.review.schema import inbox as inbox_table
-from bot.review.store import SCHEMA_SETTING, SCHEMA_VERSION, get_setting, open_store, set_setting
+from bot.review.store import MASK_SETTING, SCHEMA_SETTING, SCHEMA_VERSION, get_setting, open_store, set_setting
 from tests.bot.review.tracker_events import DAY, SHOP_A, SHOP_B, Tracker
 
 SHOP_C, SHOP_D = "100000000000003", "100000000000004"
@@ -277,6 +278,12 @@ def test_the_incremental_inbox_equals_one_counted_from_scratch(stores) -> None:
     assert _inbox_rows(review) == incremental
 
 
+def _release_3_tables(conn) -> None:
+    """Sessions and settings as releases 1 to 3 had them: no last-seen time, no audit log."""
+    conn.execute(text("ALTER TABLE review_sessions DROP COLUMN last_seen_at"))
+    conn.execute(text("DROP TABLE review_audit"))
+
+
 def _release_2_decisions_table(conn, tenant_column: bool) -> None:
     """The decisions table as releases 1 (no `tenant_id`) and 2 had it: keyed by the text alone."""
     conn.execute(text("DROP TABLE review_inbox_decisions"))
@@ -306,6 +313,7 @@ def test_a_store_from_the_first_release_is_migrated(stores, review_url) -> None:
         for table, column in [("review_models", "active_name"), ("review_models", "active_comparable")]:
             conn.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
         _release_2_decisions_table(conn, tenant_column=False)
+        _release_3_tables(conn)
         _old_decision(conn, "maggi ke packet dekh lo", "asha")
         conn.execute(delete(settings))
     review.dispose()
@@ -331,6 +339,7 @@ def test_a_schema_2_store_keeps_each_decision_for_the_business_it_was_recorded_f
     with review.begin() as conn:  # release 2: decisions keyed by text, each hiding its text from every business
         shop_b = conn.execute(select(tenants.c.id).where(tenants.c.phone_number_id == SHOP_B)).scalar_one()
         _release_2_decisions_table(conn, tenant_column=True)
+        _release_3_tables(conn)
         _old_decision(conn, "parle g ka hisaab", "bina", tenant_id=shop_b)
         _old_decision(conn, "maggi ke packet dekh lo", "asha")  # recorded for no business
         conn.execute(update(inbox_table).where(inbox_table.c.text_key.in_(["parle g ka hisaab",
@@ -340,7 +349,7 @@ def test_a_schema_2_store_keeps_each_decision_for_the_business_it_was_recorded_f
     review.dispose()
     migrated = open_store(review_url)
     try:
-        assert get_setting(migrated, SCHEMA_SETTING, "") == "3" == str(SCHEMA_VERSION)
+        assert get_setting(migrated, SCHEMA_SETTING, "") == str(SCHEMA_VERSION)
         with migrated.connect() as conn:
             assert {(r.tenant_id, r.text_key, r.author) for r in conn.execute(select(inbox_decisions))} == {
                 (shop_b, "parle g ka hisaab", "bina"), (ALL_TENANTS, "maggi ke packet dekh lo", "asha")}
@@ -355,5 +364,30 @@ def test_a_schema_2_store_keeps_each_decision_for_the_business_it_was_recorded_f
         open_store(review_url).dispose()  # opening it again changes nothing
         assert _inbox_rows(migrated) == expected
         _assert_consistent(migrated)
+    finally:
+        migrated.dispose()
+
+
+def test_a_schema_3_store_gets_the_audit_log_and_its_sessions_end(stores, review_url) -> None:
+    """Release 3's sessions had no last-seen time (they would never go idle) and its masking could be switched
+    off: after the migration, everyone signs in again and masking is on."""
+    _, review = stores
+    user = auth.add_user(review, "asha", "long enough pw", Role.ADMIN, None)
+    policy = auth.SessionPolicy()
+    token = auth.start_session(review, user, policy)
+    with review.begin() as conn:
+        _release_3_tables(conn)
+        conn.execute(insert(settings).values(key=MASK_SETTING, value="0"))
+    set_setting(review, SCHEMA_SETTING, "3")
+    review.dispose()
+    migrated = open_store(review_url)
+    try:
+        assert get_setting(migrated, SCHEMA_SETTING, "") == str(SCHEMA_VERSION)
+        assert get_setting(migrated, MASK_SETTING, "gone") == "gone"
+        assert auth.load_session(migrated, token, policy) is None
+        assert auth.load_session(migrated, auth.start_session(migrated, user, policy), policy).user == user
+        auth.set_password(migrated, "asha", "another long pw")
+        assert [row.action for row in audit.page(migrated)[0]] == ["password_changed"]
+        open_store(review_url).dispose()  # opening it again changes nothing
     finally:
         migrated.dispose()

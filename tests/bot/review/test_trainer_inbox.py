@@ -1,5 +1,5 @@
 """The NLU inbox over HTTP, against the review app's real server: what a trainer of one business sees, decides and
-may accept, and what an accepted sentence writes into data/nlu with phone numbers masked on the screen.
+may accept, and what an accepted sentence writes into data/nlu (its phone number made up).
 
 Users are created with the `bot review-user` command; the tracker store is Rasa's `events` table on
 SQLite. No Rasa server is needed for the inbox (the end-to-end test in test_review_app.py has one).
@@ -9,25 +9,16 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
-import shutil
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
-import httpx
 import pytest
 
 from bot.cli import main as bot_cli
-from bot.servers import Server
 from erp_core.db import Database
 from erp_core.tenants import add_tenant
+from tests.bot.review.review_server import ROOT, Browser, ReviewApp, start_review_app
 from tests.bot.review.tracker_events import SHOP_A, SHOP_B, Tracker
-from tests.postgres_server import free_port
-
-ROOT = Path(__file__).resolve().parents[3]
 PASSWORD = "trainer test pw"
 WITH_PHONE = "mera  number +91 70421-55309 hai, Maggi   bhejo"
 """A message with a customer's phone number (and doubled spaces, as people type)."""
@@ -37,19 +28,9 @@ OTHER_SHOPS = "Maggi ke packet dekh lo"
 BOTH_SHOPS = "dal ka rate kya hai"
 
 
-@dataclass
-class App:
-    url: str
-    project: Path
-    env: dict[str, str]
-
-
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReviewApp]:
     tmp = tmp_path_factory.mktemp("trainer")
-    project = tmp / "project"
-    shutil.copytree(ROOT / "data", project / "data")
-    shutil.copy(ROOT / "domain.yml", project / "domain.yml")
     tracker = Tracker(f"sqlite:///{tmp / 'tracker.db'}")
     tracker.user("919800000021", SHOP_A, WITH_PHONE, "nlu_fallback", 0.31)
     tracker.user("919800000021", SHOP_A, "parle g ka hisaab batao bhai", "check_dues", 0.45)
@@ -62,21 +43,18 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     erp.migrate()
     add_tenant(erp, phone_number_id=SHOP_A, name="Sharma Kirana")
     erp.dispose()
-    port = free_port()
-    env = {"REVIEW_DATABASE_URL": f"sqlite:///{tmp / 'review.db'}", "REVIEW_TRACKER_URL": f"sqlite:///{tmp / 'tracker.db'}",
-           "REVIEW_PROJECT_DIR": str(project), "REVIEW_RASA_URL": f"http://127.0.0.1:{free_port()}",
-           "REVIEW_MODELS_DIR": str(tmp / "models"), "REVIEW_WORK_DIR": str(tmp / "work"),
-           "WHATSAPP_STORE_PATH": str(tmp / "whatsapp.db"), "ERP_DATABASE_URL": f"sqlite:///{tmp / 'erp.db'}"}
-    server = Server("review app", [sys.executable, "-m", "bot", "review", "--port", str(port)],
-                    f"http://127.0.0.1:{port}/health", ROOT, {**os.environ, **env}, tmp / "review.log")
+    app = start_review_app(tmp, ERP_DATABASE_URL=f"sqlite:///{tmp / 'erp.db'}")
     try:
-        server.wait_ready(60)
-        yield App(f"http://127.0.0.1:{port}", project, env)
+        yield app
     finally:
-        server.stop()
+        app.server.stop()
 
 
-def review_user(app: App, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+def signed_in(app: ReviewApp, username: str) -> Browser:
+    return Browser(app.url, username, PASSWORD)
+
+
+def review_user(app: ReviewApp, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
                 *args: str) -> tuple[int, str]:
     """`bot review-user ...` against the app's store: its exit code and what it printed."""
     for name, value in app.env.items():
@@ -84,31 +62,6 @@ def review_user(app: App, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captur
     code = bot_cli(["review-user", *args])
     out = capsys.readouterr()
     return code, out.out + out.err
-
-
-class Browser:
-    """A signed-in user's requests. The app's cookies are Secure (localhost counts as a secure origin for
-    browsers), which httpx will not send over http, so the session cookie is sent by hand."""
-
-    def __init__(self, app: App, username: str) -> None:
-        self.url = app.url
-        login = httpx.get(f"{self.url}/login")
-        response = httpx.post(f"{self.url}/login", data={"csrf_token": _csrf(login.text), "username": username,
-                                                         "password": PASSWORD},
-                              cookies={"review_login_csrf": login.cookies["review_login_csrf"]})
-        assert response.status_code in (302, 303), response.text
-        self.cookies = {"review_session": response.cookies["review_session"]}
-        self.csrf = _csrf(self.get("/conversations").text)
-
-    def get(self, path: str) -> httpx.Response:
-        return httpx.get(self.url + path, cookies=self.cookies)
-
-    def post(self, path: str, **form: str) -> httpx.Response:
-        return httpx.post(self.url + path, data={"csrf_token": self.csrf, **form}, cookies=self.cookies)
-
-
-def _csrf(page: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
 
 def inbox_items(browser: Browser) -> dict[str, int]:
@@ -119,7 +72,7 @@ def inbox_items(browser: Browser) -> dict[str, int]:
     return {html.unescape(text): int(event_id) for text, event_id in items}
 
 
-def test_adding_a_trainer_needs_their_business(app: App, monkeypatch, capsys) -> None:
+def test_adding_a_trainer_needs_their_business(app: ReviewApp, monkeypatch, capsys) -> None:
     code, said = review_user(app, monkeypatch, capsys, "add", "meera", "--role", "trainer", "--password", PASSWORD)
     assert code == 2 and "one business only" in said and "--tenant" in said and "admin" in said
     code, said = review_user(app, monkeypatch, capsys, "add", "meera", "--role", "trainer", "--password", PASSWORD,
@@ -139,8 +92,8 @@ def test_adding_a_trainer_needs_their_business(app: App, monkeypatch, capsys) ->
     assert f"meera\ttrainer\t{SHOP_A}" in said and "asha\tadmin\t(all businesses)" in said
 
 
-def test_a_trainer_sees_and_decides_only_their_business_messages(app: App) -> None:
-    meera, bina, asha = Browser(app, "meera"), Browser(app, "bina"), Browser(app, "asha")
+def test_a_trainer_sees_and_decides_only_their_business_messages(app: ReviewApp) -> None:
+    meera, bina, asha = signed_in(app, "meera"), signed_in(app, "bina"), signed_in(app, "asha")
     assert set(inbox_items(meera)) == {TRAINING_SENTENCE, "parle g ka hisaab batao bhai", BOTH_SHOPS}
     assert set(inbox_items(bina)) == {OTHER_SHOPS, BOTH_SHOPS}
     assert set(inbox_items(asha)) == {TRAINING_SENTENCE, "parle g ka hisaab batao bhai", OTHER_SHOPS, BOTH_SHOPS}
@@ -154,8 +107,8 @@ def test_a_trainer_sees_and_decides_only_their_business_messages(app: App) -> No
     assert "parle g ka hisaab batao bhai" not in bina.get("/training-data").text  # ...to its own business only
 
 
-def test_a_trainers_dismissal_is_for_their_business_and_an_admins_for_every_business(app: App) -> None:
-    meera, bina, asha = Browser(app, "meera"), Browser(app, "bina"), Browser(app, "asha")
+def test_a_trainers_dismissal_is_for_their_business_and_an_admins_for_every_business(app: ReviewApp) -> None:
+    meera, bina, asha = signed_in(app, "meera"), signed_in(app, "bina"), signed_in(app, "asha")
     both = inbox_items(meera)[BOTH_SHOPS]
     assert meera.post("/inbox/dismiss", event_id=str(both), decision="deleted").status_code in (302, 303)
     assert BOTH_SHOPS not in inbox_items(meera)
@@ -174,8 +127,8 @@ def _drop_down(browser: Browser, name: str) -> set[str]:
     return set(re.findall(r"<option[^>]*>([^<]+)</option>", select)) - {"any"}
 
 
-def test_the_intent_and_action_drop_downs_offer_only_the_users_business(app: App) -> None:
-    meera, bina, asha = Browser(app, "meera"), Browser(app, "bina"), Browser(app, "asha")
+def test_the_intent_and_action_drop_downs_offer_only_the_users_business(app: ReviewApp) -> None:
+    meera, bina, asha = signed_in(app, "meera"), signed_in(app, "bina"), signed_in(app, "asha")
     assert _drop_down(meera, "intent") == {"nlu_fallback", "check_dues", "check_stock"}
     assert _drop_down(bina, "intent") == {"add_stock", "check_stock"}
     assert _drop_down(asha, "intent") == {"nlu_fallback", "check_dues", "check_stock", "add_stock"}
@@ -183,9 +136,8 @@ def test_the_intent_and_action_drop_downs_offer_only_the_users_business(app: App
     assert _drop_down(asha, "action") == {"action_add_stock"}
 
 
-def test_accepting_with_masking_on_writes_the_real_sentence_without_its_phone_number(app: App) -> None:
-    asha, meera = Browser(app, "asha"), Browser(app, "meera")
-    assert asha.post("/settings", mask="1").status_code in (302, 303)
+def test_accepting_writes_the_real_sentence_without_its_phone_number(app: ReviewApp) -> None:
+    meera = signed_in(app, "meera")
     page = meera.get("/inbox").text
     assert "70421" not in page and "55309" not in page and "made-up one" in page
     event_id = inbox_items(meera)[TRAINING_SENTENCE]
@@ -199,4 +151,3 @@ def test_accepting_with_masking_on_writes_the_real_sentence_without_its_phone_nu
     assert [line for line in written if line not in before] == [
         "      - mera number +98 76543-21098 hai, [Maggi](product) bhejo"]
     assert TRAINING_SENTENCE not in inbox_items(meera)
-    assert asha.post("/settings").status_code in (302, 303)  # masking off again

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.review.delivery import Delivery
+from bot.review.masking import mask_text
 from bot.review.tracker import Event
 from bot.review.turns import build_turns, highlight, recipient
 
@@ -50,3 +51,16 @@ def test_overlapping_or_out_of_range_entities_are_not_highlighted() -> None:
     segments = highlight("Maggi do", [{"entity": "product", "start": 0, "end": 5},
                                       {"entity": "unit", "start": 3, "end": 8}, {"entity": "x", "start": 7, "end": 40}])
     assert [(s.text, s.entity) for s in segments] == [("Maggi", "product"), (" do", None)]
+
+
+def test_a_masked_user_turn_shows_no_piece_of_a_phone_number_even_where_an_entity_cuts_it() -> None:
+    text = "Pooja ka number 98123 45610 likh lo"
+    start = text.index("98123")
+    parse = {"intent": {"name": "add_customer", "confidence": 0.4},
+             "entities": [{"entity": "quantity", "value": "98123", "start": start, "end": start + 5}]}
+    turns = build_turns([event(1, "user", text=text, parse_data=parse)], say=mask_text)
+    shown = [(s.text, s.entity, s.value) for s in turns[0].segments]
+    assert shown == [("Pooja ka number ", None, None), ("98•••", "quantity", None), (" •••10 likh lo", None, None)]
+    assert turns[0].text == "Pooja ka number 98••• •••10 likh lo"
+    unmasked = build_turns([event(1, "user", text=text, parse_data=parse)])  # an admin's reveal
+    assert "".join(s.text for s in unmasked[0].segments) == text

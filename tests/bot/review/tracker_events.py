@@ -29,15 +29,20 @@ class Tracker:
                                                data=json.dumps({"event": type_name, "timestamp": self.clock, **data})))
 
     def user(self, sender: str, shop: str, text: str, intent: str, confidence: float,
-             entities: list | None = None) -> None:
+             entities: list | None = None, wa_id: str | None = None) -> None:
+        """A message; the person's `wa_id` is the sender id unless given (the WhatsApp channel's sender id is
+        `<phone_number_id>:<wa_id>`)."""
         self._add(sender, "user", {
             "text": text, "input_channel": "whatsapp",
             "parse_data": {"intent": {"name": intent, "confidence": confidence}, "entities": entities or [],
                            "intent_ranking": [{"name": intent, "confidence": confidence}]},
-            "metadata": {"phone_number_id": shop, "wa_id": sender}}, intent=intent)
+            "metadata": {"phone_number_id": shop, "wa_id": wa_id or sender}}, intent=intent)
 
     def action(self, sender: str, name: str) -> None:
         self._add(sender, "action", {"name": name}, action=name)
 
-    def bot(self, sender: str, text: str) -> None:
-        self._add(sender, "bot", {"text": text, "data": {}})
+    def bot(self, sender: str, text: str, buttons: list[dict] | None = None) -> None:
+        self._add(sender, "bot", {"text": text, "data": {"buttons": buttons} if buttons else {}})
+
+    def slot(self, sender: str, name: str, value: object) -> None:
+        self._add(sender, "slot", {"name": name, "value": value})
