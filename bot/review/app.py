@@ -35,8 +35,8 @@ async def authenticate(request: Request) -> HTTPResponse | None:
     """Load the session; send the signed-out to the sign-in page, and refuse a POST without the session's CSRF
     token."""
     request.ctx.session = await db(request, auth.load_session, request.cookies.get(SESSION_COOKIE))
-    if request.path.startswith(signin.PUBLIC_PATHS):
-        return None
+    if request.path.startswith(signin.PUBLIC_PATHS) or hasattr(request.ctx, "failed"):
+        return None  # Sanic runs this on its own error answers too (a 413): they stand, and run no route
     if request.ctx.session is None:
         if request.method == "GET":
             return redirect("/login?" + urlencode({"next": here(request)}))
@@ -77,6 +77,11 @@ def create_app(config: ReviewConfig, name: str = "hisaab_review") -> Sanic:
                                                   config.work_dir, app.ctx.rasa)
         app.ctx.sync_lock = asyncio.Lock()
         app.add_task(keep_index_fresh(app), name="review_index")
+
+    @app.signal("http.lifecycle.exception")
+    async def failed(request: Request | None, exception: BaseException) -> None:
+        if request is not None:
+            request.ctx.failed = exception
 
     app.on_request(authenticate)
     app.on_response(security_headers)

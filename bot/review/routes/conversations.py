@@ -12,7 +12,7 @@ from sanic.response import HTTPResponse, redirect, text
 from bot.review import annotations, queries
 from bot.review.delivery import DeliveryLog, match_replies
 from bot.review.index_refresh import refresh
-from bot.review.routes.helpers import Handler, back, db, form_int, in_thread, render, user
+from bot.review.routes.helpers import MAX_ID, Handler, back, db, form_int, in_thread, render, user
 from bot.review.tracker import conversation_events
 from bot.review.turns import build_turns, recipient
 
@@ -21,6 +21,8 @@ bp = Blueprint("conversations")
 
 async def visible(request: Request, conversation_id: int) -> queries.ConversationRow | None:
     """The conversation if the user may see it."""
+    if not 0 < conversation_id <= MAX_ID:
+        return None
     return await db(request, queries.conversation, user(request), conversation_id)
 
 
@@ -102,7 +104,8 @@ async def conversation_comment(request: Request, conv: queries.ConversationRow) 
     body = (request.form.get("body") or "").strip()[:annotations.COMMENT_MAX]
     if not body:
         return text("a comment cannot be empty", status=400)
-    event_id = request.form.get("event_id")
-    await db(request, annotations.add_comment, conv.id, user(request).username, body,
-             event_id=int(event_id) if event_id else None)
+    event_id = form_int(request, "event_id")
+    if request.form.get("event_id") and event_id is None:
+        return text("event_id must be a number", status=400)
+    await db(request, annotations.add_comment, conv.id, user(request).username, body, event_id=event_id)
     return redirect(f"/conversations/{conv.id}#comments")
