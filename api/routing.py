@@ -18,7 +18,6 @@ OpenAPI document.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
 from collections.abc import Callable
@@ -31,6 +30,7 @@ from pydantic import ValidationError as SchemaError
 from sanic import Blueprint, HTTPResponse, Request
 
 from api import idempotency
+from api.bodies import BadBody, parse_json
 from api.auth import presented_key
 from api.problems import domain_problem, problem, validation_problem
 from erp_core.context import Context
@@ -173,9 +173,9 @@ async def handle(request: Request, op: Operation, path_params: dict[str, Any]) -
         if len(request.body) > MAX_BODY:
             return problem(413, "validation_error", f"bodies are at most {MAX_BODY} bytes")
         try:
-            raw_body = json.loads(request.body or b"null")
-        except (ValueError, UnicodeDecodeError):
-            return problem(400, "validation_error", "the body is not valid JSON")
+            raw_body = parse_json(request.body)
+        except BadBody as error:
+            return problem(400, "validation_error", str(error))
         if _unstorable(raw_body):
             return problem(422, "validation_error", UNSTORABLE)
         try:

@@ -112,8 +112,8 @@ class Webhook:
 def parse(body: bytes) -> Webhook:
     """Parse a raw webhook body; raise ValueError (or its NotAWebhook) for anything else."""
     try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        payload = _json(body)
+    except ValueError as error:
         raise ValueError(f"not JSON: {error}") from error
     return parse_payload(payload)
 
@@ -130,63 +130,122 @@ def parse_payload(payload: Any) -> Webhook:
             for change in entry.get("changes") or ():
                 if change.get("field") == "messages":
                     _parse_value(change.get("value") or {}, webhook)
-    except (AttributeError, KeyError, TypeError, ValueError) as error:
+    except _UNREADABLE as error:
         raise NotAWebhook(f"malformed change: {error!r}") from error
     if webhook.unreadable and not (webhook.messages or webhook.statuses):
         raise NotAWebhook(f"no message could be read: {'; '.join(webhook.unreadable)}")
     return webhook
 
 
+_UNREADABLE = (AttributeError, KeyError, TypeError, ValueError, OverflowError)
+"""What reading a field of the wrong type or size raises."""
+LAST_TIMESTAMP = 253_402_300_799
+"""9999-12-31T23:59:59Z, the last second a datetime holds."""
+
+
+def _json(text: bytes | str) -> Any:
+    """Strict JSON (no NaN or Infinity); ValueError also for a value nested too deeply to read."""
+    try:
+        return json.loads(text, parse_constant=_not_json)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _text(value: Any, default: str | None = "") -> str:
+    """A text field: a string (or a number, as ids sometimes are) with no NUL and no lone surrogate.
+    A missing value is `default`; with no default it is an error."""
+    if value is None and default is not None:
+        return default
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise TypeError(f"text expected, got {type(value).__name__}")
+    if "\x00" in value:
+        raise ValueError("text holds a NUL character")
+    value.encode("utf-8")  # UnicodeEncodeError (a ValueError) for a lone surrogate
+    return value
+
+
+def _timestamp(value: Any) -> int:
+    """Unix seconds, sent as a string of digits (or a number); 0 when missing."""
+    if value in (None, ""):
+        return 0
+    seconds = int(_text(value)) if isinstance(value, str) else value
+    if type(seconds) is not int or not 0 <= seconds <= LAST_TIMESTAMP:
+        raise ValueError(f"timestamp out of range: {str(value)[:30]}")
+    return seconds
+
+
+def _coordinate(value: Any) -> float:
+    degrees = float(_text(value)) if isinstance(value, str) else value
+    if isinstance(degrees, bool) or not isinstance(degrees, (int, float)) or not -180 <= degrees <= 180:
+        raise ValueError(f"not a coordinate: {str(value)[:30]}")
+    return float(degrees)
+
+
 def _errors(raw: Any) -> tuple[WhatsAppError, ...]:
     return tuple(
-        WhatsAppError(int(e.get("code", 0)), e.get("title") or e.get("message") or "",
-                      (e.get("error_data") or {}).get("details") or e.get("details") or "")
+        WhatsAppError(int(_text(e.get("code", 0))), _text(e.get("title") or e.get("message")),
+                      _text((e.get("error_data") or {}).get("details") or e.get("details")))
         for e in raw or ()
     )
 
 
 def _parse_value(value: dict[str, Any], webhook: Webhook) -> None:
     metadata = value.get("metadata") or {}
-    phone_number_id = str(metadata["phone_number_id"])
-    display = str(metadata.get("display_phone_number", ""))
+    phone_number_id = _text(metadata["phone_number_id"], None)
+    display = _text(metadata.get("display_phone_number"))
     names = {c.get("wa_id") or c.get("user_id"): (c.get("profile") or {}).get("name", "")
              for c in value.get("contacts") or ()}
     for raw in value.get("messages") or ():
         try:  # one message that cannot be read must not cost the others in the webhook
             webhook.messages.append(_parse_message(raw, phone_number_id, display, names))
-        except (AttributeError, KeyError, TypeError, ValueError) as error:
-            webhook.unreadable.append(f"message {raw.get('id', '?') if isinstance(raw, dict) else '?'}: {error!r}")
+        except _UNREADABLE as error:
+            webhook.unreadable.append(f"message {_label(raw)}: {error!r}")
     for raw in value.get("statuses") or ():
-        webhook.statuses.append(Status(
-            message_id=raw["id"], status=raw["status"], recipient_id=str(raw.get("recipient_id", "")),
-            phone_number_id=phone_number_id, timestamp=int(raw.get("timestamp") or 0), errors=_errors(raw.get("errors")),
-        ))
+        try:
+            webhook.statuses.append(Status(
+                message_id=_text(raw["id"], None), status=_text(raw["status"], None),
+                recipient_id=_text(raw.get("recipient_id")), phone_number_id=phone_number_id,
+                timestamp=_timestamp(raw.get("timestamp")), errors=_errors(raw.get("errors")),
+            ))
+        except _UNREADABLE as error:
+            webhook.unreadable.append(f"status {_label(raw)}: {error!r}")
     webhook.errors.extend(_errors(value.get("errors")))
 
 
-def _parse_message(raw: dict[str, Any], phone_number_id: str, display: str, names: dict[str, str]) -> Message:
-    kind = raw["type"]
-    wa_id = str(raw.get("from") or raw["from_user_id"])  # a user who hides their number has only a user id
+def _label(raw: Any) -> str:
+    """A message's or status's id for the log, however broken it is."""
+    return repr(raw.get("id", "?"))[:80] if isinstance(raw, dict) else "?"
+
+
+def _parse_message(raw: dict[str, Any], phone_number_id: str, display: str, names: dict[str, Any]) -> Message:
+    kind = _text(raw["type"], None)
+    wa_id = _text(raw.get("from") or raw["from_user_id"], None)  # a user who hides their number has only a user id
     fields: dict[str, Any] = {}
     body = raw.get(kind) if isinstance(raw.get(kind), dict) else {}
     if kind == "text":
-        fields["text"] = body.get("body", "")
+        fields["text"] = _text(body.get("body"))
     elif kind == "button":  # a template's quick-reply button
-        fields["text"] = body.get("payload") or body.get("text", "")
-        fields["reply_title"] = body.get("text", "")
+        fields["text"] = _text(body.get("payload") or body.get("text"))
+        fields["reply_title"] = _text(body.get("text"))
     elif kind == "interactive":
         kind, fields = _parse_interactive(body)
     elif kind in ("image", "document", "audio", "video", "sticker"):
-        fields["media"] = Media(body["id"], body.get("mime_type", ""), body.get("sha256", ""),
-                                body.get("filename", ""), bool(body.get("voice", False)))
-        fields["text"] = body.get("caption", "")
+        fields["media"] = Media(_text(body["id"], None), _text(body.get("mime_type")), _text(body.get("sha256")),
+                                _text(body.get("filename")), bool(body.get("voice", False)))
+        fields["text"] = _text(body.get("caption"))
     elif kind == "location":
-        fields["location"] = Location(float(body["latitude"]), float(body["longitude"]),
-                                      body.get("name", ""), body.get("address", ""))
+        fields["location"] = Location(_coordinate(body["latitude"]), _coordinate(body["longitude"]),
+                                      _text(body.get("name")), _text(body.get("address")))
     return Message(
-        id=raw["id"], type=kind, wa_id=wa_id, phone_number_id=phone_number_id, display_phone_number=display,
-        profile_name=names.get(wa_id, ""), timestamp=int(raw.get("timestamp") or 0),
-        context_id=(raw.get("context") or {}).get("id", ""), errors=_errors(raw.get("errors")), **fields,
+        id=_text(raw["id"], None), type=kind, wa_id=wa_id, phone_number_id=phone_number_id,
+        display_phone_number=display, profile_name=_text(names.get(wa_id)), timestamp=_timestamp(raw.get("timestamp")),
+        context_id=_text((raw.get("context") or {}).get("id")), errors=_errors(raw.get("errors")), **fields,
     )
 
 
@@ -195,9 +254,11 @@ def _parse_interactive(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     kind = body.get("type", "")
     if kind in ("button_reply", "list_reply"):
         reply = body[kind]
-        return kind, {"text": reply["id"], "reply_title": reply.get("title", "")}
+        return kind, {"text": _text(reply["id"], None), "reply_title": _text(reply.get("title"))}
     if kind == "nfm_reply":
         reply = body["nfm_reply"]
-        response = json.loads(reply.get("response_json") or "{}")
-        return kind, {"text": reply.get("body", ""), "flow_response": response}
+        response = _json(_text(reply.get("response_json")) or "{}")
+        if not isinstance(response, dict):
+            raise TypeError("a Flow's response_json is not an object")
+        return kind, {"text": _text(reply.get("body")), "flow_response": response}
     return "interactive", {}

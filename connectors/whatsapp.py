@@ -2,7 +2,7 @@
 
 Configure it in credentials.yml under `connectors.whatsapp.WhatsAppInput`; the
 webhook is `/webhooks/whatsapp/webhook`. A webhook is checked (size, signature,
-shape), every message in it is stored in the durable inbox (once per WhatsApp
+shape; a signed body that cannot be read is logged and answered 200, as Meta would retry it), every message in it is stored in the durable inbox (once per WhatsApp
 message id), Meta gets its 200, and the messages are processed afterwards: one
 customer's in order, different customers in parallel. Replies go through the
 durable outbox (`connectors.delivery`).
@@ -151,7 +151,9 @@ class WhatsAppInput(InputChannel):
         try:
             webhook = events.parse(body)
         except ValueError as error:
-            return response.json({"error": str(error)}, status=400)
+            # Signed, so from Meta: it retries anything but a 200 for days, and these bytes will never read better
+            logger.error("WhatsApp webhook ignored, it could not be read: %s", str(error)[:500])
+            return response.json({"status": "ignored"})
         for status in webhook.statuses:
             await self.store.log_delivery(status)
             if status.errors:

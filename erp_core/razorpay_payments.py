@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import os
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -35,6 +34,9 @@ from erp_core.enums import InvoiceKind, PaymentMode
 from erp_core.errors import GatewayError, InvalidSignature, NotFound, ValidationError
 from erp_core.invoice_views import InvoiceView
 from erp_core.models import Invoice, PaymentLink, RazorpayAccount
+from erp_core.razorpay_events import Payment as RazorpayPayment
+from erp_core.razorpay_events import PaymentLink as RazorpayLink
+from erp_core.razorpay_events import parse_event
 from erp_core.permissions import Actor, Permission
 
 DEFAULT_BASE_URL = "https://api.razorpay.com"
@@ -168,45 +170,38 @@ def handle_webhook(db: Database, tenant_id: int, body: bytes, received_signature
         secret = _account(session).webhook_secret
     if not received_signature or not hmac.compare_digest(signature(body, secret), received_signature.strip()):
         raise InvalidSignature()
-    try:
-        event = json.loads(body)
-        name = event["event"]
-        payload = event["payload"]
-    except (ValueError, KeyError, TypeError):
-        raise ValidationError(field="body", reason="not a Razorpay event") from None
-    if name not in EVENTS:
-        return WebhookOutcome(event=name, booked=False, reason="event not handled")
-    payment = (payload.get("payment") or {}).get("entity") or {}
-    payment_id = payment.get("id")
-    if not payment_id or payment.get("status") != "captured" or payment.get("currency", "INR") != "INR":
-        return WebhookOutcome(event=name, booked=False, payment_id=payment_id, reason="no captured INR payment")
-    invoice_id = _invoice_for(ctx, payload, payment)
+    event = parse_event(body)
+    if event.event not in EVENTS:
+        return WebhookOutcome(event=event.event, booked=False, reason="event not handled")
+    payment, link = event.payment_payload()
+    if not payment.id or payment.status != "captured" or payment.currency != "INR" or payment.amount <= 0:
+        return WebhookOutcome(event=event.event, booked=False, payment_id=payment.id or None,
+                              reason="no captured INR payment")
+    invoice_id = _invoice_for(ctx, payment, link)
     if invoice_id is None:
-        return WebhookOutcome(event=name, booked=False, payment_id=payment_id, reason="no invoice of ours")
-    created = payment.get("created_at")
-    at = datetime.fromtimestamp(int(created), timezone.utc) if created else None
+        return WebhookOutcome(event=event.event, booked=False, payment_id=payment.id, reason="no invoice of ours")
+    at = datetime.fromtimestamp(payment.created_at, timezone.utc) if payment.created_at else None
     invoice = invoice_payments.record_invoice_payment(
-        ctx, invoice_id, Decimal(int(payment["amount"])) / 100, _METHODS.get(payment.get("method"), PaymentMode.BANK),
-        reference=f"razorpay {payment_id}", gateway_payment_id=payment_id, at=at,
+        ctx, invoice_id, Decimal(payment.amount) / 100, _METHODS.get(payment.method, PaymentMode.BANK),
+        reference=f"razorpay {payment.id}", gateway_payment_id=payment.id, at=at,
     )
-    return WebhookOutcome(event=name, booked=True, payment_id=payment_id, invoice=invoice)
+    return WebhookOutcome(event=event.event, booked=True, payment_id=payment.id, invoice=invoice)
 
 
-def _invoice_for(ctx: Context, payload: dict[str, Any], payment: dict[str, Any]) -> int | None:
+def _invoice_for(ctx: Context, payment: RazorpayPayment, link: RazorpayLink) -> int | None:
     """The invoice a payment is for: by its payment link, else by the notes we put on the link."""
-    link = (payload.get("payment_link") or {}).get("entity") or {}
-    notes = payment.get("notes") or link.get("notes") or {}
+    notes = payment.notes or link.notes or {}
     with ctx.read() as session:
-        if link.get("id"):
-            found = session.scalar(select(PaymentLink.invoice_id).where(PaymentLink.link_id == link["id"]))
+        if link.id:
+            found = session.scalar(select(PaymentLink.invoice_id).where(PaymentLink.link_id == link.id))
             if found is not None:
                 return found
         if isinstance(notes, dict) and str(notes.get("hisaab_tenant_id")) == str(ctx.tenant_id):
-            invoice_id = notes.get("hisaab_invoice_id")
-            if invoice_id and str(invoice_id).isdigit():
+            invoice_id = str(notes.get("hisaab_invoice_id") or "")
+            if invoice_id.isascii() and invoice_id.isdigit() and len(invoice_id) <= 9:
                 return session.scalar(select(Invoice.id).where(Invoice.id == int(invoice_id)))
-        if link.get("reference_id"):
-            return session.scalar(select(Invoice.id).where(Invoice.number == link["reference_id"])
+        if link.reference_id:
+            return session.scalar(select(Invoice.id).where(Invoice.number == link.reference_id)
                                   .order_by(Invoice.id.desc()).limit(1))
     return None
 

@@ -17,6 +17,7 @@ Run from the repository root in the Rasa environment, with `rasa run`'s argument
 from __future__ import annotations
 
 import functools
+import os
 from typing import Any
 
 from jsonschema import Draft202012Validator, validators
@@ -46,9 +47,16 @@ def install() -> None:
     RemoteAction._validate_action_result = validate_action_result
 
 
+REQUEST_MAX_SIZE = 8 * 1024 * 1024
+"""Sanic's limit on a request to Rasa (its default is 100 MB): WhatsApp webhooks stop at 1 MB in the channel,
+and the largest body we send Rasa, the review app's held-out NLU test data, is well under this."""
+
+
 def main() -> None:
-    """Rasa's command line, after `install()`."""
+    """Rasa's command line, after `install()`, with Sanic's request size limit set (Sanic reads
+    SANIC_REQUEST_MAX_SIZE when Rasa creates its app; an explicit setting in the environment wins)."""
     install()
+    os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(REQUEST_MAX_SIZE))
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

@@ -40,8 +40,8 @@ async def authenticate(request: Request) -> HTTPResponse | None:
     and a POST; refuse a POST without the session's CSRF token; mark every other POST for the audit log."""
     cookie = request.cookies.get(SESSION_COOKIE)
     request.ctx.session = await db(request, auth.load_session, cookie, request.app.ctx.config.sessions)
-    if request.path.startswith(signin.PUBLIC_PATHS):
-        return None
+    if request.path.startswith(signin.PUBLIC_PATHS) or hasattr(request.ctx, "failed"):
+        return None  # Sanic runs this on its own error answers too (a 413): they stand, and run no route
     if request.ctx.session is None:
         said = "your session has ended: sign in again" if cookie else "sign in first"
         if _wants_json(request):
@@ -122,6 +122,11 @@ def create_app(config: ReviewConfig, name: str = "hisaab_review") -> Sanic:
                                                   config.work_dir, app.ctx.rasa)
         app.ctx.sync_lock = asyncio.Lock()
         app.add_task(keep_index_fresh(app), name="review_index")
+
+    @app.signal("http.lifecycle.exception")
+    async def failed(request: Request | None, exception: BaseException) -> None:
+        if request is not None:
+            request.ctx.failed = exception
 
     app.on_request(authenticate)
     app.on_response(record_audit)

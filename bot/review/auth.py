@@ -230,7 +230,7 @@ def record_sign_in_failure(engine: Engine, username: str, address: str, now: flo
 
 
 def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return hashlib.sha256(_as_sent(token)).hexdigest()
 
 
 def start_session(engine: Engine, user: User, policy: SessionPolicy, now: float | None = None) -> str:
@@ -276,4 +276,10 @@ def end_session(engine: Engine, token: str | None) -> None:
 
 def csrf_ok(expected: str | None, sent: str | None) -> bool:
     """Constant-time check of a form's CSRF token against the session's (or the sign-in cookie's)."""
-    return bool(expected) and bool(sent) and hmac.compare_digest(expected.encode(), sent.encode())
+    return bool(expected) and bool(sent) and hmac.compare_digest(expected.encode(), _as_sent(sent))
+
+
+def _as_sent(value: str) -> bytes:
+    """A cookie, header or form value as bytes, even one that is not UTF-8 (Sanic hands those on with lone
+    surrogates in place of the bad bytes): it then matches no token we issued, and raises nothing."""
+    return value.encode("utf-8", "surrogatepass")

@@ -15,7 +15,9 @@ from bot.review.delivery import DeliveryLog, match_replies
 from bot.review.index_refresh import refresh
 from bot.review.auth import Role
 from bot.review.masking import mask_text, shown_as_is
-from bot.review.routes.helpers import Handler, audit_note, back, db, form_int, in_thread, render, requires, user
+from bot.review.routes.helpers import (
+    MAX_ID, Handler, audit_note, back, db, form_int, in_thread, render, requires, user,
+)
 from bot.review.tracker import conversation_events
 from bot.review.turns import build_turns, recipient
 
@@ -24,6 +26,8 @@ bp = Blueprint("conversations")
 
 async def visible(request: Request, conversation_id: int) -> queries.ConversationRow | None:
     """The conversation if the user may see it."""
+    if not 0 < conversation_id <= MAX_ID:
+        return None
     return await db(request, queries.conversation, user(request), conversation_id)
 
 

@@ -117,9 +117,13 @@ def back(request: Request, fallback: str) -> HTTPResponse:
     return redirect(target if target.startswith("/") and not target.startswith("//") else fallback)
 
 
+MAX_ID = 2**31 - 1
+"""The largest id an Integer column holds (PostgreSQL refuses, SQLite overflows past it)."""
+
+
 def form_int(request: Request, name: str) -> int | None:
-    """A form field as a number, or None when it is missing or not one."""
-    try:
-        return int(request.form.get(name, ""))
-    except ValueError:
+    """A form field as an id (a whole number from 1 to MAX_ID), or None when it is missing or not one."""
+    value = request.form.get(name, "")
+    if not (value.isascii() and value.isdigit() and len(value) <= 10):
         return None
+    return int(value) if 0 < int(value) <= MAX_ID else None

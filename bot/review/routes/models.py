@@ -11,7 +11,7 @@ from sanic.response import HTTPResponse, json as json_response, redirect, text
 from bot.review import model_records
 from bot.review.auth import Role
 from bot.review.rasa_api import RasaError
-from bot.review.routes.helpers import audit_note, db, in_thread, render, requires, user
+from bot.review.routes.helpers import MAX_ID, audit_note, db, in_thread, render, requires, user
 
 bp = Blueprint("models")
 
@@ -48,7 +48,7 @@ def _log_tail(path: str, lines: int = 40) -> list[str]:
 @bp.get("/models/<model_id:int>/status")
 @requires(Role.TRAINER)
 async def model_status(request: Request, model_id: int) -> HTTPResponse:
-    row = await db(request, model_records.get, model_id)
+    row = await db(request, model_records.get, model_id) if 0 < model_id <= MAX_ID else None
     if row is None:
         return json_response({"error": "no such model"}, status=404)
     tail = await in_thread(_log_tail, row.log_path)
@@ -63,7 +63,7 @@ async def model_status(request: Request, model_id: int) -> HTTPResponse:
 async def model_activate(request: Request, model_id: int) -> HTTPResponse:
     """Load this model on the running Rasa server (also how a rollback is done), in the background:
     Rasa takes up to a minute to load a model and keeps answering with the old one meanwhile."""
-    row = await db(request, model_records.get, model_id)
+    row = await db(request, model_records.get, model_id) if 0 < model_id <= MAX_ID else None
     if row is None or row.status != "ready" or not row.path or not Path(row.path).exists():
         return text("this model is not ready to activate", status=409)
     if row.phase == model_records.ACTIVATING:
