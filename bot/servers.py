@@ -8,14 +8,17 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import httpx
 from ruamel.yaml import YAML
 
+from bot.privacy import purge_daily
 from bot.training import rasa_environment
 from connectors.metadata import production
+from erp_core.db import database_url
 
 RASA_START_TIMEOUT = 240.0
 """Rasa loads TensorFlow and the model: about 50 s on this class of machine."""
@@ -160,8 +163,11 @@ def start_whatsapp_simulator(root: Path, rasa_port: int, port: int = SIMULATOR_P
 
 
 def run_bot(root: Path, model: Path, rasa_port: int = 5005) -> int:
-    """Start both servers, chat in the terminal if there is one, and stop both on exit, Ctrl-C or SIGTERM."""
+    """Start both servers, chat in the terminal if there is one, and stop both on exit, Ctrl-C or SIGTERM.
+    Conversation logs older than each shop's retention are purged now and then daily (`bot.privacy`)."""
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    stop_purging = threading.Event()
+    purge_daily(root, database_url(), stop_purging)
     actions = start_action_server(root, ACTIONS_PORT)
     api = start_api_server(root, API_PORT)
     review = start_review_server(root, REVIEW_PORT, env={"REVIEW_RASA_URL": f"http://127.0.0.1:{rasa_port}"})
@@ -195,6 +201,7 @@ def run_bot(root: Path, model: Path, rasa_port: int = 5005) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        stop_purging.set()
         rasa.stop()
         api.stop()
         review.stop()
