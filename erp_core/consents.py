@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from erp_core.context import Context
-from erp_core.enums import ConsentPurpose
+from erp_core.enums import ConsentPurpose, Role
 from erp_core.errors import ValidationError
 from erp_core.models import Consent, User
 
@@ -104,18 +104,20 @@ def may_send(ctx: Context, wa_id: str, purpose: ConsentPurpose | str) -> bool:
     return latest is not None and latest.granted
 
 
-def _is_user(session: Session, number: str) -> bool:
-    return session.scalar(select(User.id).where(User.wa_id == number)) is not None
+def _works_here(session: Session, number: str) -> bool:
+    """Whether the number is one of the shop's own people (a user in any role but customer)."""
+    return session.scalar(select(User.id).where(User.wa_id == number, User.role != Role.CUSTOMER)) is not None
 
 
 def _known(session: Session, number: str) -> bool:
-    return _is_user(session, number) or session.scalar(
+    return _works_here(session, number) or session.scalar(
         select(Consent.id).where(Consent.wa_id == number).limit(1)) is not None
 
 
 def introduce(ctx: Context, wa_id: str, source: str) -> Introduction:
     """A message from `wa_id` opens a conversation: when the number is new to the shop, record the transactional
-    consent (at `source`) and say the privacy notice is due. The shop's own people (its users) get no notice."""
+    consent (at `source`) and say the privacy notice is due. The shop's own people (owner, managers, staff)
+    get no notice; customers do, registered or not."""
     number, source = _number(wa_id), _source(source)
     with ctx.read() as session:
         if _known(session, number):

@@ -55,6 +55,12 @@ def test_the_shops_own_people_get_no_notice(shop):
     assert _rows(shop) == 0
 
 
+def test_a_registered_customer_gets_the_notice(shop, make_customer):
+    sharma = make_customer("Sharma ji", phone=PERSON)
+    add_user(shop, wa_id=PERSON, role=Role.CUSTOMER, party_id=sharma.id)
+    assert consents.introduce(shop, PERSON, "whatsapp message wamid.1").notice_due
+
+
 def test_the_audit_log_names_the_consent_not_the_number(shop):
     consents.record(shop, PERSON, "reminders", True, "whatsapp message wamid.9")
     with shop.read() as session:
