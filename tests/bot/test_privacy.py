@@ -9,6 +9,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -198,3 +199,24 @@ def test_purge_deletes_logs_older_than_the_shops_retention(world):
 def test_retention_refuses_nonsense(world):
     refused = world.bot("privacy", "retention", "--tenant", DEMO_PHONE_NUMBER_ID, "--days", "0")
     assert refused.returncode == 2 and "1 to 3650" in refused.stderr
+
+
+def test_bot_run_purges_at_start_in_the_background(world, monkeypatch):
+    """`bot run` starts `purge_daily`: its first purge runs at once, then it waits for the next day or the stop."""
+    from bot.privacy import purge_daily
+
+    now = time.time()
+    world.conversation(GUPTA, "bahut purana sawaal", "bahut purana jawab", now - 200 * DAY)
+    world.conversation(GUPTA, "aaj ka sawaal", "aaj ka jawab", now)
+    for name in ("ERP_DATABASE_URL", "REVIEW_TRACKER_URL", "REVIEW_DATABASE_URL", "WHATSAPP_STORE_PATH",
+                 "WHATSAPP_MEDIA_DIR"):
+        monkeypatch.setenv(name, world.env[name])
+    stop = threading.Event()
+    thread = purge_daily(ROOT, world.env["ERP_DATABASE_URL"], stop)
+    deadline = time.monotonic() + 60
+    while world.tracker_texts(GUPTA) != ["aaj ka sawaal", "aaj ka jawab"] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    stop.set()
+    thread.join(timeout=30)
+    assert world.tracker_texts(GUPTA) == ["aaj ka sawaal", "aaj ka jawab"]
+    assert not thread.is_alive()
