@@ -106,13 +106,16 @@ def export_person(stores: Stores, wa_id: str, phone_number_id: str | None = None
 
 
 def erase_person(stores: Stores, wa_id: str, phone_number_id: str | None = None) -> list[str]:
-    """Erase `wa_id` from the books of each shop (or the one given) and from every conversation store;
-    returns what was done, one line each."""
+    """Erase `wa_id` from the books of each shop (or the one given) they appear in and from every conversation
+    store; returns what was done, one line each. Running it again finishes an interrupted erasure."""
     number = _number(wa_id)
     shops = _shops(stores.db, phone_number_id)
     done = []
     for shop in shops:
-        erased = privacy.erase_person(Context(stores.db, shop.id, Actor.system()), number)
+        ctx = Context(stores.db, shop.id, Actor.system())
+        if privacy.person_data(ctx, number).empty:
+            continue
+        erased = privacy.erase_person(ctx, number)
         done.append(f"{shop.name}: {erased.parties} khata records and {erased.users} users now {erased.placeholder}, "
                     f"{erased.consents} consents, {erased.replay_records} replay records removed")
     senders = [conversation_id(shop.phone_number_id, number) for shop in shops]

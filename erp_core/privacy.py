@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from erp_core import consents, ledger, orders
 from erp_core.consents import ConsentView
 from erp_core.context import Context
-from erp_core.enums import ConsentPurpose, PartyKind
+from erp_core.enums import PartyKind
 from erp_core.errors import ValidationError
 from erp_core.ids.mobile import COUNTRY_CODES
 from erp_core.ledger import StatementLine
@@ -112,8 +112,8 @@ def person_data(ctx: Context, wa_id: str) -> PersonData:
 
 
 def erase_person(ctx: Context, wa_id: str) -> Erasure:
-    """Replace `wa_id`'s name, phone and address in this shop's books by a new placeholder, withdraw their
-    consents and drop the replay records of their chat writes, in one audited operation. Amounts and dates
+    """Replace `wa_id`'s name, phone and address in this shop's books by a new placeholder, withdraw the
+    consents they gave and drop the replay records of their chat writes, in one audited operation. Amounts and dates
     stay (docs/privacy.md)."""
     ctx.actor.require(Permission.MANAGE_USERS)
     number = wa_id.strip().lstrip("+")
@@ -128,7 +128,8 @@ def erase_person(ctx: Context, wa_id: str) -> Erasure:
             party.phone, party.address = None, ""
         users = session.execute(update(User).where(User.wa_id == number)
                                 .values(wa_id=placeholder, name=placeholder, active=False)).rowcount
-        for purpose in ConsentPurpose:
+        answered = set(session.scalars(select(Consent.purpose).where(Consent.wa_id == number)))
+        for purpose in sorted(answered):
             session.add(Consent(wa_id=number, purpose=purpose, granted=False, source="erasure"))
         session.flush()
         erased_consents = session.execute(update(Consent).where(Consent.wa_id == number)
