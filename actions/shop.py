@@ -18,7 +18,7 @@ from erp_core.context import Context
 from erp_core.db import Database, database_url
 from erp_core.demo import DEMO_OWNER_WA_ID, DEMO_PHONE_NUMBER_ID
 from erp_core.errors import PermissionDenied
-from erp_core.tenants import actor_for, find_tenant
+from erp_core.tenants import TenantInfo, actor_for, find_tenant
 
 
 @cache
@@ -40,13 +40,14 @@ def message_metadata(tracker: Tracker) -> dict[str, Any]:
     return metadata or {}
 
 
-def channel_metadata(tracker: Tracker) -> ChannelMetadata:
-    """Who wrote to which business: the channel's metadata, or the demo shop's owner for a message
-    without any (`rasa shell`). A channel that names no sender speaks for the conversation's sender id.
+def channel_metadata(tracker: Tracker, raw: dict[str, Any] | None = None) -> ChannelMetadata:
+    """Who wrote to which business: the channel's metadata (of the latest message, or `raw`), or the demo shop's
+    owner for a message without any (`rasa shell`). A channel that names no sender speaks for the conversation's
+    sender id.
 
     In production, raises `PermissionDenied` unless the channel signed the identity.
     """
-    metadata = ChannelMetadata.from_dict(message_metadata(tracker))
+    metadata = ChannelMetadata.from_dict(message_metadata(tracker) if raw is None else raw)
     if production():
         if metadata is None or not metadata.signed_by(identity_secret()):
             raise PermissionDenied(permission="a verified sender", role="unverified")
@@ -59,12 +60,18 @@ def channel_metadata(tracker: Tracker) -> ChannelMetadata:
     return metadata
 
 
-def shop_context(tracker: Tracker) -> Context | None:
-    """The context of the shop the message was sent to, as the person who sent it; None when the
-    business number is not registered."""
-    metadata = channel_metadata(tracker)
+def shop_of(metadata: ChannelMetadata) -> tuple[TenantInfo, Context] | None:
+    """The shop a message was sent to and its context as the person who sent it; None when the business number
+    is not registered."""
     db = database()
     tenant = find_tenant(db, metadata.phone_number_id)
     if tenant is None:
         return None
-    return Context(db, tenant.id, actor_for(db, tenant.id, metadata.wa_id))
+    return tenant, Context(db, tenant.id, actor_for(db, tenant.id, metadata.wa_id))
+
+
+def shop_context(tracker: Tracker) -> Context | None:
+    """The context of the shop the message was sent to, as the person who sent it; None when the
+    business number is not registered."""
+    shop = shop_of(channel_metadata(tracker))
+    return None if shop is None else shop[1]

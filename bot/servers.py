@@ -8,6 +8,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from ruamel.yaml import YAML
 
 from bot.training import rasa_environment
 from connectors.metadata import production
+from erp_core.db import database_url
 
 RASA_START_TIMEOUT = 240.0
 """Rasa loads TensorFlow and the model: about 50 s on this class of machine."""
@@ -155,6 +157,7 @@ def start_whatsapp_simulator(root: Path, rasa_port: int, port: int
     return server, channel
 
 
+        stop_purging.set()
 def _erp_python(root: Path) -> str:
     return str(root / ".venv" / "erp" / "bin" / "python")
 
@@ -253,8 +256,13 @@ def start_bot(root: Path, model: Path, ports: Ports = Ports(), endpoints: Path |
 
 
 def run_bot(root: Path, model: Path, rasa_port: int = 5005) -> int:
-    """Start every server, chat in the terminal if there is one, and stop them all on exit, Ctrl-C or SIGTERM."""
+    """Start every server, chat in the terminal if there is one, and stop them all on exit, Ctrl-C or SIGTERM.
+    Conversation logs older than each shop's retention are purged now and then daily (`bot.privacy`)."""
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    from bot.privacy import purge_daily
+
+    stop_purging = threading.Event()
+    purge_daily(root, database_url(), stop_purging)
     bot = start_bot(root, model, Ports(rasa=rasa_port))
     try:
         bot.wait_ready()
@@ -270,5 +278,6 @@ def run_bot(root: Path, model: Path, rasa_port: int = 5005) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        stop_purging.set()
         bot.stop()
     return 0

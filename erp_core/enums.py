@@ -100,3 +100,12 @@ class InvoiceStatus(StrEnum):
     PAID = "PAID"
     ISSUED = "ISSUED"
     """Credit notes: issued, nothing to collect."""
+
+
+class ConsentPurpose(StrEnum):
+    """What a person's number may be used for (the DPDP Act's purposes, `erp_core.consents`)."""
+
+    TRANSACTIONAL = "transactional"
+    """Answers, order and payment messages the person asked for: given with the privacy notice."""
+    REMINDERS = "reminders"
+    """Payment reminders and offers the shop starts: only when the person opts in."""

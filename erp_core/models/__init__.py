@@ -2,8 +2,8 @@
 
 `erp_core.models` is the schema's public surface: import any model from here.
 The parts are `books` (the shop, catalog, stock, khata, sales, orders, audit,
-expenses), `invoices` and `integrations` (API keys, webhooks, sync), built on
-`base`. Ledgers are append-only; `StockSummary`, `PartyBalance` and an
+expenses), `invoices`, `integrations` (API keys, webhooks, sync) and `privacy`
+(consents), built on `base`. Ledgers are append-only; `StockSummary`, `PartyBalance` and an
 invoice's settlement are caches derived from them (see `erp_core.check`).
 """
 
@@ -48,6 +48,7 @@ from erp_core.models.invoices import (
     PaymentLink,
     RazorpayAccount,
 )
+from erp_core.models.privacy import Consent
 
 TENANT_TABLES = sorted(
     mapper.local_table.name
@@ -57,7 +58,7 @@ TENANT_TABLES = sorted(
 """Tables carrying `tenant_id`, protected by row-level security on PostgreSQL."""
 
 __all__ = [
-    "TENANT_TABLES", "ApiKey", "ApiRequest", "AuditEntry", "Base", "Counter", "CreditEntry", "EventCursor",
+    "TENANT_TABLES", "ApiKey", "ApiRequest", "AuditEntry", "Base", "Consent", "Counter", "CreditEntry", "EventCursor",
     "Expense", "ExpenseCategory", "IdempotencyRecord", "Invoice", "InvoiceLine", "InvoicePayment", "InvoiceSeries",
     "Order", "OrderEvent", "OrderLine", "Party", "PartyBalance", "Payment", "PaymentLink", "Product", "ProductAlias",
     "RazorpayAccount", "Sale", "SaleLine", "StockMovement", "StockSummary", "SyncItem", "TaxAmountColumns", "Tenant",

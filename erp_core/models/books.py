@@ -48,6 +48,8 @@ class Tenant(Base):
     prices_include_tax: Mapped[bool] = mapped_column(Boolean, default=True)
     """MRP-style prices (tax included) unless a product says otherwise."""
     upi_vpa: Mapped[str | None] = mapped_column(String(100))
+    conversation_retention_days: Mapped[int] = mapped_column(Integer, default=180)
+    """How long conversation logs are kept before `bot privacy purge` deletes them (docs/privacy.md)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -259,7 +259,8 @@ def test_an_invoice_is_sent_as_a_pdf_with_a_upi_link(shop):
 def test_a_customer_orders_for_themselves_and_may_not_book_money_or_stock(shop):
     before = len(shop.orders_of("Sharma ji"))
     gupta = shop.balance("Gupta ji")
-    asked = shop.say(SHARMA_WA_ID, "mujhe 2 packet maggi bhej do")
+    notice, *asked = shop.say(SHARMA_WA_ID, "mujhe 2 packet maggi bhej do")
+    assert buttons([notice]) == ["/consent_reminders_yes", "/consent_reminders_no"]  # the privacy notice comes first
     assert "Sharma ji" in texts(asked) and "Maggi Noodles 70g" in texts(asked)
     assert buttons(asked) == ["/affirm", "/stop"]
     shop.say(SHARMA_WA_ID, "/affirm")
@@ -276,7 +277,8 @@ def test_a_customer_orders_for_themselves_and_may_not_book_money_or_stock(shop):
 
 def test_a_new_number_orders_and_its_khata_account_opens_with_the_order(shop):
     stranger = "919766554433"
-    asked = shop.say(stranger, "mujhe 3 packet maggi bhej do", profile_name="Kavita Joshi")
+    notice, *asked = shop.say(stranger, "mujhe 3 packet maggi bhej do", profile_name="Kavita Joshi")
+    assert buttons([notice]) == ["/consent_reminders_yes", "/consent_reminders_no"]  # the privacy notice comes first
     assert "Kavita Joshi" in texts(asked) and buttons(asked) == ["/affirm", "/stop"]
     assert parties.find_parties(shop.ctx, "Kavita Joshi") == []  # nothing is written before the yes
     shop.say(stranger, "/affirm", message_id="wamid.kavita-1", profile_name="Kavita Joshi")

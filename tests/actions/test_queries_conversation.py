@@ -307,7 +307,9 @@ def test_a_customer_sees_availability_and_their_own_dues_only(shop):
     assert sharma.role is Role.CUSTOMER
     own = ledger.balance(ctx, sharma.party_id).balance
     maggi = inventory.stock_of(ctx, catalog.resolve_product(ctx, "maggi").id)
-    assert texts(chat("maggi hai kya?")) == f"Maggi Noodles 70g: {format_decimal(maggi.available)} packet bacha hai."
+    notice, *answer = chat("maggi hai kya?")  # a customer's first message to the shop gets the privacy notice first
+    assert notice["text"].startswith("🔒 Privacy: dukaan aapka number")
+    assert texts(answer) == f"Maggi Noodles 70g: {format_decimal(maggi.available)} packet bacha hai."
     assert texts(chat("mera kitna baaki hai?")) == f"Aapka {format_money(own)} baaki hai."
     assert texts(chat("Gupta ji ka kitna baaki hai?")).startswith("Maaf kijiye, aap sirf apna khata dekh sakte hain.")
     assert texts(chat("aaj kitni bikri hui hai")) == "Maaf kijiye, aapko iski permission nahi hai."

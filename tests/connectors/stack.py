@@ -20,8 +20,13 @@ import httpx
 from bot.servers import RASA_START_TIMEOUT, Server, start_action_server, start_rasa_server
 from bot.training import ensure_model
 from connectors.simulator import webhooks
+from erp_core import consents
+from erp_core.context import Context
 from erp_core.db import Database
-from erp_core.demo import seed_demo
+from erp_core.demo import DEMO_PHONE_NUMBER_ID, seed_demo
+from erp_core.enums import ConsentPurpose
+from erp_core.permissions import Actor
+from erp_core.tenants import find_tenant
 from tests.connectors.simulator_process import (
     ACCESS_TOKEN, APP_SECRET, ROOT, VERIFY_TOKEN, SimulatorClient, start_simulator,
 )
@@ -86,6 +91,17 @@ class Stack:
     def restart_rasa(self) -> None:
         self.rasa = self.start_rasa()
         self.rasa.wait_ready(RASA_START_TIMEOUT)
+
+    def introduce(self, *wa_ids: str) -> None:
+        """Record that these customers already had the demo shop's privacy notice, so that the replies a test
+        waits for are answers, not the notice a new number gets first (actions/privacy.py)."""
+        db = Database(f"sqlite:///{self.tmp / 'erp.db'}")
+        try:
+            ctx = Context(db, find_tenant(db, DEMO_PHONE_NUMBER_ID).id, Actor.system())
+            for wa_id in wa_ids:
+                consents.record(ctx, wa_id, ConsentPurpose.TRANSACTIONAL, True, "cli")
+        finally:
+            db.dispose()
 
     def delivery_log(self) -> list[dict[str, Any]]:
         with sqlite3.connect(self.store_path) as db:

@@ -28,9 +28,12 @@ _numbers = itertools.count(1)
 
 
 @pytest.fixture
-def wa_id() -> str:
-    """A customer number of its own for each test, so conversations do not mix."""
-    return f"9190000{next(_numbers):05d}"
+def wa_id(stack) -> str:
+    """A customer number of its own for each test, so conversations do not mix; it had the privacy notice
+    already, so the replies are the answers (tests/actions/test_privacy_conversation.py tests the notice)."""
+    number = f"9190000{next(_numbers):05d}"
+    stack.introduce(number, number + "1", number + "9")
+    return number
 
 
 def texts(replies: list[dict]) -> list[str]:

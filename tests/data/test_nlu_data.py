@@ -173,5 +173,11 @@ def test_rasa_data_validate_passes_without_warnings():
     domain = YAML(typ="safe").load((ROOT / "domain.yml").read_text())
     form_slots = {slot for form in domain["forms"].values() for slot in form["required_slots"]}
     said_by_actions |= {f"utter_ask_{slot}" for slot in form_slots}
-    real = [w for w in warnings if not ((m := unused.fullmatch(w)) and m.group(1) in said_by_actions)]
+    # An intent only a button of a response sends (the privacy notice's `/consent_reminders_yes`) is read from
+    # its payload, not learned: Rasa calls it missing from the NLU data; accept that for those intents only.
+    no_examples = re.compile(r"The intent '(\w+)' is listed in the domain file, but is not found in the NLU training data\.")
+    button_intents = {button["payload"].lstrip("/").split("{")[0] for variations in domain["responses"].values()
+                      for variation in variations for button in variation.get("buttons") or []}
+    real = [w for w in warnings if not ((m := unused.fullmatch(w)) and m.group(1) in said_by_actions)
+            and not ((m := no_examples.fullmatch(w)) and m.group(1) in button_intents - INTENTS)]
     assert real == []
