@@ -157,7 +157,6 @@ def start_whatsapp_simulator(root: Path, rasa_port: int, port: int
     return server, channel
 
 
-        stop_purging.set()
 def _erp_python(root: Path) -> str:
     return str(root / ".venv" / "erp" / "bin" / "python")
 
