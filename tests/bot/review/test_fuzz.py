@@ -29,7 +29,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import Engine
 
 from bot.review import auth
-from bot.review.schema import metadata, sign_in_failures, sync_state
+from bot.review.schema import audit_log, metadata, sign_in_failures, sync_state
 from bot.review.store import open_store
 from bot.servers import Server
 from tests.bot.review.tracker_events import SHOP_A, Tracker
@@ -41,8 +41,9 @@ PASSWORD = "fuzzing the forms pw"
 FUZZ = settings(max_examples=100, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large])
-BOOKKEEPING = {sign_in_failures.name, sync_state.name}
-"""Tables a refused request may write: wrong passwords are counted (the throttle), the index keeps its cursor."""
+BOOKKEEPING = {sign_in_failures.name, sync_state.name, audit_log.name}
+"""Tables a refused request may write: wrong passwords are counted (the throttle), the index keeps its cursor,
+and the audit log records every attempt, refused ones too."""
 _schemas = itertools.count(1)
 
 
@@ -120,7 +121,6 @@ def review_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
                               "entities": '[{"start": 9, "end": 14, "entity": "product", "value": "Maggi"}]'},
             "/inbox/dismiss": {"event_id": event_id, "decision": "out_of_scope"},
             "/training-data/delete": {"language": "hinglish", "intent": "check_price", "text": "no such example"},
-            "/settings": {"mask": "1"},
             "/models/1/activate": {},
         }
         yield ReviewApp(url, store, project / "data" / "nlu", cookies, _csrf(inbox), forms)

@@ -183,7 +183,7 @@ def test_a_trainer_teaches_the_bot_a_sentence_it_misread(browser: Browser, stack
 
     # the conversation: what the model made of it (not check_stock), the runner-ups and the bot's answer
     page.locator("#conversations a", has_text=SENTENCE).click()
-    user_turn = page.locator(".turn.user", has_text="nazar maar")  # entities are marked inside the text
+    user_turn = page.locator(".turn.user", has_text="maar lo")  # entities are marked inside the text
     expect(user_turn.locator(".intent")).not_to_contain_text("check_stock")
     expect(user_turn.locator(".runner").first).to_be_visible()
     expect(page.locator(".turn.event .action").first).to_be_visible()
@@ -196,7 +196,7 @@ def test_a_trainer_teaches_the_bot_a_sentence_it_misread(browser: Browser, stack
 
     # the NLU inbox: mark "Maggi" as a product by selecting it, pick the intent, accept
     page.get_by_role("link", name="NLU inbox").click()
-    item = page.locator(".inbox-item", has_text="nazar maar")
+    item = page.locator(".inbox-item", has_text="maar lo")
     item.get_by_role("button", name="clear").click()
     example = item.locator(".example")
     example.dblclick(position={"x": 4, "y": 8})
@@ -208,7 +208,7 @@ def test_a_trainer_teaches_the_bot_a_sentence_it_misread(browser: Browser, stack
     page.screenshot(path=stack.shots / "review-inbox.png", full_page=False)
     item.get_by_role("button", name="Accept").click()
     expect(page.locator(".notice")).to_contain_text("[Maggi](product) ke packet pe nazar maar lo")
-    expect(page.locator(".inbox-item", has_text="nazar maar")).to_have_count(0)
+    expect(page.locator(".inbox-item", has_text="maar lo")).to_have_count(0)
     written = (stack.project / "data" / "nlu" / "hinglish.yml").read_text(encoding="utf-8")
     section = written[written.index("- intent: check_stock"):]
     section = section[:section.index("- intent:", 5)]
