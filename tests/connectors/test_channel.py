@@ -191,8 +191,10 @@ def test_unsupported_payloads_get_a_polite_reply(stack, wa_id, value):
     assert stack.user_events(BUSINESS, wa_id) == []
 
 
-@pytest.mark.parametrize("value", [meta.REACTION, meta.REACTION_REMOVED, meta.SYSTEM_NOTICE],
-                         ids=["reaction", "reaction removed", "system notice"])
+@pytest.mark.parametrize("value", [meta.REACTION, meta.REACTION_REMOVED, meta.IDENTITY_CHANGED, meta.REVOKED,
+                                   meta.UNSUPPORTED_REVOKE, meta.UNSUPPORTED_EDIT, meta.CALL_PERMISSION_REPLY],
+                         ids=["reaction", "reaction removed", "system notice", "deleted", "deleted (unsupported)",
+                              "edited (unsupported)", "call permission reply"])
 def test_reactions_and_notices_get_no_apology_and_the_conversation_goes_on(stack, wa_id, value):
     message = {**value["messages"][0], "from": wa_id, "id": webhooks.new_wamid()}
     payload = webhooks.envelope(BUSINESS, "919800000000", {"contacts": [{"profile": {"name": "X"}, "wa_id": wa_id}],
