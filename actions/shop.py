@@ -68,3 +68,14 @@ def shop_context(tracker: Tracker) -> Context | None:
     if tenant is None:
         return None
     return Context(db, tenant.id, actor_for(db, tenant.id, metadata.wa_id))
+
+
+def previous_number_context(tracker: Tracker) -> Context | None:
+    """For a number change (`/number_changed`): the shop's context as the person's old number, the one they
+    acted as until now; None when the business is not registered or the message names no old number."""
+    metadata = channel_metadata(tracker)
+    db = database()
+    tenant = find_tenant(db, metadata.phone_number_id)
+    if tenant is None or not metadata.previous_wa_id:
+        return None
+    return Context(db, tenant.id, actor_for(db, tenant.id, metadata.previous_wa_id))
