@@ -193,6 +193,7 @@ def _parse_message(raw: dict[str, Any], phone_number_id: str, display: str, name
     kind = raw["type"]
     wa_id = str(raw.get("from") or raw["from_user_id"])  # a user who hides their number has only a user id
     fields: dict[str, Any] = {}
+    errors = _errors(raw.get("errors"))
     body = raw.get(kind) if isinstance(raw.get(kind), dict) else {}
     if kind == "text":
         fields["text"] = body.get("body", "")
@@ -215,8 +216,7 @@ def _parse_message(raw: dict[str, Any], phone_number_id: str, display: str, name
     elif kind == "edit":  # the new version is in edit.message; the bot only needs to know which one changed
         fields["original_message_id"] = body.get("original_message_id", "")
     elif kind == "unsupported" and body.get("type") in ("edit", "revoke"):
-        kind = body["type"]  # an edit or a deletion WhatsApp reports without content: nothing to act on
-        raw = {**raw, "errors": ()}
+        kind, errors = body["type"], ()  # an edit or a deletion reported without content: nothing to act on
     elif kind == "system" and body.get("type") in NUMBER_CHANGES and body.get("wa_id"):
         kind, fields["previous_wa_id"], wa_id = "number_changed", wa_id, str(body["wa_id"])
     if kind in EVENT_PAYLOADS:
@@ -224,7 +224,7 @@ def _parse_message(raw: dict[str, Any], phone_number_id: str, display: str, name
     return Message(
         id=raw["id"], type=kind, wa_id=wa_id, phone_number_id=phone_number_id, display_phone_number=display,
         profile_name=names.get(fields.get("previous_wa_id") or wa_id, ""), timestamp=int(raw.get("timestamp") or 0),
-        context_id=(raw.get("context") or {}).get("id", ""), errors=_errors(raw.get("errors")), **fields,
+        context_id=(raw.get("context") or {}).get("id", ""), errors=errors, **fields,
     )
 
 
