@@ -37,7 +37,8 @@ from erp_core.messages import render
 from erp_core.permissions import Permission
 
 FORM_SLOTS = ("form_customer", "form_items", "form_amount", "form_mode", "form_category", "form_order",
-              "form_name", "form_phone", "form_unit", "form_confirmed", "form_pending")
+              "form_name", "form_phone", "form_kind", "form_unit", "form_entry", "form_confirmed",
+              "form_pending")
 """Every slot the book forms use; all are cleared when a form ends."""
 CONFIRMED = "form_confirmed"
 
@@ -60,6 +61,11 @@ def confirm(turn: Turn, response: str, **params: Any) -> None:
     ], **params)
 
 
+def message_key(conversation_id: str, message_id: str) -> str:
+    """How the key of every write a message confirmed begins: `chat:<conversation>:<message id>:`."""
+    return f"chat:{conversation_id}:{message_id}:"
+
+
 def idempotency_key(tracker: Tracker, operation: str) -> str:
     """The key of every write the bot makes: `chat:<conversation>:<confirming message id>:<operation>`.
 
@@ -68,7 +74,7 @@ def idempotency_key(tracker: Tracker, operation: str) -> str:
     """
     metadata = channel_metadata(tracker)
     message_id = metadata.message_id or tracker.latest_message.get("message_id") or ""
-    return f"chat:{metadata.conversation_id}:{message_id}:{operation}"
+    return message_key(metadata.conversation_id, message_id) + operation
 
 
 class FormEnded(Exception):

@@ -1,5 +1,8 @@
 """Adding a customer or a product in one line: "naya customer Ramesh Kumar 9876543210", "naya product Bournvita 250 rs".
 
+The customer form adds a supplier when it starts with a `supplier` entity
+(`/add_customer{"supplier": "Gupta Traders 919123456789"}`, a shared contact's button).
+
 Both are book forms: what the message carries fills the form, the rest is asked
 (the name; a product's selling price), then "add karun?" with Haan / Nahi buttons,
 and the record is added on "haan" with the tap's message id in the idempotency key.
@@ -13,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from actions.base import Turn
-from actions.forms import BookForm, Message, SubmitAction
+from actions.forms import BookForm, Message, SubmitAction, confirm
 from actions.items import first_number
 from erp_core import catalog, parties
 from erp_core.enums import PartyKind
@@ -33,7 +36,10 @@ class ValidateAddCustomerForm(BookForm):
         return "validate_add_customer_form"
 
     def read(self, turn: Turn, values: dict[str, Any], message: Message, requested: str | None) -> None:
-        said = message.value("customer") if message.intent == self.intent else None
+        supplier = message.value("supplier") if message.intent == self.intent else None
+        if supplier:
+            values["form_kind"] = PartyKind.SUPPLIER.value
+        said = supplier or (message.value("customer") if message.intent == self.intent else None)
         said = said or message.answer(requested, "form_name")
         if not said:
             return
@@ -47,7 +53,10 @@ class ValidateAddCustomerForm(BookForm):
         return slot
 
     def summarise(self, turn: Turn, values: dict[str, Any]) -> None:
-        if values["form_phone"]:
+        if values["form_kind"] == PartyKind.SUPPLIER.value:
+            response = "utter_confirm_add_supplier_phone" if values["form_phone"] else "utter_confirm_add_supplier"
+            confirm(turn, response, customer=values["form_name"], phone=values["form_phone"])
+        elif values["form_phone"]:
             turn.say("utter_confirm_add_customer_phone", customer=values["form_name"], phone=values["form_phone"])
         else:
             turn.say("utter_confirm_add_customer", customer=values["form_name"])
@@ -58,9 +67,10 @@ class ActionAddCustomer(SubmitAction):
         return "action_add_customer"
 
     def book(self, turn: Turn, key: str) -> None:
-        party = parties.add_party(turn.ctx, kind=PartyKind.CUSTOMER, name=turn.slot("form_name"),
-                                  phone=turn.slot("form_phone"), idempotency_key=key)
-        turn.say("utter_customer_added", customer=party.name)
+        kind = PartyKind(turn.slot("form_kind") or PartyKind.CUSTOMER.value)
+        party = parties.add_party(turn.ctx, kind=kind, name=turn.slot("form_name"), phone=turn.slot("form_phone"),
+                                  idempotency_key=key)
+        turn.say("utter_supplier_added" if kind is PartyKind.SUPPLIER else "utter_customer_added", customer=party.name)
 
 
 class ValidateAddProductForm(BookForm):

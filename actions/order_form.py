@@ -1,13 +1,18 @@
-"""Orders in chat: "Sharma ji ko 10 kilo chawal bhejo" → confirm → an order placed (stock reserved)."""
+"""Orders in chat: "Sharma ji ko 10 kilo chawal bhejo" → confirm → an order placed (stock reserved).
+
+A cart sent from the shop's WhatsApp catalog (`/catalog_order`, the cart in the channel's metadata)
+fills the same form with its items, products found by SKU, and goes through the same confirmation.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from actions.base import Turn
-from actions.forms import BookForm, SubmitAction, confirm
-from actions.items import item_lines, quantity_of, selling_prices
-from erp_core import orders
+from actions.forms import BookForm, Message, SubmitAction, confirm
+from actions.items import Item, item_lines, quantity_of, selling_prices
+from actions.shop import channel_metadata
+from erp_core import catalog, orders
 from erp_core.messages import format_money
 from erp_core.permissions import Permission
 from erp_core.sales import LineIn
@@ -21,6 +26,11 @@ class ValidateOrderForm(BookForm):
     def name(self) -> str:
         return "validate_order_form"
 
+    def read(self, turn: Turn, values: dict[str, Any], message: Message, requested: str | None) -> None:
+        if message.intent == CATALOG_ORDER:
+            values["form_items"] = catalog_items(turn) or None
+        super().read(turn, values, message, requested)
+
     def ask(self, turn: Turn, values: dict[str, Any], slot: str) -> str:
         if slot == "form_customer":
             turn.say("utter_ask_order_customer")
@@ -32,6 +42,20 @@ class ValidateOrderForm(BookForm):
         lines, total = item_lines(values["form_items"], selling_prices(turn.ctx, values["form_items"]))
         confirm(turn, "utter_confirm_order", customer=values["form_customer"]["name"], lines=lines,
                 total=format_money(total))
+
+
+CATALOG_ORDER = "catalog_order"
+
+
+def catalog_items(turn: Turn) -> list[Item]:
+    """The items of the cart the person sent from the catalog, each the shop's product with that SKU."""
+    order = channel_metadata(turn.tracker).order
+    if order is None:
+        return []
+    products = catalog.products_by_sku(turn.ctx, [item.product_retailer_id for item in order.items])
+    return [{"product": product.name, "quantity": str(item.quantity), "unit": product.unit.value,
+             "product_id": product.id, "name": product.name, "product_unit": product.unit.value}
+            for item, product in zip(order.items, products)]
 
 
 def ask_items(turn: Turn, values: dict[str, Any]) -> None:

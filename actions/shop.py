@@ -75,3 +75,11 @@ def shop_context(tracker: Tracker) -> Context | None:
     business number is not registered."""
     shop = shop_of(channel_metadata(tracker))
     return None if shop is None else shop[1]
+
+
+def previous_number_context(tracker: Tracker) -> Context | None:
+    """For a number change (`/number_changed`): the shop's context as the person's old number, the one they
+    acted as until now; None when the business is not registered or the message names no old number."""
+    metadata = channel_metadata(tracker)
+    shop = shop_of(replace(metadata, wa_id=metadata.previous_wa_id)) if metadata.previous_wa_id else None
+    return None if shop is None else shop[1]

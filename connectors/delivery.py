@@ -21,7 +21,7 @@ from typing import Any
 import aiohttp
 
 from connectors.events import Status, WhatsAppError
-from connectors.graph import GraphClient, GraphError
+from connectors.graph import GraphClient, GraphError, addressee
 from connectors.outbound import Outgoing, summary, template_message
 from connectors.ratelimit import RateLimiter
 from connectors.store import Store
@@ -74,7 +74,7 @@ class Sender:
                     message = {**message, kind: {**message[kind], "id": media_id}}
                     upload = ""
                 await self.limiter.acquire(phone_number_id)
-                await self.client.send_message(phone_number_id, {"to": to, **message})
+                await self.client.send_message(phone_number_id, {**addressee(to), **message})
                 await self.store.outbox_finish(key, "sent")
                 return True
             except GraphError as failure:

@@ -8,16 +8,30 @@ change. Shapes follow Meta's "messages" webhook reference.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from connectors.metadata import Location
+from connectors.metadata import CatalogItem, CatalogOrder, Location, SharedContact
 
 
-UNDERSTOOD = frozenset({"text", "button", "button_reply", "list_reply", "nfm_reply", "image", "document", "location"})
+EVENT_PAYLOADS = {
+    "nfm_reply": "/flow_reply",
+    "edit": "/message_edited",
+    "number_changed": "/number_changed",
+    "contacts": "/shared_contact",
+    "order": "/catalog_order",
+}
+"""What Rasa reads for a message that is an event rather than words: an intent payload; what came with it
+(the Flow's answers, the edited message's id, the old number, the vCards, the cart) is in the metadata."""
+UNDERSTOOD = frozenset({"text", "button", "button_reply", "list_reply", "image", "document", "location",
+                        *EVENT_PAYLOADS})
 """Message types handed to Rasa; anything else gets a polite reply from the channel, except:"""
-IGNORED = frozenset({"reaction", "system"})
-"""Message types that ask nothing of the bot (an emoji on a message, a notice from WhatsApp): logged, not answered."""
+IGNORED = frozenset({"reaction", "system", "revoke", "call_permission_reply"})
+"""Message types that ask nothing of the bot (an emoji on a message, a notice from WhatsApp, a deleted message,
+the answer to a call-permission request): logged, not answered."""
+NUMBER_CHANGES = frozenset({"customer_changed_number", "user_changed_number"})
+"""The system notice's types for a new phone number (Meta's reference names both)."""
 
 
 class NotAWebhook(ValueError):
@@ -63,12 +77,19 @@ class Message:
     flow_response: dict[str, Any] | None = None
     context_id: str = ""
     """The id of the business message this one answers (taps and quoted replies)."""
+    original_message_id: str = ""
+    """For an edit: the id of the message the person changed."""
+    previous_wa_id: str = ""
+    """For a number change: the old number (`wa_id` is the new one, where the answer goes)."""
+    contacts: tuple[SharedContact, ...] = ()
+    order: CatalogOrder | None = None
     errors: tuple[WhatsAppError, ...] = ()
 
     @property
     def ignored(self) -> bool:
-        """True for what needs no answer: a reaction (or its removal), a system notice."""
-        return self.type in IGNORED
+        """True for what needs no answer: a reaction (or its removal), a system notice, a deleted message,
+        an edit WhatsApp does not show us, a reply to a call-permission request."""
+        return self.type in IGNORED or (self.type == "edit" and not self.original_message_id)
 
     @property
     def understood(self) -> bool:
@@ -84,6 +105,11 @@ class Message:
         data["media"] = Media(**data["media"]) if data.get("media") else None
         data["location"] = Location(**data["location"]) if data.get("location") else None
         data["errors"] = tuple(WhatsAppError(**e) for e in data.get("errors") or ())
+        data["contacts"] = tuple(SharedContact(**c) for c in data.get("contacts") or ())
+        if data.get("order"):
+            order = data["order"]
+            data["order"] = CatalogOrder(order["catalog_id"], tuple(CatalogItem(**i) for i in order["items"]),
+                                         order.get("text", ""))
         return cls(**data)
 
 
@@ -139,6 +165,7 @@ def parse_payload(payload: Any) -> Webhook:
 
 _UNREADABLE = (AttributeError, KeyError, TypeError, ValueError, OverflowError)
 """What reading a field of the wrong type or size raises."""
+MAX_CART_QUANTITY = 1_000_000
 LAST_TIMESTAMP = 253_402_300_799
 """9999-12-31T23:59:59Z, the last second a datetime holds."""
 
@@ -227,6 +254,7 @@ def _parse_message(raw: dict[str, Any], phone_number_id: str, display: str, name
     kind = _text(raw["type"], None)
     wa_id = _text(raw.get("from") or raw["from_user_id"], None)  # a user who hides their number has only a user id
     fields: dict[str, Any] = {}
+    errors = _errors(raw.get("errors"))
     body = raw.get(kind) if isinstance(raw.get(kind), dict) else {}
     if kind == "text":
         fields["text"] = _text(body.get("body"))
@@ -242,15 +270,62 @@ def _parse_message(raw: dict[str, Any], phone_number_id: str, display: str, name
     elif kind == "location":
         fields["location"] = Location(_coordinate(body["latitude"]), _coordinate(body["longitude"]),
                                       _text(body.get("name")), _text(body.get("address")))
+    elif kind == "contacts":
+        fields["contacts"] = tuple(_shared_contact(card) for card in raw["contacts"])
+    elif kind == "order":
+        fields["order"] = _catalog_order(body)
+    elif kind == "edit":  # the new version is in edit.message; the bot only needs to know which one changed
+        fields["original_message_id"] = _text(body.get("original_message_id"))
+    elif kind == "unsupported" and body.get("type") in ("edit", "revoke"):
+        kind, errors = body["type"], ()  # an edit or a deletion reported without content: nothing to act on
+    elif kind == "system" and body.get("type") in NUMBER_CHANGES and body.get("wa_id"):
+        kind, fields["previous_wa_id"], wa_id = "number_changed", wa_id, _text(body["wa_id"], None)
+    if kind in EVENT_PAYLOADS:
+        fields["text"] = EVENT_PAYLOADS[kind]
     return Message(
         id=_text(raw["id"], None), type=kind, wa_id=wa_id, phone_number_id=phone_number_id,
-        display_phone_number=display, profile_name=_text(names.get(wa_id)), timestamp=_timestamp(raw.get("timestamp")),
-        context_id=_text((raw.get("context") or {}).get("id")), errors=_errors(raw.get("errors")), **fields,
+        display_phone_number=display, profile_name=_text(names.get(fields.get("previous_wa_id") or wa_id)),
+        timestamp=_timestamp(raw.get("timestamp")), context_id=_text((raw.get("context") or {}).get("id")),
+        errors=errors, **fields,
     )
 
 
+def _shared_contact(card: dict[str, Any]) -> SharedContact:
+    """A vCard: its name, and its first phone (the WhatsApp id when WhatsApp knows the number)."""
+    name = card.get("name") or {}
+    phone = next(iter(card.get("phones") or ()), {})
+    full = name.get("formatted_name") or " ".join(filter(None, (name.get("first_name"), name.get("last_name"))))
+    return SharedContact(name=_text(full), phone=_text(phone.get("phone")), wa_id=_text(phone.get("wa_id")))
+
+
+def _catalog_order(order: dict[str, Any]) -> CatalogOrder:
+    """A cart sent from the business's catalog: product retailer ids, quantities, prices as given (decimal text)."""
+    items = tuple(CatalogItem(_text(item["product_retailer_id"], None), _quantity(item["quantity"]),
+                              _price(item.get("item_price")), _text(item.get("currency")))
+                  for item in order["product_items"])
+    return CatalogOrder(_text(order.get("catalog_id")), items, _text(order.get("text")))
+
+
+def _price(value: Any) -> str:
+    """A cart's item price as decimal text (Meta sends a number: 14 or 45.5); empty when missing."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("a price is not a finite number")
+        return repr(value)
+    return _text(value)
+
+
+def _quantity(value: Any) -> int:
+    """A cart's item count: a positive whole number (sent as a number, sometimes as text)."""
+    count = int(_text(value)) if isinstance(value, str) else value
+    if type(count) is not int or not 0 < count <= MAX_CART_QUANTITY:
+        raise ValueError(f"not a quantity: {str(value)[:30]}")
+    return count
+
+
 def _parse_interactive(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """button_reply and list_reply carry the tapped id (our payload) and title; nfm_reply a Flow's answers."""
+    """button_reply and list_reply carry the tapped id (our payload) and title; nfm_reply a Flow's answers;
+    call_permission_reply whether the person lets the business call (nothing the bot asked for)."""
     kind = body.get("type", "")
     if kind in ("button_reply", "list_reply"):
         reply = body[kind]
@@ -260,5 +335,7 @@ def _parse_interactive(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         response = _json(_text(reply.get("response_json")) or "{}")
         if not isinstance(response, dict):
             raise TypeError("a Flow's response_json is not an object")
-        return kind, {"text": _text(reply.get("body")), "flow_response": response}
+        return kind, {"flow_response": response}
+    if kind == "call_permission_reply":
+        return kind, {}
     return "interactive", {}

@@ -21,6 +21,16 @@ RETRYABLE_CODES = frozenset({THROUGHPUT_LIMIT, PAIR_RATE_LIMIT, 1, 2, 4, 80007, 
 131000 something went wrong, 131016 service overloaded, 133004 server temporarily unavailable)."""
 
 
+def addressee(wa_id: str) -> dict[str, str]:
+    """Whom a message goes to: `to` for a WhatsApp number, `recipient` for a business-scoped user id
+    (`IN.1502576394655843`, a user who hides their number).
+
+    >>> addressee("919800000001"), addressee("IN.1502576394655843")
+    ({'to': '919800000001'}, {'recipient': 'IN.1502576394655843'})
+    """
+    return {"to": wa_id} if wa_id.isdigit() else {"recipient": wa_id}
+
+
 class GraphError(Exception):
     def __init__(self, status: int, code: int = 0, message: str = "", details: str = "") -> None:
         super().__init__(f"HTTP {status}, code {code}: {message} {details}".strip())

@@ -82,6 +82,34 @@ class Location:
 
 
 @dataclass(frozen=True)
+class SharedContact:
+    """A contact card (vCard) the person shared: a name and a phone, with its WhatsApp id when it has one."""
+
+    name: str
+    phone: str = ""
+    wa_id: str = ""
+
+
+@dataclass(frozen=True)
+class CatalogItem:
+    """One line of a cart sent from the business's WhatsApp catalog."""
+
+    product_retailer_id: str
+    """The shop's own id of the product in the catalog (its SKU)."""
+    quantity: int
+    item_price: str = ""
+    """The catalog's price as decimal text (the books price the order themselves)."""
+    currency: str = ""
+
+
+@dataclass(frozen=True)
+class CatalogOrder:
+    catalog_id: str
+    items: tuple[CatalogItem, ...]
+    text: str = ""
+
+
+@dataclass(frozen=True)
 class ChannelMetadata:
     """Who wrote to which business, which message it was, and what came with it."""
 
@@ -102,15 +130,25 @@ class ChannelMetadata:
     media: Optional[Media] = None
     location: Optional[Location] = None
     flow_response: Optional[dict[str, Any]] = None
+    """A WhatsApp Flow's answers (its `response_json`), for the `/flow_reply` message."""
+    original_message_id: str = ""
+    """For `/message_edited`: the id of the message the person edited."""
+    previous_wa_id: str = ""
+    """For `/number_changed`: the person's old number (`wa_id` is the new one); signed with the identity."""
+    contacts: tuple[SharedContact, ...] = ()
+    """For `/shared_contact`: the contact cards shared."""
+    order: Optional[CatalogOrder] = None
+    """For `/catalog_order`: the cart sent from the catalog."""
     signature: str = ""
-    """HMAC-SHA256 of the identity (business number, sender, message id) by the channel that received it."""
+    """HMAC-SHA256 of the identity (business number, sender, message id, old number) by the channel that received it."""
 
     @property
     def conversation_id(self) -> str:
         return conversation_id(self.phone_number_id, self.wa_id)
 
     def _identity_mac(self, secret: str) -> str:
-        identity = "\n".join((self.phone_number_id, self.wa_id, self.message_id)).encode()
+        parts = (self.phone_number_id, self.wa_id, self.message_id, self.previous_wa_id)
+        identity = "\n".join(parts if self.previous_wa_id else parts[:3]).encode()
         return hmac.new(secret.encode(), identity, hashlib.sha256).hexdigest()
 
     def signed(self, secret: str) -> ChannelMetadata:
@@ -144,6 +182,16 @@ class ChannelMetadata:
                                 "name": self.location.name, "address": self.location.address}
         if self.flow_response is not None:
             data["flow_response"] = self.flow_response
+        if self.original_message_id:
+            data["original_message_id"] = self.original_message_id
+        if self.previous_wa_id:
+            data["previous_wa_id"] = self.previous_wa_id
+        if self.contacts:
+            data["contacts"] = [{"name": c.name, "phone": c.phone, "wa_id": c.wa_id} for c in self.contacts]
+        if self.order is not None:
+            data["order"] = {"catalog_id": self.order.catalog_id, "text": self.order.text, "items": [
+                {"product_retailer_id": i.product_retailer_id, "quantity": i.quantity, "item_price": i.item_price,
+                 "currency": i.currency} for i in self.order.items]}
         if self.signature:
             data["signature"] = self.signature
         return data
@@ -171,5 +219,17 @@ class ChannelMetadata:
             timestamp=int(data.get("timestamp") or 0), context_id=str(data.get("context_id") or ""),
             reply_title=str(data.get("reply_title") or ""), media=media, location=location,
             flow_response=data.get("flow_response") if isinstance(data.get("flow_response"), dict) else None,
-            signature=str(data.get("signature") or ""),
+            original_message_id=str(data.get("original_message_id") or ""),
+            previous_wa_id=str(data.get("previous_wa_id") or ""),
+            contacts=tuple(SharedContact(str(c.get("name") or ""), str(c.get("phone") or ""), str(c.get("wa_id") or ""))
+                           for c in data.get("contacts") or () if isinstance(c, Mapping)),
+            order=_catalog_order(data.get("order")), signature=str(data.get("signature") or ""),
         )
+
+
+def _catalog_order(data: Any) -> Optional[CatalogOrder]:
+    if not isinstance(data, Mapping):
+        return None
+    items = tuple(CatalogItem(str(i["product_retailer_id"]), int(i["quantity"]), str(i.get("item_price") or ""),
+                              str(i.get("currency") or "")) for i in data.get("items") or ())
+    return CatalogOrder(str(data.get("catalog_id") or ""), items, str(data.get("text") or ""))

@@ -56,7 +56,8 @@ def channel_metadata(message: Message, media: Optional[MediaMetadata]) -> Channe
         message_type=message.type, profile_name=message.profile_name,
         display_phone_number=message.display_phone_number, timestamp=message.timestamp,
         context_id=message.context_id, reply_title=message.reply_title, media=media, location=message.location,
-        flow_response=message.flow_response,
+        flow_response=message.flow_response, original_message_id=message.original_message_id,
+        previous_wa_id=message.previous_wa_id, contacts=message.contacts, order=message.order,
     )
 
 

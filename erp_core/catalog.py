@@ -241,6 +241,18 @@ def resolve_product(ctx: Context, query: str) -> ProductRef:
     raise AmbiguousProduct(query=query, candidates=[m.product.name for m in matches])
 
 
+def products_by_sku(ctx: Context, skus: list[str]) -> list[ProductRef]:
+    """The active products with these SKUs, in the order given (a WhatsApp catalog names products by the
+    shop's SKU, its `product_retailer_id`); `UnknownProduct` for a SKU the shop does not sell."""
+    ctx.actor.require(Permission.VIEW_CATALOG)
+    with ctx.read() as session:
+        found = {p.sku: _ref(p) for p in session.scalars(select(Product).where(Product.sku.in_(skus), Product.active))}
+    missing = next((sku for sku in skus if sku not in found), None)
+    if missing is not None:
+        raise UnknownProduct(query=missing)
+    return [found[sku] for sku in skus]
+
+
 class ProductView(BaseModel):
     """A product with everything the catalog knows about it."""
 

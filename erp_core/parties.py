@@ -16,6 +16,7 @@ from erp_core.errors import (
     AmbiguousParty, InvalidIdentifier, InvalidPhone, PermissionDenied, UnknownParty, ValidationError,
 )
 from erp_core.ids import mobile
+from erp_core.ids import wa_id as whatsapp_id
 from erp_core.ledger import post_entry
 from erp_core.models import Party, PartyBalance
 from erp_core.permissions import Permission
@@ -24,7 +25,6 @@ from erp_core.values import money
 
 _HONORIFICS = re.compile(r"\b(ji|jee|sahab|saheb|bhai|bhaiya|didi|ben|dai|bahini|uncle|aunty|sir|madam)\b")
 _GSTIN_SHAPE = re.compile(r"^\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]$")
-_WA_ID = re.compile(r"^\d{8,15}$")
 PHONE_EXAMPLES = {Country.IN: "98765 43210", Country.NP: "984-1234567"}
 """A mobile number as people in each country write it, for the message that asks again."""
 MATCH_CUTOFF = 75.0
@@ -134,10 +134,8 @@ def self_registration(ctx: Context, *, wa_id: str, name: str) -> tuple[str, str]
     """
     if ctx.actor.role is not Role.CUSTOMER or ctx.actor.party_id is not None:
         raise PermissionDenied(permission="register_self", role=ctx.actor.role.value)
-    phone = wa_id.strip().lstrip("+")
-    if not _WA_ID.match(phone):
-        raise ValidationError(field="phone", reason="a WhatsApp number is 8 to 15 digits with country code")
-    return phone, name.strip() or f"+{phone}"
+    phone = whatsapp_id.validate(wa_id)
+    return phone, name.strip() or whatsapp_id.format(phone)
 
 
 def register_self_in(session: Session, *, phone: str, name: str) -> PartyRef:

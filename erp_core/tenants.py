@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session
 from erp_core.context import Context
 from erp_core.db import Database
 from erp_core.enums import Country, CreditPolicy, PartyKind, Role
-from erp_core.errors import NotFound, ValidationError
+from erp_core.errors import NotFound, PermissionDenied, ValidationError
+from erp_core.ids import wa_id as whatsapp_id
 from erp_core.ids.mobile import COUNTRY_CODES
 from erp_core.models import Party, Tenant, User
 from erp_core.permissions import Actor, Permission
 
 TIMEZONES = {Country.IN: "Asia/Kolkata", Country.NP: "Asia/Kathmandu"}
 _DIGITS = re.compile(r"^\d{5,20}$")
-_WA_ID = re.compile(r"^\d{8,15}$")
 
 
 class TenantInfo(BaseModel):
@@ -105,9 +105,7 @@ def add_user(
 ) -> UserInfo:
     """Give a WhatsApp number a role in this business. Customers are linked to their party."""
     ctx.actor.require(Permission.MANAGE_USERS)
-    wa_id = wa_id.strip().lstrip("+")
-    if not _WA_ID.match(wa_id):
-        raise ValidationError(field="wa_id", reason="a WhatsApp number is 8 to 15 digits with country code")
+    wa_id = whatsapp_id.validate(wa_id)
     try:
         role = Role(role)
     except ValueError:
@@ -147,9 +145,53 @@ def actor_for(db: Database, tenant_id: int, wa_id: str) -> Actor:
 
 def _customer_with_phone(session: Session, number: str, country_code: str) -> int | None:
     """The one customer whose phone is `number`, with or without `country_code`; None when none or several are."""
-    local = number.removeprefix(country_code) if len(number) == len(country_code) + 10 else number
-    candidates = session.execute(
-        select(Party.id, Party.phone).where(Party.kind == PartyKind.CUSTOMER, Party.phone.like(f"%{local[-8:]}"))
-    ).all()
-    matches = {pid for pid, phone in candidates if phone.lstrip("+") in (number, local)}
+    matches = {party_id for party_id in _parties_with_phone(session, number, country_code)
+               if session.get(Party, party_id).kind is PartyKind.CUSTOMER}
     return matches.pop() if len(matches) == 1 else None
+
+
+class NumberChange(BaseModel):
+    """What moved to a person's new WhatsApp number."""
+
+    model_config = ConfigDict(frozen=True)
+    old_wa_id: str
+    new_wa_id: str
+    role: Role | None
+    """The role the person holds in the shop (None: they are no user of it)."""
+    parties: tuple[str, ...]
+    """The names of the khata accounts (customers, suppliers) whose phone was the old number."""
+
+
+def change_number(ctx: Context, *, old_wa_id: str, new_wa_id: str) -> NumberChange:
+    """Move a person from their old WhatsApp number to the new one, as WhatsApp reported: their role and
+    the khata accounts with that phone, in one audited operation.
+
+    The acting person must be the old number (`actor_for(old_wa_id)`): nobody moves another's number.
+    Raises `ValidationError` when the new number already belongs to another user of the shop.
+    """
+    old_wa_id, new_wa_id = whatsapp_id.validate(old_wa_id), whatsapp_id.validate(new_wa_id)
+    request = {"old_wa_id": old_wa_id, "new_wa_id": new_wa_id}
+
+    def work(session: Session) -> NumberChange:
+        user = session.scalar(select(User).where(User.wa_id == old_wa_id, User.active))
+        if (user.id if user else None) != ctx.actor.user_id:
+            raise PermissionDenied(permission="change another person's number", role=ctx.actor.role.value)
+        if session.scalar(select(User.id).where(User.wa_id == new_wa_id)) is not None:
+            raise ValidationError(field="wa_id", reason=f"{new_wa_id} is already a user of this business")
+        if user is not None:
+            user.wa_id = new_wa_id
+        country_code = COUNTRY_CODES[ctx.tenant(session).country]
+        moved = [session.get(Party, party_id) for party_id in _parties_with_phone(session, old_wa_id, country_code)]
+        for party in moved:
+            party.phone = new_wa_id
+        return NumberChange(old_wa_id=old_wa_id, new_wa_id=new_wa_id, role=user.role if user else None,
+                            parties=tuple(sorted(party.name for party in moved)))
+
+    return ctx.run("user.change_number", request, work, NumberChange)
+
+
+def _parties_with_phone(session: Session, number: str, country_code: str) -> set[int]:
+    """Every customer and supplier whose phone is `number`, written with or without `country_code`."""
+    local = number.removeprefix(country_code) if len(number) == len(country_code) + 10 else number
+    candidates = session.execute(select(Party.id, Party.phone).where(Party.phone.like(f"%{local[-8:]}"))).all()
+    return {party_id for party_id, phone in candidates if phone.lstrip("+") in (number, local)}

@@ -12,20 +12,25 @@ import json
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from erp_core import expenses
 from erp_core.context import Context
 from erp_core.enums import MovementKind, OrderStatus
 from erp_core.errors import NothingToUndo
-from erp_core.inventory import Movement, post_movements
-from erp_core.ledger import reverse_entry_in
-from erp_core.models import AuditEntry, Party, Product
-from erp_core.orders import transition_in
+from erp_core.expenses import ExpenseResult
+from erp_core.inventory import Movement, MovementResult, post_movements
+from erp_core.ledger import PaymentResult, reverse_entry_in
+from erp_core.models import AuditEntry, IdempotencyRecord, Party, Product
+from erp_core.orders import OrderView, transition_in
 from erp_core.permissions import Permission
 
-UNDOABLE = ("payment.record", "stock.receive", "expense.record", "order.place")
+UNDO_RESULTS: dict[str, type[BaseModel]] = {
+    "payment.record": PaymentResult, "stock.receive": MovementResult, "expense.record": ExpenseResult,
+    "order.place": OrderView,
+}
+UNDOABLE = tuple(UNDO_RESULTS)
 UNDO_ACTION = "entry.undo"
 LOOK_BACK = 200
 """How many of the person's latest operations are searched for something to undo."""
@@ -44,20 +49,29 @@ class UndoResult(BaseModel):
     order_number: int | None = None
 
 
-def _latest_undoable(session: Session, user_id: int | None) -> AuditEntry:
+def _undoable(session: Session, user_id: int | None) -> list[AuditEntry]:
+    """The person's latest undoable entries not undone yet, newest first."""
     actor = AuditEntry.actor_id.is_(None) if user_id is None else AuditEntry.actor_id == user_id
     entries = session.scalars(
         select(AuditEntry).where(actor, AuditEntry.action.in_((*UNDOABLE, UNDO_ACTION)))
         .order_by(AuditEntry.seq.desc()).limit(LOOK_BACK)
     ).all()
-    undone: set[int] = set()
-    for entry in entries:
-        payload = json.loads(entry.payload)
-        if entry.action == UNDO_ACTION:
-            undone.add(payload["result"]["undone_seq"])
-        elif entry.seq not in undone:
-            return entry
-    raise NothingToUndo()
+    undone = {json.loads(e.payload)["result"]["undone_seq"] for e in entries if e.action == UNDO_ACTION}
+    return [e for e in entries if e.action != UNDO_ACTION and e.seq not in undone]
+
+
+def _latest_undoable(session: Session, user_id: int | None) -> AuditEntry:
+    entries = _undoable(session, user_id)
+    if not entries:
+        raise NothingToUndo()
+    return entries[0]
+
+
+def _undoable_seq(session: Session, user_id: int | None, seq: int) -> AuditEntry:
+    entry = next((e for e in _undoable(session, user_id) if e.seq == seq), None)
+    if entry is None:
+        raise NothingToUndo()
+    return entry
 
 
 def _describe(session: Session, entry: AuditEntry) -> UndoResult:
@@ -109,3 +123,41 @@ def undo_last(ctx: Context, reason: str = "undo", *, idempotency_key: str | None
         return _reverse(ctx, session, _latest_undoable(session, ctx.actor.user_id), reason)
 
     return ctx.run(UNDO_ACTION, {"reason": reason}, work, UndoResult, idempotency_key)
+
+
+def booked_with(ctx: Context, key_prefixes: list[str]) -> UndoResult | None:
+    """The person's undoable entry, not undone yet, that an operation keyed with one of `key_prefixes` booked
+    (the bot's keys begin `chat:<conversation>:<confirming message id>:`); None when there is none."""
+    ctx.actor.require(Permission.REVERSE)
+    if not key_prefixes:
+        return None
+    with ctx.read() as session:
+        records = session.scalars(select(IdempotencyRecord).where(
+            IdempotencyRecord.action.in_(UNDOABLE),
+            or_(*(IdempotencyRecord.key.startswith(prefix, autoescape=True) for prefix in key_prefixes)))).all()
+        results = {(record.action, record.result) for record in records}
+        booked = [entry for entry in _undoable(session, ctx.actor.user_id)
+                  if (entry.action, _result_json(entry)) in results]
+        return _describe(session, booked[0]) if booked else None
+
+
+def _result_json(entry: AuditEntry) -> str:
+    """The entry's result as the idempotency record keeps it (`model_dump_json` of the result type)."""
+    return UNDO_RESULTS[entry.action].model_validate(json.loads(entry.payload)["result"]).model_dump_json()
+
+
+def undoable(ctx: Context, seq: int) -> UndoResult:
+    """What `undo_entry(seq)` would reverse, or `NothingToUndo` when it is not the person's to undo (any more)."""
+    ctx.actor.require(Permission.REVERSE)
+    with ctx.read() as session:
+        return _describe(session, _undoable_seq(session, ctx.actor.user_id, seq))
+
+
+def undo_entry(ctx: Context, seq: int, reason: str = "undo", *, idempotency_key: str | None = None) -> UndoResult:
+    """Reverse the acting person's entry with audit sequence `seq`, or raise `NothingToUndo`."""
+    ctx.actor.require(Permission.REVERSE)
+
+    def work(session: Session) -> UndoResult:
+        return _reverse(ctx, session, _undoable_seq(session, ctx.actor.user_id, seq), reason)
+
+    return ctx.run(UNDO_ACTION, {"reason": reason, "seq": seq}, work, UndoResult, idempotency_key)

@@ -128,14 +128,15 @@ def create_app(config: Config, name: str = "whatsapp_simulator") -> Sanic:
         problem = checks.problem(body, state.media)
         if problem:
             return graph_error(400, 131009, "Parameter value is not valid", problem)
-        to = body["to"]
+        to = body.get("to") or body["recipient"]
         wamid = webhooks.new_wamid()
         item = state.record(phone_number_id, to, {"id": wamid, "direction": "out", "to": to, "status": "accepted",
                                                   "message": body, "timestamp": time.time()})
         state.typing.pop((phone_number_id, to), None)
         if config.send_statuses:
             app.add_task(status_webhooks(phone_number_id, item, ["sent", "delivered"]))
-        return response.json({"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": to}],
+        contact = {"input": to, "wa_id": to} if "to" in body else {"input": to, "user_id": to}
+        return response.json({"messaging_product": "whatsapp", "contacts": [contact],
                               "messages": [{"id": wamid}]})
 
     @app.post("/<version:str>/<phone_number_id:str>/media")

@@ -6,6 +6,7 @@ body is a valid message. The real API answers such bodies with error 131009 or 1
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 
@@ -45,9 +46,28 @@ def _interactive(interactive: dict[str, Any]) -> str:
     return f"interactive type {kind!r} is not supported here"
 
 
+BSUID = re.compile(r"^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}$")
+"""A business-scoped user id: country code, a period, up to 128 letters and digits (`IN.1502576394655843`)."""
+
+
+def addressing_problem(body: dict[str, Any]) -> str:
+    """A message goes `to` a WhatsApp number (digits) or to the `recipient` with a business-scoped user id."""
+    to, recipient = body.get("to"), body.get("recipient")
+    if bool(to) == bool(recipient):
+        return "exactly one of to and recipient is required"
+    if to and not str(to).lstrip("+").isdigit():
+        return f"to {to!r} is not a phone number; a business-scoped user id goes in recipient"
+    if recipient and not BSUID.match(str(recipient)):
+        return f"recipient {recipient!r} is not a business-scoped user id"
+    return ""
+
+
 def problem(body: dict[str, Any], media: dict[str, Any]) -> str:
-    if body.get("messaging_product") != "whatsapp" or not body.get("to"):
-        return "messaging_product and to are required"
+    if body.get("messaging_product") != "whatsapp":
+        return "messaging_product is required"
+    addressing = addressing_problem(body)
+    if addressing:
+        return addressing
     kind = body.get("type", "text")
     content = body.get(kind)
     if not isinstance(content, dict):

@@ -25,6 +25,7 @@ from erp_core.enums import (
     Role,
     Unit,
 )
+from erp_core.ids.wa_id import MAX_LENGTH as WA_ID_LENGTH
 from erp_core.models.base import Base, TenantScoped, enum_type
 
 
@@ -59,7 +60,7 @@ class User(TenantScoped, Base):
     __tablename__ = "users"
     __table_args__ = (UniqueConstraint("tenant_id", "wa_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    wa_id: Mapped[str] = mapped_column(String(20))
+    wa_id: Mapped[str] = mapped_column(String(WA_ID_LENGTH))
     name: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[Role] = mapped_column(enum_type(Role))
     party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"))
@@ -150,7 +151,8 @@ class Party(TenantScoped, Base):
     kind: Mapped[PartyKind] = mapped_column(enum_type(PartyKind))
     name: Mapped[str] = mapped_column(String(200))
     search_key: Mapped[str] = mapped_column(String(200))
-    phone: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(String(WA_ID_LENGTH))
+    """A WhatsApp id: the mobile number (`919876543210`), or the user id of a customer who hides it."""
     gstin: Mapped[str | None] = mapped_column(String(15))
     state: Mapped[str] = mapped_column(String(64), default="")
     address: Mapped[str] = mapped_column(Text, default="")
@@ -286,7 +288,8 @@ class IdempotencyRecord(TenantScoped, Base):
     __tablename__ = "idempotency_keys"
     __table_args__ = (UniqueConstraint("tenant_id", "key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(320))
+    """The bot's keys hold the conversation, so a WhatsApp id of up to `WA_ID_LENGTH` characters."""
     action: Mapped[str] = mapped_column(String(40))
     request_hash: Mapped[str] = mapped_column(String(64))
     result: Mapped[str] = mapped_column(Text)

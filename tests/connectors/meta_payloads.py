@@ -73,6 +73,36 @@ REACTION_REMOVED = inbound({"type": "reaction", "reaction": {
 SYSTEM_NOTICE = inbound({"type": "system", "system": {
     "body": "User A changed from 16505551234 to 16505550000", "wa_id": "16505550000",
     "type": "user_changed_number"}})
+NUMBER_CHANGED = inbound({"type": "system", "system": {  # Meta's reference calls the type customer_changed_number
+    "body": "User A changed from 16505551234 to 16505550000", "wa_id": "16505550000",
+    "type": "customer_changed_number"}})
+IDENTITY_CHANGED = inbound({"type": "system", "identity": {
+    "acknowledged": True, "created_timestamp": "1750090702", "hash": "Sjvjlx8G6Z0="}, "system": {
+    "body": "User identity changed", "type": "customer_identity_changed"}})
+EDITED = inbound({"type": "edit", "edit": {
+    "original_message_id": "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUJFRElURUQA",
+    "message": {"type": "text", "text": {"body": "Sharma ji ka 600 jama"}}}})
+REVOKED = inbound({"type": "revoke", "revoke": {
+    "original_message_id": "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQURFTEVURUQA"}})
+UNSUPPORTED_EDIT = inbound({"type": "unsupported", "unsupported": {"type": "edit"}, "errors": [{
+    "code": 131051, "title": "Message type unknown", "message": "Message type unknown",
+    "error_data": {"details": "Message type is currently not supported."}}]})
+UNSUPPORTED_REVOKE = inbound({"type": "unsupported", "unsupported": {"type": "revoke"}, "errors": [{
+    "code": 131051, "title": "Message type unknown", "message": "Message type unknown",
+    "error_data": {"details": "Message type is currently not supported."}}]})
+CALL_PERMISSION_REPLY = inbound({
+    "context": {"from": DISPLAY, "id": "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJDQUxMAA=="},
+    "type": "interactive", "interactive": {"type": "call_permission_reply", "call_permission_reply": {
+        "response": "accept", "expiration_timestamp": 1750695502, "response_source": "user_action"}}})
+CONTACTS = inbound({"type": "contacts", "contacts": [
+    {"name": {"first_name": "Ramesh", "last_name": "Kumar", "formatted_name": "Ramesh Kumar"},
+     "phones": [{"phone": "+91 98765 43210", "wa_id": "919876543210", "type": "CELL"}]},
+    {"name": {"first_name": "Gupta Traders", "formatted_name": "Gupta Traders"},
+     "phones": [{"phone": "+91 91234 56789", "type": "WORK"}], "org": {"company": "Gupta Traders"}}]})
+ORDER = inbound({"type": "order", "order": {
+    "catalog_id": "354160437058781", "text": "jaldi bhejna",
+    "product_items": [{"product_retailer_id": "MAGGI-70", "quantity": 3, "item_price": 14, "currency": "INR"},
+                      {"product_retailer_id": "CHEENI-1KG", "quantity": 2, "item_price": 45.5, "currency": "INR"}]}})
 INTERACTIVE_WITH_ERRORS = inbound({"type": "interactive", "interactive": {}, "errors": [{
     "code": 131051, "title": "Unsupported message type", "message": "Unsupported message type",
     "error_data": {"details": "Message type is not currently supported"}}]})

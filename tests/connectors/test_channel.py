@@ -17,6 +17,12 @@ import httpx
 import pytest
 
 from connectors.metadata import ChannelMetadata
+from erp_core import ledger, orders, parties, tenants
+from erp_core.context import Context
+from erp_core.db import Database
+from erp_core.enums import PartyKind, Role
+from erp_core.permissions import Actor
+from erp_core.tenants import find_tenant
 from connectors.signature import sign
 from connectors.simulator import webhooks
 from erp_core.demo import DEMO_PHONE_NUMBER_ID as BUSINESS
@@ -195,8 +201,10 @@ def test_unsupported_payloads_get_a_polite_reply(stack, wa_id, value):
     assert stack.user_events(BUSINESS, wa_id) == []
 
 
-@pytest.mark.parametrize("value", [meta.REACTION, meta.REACTION_REMOVED, meta.SYSTEM_NOTICE],
-                         ids=["reaction", "reaction removed", "system notice"])
+@pytest.mark.parametrize("value", [meta.REACTION, meta.REACTION_REMOVED, meta.IDENTITY_CHANGED, meta.REVOKED,
+                                   meta.UNSUPPORTED_REVOKE, meta.UNSUPPORTED_EDIT, meta.CALL_PERMISSION_REPLY],
+                         ids=["reaction", "reaction removed", "system notice", "deleted", "deleted (unsupported)",
+                              "edited (unsupported)", "call permission reply"])
 def test_reactions_and_notices_get_no_apology_and_the_conversation_goes_on(stack, wa_id, value):
     message = {**value["messages"][0], "from": wa_id, "id": webhooks.new_wamid()}
     payload = webhooks.envelope(BUSINESS, "919800000000", {"contacts": [{"profile": {"name": "X"}, "wa_id": wa_id}],
@@ -223,6 +231,8 @@ def test_a_user_known_only_by_a_user_id_is_answered_and_a_broken_message_costs_n
     [answer] = stack.wait_for_replies(BUSINESS, user_id, 1)
     assert maggi_in_stock(answer["text"]["body"])
     assert [e["text"] for e in stack.user_events(BUSINESS, user_id)] == ["maggi kitna hai"]
+    to_user = [body for body in stack.sim.sends() if user_id in (body.get("to"), body.get("recipient"))]
+    assert to_user and all(body["recipient"] == user_id and "to" not in body for body in to_user)
 
 
 def test_location_and_flow_replies_reach_rasa_as_metadata(stack, wa_id):
@@ -238,6 +248,140 @@ def test_location_and_flow_replies_reach_rasa_as_metadata(stack, wa_id):
     assert first["metadata"]["location"]["name"] == "Philz Coffee"
     assert second["metadata"]["flow_response"]["flow_token"] == "AQAAAAACS5FpgQ_cAAAAAD0QI3s"
     assert third["text"] == "maggi kitna hai"
+
+
+def test_a_flow_reply_reaches_the_dialogue_as_an_intent_with_its_answers_never_as_sent(stack, wa_id):
+    assert stack.post(webhooks.text(BUSINESS, wa_id, "maggi kitna hai")).status_code == 200
+    stack.wait_for_replies(BUSINESS, wa_id, 1)
+    flow = webhooks.message_payload(BUSINESS, wa_id, "interactive", meta.FLOW_REPLY["messages"][0]["interactive"])
+    assert stack.post(flow).status_code == 200
+    reply = stack.wait_for_replies(BUSINESS, wa_id, 2)[-1]
+    assert reply["text"]["body"] == "✅ Aapka form mil gaya, dhanyavaad."  # in the conversation's language
+    event = stack.user_events(BUSINESS, wa_id)[-1]
+    assert (event["text"], event["parse_data"]["intent"]["name"]) == ("/flow_reply", "flow_reply")
+    assert event["metadata"]["flow_response"] == {"flow_token": "AQAAAAACS5FpgQ_cAAAAAD0QI3s", "quantity": "5",
+                                                  "product": "Maggi"}
+
+
+# ---- events without words: an edit, a new number, a shared contact, a catalog order ---------------------------
+
+def books(stack) -> Context:
+    """The demo shop's books in the stack's ERP database, as the system."""
+    database = Database(f"sqlite:///{stack.tmp / 'erp.db'}")
+    return Context(database, find_tenant(database, BUSINESS).id, Actor.system())
+
+
+def tap(stack, wa_id: str, payload: str, title: str = "tap") -> None:
+    reply = webhooks.message_payload(BUSINESS, wa_id, "interactive", {
+        "type": "button_reply", "button_reply": {"id": payload, "title": title}})
+    assert stack.post(reply).status_code == 200
+
+
+def button_ids(reply: dict) -> list[str]:
+    assert reply["type"] == "interactive", reply
+    action = reply["interactive"]["action"]
+    return [b["reply"]["id"] for b in action.get("buttons", ())] or [
+        row["id"] for section in action["sections"] for row in section["rows"]]
+
+
+def body(reply: dict) -> str:
+    return reply["text"]["body"] if reply["type"] == "text" else reply["interactive"]["body"]["text"]
+
+
+def test_editing_the_message_that_booked_a_payment_offers_to_reverse_that_entry(stack, wa_id):
+    ctx = books(stack)
+    tenants.add_user(ctx, wa_id=wa_id, role=Role.MANAGER, name="Manager")
+    sharma = parties.resolve_party(ctx, "Sharma ji", PartyKind.CUSTOMER)
+    before = ledger.balance(ctx, sharma.id).balance
+    said = webhooks.text(BUSINESS, wa_id, "Sharma ji ne 500 diye")
+    assert stack.post(said).status_code == 200
+    stack.wait_for_replies(BUSINESS, wa_id, 1)
+    tap(stack, wa_id, "/affirm")
+    stack.wait_for_replies(BUSINESS, wa_id, 2)
+    assert ledger.balance(ctx, sharma.id).balance == before - 500
+
+    original = said["entry"][0]["changes"][0]["value"]["messages"][0]["id"]
+    edit = webhooks.message_payload(BUSINESS, wa_id, "edit", {
+        "original_message_id": original, "message": {"type": "text", "text": {"body": "Sharma ji ne 600 diye"}}})
+    assert stack.post(edit).status_code == 200
+    offer = stack.wait_for_replies(BUSINESS, wa_id, 3)[-1]
+    assert "Sharma ji ₹500" in body(offer) and "badla" in body(offer)
+    undo_payload, keep = button_ids(offer)
+    assert undo_payload.startswith('/undo{"entry": ') and keep == "/deny"
+    tap(stack, wa_id, undo_payload)
+    assert button_ids(stack.wait_for_replies(BUSINESS, wa_id, 4)[-1]) == ["/affirm", "/stop"]
+    tap(stack, wa_id, "/affirm")
+    assert "Hata diya: payment" in body(stack.wait_for_replies(BUSINESS, wa_id, 5)[-1])
+    assert ledger.balance(ctx, sharma.id).balance == before
+    [event] = [e for e in stack.user_events(BUSINESS, wa_id) if e["text"] == "/message_edited"]
+    assert event["metadata"]["original_message_id"] == original
+
+
+def test_a_new_number_takes_the_persons_khata_and_is_told_so_at_the_new_number(stack, wa_id):
+    ctx = books(stack)
+    new = f"9180000{wa_id[-5:]}"
+    account = parties.add_party(ctx, kind=PartyKind.CUSTOMER, name="Kamla Devi", phone=wa_id)
+    notice = {**meta.NUMBER_CHANGED["messages"][0], "from": wa_id, "id": webhooks.new_wamid(), "system": {
+        "body": f"User A changed from {wa_id} to {new}", "wa_id": new, "type": "customer_changed_number"}}
+    payload = webhooks.envelope(BUSINESS, "919800000000", {
+        "contacts": [{"profile": {"name": "Kamla"}, "wa_id": wa_id}], "messages": [notice]})
+    assert stack.post(payload).status_code == 200
+    [told] = stack.wait_for_replies(BUSINESS, new, 1)
+    # a new conversation without words yet: the bot's default, English
+    assert told["text"]["body"] == f"✅ Your new number +{new} is recorded. Your account moved to it."
+    assert stack.replies(BUSINESS, wa_id) == []
+    assert tenants.actor_for(ctx.db, ctx.tenant_id, new).party_id == account.id
+    assert tenants.actor_for(ctx.db, ctx.tenant_id, wa_id).party_id is None
+
+
+def test_a_shared_contact_becomes_a_supplier_through_the_add_form(stack, wa_id):
+    ctx = books(stack)
+    tenants.add_user(ctx, wa_id=wa_id, role=Role.MANAGER, name="Manager")
+    card_wa_id = f"9197{wa_id[-8:]}"
+    surname = "Lal" + "".join(chr(ord("a") + int(digit)) for digit in wa_id[-3:])  # a name of this test's own
+    name = f"Kishan {surname}"
+    card = {"name": {"first_name": "Kishan", "last_name": surname, "formatted_name": name},
+            "phones": [{"phone": f"+91 {card_wa_id[2:7]} {card_wa_id[7:]}", "wa_id": card_wa_id, "type": "CELL"}]}
+    shared = {"from": wa_id, "id": webhooks.new_wamid(), "timestamp": "1750090702", "type": "contacts",
+              "contacts": [card]}
+    payload = webhooks.envelope(BUSINESS, "919800000000", {
+        "contacts": [{"profile": {"name": "Manager"}, "wa_id": wa_id}], "messages": [shared]})
+    assert stack.post(payload).status_code == 200
+    offer = stack.wait_for_replies(BUSINESS, wa_id, 1)[-1]
+    as_customer, as_supplier = button_ids(offer)
+    assert as_customer.startswith("/add_customer") and '"supplier"' in as_supplier
+    tap(stack, wa_id, as_supplier)
+    asked = stack.wait_for_replies(BUSINESS, wa_id, 2)[-1]
+    assert name in body(asked) and button_ids(asked) == ["/affirm", "/stop"]
+    tap(stack, wa_id, "/affirm")
+    assert body(stack.wait_for_replies(BUSINESS, wa_id, 3)[-1]) == f"✅ {name} is now a supplier."
+    supplier = parties.resolve_party(ctx, name, PartyKind.SUPPLIER)
+    assert parties.party_details(ctx, supplier.id).phone == card_wa_id
+
+
+def test_a_cart_from_the_catalog_is_an_order_draft_that_still_asks_to_confirm(stack, wa_id):
+    cart = {"catalog_id": "354160437058781", "text": "", "product_items": [
+        {"product_retailer_id": "MAGGI-70", "quantity": 2, "item_price": 14, "currency": "INR"},
+        {"product_retailer_id": "SUGAR", "quantity": 1, "item_price": 45, "currency": "INR"}]}
+    assert stack.post(webhooks.message_payload(BUSINESS, wa_id, "order", cart, name="Kavita")).status_code == 200
+    draft = stack.wait_for_replies(BUSINESS, wa_id, 1)[-1]
+    assert "Maggi Noodles 70g" in body(draft) and "Cheeni" in body(draft) and "Kavita" in body(draft)
+    assert button_ids(draft) == ["/affirm", "/stop"]
+    ctx = books(stack)
+    assert tenants.actor_for(ctx.db, ctx.tenant_id, wa_id).party_id is None, "nothing is written before the yes"
+    tap(stack, wa_id, "/affirm")
+    assert "Order #" in body(stack.wait_for_replies(BUSINESS, wa_id, 2)[-1])
+    party_id = tenants.actor_for(ctx.db, ctx.tenant_id, wa_id).party_id
+    [order] = orders.list_orders(ctx, party_id=party_id)
+    assert sorted((line.quantity for line in order.lines)) == [Decimal(1), Decimal(2)]
+
+
+def test_a_cart_with_a_product_the_shop_does_not_sell_is_refused_with_its_name(stack, wa_id):
+    cart = {"catalog_id": "354160437058781", "product_items": [
+        {"product_retailer_id": "HAMBURGER", "quantity": 3, "item_price": 30, "currency": "INR"}]}
+    assert stack.post(webhooks.message_payload(BUSINESS, wa_id, "order", cart)).status_code == 200
+    [refused] = stack.wait_for_replies(BUSINESS, wa_id, 1)
+    assert refused["text"]["body"] == 'I could not find a product called "HAMBURGER".'
 
 
 def test_one_webhook_with_many_entries_delivers_every_message(stack, wa_id):

@@ -74,6 +74,27 @@ async def test_retryable_failures_are_retried_with_growing_jittered_backoff(sim,
     assert await sender.store.outbox_pending() == []
 
 
+async def test_a_user_known_only_by_a_user_id_is_sent_to_as_the_recipient(sim, sender_factory):
+    sender = sender_factory()
+    [outgoing] = render({"text": "Maggi: 48 packet"})
+    try:
+        assert await sender.send("wamid.user/0", BUSINESS, "IN.1502576394655843", outgoing)
+    finally:
+        await sender.client.close()
+    [sent] = sim.sends()
+    assert sent["recipient"] == "IN.1502576394655843" and "to" not in sent
+    assert [m["message"]["text"]["body"] for m in sim.conversation(BUSINESS, "IN.1502576394655843")] == [
+        "Maggi: 48 packet"]
+
+
+async def test_the_graph_fake_refuses_a_user_id_in_to_and_a_number_in_recipient(sim):
+    for addressed in ({"to": "IN.1502576394655843"}, {"recipient": "919800000001"}, {},
+                      {"to": "919800000001", "recipient": "IN.1502576394655843"}):
+        answer = httpx.post(f"{sim.graph_url}/{BUSINESS}/messages", headers={"Authorization": f"Bearer {ACCESS_TOKEN}"},
+                            json={"messaging_product": "whatsapp", "type": "text", "text": {"body": "x"}, **addressed})
+        assert answer.status_code == 400 and answer.json()["error"]["code"] == 131009, addressed
+
+
 async def test_giving_up_after_the_retries_is_logged_with_the_error(sim, sender_factory, caplog):
     sim.faults({"status": 503, "code": 2, "message": "Service temporarily unavailable", "times": 100})
     sender = sender_factory(max_attempts=4)

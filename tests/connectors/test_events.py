@@ -65,9 +65,9 @@ def test_location():
     assert (location.latitude, location.longitude, location.name) == (37.483307, 122.148981, "Philz Coffee")
 
 
-def test_a_flow_reply_has_its_response_json_parsed():
+def test_a_flow_reply_has_its_response_json_parsed_and_reaches_rasa_as_an_intent_not_as_sent():
     message = only_message(meta.FLOW_REPLY)
-    assert message.type == "nfm_reply"
+    assert (message.type, message.text) == ("nfm_reply", "/flow_reply") and message.understood
     assert message.flow_response == {"flow_token": "AQAAAAACS5FpgQ_cAAAAAD0QI3s", "quantity": "5",
                                      "product": "Maggi"}
 
@@ -93,7 +93,8 @@ def test_every_entry_and_change_is_read_not_just_the_first():
 
 
 def test_a_message_survives_the_round_trip_through_the_inbox():
-    for value in (meta.TEXT, meta.IMAGE, meta.LOCATION, meta.FLOW_REPLY, meta.UNSUPPORTED):
+    for value in (meta.TEXT, meta.IMAGE, meta.LOCATION, meta.FLOW_REPLY, meta.UNSUPPORTED, meta.CONTACTS, meta.ORDER,
+                  meta.EDITED, meta.NUMBER_CHANGED):
         message = only_message(value)
         assert Message.from_dict(json.loads(json.dumps(message.to_dict()))) == message
 
@@ -122,7 +123,41 @@ def test_one_unreadable_message_does_not_cost_the_others_in_the_webhook():
     assert len(webhook.unreadable) == 1 and "wamid.broken" in webhook.unreadable[0]
 
 
-def test_reactions_and_system_notices_are_read_and_need_no_answer():
-    for value in (meta.REACTION, meta.REACTION_REMOVED, meta.SYSTEM_NOTICE):
-        [message] = events.parse_payload(meta.envelope(value)).messages
-        assert message.ignored and not message.understood
+@pytest.mark.parametrize("value", [
+    meta.REACTION, meta.REACTION_REMOVED, meta.IDENTITY_CHANGED, meta.REVOKED, meta.UNSUPPORTED_REVOKE,
+    meta.UNSUPPORTED_EDIT, meta.CALL_PERMISSION_REPLY,
+], ids=["reaction", "reaction removed", "identity changed", "revoke", "unsupported revoke", "unsupported edit",
+        "call permission reply"])
+def test_what_asks_nothing_of_the_bot_is_read_and_needs_no_answer(value):
+    [message] = events.parse_payload(meta.envelope(value)).messages
+    assert message.ignored and not message.errors
+
+
+@pytest.mark.parametrize("value", [meta.SYSTEM_NOTICE, meta.NUMBER_CHANGED], ids=["user_changed_number",
+                                                                                   "customer_changed_number"])
+def test_a_number_change_is_the_new_numbers_conversation_and_carries_the_old_one(value):
+    message = only_message(value)
+    assert (message.type, message.text) == ("number_changed", "/number_changed")
+    assert (message.wa_id, message.previous_wa_id) == ("16505550000", meta.WA_ID)
+    assert message.profile_name == "Sheena Nelson" and message.understood and not message.ignored
+
+
+def test_an_edit_names_the_message_it_changed():
+    message = only_message(meta.EDITED)
+    assert (message.type, message.text) == ("edit", "/message_edited") and message.understood
+    assert message.original_message_id == "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUJFRElURUQA"
+
+
+def test_shared_contacts_keep_each_name_and_phone():
+    message = only_message(meta.CONTACTS)
+    assert (message.type, message.text) == ("contacts", "/shared_contact") and message.understood
+    assert [(c.name, c.phone, c.wa_id) for c in message.contacts] == [
+        ("Ramesh Kumar", "+91 98765 43210", "919876543210"), ("Gupta Traders", "+91 91234 56789", "")]
+
+
+def test_a_catalog_order_keeps_its_items_and_prices_as_decimal_text():
+    message = only_message(meta.ORDER)
+    assert (message.type, message.text) == ("order", "/catalog_order") and message.understood
+    assert message.order.catalog_id == "354160437058781" and message.order.text == "jaldi bhejna"
+    assert [(i.product_retailer_id, i.quantity, i.item_price) for i in message.order.items] == [
+        ("MAGGI-70", 3, "14"), ("CHEENI-1KG", 2, "45.5")]

@@ -119,3 +119,15 @@ def test_a_product_first_met_is_checked_like_any_other(shop, fields):
     with pytest.raises(ValidationError):
         catalog.add_product_as_named(shop, **{"name": "kaju", **fields})
     assert catalog.list_products(shop) == []
+
+
+def test_a_whatsapp_catalog_names_products_by_sku(shop):
+    maggi = catalog.add_product(shop, sku="MAGGI-70", name="Maggi Noodles 70g", unit="packet", selling_price="14")
+    cheeni = catalog.add_product(shop, sku="CHEENI-1KG", name="Cheeni", unit="kg", selling_price="45")
+    assert [p.id for p in catalog.products_by_sku(shop, ["CHEENI-1KG", "MAGGI-70"])] == [cheeni.id, maggi.id]
+    with pytest.raises(UnknownProduct) as unknown:
+        catalog.products_by_sku(shop, ["MAGGI-70", "HAMBURGER"])
+    assert unknown.value.params["query"] == "HAMBURGER"
+    catalog.deactivate_product(shop, cheeni.id)
+    with pytest.raises(UnknownProduct):
+        catalog.products_by_sku(shop, ["CHEENI-1KG"])

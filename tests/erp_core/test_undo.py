@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from erp_core import expenses, inventory, ledger, orders, tenants
+from erp_core import expenses, inventory, ledger, orders, tenants, undo
 from erp_core.context import Context
 from erp_core.enums import EntryKind, MovementKind, OrderStatus, Role
 from erp_core.errors import NothingToUndo, PermissionDenied
@@ -101,3 +101,28 @@ def test_last_undoable_tells_what_undo_would_reverse_without_writing(shop, make_
     assert undo_last(owner) == preview
     after = last_undoable(owner)
     assert (after.undone, after.name, after.amount) == ("payment.record", "Sharma ji", Decimal("300.00"))
+
+
+def test_the_entry_a_chat_message_booked_is_found_by_its_key_and_undone_alone(shop, make_product, make_customer):
+    owner = _as(shop, "919700000021", Role.OWNER)
+    rice = make_product("Chawal", stock=10)
+    sharma = make_customer("Sharma ji", opening_balance=1000)
+    conversation = f"chat:{shop.tenant_id}:919700000021"
+    ledger.record_payment(owner, sharma.id, 600, "cash", idempotency_key=f"{conversation}:wamid.TAP1:action_record_payment")
+    inventory.receive_stock(owner, rice.id, 5, idempotency_key=f"{conversation}:wamid.TAP2:action_add_stock")
+
+    assert undo.booked_with(owner, [f"{conversation}:wamid.OTHER:"]) is None
+    payment = undo.booked_with(owner, [f"{conversation}:wamid.EDITED:", f"{conversation}:wamid.TAP1:"])
+    assert (payment.undone, payment.name, payment.amount) == ("payment.record", "Sharma ji", Decimal("600.00"))
+    assert undo.undoable(owner, payment.undone_seq) == payment
+
+    done = undo.undo_entry(owner, payment.undone_seq, "edited on WhatsApp")
+    assert done == payment and ledger.balance(owner, sharma.id).balance == Decimal(1000)
+    assert inventory.stock_of(owner, rice.id).on_hand == Decimal(15), "the later stock entry stays"
+    assert undo.booked_with(owner, [f"{conversation}:wamid.TAP1:"]) is None
+    with pytest.raises(NothingToUndo):
+        undo.undo_entry(owner, payment.undone_seq)
+    staff = _as(shop, "919700000022", Role.MANAGER)
+    stock = undo.booked_with(owner, [f"{conversation}:wamid.TAP2:"])
+    with pytest.raises(NothingToUndo):  # nobody undoes another person's entry
+        undo.undo_entry(staff, stock.undone_seq)

@@ -24,7 +24,7 @@ TENANT_TABLES = ["consents"]
 def upgrade() -> None:
     op.create_table('consents',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('wa_id', sa.String(length=20), nullable=False),
+    sa.Column('wa_id', sa.String(length=135), nullable=False),
     sa.Column('purpose', sa.Enum('transactional', 'reminders', name='consentpurpose', native_enum=False,
                                  length=16), nullable=False),
     sa.Column('granted', sa.Boolean(), nullable=False),

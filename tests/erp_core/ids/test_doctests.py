@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["gstin", "pan", "hsn", "vpa", "np_pan", "states", "mobile"]
+MODULES = ["gstin", "pan", "hsn", "vpa", "np_pan", "states", "mobile", "wa_id"]
 
 
 @pytest.mark.parametrize("name", MODULES)
