@@ -40,9 +40,10 @@ from tests.postgres_server import free_port
 ROOT = Path(__file__).resolve().parents[3]
 OTHER_SHOP = "100000000000777"
 PASSWORD = "review app test pw"
-SENTENCE = "Maggi ke packet pe nazar maar lo"
-"""A check_stock question the project's model misreads with low confidence (create_order, about 0.44).
-The stack fixture checks that it still does: data that teaches it makes this test pick another sentence."""
+CANDIDATES = ("Maggi ke packet pe nazar maar lo", "Maggi ke packet pe nazar daalna", "Maggi ke packet ka haal sunao",
+              "Maggi ki taraf dhyan do zara")
+"""check_stock questions, each starting with the product, of which the project's model misreads some with low
+confidence; the stack fixture takes the first it still misreads (data that teaches one moves the test on)."""
 PAGES = ["/", "/conversations", "/conversations/1", "/inbox", "/training-data", "/models", "/models/1/status",
          "/settings", "/audit", "/export.json", "/export.csv"]
 POSTS = ["/logout", "/conversations/1/mark", "/conversations/1/tags", "/conversations/1/flag",
@@ -57,12 +58,34 @@ class Stack:
     project: Path
     ctx: Context
     shots: Path
+    sentence: str
+    """The check_stock question the model misreads, below 0.6."""
+
+    @property
+    def last_word(self) -> str:
+        """A word of the sentence no entity mark splits on a page."""
+        return self.sentence.rsplit(" ", 1)[1]
+
+    @property
+    def annotated(self) -> str:
+        return "[Maggi](product)" + self.sentence[len("Maggi"):]
 
 
 def _fast_config(source: str) -> str:
     """The project's config with fewer epochs (see the module docstring)."""
     diet = source.index("DIETClassifier")
     return source[:diet] + re.sub(r"epochs: \d+", "epochs: 20", source[diet:], count=1)
+
+
+def misread(rasa_url: str) -> str:
+    """The first candidate the running model reads as something other than check_stock, below 0.6."""
+    readings = {}
+    for sentence in CANDIDATES:
+        intent = httpx.post(f"{rasa_url}/model/parse", json={"text": sentence}, timeout=30).json()["intent"]
+        if intent["name"] != "check_stock" and intent["confidence"] < 0.6:
+            return sentence
+        readings[sentence] = (intent["name"], round(intent["confidence"], 2))
+    raise AssertionError(f"the model reads every candidate confidently: {readings}; add one it still misreads")
 
 
 @pytest.fixture(scope="module")
@@ -102,16 +125,14 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         rasa.wait_ready(RASA_START_TIMEOUT)
         review.wait_ready(60)
         rasa_url = f"http://127.0.0.1:{rasa_port}"
-        intent = httpx.post(f"{rasa_url}/model/parse", json={"text": SENTENCE}, timeout=30).json()["intent"]
-        assert intent["name"] != "check_stock" and intent["confidence"] < 0.6, \
-            f"the model now reads {SENTENCE!r} as {intent}: choose a sentence it still misreads"
+        sentence = misread(rasa_url)
         send(rasa_url, "kitna stock hai Maggi ka?")
-        send(rasa_url, SENTENCE, wa_id="919800000011")
+        send(rasa_url, sentence, wa_id="919800000011")
         send(rasa_url, "namaste", wa_id="919800000099", phone_number_id=OTHER_SHOP)
         shots = Path(os.environ.get("REVIEW_SCREENSHOTS") or tmp / "shots")
         shots.mkdir(parents=True, exist_ok=True)
         yield Stack(f"http://localhost:{review_port}", rasa_url, project, Context(db, shop.id, Actor.system()),
-                    shots)
+                    shots, sentence)
     finally:
         review.stop()
         rasa.stop()
@@ -154,14 +175,14 @@ def test_forms_need_the_sessions_csrf_token(browser: Browser, stack: Stack) -> N
 def test_a_reviewer_sees_only_their_business(browser: Browser, stack: Stack) -> None:
     admin = sign_in(browser, stack, "asha")
     expect(admin.locator("#total")).to_have_text("3")
-    demo_link = admin.locator("#conversations a", has_text=SENTENCE).get_attribute("href")
+    demo_link = admin.locator("#conversations a", has_text=stack.sentence).get_attribute("href")
     admin.close()
     page = sign_in(browser, stack, "ravi")
     expect(page.locator("#total")).to_have_text("1")
     expect(page.locator("#conversations")).to_contain_text("namaste")
     assert page.goto(stack.url + demo_link).status == 404
     assert page.goto(stack.url + "/inbox").status == 403
-    assert SENTENCE not in page.request.get(stack.url + "/export.json").text()
+    assert stack.sentence not in page.request.get(stack.url + "/export.json").text()
     page.close()
 
 
@@ -178,12 +199,12 @@ def test_a_trainer_teaches_the_bot_a_sentence_it_misread(browser: Browser, stack
     page.locator("input[name=threshold]").fill("0.6")
     page.get_by_role("button", name="Apply").click()
     expect(page.locator("#total")).to_have_text("1")
-    expect(page.locator("#conversations")).to_contain_text(SENTENCE)
+    expect(page.locator("#conversations")).to_contain_text(stack.sentence)
     page.screenshot(path=stack.shots / "review-conversations.png", full_page=True)
 
     # the conversation: what the model made of it (not check_stock), the runner-ups and the bot's answer
-    page.locator("#conversations a", has_text=SENTENCE).click()
-    user_turn = page.locator(".turn.user", has_text="maar lo")  # entities are marked inside the text
+    page.locator("#conversations a", has_text=stack.sentence).click()
+    user_turn = page.locator(".turn.user", has_text=stack.last_word)  # entities are marked inside the text
     expect(user_turn.locator(".intent")).not_to_contain_text("check_stock")
     expect(user_turn.locator(".runner").first).to_be_visible()
     expect(page.locator(".turn.event .action").first).to_be_visible()
@@ -196,7 +217,7 @@ def test_a_trainer_teaches_the_bot_a_sentence_it_misread(browser: Browser, stack
 
     # the NLU inbox: mark "Maggi" as a product by selecting it, pick the intent, accept
     page.get_by_role("link", name="NLU inbox").click()
-    item = page.locator(".inbox-item", has_text="maar lo")
+    item = page.locator(".inbox-item", has_text=stack.last_word)
     item.get_by_role("button", name="clear").click()
     example = item.locator(".example")
     example.dblclick(position={"x": 4, "y": 8})
@@ -207,13 +228,13 @@ def test_a_trainer_teaches_the_bot_a_sentence_it_misread(browser: Browser, stack
     item.locator("select[name=language]").select_option("hinglish")
     page.screenshot(path=stack.shots / "review-inbox.png", full_page=False)
     item.get_by_role("button", name="Accept").click()
-    expect(page.locator(".notice")).to_contain_text("[Maggi](product) ke packet pe nazar maar lo")
-    expect(page.locator(".inbox-item", has_text="maar lo")).to_have_count(0)
+    expect(page.locator(".notice")).to_contain_text(stack.annotated)
+    expect(page.locator(".inbox-item", has_text=stack.last_word)).to_have_count(0)
     written = (stack.project / "data" / "nlu" / "hinglish.yml").read_text(encoding="utf-8")
     section = written[written.index("- intent: check_stock"):]
     section = section[:section.index("- intent:", 5)]
-    assert "      - [Maggi](product) ke packet pe nazar maar lo\n" in section
-    assert "[Maggi](product) ke packet pe nazar maar lo" not in (ROOT / "data" / "nlu" / "hinglish.yml").read_text()
+    assert f"      - {stack.annotated}\n" in section
+    assert stack.annotated not in (ROOT / "data" / "nlu" / "hinglish.yml").read_text()
 
     # train in the background and score on the held-out split; the active model (`make train`'s, which
     # learned every sentence, the held-out ones included) is not scored beside it
@@ -231,7 +252,7 @@ def test_a_trainer_teaches_the_bot_a_sentence_it_misread(browser: Browser, stack
     card.get_by_role("button", name="Activate").click()  # Rasa loads it in the background
     expect(card.locator(".phase")).to_have_text("activating on the Rasa server")
     expect(page.locator("#models .model").first.locator(".badge.ok")).to_have_text("active", timeout=300_000)
-    replies = send(stack.rasa_url, SENTENCE, wa_id="919800000012")
+    replies = send(stack.rasa_url, stack.sentence, wa_id="919800000012")
     stock = format_decimal(inventory.stock_of(stack.ctx, catalog.resolve_product(stack.ctx, "Maggi").id).available)
     answer = replies[-1].get("text", "")  # a new number's first reply starts with the privacy notice
     # the reply's language is the actions' guess from the words (actions/language.py), not the NLU's
