@@ -38,13 +38,13 @@ from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
 from erp_core import gst
 from erp_core.context import Context
 from erp_core.enums import InvoiceKind, MovementKind, OrderStatus
-from erp_core.inventory import EMPTY, apply_movement
+from erp_core.inventory import EMPTY, StockState, apply_movement
 from erp_core.invoices import BilledLine, begin, bill_tax_lines
 from erp_core.models import (
     Invoice,
@@ -140,7 +140,8 @@ def _bills(ctx: Context, session: Session, start: datetime, end: datetime) -> It
                                          .where(*in_period).order_by(SaleLine.id)).tuples():
         lines[line.sale_id].append((line, product))
     invoiced = {invoice.sale_id: invoice.amounts.tax for invoice in session.scalars(
-        select(Invoice).join(Sale, Sale.id == Invoice.sale_id).where(*in_period, Invoice.kind != InvoiceKind.CREDIT_NOTE))}
+        select(Invoice).join(Sale, Sale.id == Invoice.sale_id)
+        .where(*in_period, Invoice.kind != InvoiceKind.CREDIT_NOTE))}
     supplies: dict[int | None, gst.Supply] = {}
     for sale in sales:
         rows = lines[sale.id]
@@ -181,7 +182,7 @@ def _invoices(session: Session, start: datetime, end: datetime) -> Iterable[Sale
         )
 
 
-def _invoice_lines(session: Session, in_period: tuple) -> dict[int, list[InvoiceLine]]:
+def _invoice_lines(session: Session, in_period: tuple[ColumnElement[bool], ...]) -> dict[int, list[InvoiceLine]]:
     lines: dict[int, list[InvoiceLine]] = defaultdict(list)
     for line in session.scalars(select(InvoiceLine).join(Invoice, Invoice.id == InvoiceLine.invoice_id)
                                 .where(*in_period).order_by(InvoiceLine.id)):
@@ -247,7 +248,7 @@ def _returns(session: Session, start: datetime, end: datetime) -> Iterable[SaleD
         )
 
 
-def _out_costs(session: Session, ref_type: str, ref_ids: object) -> dict[tuple[int, int], Decimal]:
+def _out_costs(session: Session, ref_type: str, ref_ids: Select) -> dict[tuple[int, int], Decimal]:
     """The unit cost goods left the stock with, by (document id, product), for documents of `ref_type`."""
     rows = session.execute(
         select(StockMovement.id, StockMovement.ref_id, StockMovement.product_id, StockMovement.unit_cost)
@@ -263,8 +264,8 @@ def _replayed_costs(session: Session, movement_ids: set[int], product_ids: set[i
     """The weighted-average cost before each of `movement_ids`, replaying its product's stock ledger up to it."""
     if not movement_ids:
         return {}
-    states = defaultdict(lambda: EMPTY)
-    costs = {}
+    states: dict[int, StockState] = defaultdict(lambda: EMPTY)
+    costs: dict[int, Decimal] = {}
     for movement_id, product_id, on_hand_delta, reserved_delta, unit_cost in session.execute(
             select(StockMovement.id, StockMovement.product_id, StockMovement.on_hand_delta,
                    StockMovement.reserved_delta, StockMovement.unit_cost)
