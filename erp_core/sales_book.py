@@ -44,6 +44,7 @@ from sqlalchemy.orm import Session
 from erp_core import gst
 from erp_core.context import Context
 from erp_core.enums import InvoiceKind, MovementKind, OrderStatus
+from erp_core.errors import ValidationError
 from erp_core.inventory import EMPTY, StockState, apply_movement
 from erp_core.invoices import BilledLine, begin, bill_tax_lines
 from erp_core.models import (
@@ -122,13 +123,24 @@ def sales_book(ctx: Context, start: datetime, end: datetime) -> list[SaleDocumen
 
 def _tax_of(ctx: Context, session: Session, party_id: int | None, lines: list[BilledLine], discount: Decimal,
             supplies: dict[int | None, gst.Supply]) -> Decimal:
-    """The tax in a bill or an order without an invoice: as its invoice would show it."""
+    """The tax in a bill or an order without an invoice: as its invoice would show it.
+
+    A line whose product has a rate the tax engine refuses here (its invoice would be
+    refused too) counts as untaxed, so that the report still adds up.
+    """
     if party_id not in supplies:
         supplies[party_id] = begin(ctx, session, party_id).supply
     supply = supplies[party_id]
-    if supply is gst.Supply.NO_TAX or not lines:
+    if supply is gst.Supply.NO_TAX:
         return ZERO
-    return sum((gst.tax_line(line, supply).tax for line in bill_tax_lines(lines, discount, supply)), ZERO)
+    return sum((_line_tax(line, supply) for line in bill_tax_lines(lines, discount, supply)), ZERO)
+
+
+def _line_tax(line: gst.TaxLine, supply: gst.Supply) -> Decimal:
+    try:
+        return gst.tax_line(line, supply).tax
+    except ValidationError:
+        return ZERO
 
 
 def _bills(ctx: Context, session: Session, start: datetime, end: datetime) -> Iterable[SaleDocument]:

@@ -88,6 +88,15 @@ def test_staff_see_sales_and_sellers_but_no_profit(new_shop):
         reports.profit_summary(staff, day, day)
 
 
+def test_a_bill_for_a_product_with_a_rate_that_is_no_gst_rate_counts_as_untaxed(new_shop, make_product):
+    ctx = new_shop(**GST_SHOP)
+    odd = make_product("Odd", stock=5, cost="40", price="107", gst_rate="7", ctx=ctx)
+    at = datetime(2024, 6, 3, 6, 0, tzinfo=timezone.utc)
+    sales.post_sale(ctx, [LineIn(product_id=odd.id, quantity=D(1))], at=at)
+    profit = reports.profit_summary(ctx, at.date(), at.date())
+    assert (profit.sales, profit.tax, profit.gross_profit) == (D("107.00"), D(0), D("67.00"))
+
+
 def test_a_lump_sum_invoice_is_a_sale_without_goods_or_cost(new_shop, make_customer):
     ctx = new_shop()  # not registered for GST: a Bill of Supply may be for a lump sum
     sharma = make_customer(ctx=ctx)
