@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType
 
 from actions.base import ShopAction, Turn
 from actions.phrases import period_name, phrase
-from erp_core import expenses, sales
+from erp_core import expenses, reports
 from erp_core.messages import format_money
 from erp_core.periods import PERIODS, shop_period
 
@@ -29,7 +29,7 @@ class ActionSalesSummary(ShopAction):
     def act(self, turn: Turn) -> list[EventType]:
         name = asked_period(turn)
         span = shop_period(turn.ctx, name)
-        summary = sales.sales_summary(turn.ctx, span.start, span.end)
+        summary = reports.sales_summary(turn.ctx, span.start, span.end)
         turn.say("utter_sales_summary", period=period_name(name, turn.language), total=format_money(summary.total),
                  bills=summary.bills, paid=format_money(summary.paid), due=format_money(summary.due))
         if summary.profit is not None and summary.bills:

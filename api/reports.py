@@ -1,4 +1,5 @@
-"""Reports: the day's summary, sales by day, week or month, and GSTR-1 for a month (portal JSON, offline-tool CSV)."""
+"""Reports over the sales book: the day's summary, sales by day, week or month, profit, best and slowest sellers,
+and GSTR-1 for a month (portal JSON, offline-tool CSV)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pydantic import BaseModel, Field
 from api.routing import Call, Raw, Resource
 from api.types import Body, Day
 from erp_core import decimal_json, gstr1, reports
-from erp_core.reports import DailySummary, PeriodSales, Period
+from erp_core.reports import MAX_TOP, DailySummary, PeriodSales, Period, ProfitSummary, TopProducts
 
 api = Resource("reports", "Reports")
 
@@ -18,10 +19,17 @@ class DayQuery(Body):
     day: Day
 
 
-class PeriodQuery(Body):
+class RangeQuery(Body):
     start: Day = Field(alias="from")
     end: Day = Field(alias="to")
+
+
+class PeriodQuery(RangeQuery):
     period: Period = Period.DAY
+
+
+class TopQuery(RangeQuery):
+    limit: int = Field(5, ge=1, le=MAX_TOP)
 
 
 class SalesByPeriod(BaseModel):
@@ -29,8 +37,8 @@ class SalesByPeriod(BaseModel):
     items: list[PeriodSales]
 
 
-@api.get("/reports/daily", summary="One business day: bills, money in, new dues", query=DayQuery,
-         response=DailySummary)
+@api.get("/reports/daily", summary="One business day: sales however made, returns, money in, new dues",
+         query=DayQuery, response=DailySummary)
 def daily(call: Call) -> DailySummary:
     return reports.daily_summary(call.ctx, call.query.day)
 
@@ -40,6 +48,22 @@ def daily(call: Call) -> DailySummary:
 def sales_by_period(call: Call) -> SalesByPeriod:
     q: PeriodQuery = call.query
     return SalesByPeriod(period=q.period, items=reports.sales_by_period(call.ctx, q.start, q.end, q.period))
+
+
+@api.get("/reports/profit", summary="Sales, cost of goods sold, gross profit and margin (owners and managers)",
+         query=RangeQuery, response=ProfitSummary, errors=(422,))
+def profit(call: Call) -> ProfitSummary:
+    """Sales are gross (tax included); net sales leave the tax out, and gross profit is net sales less the cost of
+    goods at weighted-average cost. Refused (403 `permission_denied`) to anyone who may not see profit."""
+    return reports.profit_summary(call.ctx, call.query.start, call.query.end)
+
+
+@api.get("/reports/top-products", summary="Best and slowest sellers by quantity and by value", query=TopQuery,
+         response=TopProducts, errors=(422,))
+def top_products(call: Call) -> TopProducts:
+    """The slowest include products that were in stock in the period and did not sell."""
+    q: TopQuery = call.query
+    return reports.top_products(call.ctx, q.start, q.end, q.limit)
 
 
 class MonthQuery(Body):

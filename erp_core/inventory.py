@@ -202,10 +202,12 @@ def post_movements(
                 product=row.name, product_id=row.product_id, unit=row.unit.value,
                 available=row.state.on_hand - row.state.reserved, requested=m.reserved_delta - m.on_hand_delta,
             )
+        # Goods going out are recorded at the weighted-average cost they leave with (cost of goods sold).
+        unit_cost = row.state.avg_cost if m.unit_cost is None and m.on_hand_delta < 0 else m.unit_cost
         stock[m.product_id] = row = row._replace(state=after)
         records.append({
             "tenant_id": tenant_id, "product_id": m.product_id, "kind": m.kind, "on_hand_delta": m.on_hand_delta,
-            "reserved_delta": m.reserved_delta, "unit_cost": m.unit_cost, "ref_type": ref_type, "ref_id": ref_id,
+            "reserved_delta": m.reserved_delta, "unit_cost": unit_cost, "ref_type": ref_type, "ref_id": ref_id,
             "note": note, "created_by": actor_id, "created_at": at,
         })
         results.append((row.level(), after.avg_cost))

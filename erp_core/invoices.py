@@ -10,9 +10,11 @@ ending (`_close`: khata, payment at once, settlement, view). Credit notes
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, field_validator
 from sqlalchemy import insert, select
@@ -165,6 +167,24 @@ def _cess(product: Product, supply: gst.Supply) -> Decimal:
     return product.cess_rate if supply in (gst.Supply.INTRA_STATE, gst.Supply.INTER_STATE) else ZERO
 
 
+class BilledLine(NamedTuple):
+    """A line of a bill or an order: its product, quantity, unit price and line total (before discount)."""
+
+    product: Product
+    quantity: Decimal
+    unit_price: Decimal
+    line_total: Decimal
+
+
+def bill_tax_lines(lines: Sequence[BilledLine], discount: Decimal, supply: gst.Supply) -> list[gst.TaxLine]:
+    """A bill's lines as lines to tax: what the buyer was charged counts as tax-inclusive, the discount shared out."""
+    shares = gst.allocate(discount, [line.line_total for line in lines])
+    return [gst.TaxLine(description=line.product.name, quantity=line.quantity, unit_price=line.unit_price,
+                        rate=line.product.gst_rate, hsn_code=line.product.hsn_code,
+                        cess_rate=_cess(line.product, supply), price_includes_tax=True, discount=share)
+            for line, share in zip(lines, shares)]
+
+
 def party_of(session: Session, party_id: int | None) -> Party | None:
     """The buyer, if any (`UnknownParty` for an id that is not the tenant's)."""
     if party_id is None:
@@ -293,15 +313,10 @@ def invoice_for_sale(
         rows = session.execute(select(SaleLine, Product).join(Product, Product.id == SaleLine.product_id)
                                .where(SaleLine.sale_id == sale_id).order_by(SaleLine.id)).all()
         issuing = begin(ctx, session, sale.party_id)
-        shares = gst.allocate(sale.discount, [row.SaleLine.line_total for row in rows])
-        priced = [
-            Priced(row.Product, gst.TaxLine(
-                description=row.Product.name, quantity=row.SaleLine.quantity, unit_price=row.SaleLine.unit_price,
-                rate=row.Product.gst_rate, hsn_code=row.Product.hsn_code,
-                cess_rate=_cess(row.Product, issuing.supply),
-                price_includes_tax=True, discount=share), row.Product.unit.value)
-            for row, share in zip(rows, shares)
-        ]
+        billed = [BilledLine(row.Product, row.SaleLine.quantity, row.SaleLine.unit_price, row.SaleLine.line_total)
+                  for row in rows]
+        priced = [Priced(line.product, taxed, line.product.unit.value)
+                  for line, taxed in zip(billed, bill_tax_lines(billed, sale.discount, issuing.supply))]
         invoice = issue(ctx, session, issuing, priced, series_name=series, at=sale.sold_at, sale_id=sale.id)
         difference = invoice.total - sale.total
         return _close(ctx, session, issuing, invoice, sale.sold_at,

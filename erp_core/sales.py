@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from pydantic import BaseModel, ConfigDict, field_validator
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from erp_core.columns import utcnow
@@ -60,16 +60,6 @@ class SaleResult(BaseModel):
     payment_mode: PaymentMode
     party_balance: Decimal | None
     warnings: list[str]
-
-
-class SalesSummary(BaseModel):
-    model_config = ConfigDict(frozen=True)
-    bills: int
-    total: Decimal
-    paid: Decimal
-    due: Decimal
-    profit: Decimal | None
-    """Gross profit (sales less cost of goods); None for people who may not see profit."""
 
 
 def _price(row: StockRow | None, line: LineIn) -> LineOut:
@@ -187,21 +177,6 @@ def post_sale(
                           payment_mode=mode, party_balance=balance, warnings=warnings)
 
     return ctx.run("sale.post", request, work, SaleResult, idempotency_key)
-
-
-def sales_summary(ctx: Context, start: datetime, end: datetime) -> SalesSummary:
-    """Bills from `start` (inclusive) to `end` (exclusive); profit only for those allowed to see it."""
-    ctx.actor.require(Permission.VIEW_SALES)
-    with ctx.read() as session:
-        row = session.execute(
-            select(func.count(Sale.id), func.sum(Sale.total), func.sum(Sale.paid), func.sum(Sale.due),
-                   func.sum(Sale.cost))
-            .where(Sale.sold_at >= start, Sale.sold_at < end)
-        ).one()
-    zero = Decimal("0.00")
-    total, paid_sum, due_sum, cost = (v if v is not None else zero for v in row[1:])
-    profit = total - cost if ctx.actor.can(Permission.VIEW_PROFIT) else None
-    return SalesSummary(bills=row[0], total=total, paid=paid_sum, due=due_sum, profit=profit)
 
 
 class SaleView(BaseModel):

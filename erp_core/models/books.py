@@ -121,6 +121,8 @@ class StockMovement(TenantScoped, Base):
     on_hand_delta: Mapped[Decimal] = mapped_column(Quantity)
     reserved_delta: Mapped[Decimal] = mapped_column(Quantity)
     unit_cost: Mapped[Decimal | None] = mapped_column(UnitCost)
+    """Per unit: what goods coming in cost; for goods going out, the weighted-average cost they left with
+    (not recorded on outgoing rows written before the sales book, `erp_core.sales_book` replays those)."""
     ref_type: Mapped[str] = mapped_column(String(20))
     ref_id: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from erp_core import catalog, expenses, inventory, ledger, orders, parties, reorder, sales, upi
+from erp_core import catalog, expenses, inventory, ledger, orders, parties, reorder, reports, upi
 from erp_core.context import Context
 from erp_core.demo import CUSTOMERS
 from erp_core.enums import OrderStatus, PartyKind, Role
@@ -240,7 +240,7 @@ def test_saying_no_keeps_the_order(shop):
 def test_sales_summary_for_a_period(shop, wa_id, message, period, expected):
     chat, ctx = owner(shop, wa_id), shop[1]
     span = shop_period(ctx, period)
-    summary = sales.sales_summary(ctx, span.start, span.end)
+    summary = reports.sales_summary(ctx, span.start, span.end)
     answer = texts(chat(message))
     assert answer.startswith(expected.format(total=format_money(summary.total), bills=summary.bills))
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from erp_core import inventory, ledger, orders, parties, sales
+from erp_core import inventory, ledger, orders, parties, reports, sales
 from erp_core.catalog import ProductRef
 from erp_core.context import Context
 from erp_core.enums import Country, OrderStatus, PartyKind, Role
@@ -103,10 +103,15 @@ def test_a_stranger_sees_no_orders_or_dues_and_cannot_order_for_anyone(db, team)
 
 def test_staff_do_not_see_profit_but_managers_and_owners_do(team):
     sales.post_sale(team.staff, [LineIn(product_id=team.rice.id, quantity=D(3))], at=START)
-    assert sales.sales_summary(team.staff, START, END).profit is None
-    assert sales.sales_summary(team.staff, START, END).total == D("150.00")
-    assert sales.sales_summary(team.manager, START, END).profit == D("30.00")
-    assert sales.sales_summary(team.owner, START, END).profit == D("30.00")
+    assert reports.sales_summary(team.staff, START, END).profit is None
+    assert reports.sales_summary(team.staff, START, END).total == D("150.00")
+    assert reports.sales_summary(team.manager, START, END).profit == D("30.00")
+    assert reports.sales_summary(team.owner, START, END).profit == D("30.00")
+    day = START.date()
+    with pytest.raises(PermissionDenied):
+        reports.profit_summary(team.staff, day, day)
+    assert reports.profit_summary(team.manager, day, day).gross_profit == D("30.00")
+    assert reports.daily_summary(team.staff, day).profit is None
 
 
 def test_staff_do_not_see_the_stock_valuation_but_managers_do(team):
