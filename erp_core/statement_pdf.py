@@ -26,7 +26,7 @@ KIND_NAMES = {EntryKind.OPENING: "Opening balance", EntryKind.SALE: "Sale", Entr
 # (heading, width, alignment); the particulars take what is left.
 COLUMNS = [("Date", 62, "left"), ("Particulars", 0, "left"), ("Debit", 78, "right"), ("Credit", 78, "right"),
            ("Balance", 86, "right")]
-_BOTTOM = MARGIN + 140
+_BOTTOM = MARGIN + 170
 """Rows stop here on the last page, leaving room for the totals and the QR code."""
 
 
