@@ -95,8 +95,11 @@ UNDONE_NAMES: dict[str, dict[str, str]] = {
     "stock.receive": {"hinglish": "stock aaya", "hi": "आया स्टॉक", "ne": "आएको मौज्दात", "en": "stock received"},
     "expense.record": {"hinglish": "kharcha", "hi": "खर्चा", "ne": "खर्च", "en": "expense"},
     "order.place": {"hinglish": "order", "hi": "ऑर्डर", "ne": "अर्डर", "en": "order"},
+    "stock.write_off": {"hinglish": "kharab maal", "hi": "खराब माल", "ne": "बिग्रेको सामान", "en": "write-off"},
+    "stock.count": {"hinglish": "stock ginti", "hi": "स्टॉक गिनती", "ne": "मौज्दात गन्ती", "en": "stock count"},
+    "product.price": {"hinglish": "rate badla", "hi": "दाम बदला", "ne": "मूल्य परिवर्तन", "en": "price change"},
 }
-"""What an undone entry was, by its erp_core operation."""
+"""What an undone entry was, by its erp_core operation (one for each of erp_core.undo.UNDOABLE)."""
 
 # (payload, title, description) per language; the payload is an example intent the row stands for.
 _HELP_ROWS: dict[str, dict[str, tuple[str, str]]] = {

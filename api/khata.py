@@ -1,4 +1,4 @@
-"""Payments and the credit ledger (khata): balances, statements, dues and ageing."""
+"""Payments and the credit ledger (khata): balances, statements (JSON and PDF), dues, ageing and credit limits."""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from api.pagination import Page, PageQuery, page
-from api.routing import Call, Resource
+from api.routing import Call, Raw, Resource
 from api.types import Body, Day, Id, Money
-from erp_core import ledger
+from erp_core import credit_limits, ledger, statements
+from erp_core.credit_limits import CreditLimitView
 from erp_core.enums import PaymentMode
 from erp_core.ledger import AgeingRow, BalanceView, EntryResult, PaymentResult, PaymentView, StatementLine
+from erp_core.statement_pdf import render_statement
+from erp_core.statements import Statement as PeriodStatement
 
 payments = Resource("payments", "Payments")
 api = Resource("khata", "Khata")
@@ -34,6 +37,18 @@ class ReversalIn(Body):
 class AgeingQuery(Body):
     as_of: Day | None = None
     party_id: Id | None = None
+
+
+class PeriodQuery(Body):
+    start: Day | None = Field(default=None, alias="from")
+    """Default: from the first entry."""
+    end: Day | None = Field(default=None, alias="to")
+    """Default: today in the shop's calendar."""
+
+
+class CreditLimitIn(Body):
+    credit_limit: Money | None
+    """`null` removes the limit."""
 
 
 class Dues(BaseModel):
@@ -95,3 +110,24 @@ def statement(call: Call, party_id: int) -> Statement:
           body=ReversalIn, response=EntryResult, status=201, errors=(404, 422))
 def reverse(call: Call, entry_id: int) -> EntryResult:
     return ledger.reverse_entry(call.ctx, entry_id, call.body.reason, idempotency_key=call.idempotency_key)
+
+
+@api.get("/khata/<party_id:int>/period-statement", summary="A party's statement for a period: opening balance, "
+         "every entry, closing balance", query=PeriodQuery, response=PeriodStatement, errors=(404, 422))
+def period_statement(call: Call, party_id: int) -> PeriodStatement:
+    """Built from the khata ledger alone: the closing balance up to today is the party's balance."""
+    return statements.statement(call.ctx, party_id, call.query.start, call.query.end)
+
+
+@api.get("/khata/<party_id:int>/period-statement/pdf", summary="The statement as a PDF, with a UPI QR code for "
+         "what is due", query=PeriodQuery, media_type="application/pdf", errors=(404, 422))
+def period_statement_pdf(call: Call, party_id: int) -> Raw:
+    view = statements.statement(call.ctx, party_id, call.query.start, call.query.end)
+    return Raw(render_statement(view), filename=f"statement-{party_id}-{view.last_day}.pdf")
+
+
+@api.post("/khata/<party_id:int>/credit-limit", summary="Set or remove a party's credit limit",
+          body=CreditLimitIn, response=CreditLimitView, status=200, errors=(404, 422))
+def set_credit_limit(call: Call, party_id: int) -> CreditLimitView:
+    return credit_limits.set_credit_limit(call.ctx, party_id, call.body.credit_limit,
+                                          idempotency_key=call.idempotency_key)

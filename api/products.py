@@ -1,4 +1,4 @@
-"""Products: the catalog, with fuzzy search in any script."""
+"""Products: the catalog, with fuzzy search in any script, and price changes with their history."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from pydantic import BaseModel, Field
 from api.pagination import Page, PageQuery, page
 from api.routing import Call, Resource
 from api.types import Body, Money, Rate, StockQuantity
-from erp_core import catalog
+from erp_core import catalog, prices
 from erp_core.catalog import ProductMatch, ProductView
 from erp_core.enums import Unit
+from erp_core.prices import PriceChangeView
 
 api = Resource("products", "Products")
 
@@ -102,3 +103,27 @@ def deactivate_product(call: Call, product_id: int) -> ProductView:
     catalog.deactivate_product(call.ctx, product_id)
     return catalog.product_details(call.ctx, product_id)
 
+
+
+class PriceIn(Body):
+    selling_price: Money | None = None
+    mrp: Money | None = None
+
+
+class PriceHistory(BaseModel):
+    items: list[PriceChangeView]
+
+
+@api.post("/products/<product_id:int>/prices", summary="Change a product's selling price or MRP",
+          body=PriceIn, response=PriceChangeView, status=201, errors=(404, 422))
+def change_price(call: Call, product_id: int) -> PriceChangeView:
+    """The change joins the product's price history; bills already made keep their prices. A selling price
+    above the MRP is refused."""
+    return prices.update_price(call.ctx, product_id, selling_price=call.body.selling_price, mrp=call.body.mrp,
+                               idempotency_key=call.idempotency_key)
+
+
+@api.get("/products/<product_id:int>/prices", summary="A product's price changes, newest first",
+         response=PriceHistory, errors=(404,))
+def price_history(call: Call, product_id: int) -> PriceHistory:
+    return PriceHistory(items=prices.price_history(call.ctx, product_id))

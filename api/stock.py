@@ -1,14 +1,17 @@
-"""Stock: levels, the stock ledger, receipts, adjustments, returns, low stock and valuation."""
+"""Stock: levels, the stock ledger, receipts, adjustments, returns, write-offs, counts, low stock and valuation."""
 
 from __future__ import annotations
+
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from api.pagination import Page, PageQuery, page
 from api.routing import Call, Resource
-from api.types import Body, Id, Money, PositiveQuantity, SignedQuantity
-from erp_core import inventory
+from api.types import Body, Id, Money, PositiveQuantity, SignedQuantity, StockQuantity
+from erp_core import inventory, stock_corrections
 from erp_core.inventory import MovementResult, MovementView, StockLevel, Valuation
+from erp_core.stock_corrections import StockCorrection
 
 api = Resource("stock", "Stock")
 
@@ -30,6 +33,19 @@ class Return(Body):
     product_id: Id
     quantity: PositiveQuantity
     sale_id: Id | None = None
+    note: str = Field(default="", max_length=500)
+
+
+class WriteOff(Body):
+    product_id: Id
+    quantity: PositiveQuantity
+    reason: Literal["damaged", "expired", "lost", "stolen", "own_use"]
+    note: str = Field(default="", max_length=500)
+
+
+class Count(Body):
+    product_id: Id
+    counted: StockQuantity
     note: str = Field(default="", max_length=500)
 
 
@@ -86,3 +102,20 @@ def customer_return(call: Call) -> MovementResult:
     b: Return = call.body
     return inventory.record_return(call.ctx, b.product_id, b.quantity, sale_id=b.sale_id, note=b.note,
                                    idempotency_key=call.idempotency_key)
+
+
+@api.post("/stock/write-offs", summary="Goods damaged, expired, lost, stolen or used in the shop: out at cost",
+          body=WriteOff, response=StockCorrection, status=201, errors=(404, 409, 422))
+def write_off(call: Call) -> StockCorrection:
+    b: WriteOff = call.body
+    return stock_corrections.write_off(call.ctx, b.product_id, b.quantity, b.reason, note=b.note,
+                                       idempotency_key=call.idempotency_key)
+
+
+@api.post("/stock/counts", summary="The owner counted: book the difference to the counted figure",
+          body=Count, response=StockCorrection, status=201, errors=(404, 409, 422))
+def count(call: Call) -> StockCorrection:
+    """A count that agrees with the ledger is booked too (a `delta` of 0), as the record that it was made."""
+    b: Count = call.body
+    return stock_corrections.count_stock(call.ctx, b.product_id, b.counted, note=b.note,
+                                         idempotency_key=call.idempotency_key)

@@ -17,6 +17,7 @@ from erp_core.errors import AmbiguousProduct, UnknownProduct, ValidationError
 from erp_core.models import Counter, Product, ProductAlias, StockSummary
 from erp_core.name_index import NameIndex
 from erp_core.permissions import Permission
+from erp_core.prices import change_prices
 from erp_core.search_keys import search_key
 from erp_core.sequences import next_value
 from erp_core.units import unit_of
@@ -332,7 +333,8 @@ def update_product(
     """Change a product's name, prices, tax fields, reorder settings or whether it is sold.
 
     Only the fields given change; a new name is also kept as an alias so the
-    old and the new name both find it. Stock and history are untouched.
+    old and the new name both find it; a new selling price or MRP joins the
+    price history (`erp_core.prices`). Stock and history are untouched.
     """
     ctx.actor.require(Permission.MANAGE_CATALOG)
     changes: dict[str, object] = {}
@@ -364,8 +366,11 @@ def update_product(
         product = session.get(Product, product_id)
         if product is None:
             raise UnknownProduct(query=str(product_id))
+        change_prices(session, product, changes.get("selling_price", product.selling_price),
+                      changes.get("mrp", product.mrp), ctx.actor.user_id)
         for field, value in changes.items():
-            setattr(product, field, value)
+            if field not in ("selling_price", "mrp"):
+                setattr(product, field, value)
         if "name" in changes:
             known = set(session.scalars(select(ProductAlias.alias).where(ProductAlias.product_id == product_id)))
             if product.name not in known:

@@ -40,6 +40,41 @@ class MovementKind(StrEnum):
     RELEASE = "RELEASE"
 
 
+class StockReason(StrEnum):
+    """Why stock left (or was corrected) outside a sale: a write-off's reason, or a count."""
+
+    DAMAGED = "damaged"
+    EXPIRED = "expired"
+    LOST = "lost"
+    STOLEN = "stolen"
+    OWN_USE = "own_use"
+    """Used in the shop or by the family."""
+    COUNT = "count"
+    """The owner counted; the difference to the ledger was booked."""
+
+
+WRITE_OFF_REASONS = tuple(reason for reason in StockReason if reason is not StockReason.COUNT)
+
+
+class ReplyLanguage(StrEnum):
+    """The language the bot answers a shop's people in when they have not written yet."""
+
+    HINGLISH = "hinglish"
+    HI = "hi"
+    NE = "ne"
+    EN = "en"
+
+
+class RefundMode(StrEnum):
+    """How the money for goods returned goes back: paid out now, or credited to the khata."""
+
+    CASH = "cash"
+    UPI = "upi"
+    CARD = "card"
+    BANK = "bank"
+    KHATA = "khata"
+
+
 class PartyKind(StrEnum):
     CUSTOMER = "customer"
     SUPPLIER = "supplier"
@@ -65,6 +100,10 @@ class EntryKind(StrEnum):
     REVERSAL = "REVERSAL"
     CREDIT_NOTE = "CREDIT_NOTE"
     """Goods returned against a GST invoice: the credit note's total is credited."""
+    RETURN = "RETURN"
+    """Goods returned against a counter bill (or without one): their value is credited."""
+    REFUND = "REFUND"
+    """Money paid back to the party for goods returned (a debit: it offsets the RETURN or CREDIT_NOTE credit)."""
 
 
 class CreditPolicy(StrEnum):

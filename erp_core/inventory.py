@@ -12,13 +12,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from erp_core.columns import utcnow
 from erp_core.context import ALLOW_NEGATIVE_STOCK, Context
 from erp_core.db import current_tenant
-from erp_core.enums import MovementKind, Unit
+from erp_core.enums import MovementKind, StockReason, Unit
 from erp_core.errors import InsufficientStock, UnknownProduct, ValidationError
 from erp_core.models import Product, StockMovement, StockSummary, Tenant
 from erp_core.permissions import Permission
@@ -157,6 +157,8 @@ class Movement(NamedTuple):
     on_hand_delta: Decimal = Decimal(0)
     reserved_delta: Decimal = Decimal(0)
     unit_cost: Decimal | None = None
+    reason: StockReason | None = None
+    """Why, for a write-off or a count."""
 
 
 class Posted(NamedTuple):
@@ -208,7 +210,7 @@ def post_movements(
         records.append({
             "tenant_id": tenant_id, "product_id": m.product_id, "kind": m.kind, "on_hand_delta": m.on_hand_delta,
             "reserved_delta": m.reserved_delta, "unit_cost": unit_cost, "ref_type": ref_type, "ref_id": ref_id,
-            "note": note, "created_by": actor_id, "created_at": at,
+            "reason": m.reason, "note": note, "created_by": actor_id, "created_at": at,
         })
         results.append((row.level(), after.avg_cost))
     connection = session.connection()
@@ -221,6 +223,26 @@ def post_movements(
     )
     ids = connection.execute(_ADD_MOVEMENTS, records).scalars().all()
     return [Posted(movement_id, level, avg_cost) for movement_id, (level, avg_cost) in zip(ids, results)]
+
+
+def cost_when_out(session: Session, product_id: int, ref_type: str, ref_id: int) -> Decimal | None:
+    """The weighted-average cost per unit at which a document's goods left stock, replayed from the ledger
+    (goods going out leave the average as it is); None when the document took none of the product out."""
+    out = session.execute(select(StockMovement.id, StockMovement.unit_cost).where(
+        StockMovement.product_id == product_id, StockMovement.ref_type == ref_type, StockMovement.ref_id == ref_id,
+        StockMovement.on_hand_delta < 0).order_by(StockMovement.id).limit(1)).first()
+    if out is None:
+        return None
+    out_id, recorded = out
+    if recorded is not None:  # recorded since goods going out carry their cost
+        return recorded
+    state = EMPTY
+    for on_hand_delta, reserved_delta, unit_cost in session.execute(
+        select(StockMovement.on_hand_delta, StockMovement.reserved_delta, StockMovement.unit_cost)
+        .where(StockMovement.product_id == product_id, StockMovement.id < out_id).order_by(StockMovement.id)
+    ):
+        state = apply_movement(state, on_hand_delta, reserved_delta, unit_cost)
+    return state.avg_cost
 
 
 def _negative_allowed(session: Session, tenant_id: int) -> bool:
@@ -374,6 +396,7 @@ class MovementView(BaseModel):
     unit_cost: Decimal | None
     ref_type: str
     ref_id: int | None
+    reason: StockReason | None
     note: str
     created_at: datetime
 
@@ -403,4 +426,4 @@ def movement_page(ctx: Context, product_id: int, *, before_id: int | None = None
         rows = session.scalars(query.order_by(StockMovement.id.desc()).limit(limit)).all()
     return [MovementView(id=m.id, product_id=m.product_id, kind=m.kind, on_hand_delta=m.on_hand_delta,
                          reserved_delta=m.reserved_delta, unit_cost=m.unit_cost, ref_type=m.ref_type,
-                         ref_id=m.ref_id, note=m.note, created_at=m.created_at) for m in rows]
+                         ref_id=m.ref_id, reason=m.reason, note=m.note, created_at=m.created_at) for m in rows]

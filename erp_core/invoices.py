@@ -36,6 +36,7 @@ from erp_core.invoice_views import InvoiceView, view_of
 from erp_core.ledger import business_date, post_entry
 from erp_core.models import Invoice, InvoiceLine, Party, Product, Sale, SaleLine, Tenant
 from erp_core.permissions import Permission
+from erp_core.prices import selling_prices_at
 from erp_core.values import exact, money, quantity
 from erp_core.values import payment_mode as parse_payment_mode
 
@@ -225,12 +226,14 @@ def create_invoice(
         issuing = begin(ctx, session, party_id)
         products = {p.id: p for p in session.scalars(
             select(Product).where(Product.id.in_({line.product_id for line in lines})))}
+        earlier = {} if request["at"] is None else selling_prices_at(session, products, at)
         amounts = []
         for line in lines:
             product = products.get(line.product_id)
             if product is None or not product.active:
                 raise UnknownProduct(query=str(line.product_id))
-            price = product.selling_price if line.unit_price is None else money(line.unit_price, "unit_price")
+            price = (earlier.get(product.id, product.selling_price) if line.unit_price is None
+                     else money(line.unit_price, "unit_price"))
             amounts.append((product, quantity(line.quantity), price))
         shares = gst.allocate(disc, [gst.paise(q * p) for _, q, p in amounts])
         priced = [

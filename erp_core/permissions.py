@@ -1,7 +1,8 @@
 """Who may do what. Checked inside erp_core, so every front end gets the same rules.
 
-Staff run the counter but cannot see profit or undo anything; customers see
-only their own orders and dues.
+Staff run the counter (sales, returns, write-offs, counts) but cannot see profit,
+undo anything or change prices and credit limits; only the owner changes the shop's
+settings; customers see only their own orders and dues.
 """
 
 from __future__ import annotations
@@ -33,6 +34,12 @@ class Permission(StrEnum):
     MANAGE_USERS = "user.manage"
     RECORD_EXPENSE = "expense.record"
     VIEW_EXPENSES = "expense.view"
+    RETURN_GOODS = "sale.return"
+    """Take back goods a customer returns: stock in, money back or the khata credited."""
+    CHANGE_PRICES = "price.change"
+    SET_CREDIT_LIMITS = "credit.limit"
+    MANAGE_SETTINGS = "shop.settings"
+    """The shop's name, address, GSTIN, UPI id, reply language, daily-summary time: the owner's alone."""
 
 
 _STAFF = {
@@ -48,6 +55,7 @@ _STAFF = {
     Permission.VIEW_KHATA,
     Permission.RECORD_PAYMENT,
     Permission.RECORD_EXPENSE,
+    Permission.RETURN_GOODS,
 }
 _MANAGER = _STAFF | {
     Permission.MANAGE_CATALOG,
@@ -55,6 +63,8 @@ _MANAGER = _STAFF | {
     Permission.VIEW_PROFIT,
     Permission.REVERSE,
     Permission.VIEW_EXPENSES,
+    Permission.CHANGE_PRICES,
+    Permission.SET_CREDIT_LIMITS,
 }
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),

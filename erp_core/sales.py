@@ -17,6 +17,7 @@ from erp_core.inventory import Movement, StockRow, lock_stock, post_movements
 from erp_core.ledger import check_credit_limit, post_entry
 from erp_core.models import Party, Payment, Product, Sale, SaleLine
 from erp_core.permissions import Permission
+from erp_core.prices import selling_prices_at
 from erp_core.sequences import next_value
 from erp_core.values import exact, money, quantity
 from erp_core.values import payment_mode as parse_payment_mode
@@ -101,7 +102,8 @@ def post_sale(
     """Post a bill: stock goes out, and for a party the bill and any payment go into the khata.
 
     `paid` defaults to the whole total (nothing for `credit`); what is not paid
-    is due, which needs a customer and respects their credit limit.
+    is due, which needs a customer and respects their credit limit. Lines
+    without a price take the selling price in force at `at`.
     """
     ctx.actor.require(Permission.POST_SALE)
     mode = parse_payment_mode(payment_mode)
@@ -114,6 +116,9 @@ def post_sale(
     def work(session: Session) -> SaleResult:
         _require_lines(lines)
         stock = lock_stock(session, {line.product_id for line in lines})
+        if request["at"] is not None:  # a bill made earlier (offline) is priced as it was then
+            for pid, price in selling_prices_at(session, stock, at).items():
+                stock[pid] = stock[pid]._replace(selling_price=price)
         priced = [_price(stock.get(line.product_id), line) for line in lines]
         subtotal = sum((out.line_total for out in priced), Decimal("0.00"))
         if disc > subtotal:

@@ -3,7 +3,9 @@
 The audit log knows who did what. `undo_last` takes the person's latest
 undoable operation that is not undone yet and books its mirror image in one
 transaction: a payment gets a khata REVERSAL, received stock an ADJUSTMENT
-out, an expense a negative expense entry, a placed order is cancelled.
+out, a write-off or a count the opposite ADJUSTMENT (at the cost it was booked
+at), a price change a change back (while the price is still the one it set), an
+expense a negative expense entry, a placed order is cancelled.
 """
 
 from __future__ import annotations
@@ -25,10 +27,13 @@ from erp_core.ledger import PaymentResult, reverse_entry_in
 from erp_core.models import AuditEntry, IdempotencyRecord, Party, Product
 from erp_core.orders import OrderView, transition_in
 from erp_core.permissions import Permission
+from erp_core.prices import PriceChangeView, change_prices
+from erp_core.stock_corrections import StockCorrection
 
 UNDO_RESULTS: dict[str, type[BaseModel]] = {
     "payment.record": PaymentResult, "stock.receive": MovementResult, "expense.record": ExpenseResult,
-    "order.place": OrderView,
+    "order.place": OrderView, "stock.write_off": StockCorrection, "stock.count": StockCorrection,
+    "product.price": PriceChangeView,
 }
 UNDOABLE = tuple(UNDO_RESULTS)
 UNDO_ACTION = "entry.undo"
@@ -87,6 +92,11 @@ def _describe(session: Session, entry: AuditEntry) -> UndoResult:
         return UndoResult(**base, name=product.name if product else "", quantity=Decimal(request["qty"]))
     if entry.action == "expense.record":
         return UndoResult(**base, name=result["category"], amount=Decimal(result["amount"]))
+    if entry.action in ("stock.write_off", "stock.count"):
+        return UndoResult(**base, name=result["name"], quantity=Decimal(result["delta"]))
+    if entry.action == "product.price":
+        product = session.get(Product, result["product_id"])
+        return UndoResult(**base, name=product.name if product else "", amount=Decimal(result["new_selling_price"]))
     party = session.get(Party, result["party_id"])
     return UndoResult(**base, name=party.name if party else "", order_number=result["number"],
                       amount=Decimal(result["total"]))
@@ -103,9 +113,26 @@ def _reverse(ctx: Context, session: Session, entry: AuditEntry, reason: str) -> 
                        ref_type="undo", ref_id=result["movement_id"], note=reason, actor_id=ctx.actor.user_id)
     elif entry.action == "expense.record":
         expenses.reverse_in(session, result["expense_id"], reason, ctx.actor.user_id)
+    elif entry.action in ("stock.write_off", "stock.count"):
+        post_movements(session, [Movement(result["product_id"], MovementKind.ADJUSTMENT,
+                                          on_hand_delta=-Decimal(result["delta"]),
+                                          unit_cost=Decimal(result["unit_cost"]))],
+                       ref_type="undo", ref_id=result["movement_id"], note=reason, actor_id=ctx.actor.user_id)
+    elif entry.action == "product.price":
+        _price_back(session, result, ctx.actor.user_id)
     else:
         transition_in(ctx, session, result["id"], OrderStatus.CANCELLED, reason)
     return _describe(session, entry)
+
+
+def _price_back(session: Session, change: dict, actor_id: int | None) -> None:
+    """Put back the prices a change replaced, as a new change; refused once the prices have changed again."""
+    product = session.get(Product, change["product_id"])
+    new_mrp = None if change["new_mrp"] is None else Decimal(change["new_mrp"])
+    if (product.selling_price, product.mrp) != (Decimal(change["new_selling_price"]), new_mrp):
+        raise NothingToUndo()
+    change_prices(session, product, Decimal(change["old_selling_price"]),
+                  None if change["old_mrp"] is None else Decimal(change["old_mrp"]), actor_id)
 
 
 def last_undoable(ctx: Context) -> UndoResult:

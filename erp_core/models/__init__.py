@@ -3,7 +3,7 @@
 `erp_core.models` is the schema's public surface: import any model from here.
 The parts are `books` (the shop, catalog, stock, khata, sales, orders, audit,
 expenses), `invoices`, `integrations` (API keys, webhooks, sync) and `privacy`
-(consents), built on `base`. Ledgers are append-only; `StockSummary`, `PartyBalance` and an
+(consents), `prices` (price history) and `returns` (sale returns), built on `base`. Ledgers are append-only; `StockSummary`, `PartyBalance` and an
 invoice's settlement are caches derived from them (see `erp_core.check`).
 """
 
@@ -48,7 +48,9 @@ from erp_core.models.invoices import (
     PaymentLink,
     RazorpayAccount,
 )
+from erp_core.models.prices import PriceChange
 from erp_core.models.privacy import Consent
+from erp_core.models.returns import SaleReturn, SaleReturnLine
 
 TENANT_TABLES = sorted(
     mapper.local_table.name
@@ -60,7 +62,8 @@ TENANT_TABLES = sorted(
 __all__ = [
     "TENANT_TABLES", "ApiKey", "ApiRequest", "AuditEntry", "Base", "Consent", "Counter", "CreditEntry", "EventCursor",
     "Expense", "ExpenseCategory", "IdempotencyRecord", "Invoice", "InvoiceLine", "InvoicePayment", "InvoiceSeries",
-    "Order", "OrderEvent", "OrderLine", "Party", "PartyBalance", "Payment", "PaymentLink", "Product", "ProductAlias",
-    "RazorpayAccount", "Sale", "SaleLine", "StockMovement", "StockSummary", "SyncItem", "TaxAmountColumns", "Tenant",
-    "TenantScoped", "User", "WebhookDelivery", "WebhookEndpoint",
+    "Order", "OrderEvent", "OrderLine", "Party", "PartyBalance", "Payment", "PaymentLink", "PriceChange", "Product",
+    "ProductAlias", "RazorpayAccount", "Sale", "SaleLine", "SaleReturn", "SaleReturnLine", "StockMovement",
+    "StockSummary", "SyncItem", "TaxAmountColumns", "Tenant", "TenantScoped", "User", "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -7,10 +7,10 @@ and can always be rebuilt (see `erp_core.check`).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from erp_core.columns import Money, Quantity, Rate, UnitCost, UTCDateTime, utcnow
@@ -22,7 +22,9 @@ from erp_core.enums import (
     OrderStatus,
     PartyKind,
     PaymentMode,
+    ReplyLanguage,
     Role,
+    StockReason,
     Unit,
 )
 from erp_core.ids.wa_id import MAX_LENGTH as WA_ID_LENGTH
@@ -51,6 +53,9 @@ class Tenant(Base):
     upi_vpa: Mapped[str | None] = mapped_column(String(100))
     conversation_retention_days: Mapped[int] = mapped_column(Integer, default=180)
     """How long conversation logs are kept before `bot privacy purge` deletes them (docs/privacy.md)."""
+    reply_language: Mapped[ReplyLanguage] = mapped_column(enum_type(ReplyLanguage), default=ReplyLanguage.HINGLISH)
+    daily_summary_time: Mapped[time | None] = mapped_column(Time)
+    """When the owner gets the day's summary, in the shop's timezone (None: not sent)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -125,6 +130,8 @@ class StockMovement(TenantScoped, Base):
     (not recorded on outgoing rows written before the sales book, `erp_core.sales_book` replays those)."""
     ref_type: Mapped[str] = mapped_column(String(20))
     ref_id: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[StockReason | None] = mapped_column(enum_type(StockReason))
+    """Why stock was written off or corrected (write-offs and counts)."""
     note: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -10,6 +10,7 @@ from actions.items import first_number
 from actions.language import LANGUAGES
 from erp_core import messages
 from erp_core.ids import mobile
+from erp_core.undo import UNDOABLE
 
 
 @pytest.mark.parametrize("text, number", [
@@ -45,3 +46,9 @@ def test_help_rows_fit_a_whatsapp_list_and_customers_get_only_their_three(langua
     rows = phrases.help_rows(language)
     assert len(rows) == 10 and all(len(title) <= 24 and len(example) <= 72 for _, title, example in rows)
     assert [payload for payload, _, _ in phrases.help_rows(language, customer=True)] == list(phrases.CUSTOMER_HELP)
+
+
+@pytest.mark.parametrize("operation", UNDOABLE)
+def test_every_entry_undo_can_reverse_has_a_name_in_each_language(operation):
+    names = phrases.UNDONE_NAMES[operation]
+    assert set(names) == {"hinglish", "hi", "ne", "en"} and all(names.values())

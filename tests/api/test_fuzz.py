@@ -51,7 +51,7 @@ def fuzzed_shop(api_shop, make_product, make_customer) -> tuple[Tenant, dict[str
     order = shop.http.post("/orders", json={"party_id": customer.id, "lines": [line]}).json()
     sale = shop.http.post("/sales", json={"lines": [line]}).json()
     ids = {"product_id": product.id, "order_id": order["id"], "invoice_id": 1, "entry_id": 1, "expense_id": 1,
-           "webhook_id": 1}
+           "webhook_id": 1, "party_id": customer.id}
     templates = {
         "/products": {"sku": "FUZZ-1", "name": "Fuzz Atta", "unit": "pcs", "selling_price": "265",
                            "cost_price": "240", "gst_rate": "5", "aliases": ["atta"]},
@@ -70,6 +70,12 @@ def fuzzed_shop(api_shop, make_product, make_customer) -> tuple[Tenant, dict[str
         "/invoices/<invoice_id:int>/payments": {"amount": "9", "mode": "upi"},
         "/invoices/<invoice_id:int>/credit-notes": {"returns": [line], "reason": "damaged"},
         "/expenses": {"amount": "35", "category": "rent", "note": "shop rent"},
+        "/returns": {"sale_id": sale["sale_id"], "refund_mode": "cash", "lines": [line], "reason": "torn bag"},
+        "/stock/write-offs": {"product_id": product.id, "quantity": "1", "reason": "damaged"},
+        "/stock/counts": {"product_id": product.id, "counted": "40", "note": "evening count"},
+        "/products/<product_id:int>/prices": {"selling_price": "55", "mrp": "60"},
+        "/khata/<party_id:int>/credit-limit": {"credit_limit": "5000"},
+        "/settings": {"upi_vpa": "shop@ybl", "gstin": "27AAPFU0939F1ZV", "daily_summary_time": "21:00"},
         "/sync/push": {"items": [{"type": "sale", "local_id": str(uuid.uuid4()), "offline_created_at":
                             "2026-11-20T09:30:00+05:30", "lines": [line]}]},
     }
