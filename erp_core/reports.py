@@ -21,7 +21,7 @@ from erp_core.context import Context
 from erp_core.errors import ValidationError
 from erp_core.models import Payment, Product, StockMovement
 from erp_core.permissions import Permission
-from erp_core.sales_book import SaleDocument, Source, sales_book
+from erp_core.sales_book import SaleDocument, sales_book
 
 MAX_BUCKETS = 400
 MAX_TOP = 50
@@ -123,7 +123,7 @@ def _summary(ctx: Context, documents: list[SaleDocument]) -> SalesSummary:
     def total(figure: str) -> Decimal:
         return sum((getattr(d, figure) for d in documents), _ZERO)
 
-    returns = sum(1 for d in documents if d.source is Source.RETURN)
+    returns = sum(1 for d in documents if d.is_return)
     profit = total("net") - total("cost") if ctx.actor.can(Permission.VIEW_PROFIT) else None
     return SalesSummary(bills=len(documents) - returns, returns=returns, total=total("total"), paid=total("paid"),
                         due=total("due"), profit=profit)

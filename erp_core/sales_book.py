@@ -8,7 +8,9 @@ A sale is one of
 - a customer order, when it is dispatched: that is when its goods leave the stock
   (`erp_core.orders`), so its sales and their cost fall in the same period; a dispatched
   order cannot be cancelled any more, only delivered and completed;
-- a credit note (goods returned against an invoice), as a negative sale when issued.
+- a credit note (goods returned against an invoice), as a negative sale when issued;
+- goods brought back without a credit note (`erp_core.returns`: against a bill that has no
+  invoice, or walk-in), as a negative sale when returned.
 
 Amounts are gross: what the buyer was charged after discount, tax included, the
 "bikri" a shop owner counts. Each document also carries the GST or VAT in it, so
@@ -43,7 +45,7 @@ from sqlalchemy.orm import Session
 
 from erp_core import gst
 from erp_core.context import Context
-from erp_core.enums import InvoiceKind, MovementKind, OrderStatus
+from erp_core.enums import InvoiceKind, MovementKind, OrderStatus, RefundMode
 from erp_core.errors import ValidationError
 from erp_core.inventory import EMPTY, StockState, apply_movement
 from erp_core.invoices import BilledLine, begin, bill_tax_lines
@@ -57,6 +59,8 @@ from erp_core.models import (
     Product,
     Sale,
     SaleLine,
+    SaleReturn,
+    SaleReturnLine,
     StockMovement,
 )
 from erp_core.permissions import Permission
@@ -69,6 +73,8 @@ class Source(StrEnum):
     INVOICE = "invoice"
     ORDER = "order"
     RETURN = "credit_note"
+    GOODS_RETURN = "return"
+    """Goods brought back without a credit note: against a bill that has no invoice, or walk-in."""
 
 
 class BookLine(BaseModel):
@@ -104,6 +110,11 @@ class SaleDocument(BaseModel):
     due: Decimal
 
     @property
+    def is_return(self) -> bool:
+        """Goods that came back (a credit note, or a return without one), not a sale."""
+        return self.source in (Source.RETURN, Source.GOODS_RETURN)
+
+    @property
     def net(self) -> Decimal:
         """Net sales: the total without the tax in it (the taxable value, and any round-off)."""
         return self.total - self.tax
@@ -117,7 +128,8 @@ def sales_book(ctx: Context, start: datetime, end: datetime) -> list[SaleDocumen
     ctx.actor.require(Permission.VIEW_SALES)
     with ctx.read() as session:
         documents = [*_bills(ctx, session, start, end), *_invoices(session, start, end),
-                     *_orders(ctx, session, start, end), *_returns(session, start, end)]
+                     *_orders(ctx, session, start, end), *_returns(session, start, end),
+                     *_goods_returns(ctx, session, start, end)]
     return sorted(documents, key=lambda d: (d.at, d.source, d.id))
 
 
@@ -257,6 +269,34 @@ def _returns(session: Session, start: datetime, end: datetime) -> Iterable[SaleD
             lines=book_lines, total=-note.total, tax=-note.amounts.tax,
             cost=sum((line.cost for line in book_lines), ZERO),
             paid=-note.total if refunded else ZERO, due=ZERO if refunded else -note.total,
+        )
+
+
+def _goods_returns(ctx: Context, session: Session, start: datetime, end: datetime) -> Iterable[SaleDocument]:
+    """Returns that made no credit note (those with one are counted with it): negative sales at the prices
+    and the costs the goods left with, the tax in them as on their bill."""
+    in_period = (SaleReturn.returned_at >= start, SaleReturn.returned_at < end, SaleReturn.credit_note_id.is_(None))
+    returns = session.scalars(select(SaleReturn).where(*in_period).order_by(SaleReturn.id)).all()
+    lines: dict[int, list[tuple[SaleReturnLine, Product]]] = defaultdict(list)
+    for line, product in session.execute(
+            select(SaleReturnLine, Product).join(SaleReturn, SaleReturn.id == SaleReturnLine.return_id)
+            .join(Product, Product.id == SaleReturnLine.product_id).where(*in_period)
+            .order_by(SaleReturnLine.id)).tuples():
+        lines[line.return_id].append((line, product))
+    supplies: dict[int | None, gst.Supply] = {}
+    for goods in returns:
+        rows = lines[goods.id]
+        billed = [BilledLine(product, line.quantity, line.unit_price, line.quantity * line.unit_price)
+                  for line, product in rows]
+        discount = sum((b.line_total for b in billed), ZERO) - goods.total
+        refunded = goods.refund_mode is not RefundMode.KHATA
+        yield SaleDocument(
+            source=Source.GOODS_RETURN, id=goods.id, number=str(goods.number), party_id=goods.party_id,
+            at=goods.returned_at,
+            lines=[BookLine(product_id=product.id, name=product.name, quantity=-line.quantity, value=-line.line_total,
+                            cost=-gst.paise(line.quantity * line.unit_cost)) for line, product in rows],
+            total=-goods.total, tax=-_tax_of(ctx, session, goods.party_id, billed, discount, supplies),
+            cost=-goods.cost, paid=-goods.total if refunded else ZERO, due=ZERO if refunded else -goods.total,
         )
 
 

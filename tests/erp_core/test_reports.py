@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import update
 
-from erp_core import credit_notes, inventory, invoices, reports, sales
+from erp_core import credit_notes, inventory, invoices, reports, returns, sales
 from erp_core.context import Context
 from erp_core.credit_notes import ReturnLineIn
 from erp_core.enums import MovementKind, Role
@@ -178,3 +178,32 @@ def test_a_period_that_ends_before_it_starts_or_a_silly_limit_is_refused(shop):
         reports.profit_summary(shop, day, day - timedelta(days=1))
     with pytest.raises(ValidationError):
         reports.top_products(shop, day, day, limit=0)
+
+
+def test_goods_back_without_a_credit_note_are_negative_sales_at_the_cost_they_left_with(new_shop, make_product,
+                                                                                         make_customer):
+    """A bill with no invoice and a walk-in return come back through `returns.sale_return`, no credit note:
+    the book counts them once, at the bill's price less its discount share and the cost the goods left with."""
+    ctx = new_shop()
+    soap = make_product("Sabun", stock=10, cost="30", price="50", unit="pcs", ctx=ctx)
+    sharma = make_customer(ctx=ctx)
+    at = datetime(2024, 6, 3, 6, 0, tzinfo=timezone.utc)
+    cash_bill = sales.post_sale(ctx, [LineIn(product_id=soap.id, quantity=D(2))], discount="10", at=at)  # 90
+    credit_bill = sales.post_sale(ctx, [LineIn(product_id=soap.id, quantity=D(2))], party_id=sharma.id,
+                                  payment_mode="credit", at=at)  # 100 on the khata
+    inventory.receive_stock(ctx, soap.id, 4, "42")  # the average moves to 36; the goods left at 30
+    later = at + timedelta(hours=2)
+    returns.sale_return(ctx, [returns.ReturnLineIn(product_id=soap.id, quantity=D(1))], sale_id=cash_bill.sale_id,
+                        refund_mode="cash", at=later)  # 45 paid back
+    returns.sale_return(ctx, [returns.ReturnLineIn(product_id=soap.id, quantity=D(1))], sale_id=credit_bill.sale_id,
+                        refund_mode="khata", at=later)  # 50 off the khata
+    summary = reports.daily_summary(ctx, at.date())
+    assert (summary.bills, summary.returns, summary.sales_total, summary.paid_at_counter, summary.new_dues) == (
+        2, 2, D("95.00"), D("45.00"), D("50.00"))  # 190 - 45 - 50; 90 - 45; 100 - 50
+    profit = reports.profit_summary(ctx, at.date(), at.date())
+    assert (profit.sales, profit.cost_of_goods, profit.gross_profit) == (D("95.00"), D("60.00"), D("35.00"))
+    top = reports.top_products(ctx, at.date(), at.date())
+    assert [(p.name, p.quantity, p.value) for p in top.best_by_quantity] == [("Sabun", D(2), D("95.00"))]
+    book = sales_book(ctx, *(datetime.combine(d, datetime.min.time(), ZoneInfo("Asia/Kolkata"))
+                             for d in (at.date(), at.date() + timedelta(days=1))))
+    assert sorted(d.source for d in book) == sorted([Source.BILL] * 2 + [Source.GOODS_RETURN] * 2)
