@@ -22,13 +22,15 @@ as_root() {
 }
 
 # ensure_debian_packages MODE: installs what is missing, checked by a file each
-# package ships. `run` needs fonts for Devanagari PDFs and tesseract for receipt
+# package ships. `run` needs fonts for Devanagari PDFs (and colour emoji for the
+# simulator's buttons in Chromium) and tesseract for receipt
 # photos; `test` adds the servers and tools the tests start (PostgreSQL, Redis,
 # poppler for PDF text, Chromium for the browser tests).
 ensure_debian_packages() {
   local mode=$1 missing=() entry
   local wanted=(
     "fonts-noto-core:/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf"
+    "fonts-noto-color-emoji:/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"
     "tesseract-ocr:/usr/bin/tesseract"
     "tesseract-ocr-hin:/usr/share/tesseract-ocr/5/tessdata/hin.traineddata"
     "tesseract-ocr-nep:/usr/share/tesseract-ocr/5/tessdata/nep.traineddata"

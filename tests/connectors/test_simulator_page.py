@@ -151,3 +151,23 @@ def test_a_receipt_photo_attached_on_the_page_reaches_rasa_with_its_file(chat, s
     [event] = stack.user_events(BUSINESS, wa_id)
     assert event["metadata"]["message_type"] == "image" and event["text"] == "maggi kitna hai"
     assert Path(event["metadata"]["media_path"]).read_bytes() == photo.read_bytes()
+
+
+def test_the_confirm_buttons_emoji_are_drawn_in_colour_not_as_empty_boxes(chat, stack, tmp_path):
+    """✅ and ❌ on the confirm buttons need a colour emoji font (scripts/setup.sh installs Noto Color Emoji);
+    without one Chromium draws an empty box in the text colour."""
+    from PIL import Image
+
+    page, wa_id = chat
+    send_through_the_channel(stack, wa_id, [{"text": "Likh doon?", "buttons": [
+        {"title": "✅ Haan", "payload": "/affirm"}, {"title": "❌ Nahi", "payload": "/deny"}]}])
+    buttons = page.get_by_test_id("reply-button")
+    expect(buttons).to_have_count(2, timeout=15_000)
+    for button, colour in zip((buttons.first, buttons.last), ("green", "red")):
+        shot = tmp_path / f"{colour}.png"
+        button.screenshot(path=str(shot))
+        pixels = [rgb for _, rgb in Image.open(shot).convert("RGB").getcolors(1 << 16)]
+        if colour == "green":  # Noto's ✅ is (124, 179, 66); the button's text is blue (2, 126, 181)
+            assert any(g > 150 and g > r + 40 and g > b + 80 for r, g, b in pixels), "✅ is not drawn in colour"
+        else:  # Noto's ❌ is (244, 67, 54)
+            assert any(r > 180 and r > g + 80 and r > b + 80 for r, g, b in pixels), "❌ is not drawn in colour"
