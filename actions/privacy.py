@@ -74,7 +74,7 @@ class ActionSessionStart(Action):
         try:
             metadata = channel_metadata(tracker, raw)
             shop = shop_of(metadata)
-            if shop is None:
+            if shop is None or metadata.previous_wa_id:  # a number change: known at the old number
                 return None
             tenant, ctx = shop
             if not consents.introduce(ctx, metadata.wa_id, message_source(metadata.message_id)).notice_due:

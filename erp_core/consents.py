@@ -10,7 +10,6 @@ hash-chained log.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
@@ -20,9 +19,9 @@ from sqlalchemy.orm import Session
 from erp_core.context import Context
 from erp_core.enums import ConsentPurpose, Role
 from erp_core.errors import ValidationError
+from erp_core.ids import wa_id as whatsapp_id
 from erp_core.models import Consent, User
 
-_WA_ID = re.compile(r"^\d{8,15}$")
 MAX_SOURCE = 200
 
 
@@ -45,10 +44,8 @@ class Introduction(BaseModel):
 
 
 def _number(wa_id: str) -> str:
-    number = wa_id.strip().lstrip("+")
-    if not _WA_ID.match(number):
-        raise ValidationError(field="wa_id", reason="a WhatsApp number is 8 to 15 digits with country code")
-    return number
+    """A number or, for a person who hides theirs, their user id (`erp_core/ids/wa_id.py`)."""
+    return whatsapp_id.validate(wa_id)
 
 
 def _source(source: str) -> str:
@@ -83,6 +80,16 @@ def record(ctx: Context, wa_id: str, purpose: ConsentPurpose | str, granted: boo
         raise ValidationError(field="purpose", reason=f"one of {', '.join(ConsentPurpose)}") from None
     return ctx.run("consent.record", {"purpose": purpose, "granted": granted, "source": source},
                    lambda session: _add(session, number, purpose, granted, source), ConsentView, idempotency_key)
+
+
+def carry_over(session: Session, old_wa_id: str, new_wa_id: str) -> int:
+    """Inside a number change: the person's latest choice for each purpose, recorded again for their new number
+    (the old entries stay). How many purposes moved."""
+    latest = {row.purpose: row for row in session.scalars(
+        select(Consent).where(Consent.wa_id == old_wa_id).order_by(Consent.id))}
+    for row in latest.values():
+        _add(session, new_wa_id, row.purpose, row.granted, f"number change from {old_wa_id}"[:MAX_SOURCE])
+    return len(latest)
 
 
 def history(ctx: Context, wa_id: str) -> list[ConsentView]:

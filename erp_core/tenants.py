@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from erp_core import consents
 from erp_core.context import Context
 from erp_core.db import Database
 from erp_core.enums import Country, CreditPolicy, PartyKind, Role
@@ -163,8 +164,8 @@ class NumberChange(BaseModel):
 
 
 def change_number(ctx: Context, *, old_wa_id: str, new_wa_id: str) -> NumberChange:
-    """Move a person from their old WhatsApp number to the new one, as WhatsApp reported: their role and
-    the khata accounts with that phone, in one audited operation.
+    """Move a person from their old WhatsApp number to the new one, as WhatsApp reported: their role, the
+    khata accounts with that phone and their consents, in one audited operation.
 
     The acting person must be the old number (`actor_for(old_wa_id)`): nobody moves another's number.
     Raises `ValidationError` when the new number already belongs to another user of the shop.
@@ -184,6 +185,7 @@ def change_number(ctx: Context, *, old_wa_id: str, new_wa_id: str) -> NumberChan
         moved = [session.get(Party, party_id) for party_id in _parties_with_phone(session, old_wa_id, country_code)]
         for party in moved:
             party.phone = new_wa_id
+        consents.carry_over(session, old_wa_id, new_wa_id)
         return NumberChange(old_wa_id=old_wa_id, new_wa_id=new_wa_id, role=user.role if user else None,
                             parties=tuple(sorted(party.name for party in moved)))
 

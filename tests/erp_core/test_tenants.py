@@ -7,9 +7,9 @@ import json
 import pytest
 from sqlalchemy import select
 
-from erp_core import parties
+from erp_core import consents, parties
 from erp_core.context import Context
-from erp_core.enums import PartyKind, Role
+from erp_core.enums import ConsentPurpose, PartyKind, Role
 from erp_core.errors import PermissionDenied, ValidationError
 from erp_core.models import AuditEntry
 from erp_core.tenants import actor_for, add_user, change_number
@@ -58,11 +58,18 @@ def test_a_new_number_takes_the_role_and_the_khata_accounts_in_one_audited_opera
     assert json.loads(entry.payload)["request"] == {"old_wa_id": old, "new_wa_id": new}
 
 
-def test_a_customer_moves_their_khata_and_the_new_number_finds_it(shop):
+def test_a_customer_moves_their_khata_and_their_consents_and_the_new_number_finds_them(shop):
     old, new = "919800000021", "919800000022"
     account = parties.add_party(shop, kind=PartyKind.CUSTOMER, name="Asha", phone=old)
+    assert consents.introduce(shop, old, "whatsapp message wamid.1").notice_due
+    consents.record(shop, old, ConsentPurpose.REMINDERS, False, "whatsapp message wamid.2")
     assert change_number(person(shop, old), old_wa_id=old, new_wa_id=new).parties == ("Asha",)
     assert person(shop, new).actor.party_id == account.id
+    moved = consents.current(shop, new)
+    assert {purpose: view.granted for purpose, view in moved.items()} == {
+        ConsentPurpose.TRANSACTIONAL: True, ConsentPurpose.REMINDERS: False}
+    assert not consents.introduce(shop, new, "whatsapp message wamid.3").notice_due  # told once, at the old number
+    assert len(consents.history(shop, old)) == 2  # the old entries stay
 
 
 def test_nobody_moves_another_persons_number_and_a_taken_number_is_refused(shop):
