@@ -59,6 +59,7 @@ class StatementLine(BaseModel):
     debit: Decimal
     credit: Decimal
     balance: Decimal
+    """The running balance after this entry: what the party owes (negative: what the shop owes them)."""
     note: str
 
 

@@ -12,25 +12,13 @@ from sqlalchemy import func, select
 
 from erp_core.columns import utcnow
 from erp_core.context import Context
-from erp_core.enums import Country, EntryKind, PartyKind
+from erp_core.enums import Country, PartyKind
 from erp_core.errors import UnknownParty, ValidationError
-from erp_core.ledger import business_date
+from erp_core.ledger import StatementLine, business_date
 from erp_core.models import CreditEntry, Party
 from erp_core.permissions import Permission
 
 _ZERO = Decimal("0.00")
-
-
-class StatementEntry(BaseModel):
-    model_config = ConfigDict(frozen=True)
-    entry_id: int
-    entry_date: date
-    kind: EntryKind
-    debit: Decimal
-    credit: Decimal
-    balance: Decimal
-    """The running balance after this entry: what the party owes (negative: what the shop owes them)."""
-    note: str
 
 
 class Statement(BaseModel):
@@ -42,7 +30,7 @@ class Statement(BaseModel):
     """None: from the first entry."""
     last_day: date
     opening_balance: Decimal
-    entries: list[StatementEntry]
+    entries: list[StatementLine]
     total_debit: Decimal
     total_credit: Decimal
     closing_balance: Decimal
@@ -75,7 +63,7 @@ def statement(ctx: Context, party_id: int, first_day: date | None = None, last_d
         running, entries = opening, []
         for e in rows:
             running += e.debit - e.credit
-            entries.append(StatementEntry(entry_id=e.id, entry_date=e.entry_date, kind=e.kind, debit=e.debit,
+            entries.append(StatementLine(entry_id=e.id, entry_date=e.entry_date, kind=e.kind, debit=e.debit,
                                           credit=e.credit, balance=running, note=e.note))
         return Statement(
             party_id=party_id, party_name=party.name, party_kind=party.kind, first_day=first_day, last_day=last_day,
