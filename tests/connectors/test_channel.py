@@ -228,7 +228,8 @@ def test_a_user_known_only_by_a_user_id_is_answered_and_a_broken_message_costs_n
     assert stack.post(payload).status_code == 200
     [reply] = stack.wait_for_replies(BUSINESS, wa_id, 1)
     assert maggi_in_stock(reply["text"]["body"])
-    [answer] = stack.wait_for_replies(BUSINESS, user_id, 1)
+    notice, answer = stack.wait_for_replies(BUSINESS, user_id, 2)  # new to the shop: the privacy notice first
+    assert notice["type"] == "interactive" and "Privacy" in notice["interactive"]["body"]["text"]
     assert maggi_in_stock(answer["text"]["body"])
     assert [e["text"] for e in stack.user_events(BUSINESS, user_id)] == ["maggi kitna hai"]
     to_user = [body for body in stack.sim.sends() if user_id in (body.get("to"), body.get("recipient"))]
