@@ -13,8 +13,6 @@ import hashlib
 import itertools
 import os
 import re
-import shutil
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,12 +29,10 @@ from sqlalchemy.engine import Engine
 from bot.review import auth
 from bot.review.schema import audit_log, metadata, sign_in_failures, sync_state
 from bot.review.store import open_store
-from bot.servers import Server
+from tests.bot.review.review_server import Browser, csrf_of, start_review_app
 from tests.bot.review.tracker_events import SHOP_A, Tracker
 from tests.hostile_input import CONTENT_TYPES, hostile_text, http_request, raw_request
-from tests.postgres_server import free_port
 
-ROOT = Path(__file__).resolve().parents[3]
 PASSWORD = "fuzzing the forms pw"
 FUZZ = settings(max_examples=100, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
@@ -48,7 +44,7 @@ _schemas = itertools.count(1)
 
 
 @dataclass
-class ReviewApp:
+class FuzzedApp:
     url: str
     store: Engine
     nlu_dir: Path
@@ -79,12 +75,9 @@ def _store_url(backend: str, tmp: Path, request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def review_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReviewApp]:
+def review_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzedApp]:
     """`bot review` on a store of the given backend, an admin signed in, one conversation indexed."""
     tmp = tmp_path_factory.mktemp(f"review_fuzz_{request.param}")
-    project = tmp / "project"
-    shutil.copytree(ROOT / "data", project / "data")
-    shutil.copy(ROOT / "domain.yml", project / "domain.yml")
     tracker = Tracker(f"sqlite:///{tmp / 'tracker.db'}")
     tracker.user("919800000041", SHOP_A, "ek packet Maggi ka daam batao", "check_price", 0.31)
     tracker.bot("919800000041", "Maggi: 14 rupaye")
@@ -92,23 +85,11 @@ def review_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     store_url = _store_url(request.param, tmp, request)
     store = open_store(store_url)
     auth.add_user(store, "asha", PASSWORD, auth.Role.ADMIN, None)
-    port = free_port()
-    env = {"REVIEW_DATABASE_URL": store_url, "REVIEW_TRACKER_URL": f"sqlite:///{tmp / 'tracker.db'}",
-           "REVIEW_PROJECT_DIR": str(project), "REVIEW_RASA_URL": f"http://127.0.0.1:{free_port()}",
-           "REVIEW_MODELS_DIR": str(tmp / "models"), "REVIEW_WORK_DIR": str(tmp / "work"),
-           "WHATSAPP_STORE_PATH": str(tmp / "whatsapp.db")}
-    server = Server("review app", [sys.executable, "-m", "bot", "review", "--port", str(port)],
-                    f"http://127.0.0.1:{port}/health", ROOT, {**os.environ, **env}, tmp / "review.log")
+    app = start_review_app(tmp, REVIEW_DATABASE_URL=store_url)
     try:
-        server.wait_ready(60)
-        url = f"http://127.0.0.1:{port}"
-        login = httpx.get(f"{url}/login")
-        signed_in = httpx.post(f"{url}/login", data={"csrf_token": _csrf(login.text), "username": "asha",
-                                                     "password": PASSWORD},
-                               cookies={"review_login_csrf": login.cookies["review_login_csrf"]})
-        cookies = {"review_session": signed_in.cookies["review_session"]}
+        admin = Browser(app.url, "asha", PASSWORD)
         deadline = time.monotonic() + 30
-        while not re.search(r'name="event_id" value="(\d+)"', inbox := httpx.get(f"{url}/inbox", cookies=cookies).text):
+        while not re.search(r'name="event_id" value="(\d+)"', inbox := admin.get("/inbox").text):
             assert time.monotonic() < deadline, "the message did not reach the inbox"
             time.sleep(0.5)
         event_id = re.search(r'name="event_id" value="(\d+)"', inbox).group(1)
@@ -123,14 +104,10 @@ def review_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
             "/training-data/delete": {"language": "hinglish", "intent": "check_price", "text": "no such example"},
             "/models/1/activate": {},
         }
-        yield ReviewApp(url, store, project / "data" / "nlu", cookies, _csrf(inbox), forms)
+        yield FuzzedApp(app.url, store, app.project / "data" / "nlu", admin.cookies, csrf_of(inbox), forms)
     finally:
-        server.stop()
+        app.server.stop()
         store.dispose()
-
-
-def _csrf(page: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
 
 def form_body(fields: dict[str, str]) -> bytes:
