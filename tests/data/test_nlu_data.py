@@ -28,6 +28,15 @@ order_status cancel_order create_invoice record_payment check_dues send_payment_
 sales_summary expense_summary reorder_suggestions credit_check add_customer stop undo nlu_fallback""".split())
 """The contract's intents, plus `nlu_fallback`: its examples are out-of-scope sentences (alarms, weather,
 music ...) that must get the help menu rather than a business intent."""
+SELLING_DAY_INTENTS = frozenset("""record_sale sale_return write_off stock_count update_price update_order send_statement
+profit_summary top_products set_credit_limit shop_settings""".split())
+"""Issue 15's intents: NLU examples in every language now, their forms, rules and stories with the dialogue."""
+NLU_ONLY_INTENTS = SELLING_DAY_INTENTS
+"""Intents trained but in no rule or story yet: `rasa data validate` may say so for these and no other.
+Empty this set when the dialogue for issue 15 lands."""
+OUT_OF_SCOPE_FILES = frozenset({"hinglish.yml", "english.yml"})
+"""`out_of_scope` is trained only on Hinglish-TOP's train split (bench/hinglish_top.py), whose sentences are
+Hinglish (`cs_query`) and English (`en_query`); the other files keep their hand-written `nlu_fallback` examples."""
 DIET_ENTITIES = frozenset({"product", "customer", "supplier"})
 NUMBER_ENTITIES = frozenset({"quantity", "amount", "order_id"})
 VALUES = {
@@ -35,7 +44,14 @@ VALUES = {
     "period": frozenset("today yesterday this_week last_week this_month last_month".split()),
     "payment_mode": frozenset("cash upi card bank cheque credit".split()),
     "expense_category": frozenset("food travel fuel rent electricity salary purchase repair phone other".split()),
+    "order_step": frozenset("accept pack dispatch deliver complete reject".split()),
+    "write_off_reason": frozenset("damaged expired lost stolen own_use".split()),
+    "setting": frozenset("name address gstin upi_vpa reply_language daily_summary_time".split()),
+    "reply_language": frozenset("hinglish hi ne en".split()),
 }
+IDENTIFIERS = {"upi_id": re.compile(r"[a-z0-9][a-z0-9._-]+@[a-z][a-z0-9]+"),
+               "gstin": re.compile(r"[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][0-9A-Z]Z[0-9A-Z]")}
+"""Identifiers are annotated with their normal form: a UPI id lower-case, a GSTIN upper-case."""
 PLAIN_NUMBER = re.compile(r"\d+(\.\d+)?")
 # Rasa's markup: [text](entity), [text](entity:value) or [text]{"entity": ..., "value": ...}
 ANNOTATION = re.compile(r"\[(?P<text>[^\]]+)\](?:\((?P<entity>[^):]+)(?::(?P<value>[^)]+))?\)|\{(?P<json>[^}]+)\})")
@@ -84,7 +100,7 @@ def _training_sentences() -> dict[str, str]:
 @pytest.mark.parametrize("file", LANGUAGE_FILES)
 def test_every_contract_intent_has_enough_examples_and_no_other_intent(file):
     counts = {intent: len(examples) for intent, examples in _examples(file).items()}
-    assert set(counts) == INTENTS
+    assert set(counts) == INTENTS | SELLING_DAY_INTENTS | ({"out_of_scope"} if file in OUT_OF_SCOPE_FILES else set())
     assert {intent: n for intent, n in counts.items() if n < MIN_EXAMPLES} == {}
 
 
@@ -98,6 +114,8 @@ def test_annotations_use_contract_entities_and_normalised_values(file):
                     ok = value == text
                 elif entity in NUMBER_ENTITIES:
                     ok = PLAIN_NUMBER.fullmatch(value) is not None
+                elif entity in IDENTIFIERS:
+                    ok = IDENTIFIERS[entity].fullmatch(value) is not None
                 else:
                     ok = value in VALUES.get(entity, ())
                 if not ok:
@@ -125,9 +143,10 @@ def test_no_sentence_appears_twice():
 def _test_sentences() -> dict[str, Path]:
     """Sentences the tests send to the bot: string literals of the Python tests that talk to Rasa, lines
     of tests/**/*.txt, and user turns and examples of tests/**/*.yml; and the cross-validation's
-    out-of-scope sentences (bench/nlu_report.py), which it holds out of every fold."""
+    out-of-scope sentences (bench/nlu_report.py), which it holds out of every fold, and the misread sentences
+    bench/hinglish_top.py re-parses."""
     found: dict[str, Path] = {}
-    for path in [*(ROOT / "tests").rglob("*"), ROOT / "bench" / "nlu_report.py"]:
+    for path in [*(ROOT / "tests").rglob("*"), ROOT / "bench" / "nlu_report.py", ROOT / "bench" / "hinglish_top.py"]:
         if path == Path(__file__) or not path.is_file():
             continue
         if path.suffix == ".py":
@@ -182,6 +201,8 @@ def test_rasa_data_validate_passes_without_warnings():
     button_intents = {button["payload"].lstrip("/").split("{")[0] for variations in domain["responses"].values()
                       for variation in variations for button in variation.get("buttons") or []}
     payload_only = (button_intents - INTENTS) | {payload.lstrip("/") for payload in EVENT_PAYLOADS.values()}
+    no_dialogue = re.compile(r"The intent '(\w+)' is not used in any story or rule\.")
     real = [w for w in warnings if not ((m := unused.fullmatch(w)) and m.group(1) in said_by_actions)
-            and not ((m := no_examples.fullmatch(w)) and m.group(1) in payload_only)]
+            and not ((m := no_examples.fullmatch(w)) and m.group(1) in payload_only)
+            and not ((m := no_dialogue.fullmatch(w)) and m.group(1) in NLU_ONLY_INTENTS)]
     assert real == []

@@ -1,5 +1,7 @@
 """The rule-based entities: amounts, quantities and units, order numbers, periods, payment modes and
-expense categories, with the normalised values of the NLU contract and spans in the text as typed.
+expense categories; for the selling day's intents an order's next step, a write-off's reason, the shop
+setting named and its UPI id, GSTIN or reply language; with the normalised values of the NLU contract and
+spans in the text as typed.
 
 The intent (DIET's, when Rasa runs this) decides what a bare number is: money for
 a payment, a count for an order. A currency marker always makes an amount and a
@@ -11,13 +13,15 @@ unit always makes a quantity.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.rasa.nlu import lexicon
 from bot.rasa.nlu.normalise import Word, words
 from bot.rasa.nlu.numbers import NumberMatch, is_multiplier, parse_number, plain
 
-ENTITY_TYPES = ("quantity", "amount", "order_id", "unit", "period", "payment_mode", "expense_category")
+ENTITY_TYPES = ("quantity", "amount", "order_id", "unit", "period", "payment_mode", "expense_category", "order_step",
+                "write_off_reason", "setting", "reply_language", "upi_id", "gstin")
 """The entities this module owns; the Rasa component drops DIET's guesses of these."""
 
 _UNITS = lexicon.phrases(lexicon.UNITS)
@@ -27,6 +31,18 @@ _BARE_YESTERDAY = lexicon.phrases({"yesterday": lexicon.BARE_YESTERDAY})
 _PAYMENT_MODES = lexicon.phrases(lexicon.PAYMENT_MODES)
 _REPAID_CREDIT = lexicon.phrases({"repaid": lexicon.REPAID_CREDIT})
 _EXPENSE_CATEGORIES = lexicon.phrases(lexicon.EXPENSE_CATEGORIES)
+_INTENT_PHRASES = {
+    "update_order": (("order_step", lexicon.phrases(lexicon.ORDER_STEPS)),),
+    "write_off": (("write_off_reason", lexicon.phrases(lexicon.WRITE_OFF_REASONS)),),
+    "shop_settings": (("setting", lexicon.phrases(lexicon.SETTINGS)),
+                      ("reply_language", lexicon.phrases(lexicon.REPLY_LANGUAGES))),
+}
+"""Closed sets that only mean something in one intent ("pack" is a unit elsewhere, "kharab" just a word)."""
+_PATTERNS = (
+    ("upi_id", re.compile(r"(?<![\w.@-])[a-z0-9][a-z0-9._-]{1,255}@[a-z][a-z0-9]{1,63}(?![\w@])", re.I), str.lower),
+    ("gstin", re.compile(r"(?<![0-9A-Z])[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][0-9A-Z]Z[0-9A-Z](?![0-9A-Z])", re.I), str.upper),
+)
+"""Identifiers by shape, whatever the intent (a payment to "shop@okaxis" names it too); erp_core.ids validates."""
 _CURRENCY_BEFORE = lexicon.key_set(lexicon.CURRENCY_BEFORE)
 _CURRENCY_AFTER = lexicon.key_set(lexicon.CURRENCY_AFTER)
 _PERCENT = lexicon.key_set(lexicon.PERCENT)
@@ -91,6 +107,15 @@ class _Reader:
                 i = found[1]
             else:
                 i += 1
+
+    def patterns(self) -> None:
+        """Identifiers found by their shape in the text as typed; the words inside them are taken."""
+        for entity, pattern, value in _PATTERNS:
+            for m in pattern.finditer(self.text):
+                inside = [i for i, w in enumerate(self.words) if w.start < m.end() and w.end > m.start()]
+                if inside and all(self.free[i] for i in inside):
+                    self.entities.append(Entity(entity, value(m.group()), m.start(), m.end(), m.group()))
+                    self.skip(inside[0], inside[-1] + 1)
 
     def skip_phrases(self, table: dict[tuple[str, ...], str]) -> None:
         """Take the phrases of `table` without an entity."""
@@ -263,6 +288,9 @@ def extract(text: str, intent: str | None = None) -> list[Entity]:
     if intent in lexicon.OUT_OF_SCOPE_INTENTS:
         return []
     reader = _Reader(text, intent)
+    reader.patterns()
+    for entity, table in _INTENT_PHRASES.get(intent or "", ()):
+        reader.phrases(entity, table)
     reader.phrases("period", _PERIODS)
     if intent in lexicon.SUMMARY_INTENTS:
         reader.phrases("period", _BARE_YESTERDAY)

@@ -129,15 +129,82 @@ EXPENSE_CATEGORIES["travel"] += [" ".join(filter(None, (vehicle, link, fare)))
 """"auto ka bhada" is a fare (travel); "bhada" alone or with a shop or house is rent."""
 
 AMOUNT_INTENTS = frozenset({"record_payment", "create_invoice", "add_expense", "send_payment_link", "credit_check",
-                            "send_reminder"})
-QUANTITY_INTENTS = frozenset({"create_order", "add_stock", "add_product", "check_stock"})
-ORDER_ID_INTENTS = frozenset({"order_status", "cancel_order"})
+                            "send_reminder", "record_sale", "update_price", "set_credit_limit"})
+""""5 kilo chawal becha 200 cash": in a sale the bare number is what was paid; the goods' count has its unit."""
+QUANTITY_INTENTS = frozenset({"create_order", "add_stock", "add_product", "check_stock", "sale_return", "write_off",
+                              "stock_count"})
+ORDER_ID_INTENTS = frozenset({"order_status", "cancel_order", "update_order"})
 """A bare number in these is the order's number ("12 wala order cancel karo")."""
-SUMMARY_INTENTS = frozenset({"sales_summary", "expense_summary"})
-OUT_OF_SCOPE_INTENTS = frozenset({"nlu_fallback"})
+SUMMARY_INTENTS = frozenset({"sales_summary", "expense_summary", "profit_summary", "top_products", "send_statement"})
+OUT_OF_SCOPE_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
 """An out-of-scope message ("aaj mausam kaisa hai") has no business entities, not even its "aaj"."""
 PAYMENT_MODE_INTENTS = frozenset({"record_payment", "create_invoice", "create_order", "add_expense", "add_stock",
-                                  "send_payment_link", "sales_summary", "deny"})
+                                  "send_payment_link", "sales_summary", "deny", "record_sale", "sale_return"})
+
+ORDER_STEPS = {
+    "accept": ["accept", "accepted", "accept karo", "maan lo", "manjoor", "manjur", "sweekar", "svikar", "swikar",
+               "स्वीकार", "मंजूर", "मंज़ूर", "एक्सेप्ट", "sweekar gara", "स्वीकार गर", "thik cha lina"],
+    "pack": ["pack", "packed", "packing", "paik", "pack ho gaya", "pyak", "पैक", "पैकिंग", "प्याक", "प्याकिङ",
+             "pyaking", "bandh do", "baandh do", "बाँध दो", "बांध दो"],
+    "dispatch": ["dispatch", "dispatched", "ship", "shipped", "nikal gaya", "nikal diya", "ravana", "rawana",
+                 "रवाना", "डिस्पैच", "निकल गया", "निकाल दिया", "pathaiyo", "pathaidiyo", "पठाइयो", "पठाइदियो",
+                 "out for delivery", "gaadi me chala gaya", "गाड़ी में चला गया"],
+    "deliver": ["deliver", "delivered", "delivery", "delivery ho gayi", "delivery ho gaya", "pahunch gaya",
+                "pahuch gaya", "pahunch gaya", "पहुँच गया", "पहुंच गया", "डिलीवर", "डिलिवर", "डिलीवरी", "डेलिभर",
+                "delibhar", "pugyo", "पुग्यो", "pugisakyo", "पुगिसक्यो", "mil gaya customer ko"],
+    "complete": ["complete", "completed", "pura", "poora", "pura ho gaya", "पूरा", "पुरा", "सम्पन्न", "sampanna",
+                 "close", "closed", "band kar do order", "khatam", "खतम", "done", "कम्प्लीट", "kampleet",
+                 "सकियो", "sakiyo"],
+    "reject": ["reject", "rejected", "mana", "mana kar do", "mana karo", "nahi lenge", "asvikar", "aswikar",
+               "अस्वीकार", "रिजेक्ट", "मना", "मना कर दो", "nakar", "नकार", "nakaar", "इन्कार", "inkar"],
+}
+"""The steps the shop moves an order through (erp_core.orders), the values of `order_step`."""
+WRITE_OFF_REASONS = {
+    "damaged": ["kharab", "kharaab", "khrab", "toot gaya", "toota", "tuta", "tut gaya", "toot gaye", "tut gaye",
+                "phat gaya", "fat gaya", "phoot gaya", "sad gaya", "sad gaye", "sada", "damage", "damaged",
+                "broken", "spoiled", "spoilt", "leak", "leak ho gaya", "kharab ho gaya", "खराब", "ख़राब", "टूट गया",
+                "टूटा", "टूट गए", "फट गया", "फूट गया", "सड़ गया", "सड़ गए", "लीक", "बिग्रियो", "बिग्रेको", "bigriyo",
+                "bigreko", "futyo", "फुट्यो", "kuhiyo", "कुहियो", "kuhieko", "कुहिएको", "fatyo", "फाट्यो",
+                "chuha kha gaya", "चूहे खा गए", "musale khayo", "मुसाले खायो"],
+    "expired": ["expire", "expired", "expiry", "expiry nikal gayi", "date nikal gayi", "date over", "एक्सपायर",
+                "एक्सपायरी", "म्याद सकियो", "myad sakiyo", "म्याद नाघेको", "myad nagheko", "myad gayo",
+                "म्याद गयो", "tarikh nikal gayi", "तारीख निकल गई", "out of date", "past expiry", "एक्सपाइर"],
+    "lost": ["kho gaya", "kho gaye", "gum", "gum ho gaya", "gum ho gaye", "lost", "missing", "गुम", "खो गया",
+             "खो गए", "हरायो", "harayo", "हराएको", "haraeko", "gayab", "गायब", "nahi mil raha", "नहीं मिल रहा",
+             "bhetiyena", "भेटिएन"],
+    "stolen": ["chori", "chori ho gaya", "chori ho gaye", "chura liya", "churaya", "chor le gaya", "stolen",
+               "theft", "stole", "चोरी", "चोरी हो गया", "चुरा लिया", "चोर ले गया", "chori bhayo", "चोरी भयो",
+               "chorle lagyo", "चोरले लग्यो", "shoplifted"],
+    "own_use": ["ghar ke liye", "ghar ke liye liya", "ghar me use", "ghar le gaya", "ghar le gaye", "khud use",
+                "apne use", "own use", "personal use", "shop use", "dukaan me use", "dukan me use", "self use",
+                "used in the shop", "used at home", "took home", "घर के लिए", "घर ले गया", "घर ले गए",
+                "अपने इस्तेमाल", "खुद के लिए", "दुकान में इस्तेमाल", "आफ्नो प्रयोग", "aafno prayog", "afno prayog",
+                "घरको लागि", "ghar ko lagi", "gharko lagi", "घर लगियो", "ghar lagiyo", "पसलमा प्रयोग",
+                "pasal ma prayog", "use kar liya", "इस्तेमाल कर लिया", "prayog garyo", "प्रयोग गर्यो"],
+}
+"""Why stock left without a sale (erp_core.enums.StockReason), the values of `write_off_reason`."""
+SETTINGS = {
+    "upi_vpa": ["upi id", "upi", "vpa", "upi address", "upi handle", "यूपीआई", "यूपीआई आईडी", "upi आईडी"],
+    "gstin": ["gstin", "gst number", "gst no", "gst", "gst num", "जीएसटी", "जीएसटी नंबर", "जीएसटीआईएन",
+              "जीएसटी नम्बर"],
+    "name": ["dukaan ka naam", "dukan ka naam", "dukan ka nam", "shop name", "shop ka naam", "business name",
+             "store name", "shop's name", "name of the shop", "दुकान का नाम", "पसलको नाम", "pasal ko naam",
+             "pasalko naam", "pasal ko nam", "dokan ko naam", "firm ka naam", "फर्म का नाम"],
+    "address": ["address", "pata", "पता", "ठेगाना", "thegana", "adress", "एड्रेस", "dukaan ka pata", "दुकान का पता"],
+    "reply_language": ["language", "bhasha", "bhasa", "भाषा", "reply language", "lang", "जवाब की भाषा"],
+    "daily_summary_time": ["summary time", "daily summary", "summary ka time", "summary ka samay", "roz ka hisaab",
+                           "रोज़ का हिसाब", "रोज का हिसाब", "दैनिक सारांश", "dainik saransh", "सारांश", "saransh",
+                           "din ka summary", "din ki report", "daily report", "दिन की रिपोर्ट", "दिनको रिपोर्ट",
+                           "dinko report", "दैनिक रिपोर्ट", "dainik report"],
+}
+"""The shop settings a message names (erp_core.shop_settings.update_settings's fields), the values of `setting`."""
+REPLY_LANGUAGES = {
+    "hinglish": ["hinglish", "हिंग्लिश", "roman hindi"],
+    "hi": ["hindi", "हिंदी", "हिन्दी"],
+    "ne": ["nepali", "नेपाली", "नेपालीमा", "nepalima"],
+    "en": ["english", "angrezi", "angreji", "अंग्रेजी", "अंग्रेज़ी", "इंग्लिश", "अङ्ग्रेजी", "angreji ma"],
+}
+"""A reply language a message names (erp_core.enums.ReplyLanguage), the values of `reply_language`."""
 EXPENSE_INTENTS = frozenset({"add_expense", "expense_summary", "deny"})
 AMBIGUOUS_NUMBER_WORDS = "do one cha chha chhe tin छ दो aat saath sathi"
 """"bhej do" (give), "one" (this one), Nepali "cha"/"छ" (is), "at" (folds like "aat", 8), "saath" (with, also

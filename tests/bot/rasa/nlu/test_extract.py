@@ -413,3 +413,65 @@ def test_an_out_of_scope_message_has_no_entities():
     assert found("aaj mausam kaisa hai, 5 baje alarm", "nlu_fallback") == []
     assert found("aaj 5 kilo", "create_order") == [
         ("period", "today", "aaj"), ("quantity", "5", "5"), ("unit", "kg", "kilo")]
+
+
+@pytest.mark.parametrize("text, step", [
+    ("order 31 accept karo", "accept"),
+    ("ऑर्डर 31 पैक हो गया", "pack"),
+    ("order no. 31 ravana kar diya", "dispatch"),
+    ("अर्डर ३१ पुग्यो", "deliver"),
+    ("order 31 pura ho gaya", "complete"),
+    ("order 31 reject kar do", "reject"),
+])
+def test_an_order_step_is_one_of_the_six_with_its_order(text, step):
+    assert [(e, v) for e, v, _ in found(text, "update_order")] == [("order_id", "31"), ("order_step", step)]
+
+
+def test_an_order_step_word_is_a_unit_outside_update_order():
+    assert ("unit", "packet", "pack") in found("2 pack maggi", "create_order")
+    assert "order_step" not in {e for e, _, _ in found("order 31 pack karo", "order_status")}
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("4 packet biscuit kharab ho gaye", "damaged"),
+    ("दवाई की 3 स्ट्रिप एक्सपायर हो गई", "expired"),
+    ("2 kilo kaju gayab hai", "lost"),
+    ("ek sabun chori ho gaya", "stolen"),
+    ("1 kilo cheeni ghar ke liye li", "own_use"),
+    ("३ प्याकेट दूध बिग्रियो", "damaged"),
+])
+def test_a_write_off_reason_is_named_in_four_languages(text, reason):
+    assert ("write_off_reason", reason) in [(e, v) for e, v, _ in found(text, "write_off")]
+
+
+def test_a_write_off_reason_only_counts_in_a_write_off():
+    assert "write_off_reason" not in {e for e, _, _ in found("kharab maal wapas lo", "sale_return")}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("mera upi id shop.ram-1@okhdfcbank hai", [("setting", "upi_vpa"), ("upi_id", "shop.ram-1@okhdfcbank")]),
+    ("GST number 27aapfu0939f1zv daal do", [("setting", "gstin"), ("gstin", "27AAPFU0939F1ZV")]),
+    ("जवाब नेपाली में देना", [("reply_language", "ne")]),
+    ("dukaan ka naam badlo", [("setting", "name")]),
+])
+def test_shop_settings_name_the_setting_and_its_value(text, expected):
+    assert [(e, v) for e, v, _ in found(text, "shop_settings")] == expected
+
+
+def test_an_identifier_is_one_entity_whatever_the_intent_and_its_digits_are_no_numbers():
+    assert found("7700 ka payment ramu99@ybl pe aaya", "record_payment") == [
+        ("amount", "7700", "7700"), ("upi_id", "ramu99@ybl", "ramu99@ybl")]
+    assert found("bill 29ABCDE1234F1Z5 wale ka", "create_invoice") == [("gstin", "29ABCDE1234F1Z5", "29ABCDE1234F1Z5")]
+
+
+@pytest.mark.parametrize("text, intent, expected", [
+    ("3 kilo aalu becha 90 rupaye upi se", "record_sale",
+     [("quantity", "3"), ("unit", "kg"), ("amount", "90"), ("payment_mode", "upi")]),
+    ("Verma ji ne 2 tel wapas kiye, paise nakad lautaye", "sale_return", [("quantity", "2"), ("payment_mode", "cash")]),
+    ("Rin ka daam 12 karo", "update_price", [("amount", "12")]),
+    ("Kamla ki limit 5000", "set_credit_limit", [("amount", "5000")]),
+    ("kal ka munafa", "profit_summary", [("period", "yesterday")]),
+    ("kal ki sabse zyada bikne wali cheez", "top_products", [("period", "yesterday")]),
+])
+def test_the_selling_day_intents_decide_numbers_and_periods(text, intent, expected):
+    assert [(e, v) for e, v, _ in found(text, intent)] == expected
