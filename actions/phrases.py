@@ -165,3 +165,18 @@ def help_rows(language: str, customer: bool = False) -> list[tuple[str, str, str
         title, example = texts.get(language, texts["hinglish"])
         rows.append((payload, title, example))
     return rows
+
+
+WRITE_OFF_REASON_NAMES: dict[str, dict[str, str]] = {
+    "damaged": {"hinglish": "kharab", "hi": "खराब", "ne": "बिग्रियो", "en": "damaged", "ne_roman": "bigriyo"},
+    "expired": {"hinglish": "expire", "hi": "एक्सपायर", "ne": "म्याद सकियो", "en": "expired", "ne_roman": "myad sakiyo"},
+    "lost": {"hinglish": "kho gaya", "hi": "खो गया", "ne": "हरायो", "en": "lost", "ne_roman": "harayo"},
+    "stolen": {"hinglish": "chori", "hi": "चोरी", "ne": "चोरी भयो", "en": "stolen", "ne_roman": "chori bhayo"},
+    "own_use": {"hinglish": "apne use mein", "hi": "अपने इस्तेमाल में", "ne": "आफ्नो प्रयोग", "en": "own use",
+                "ne_roman": "aafno prayog"},
+}
+"""A write-off's reason (erp_core.enums.StockReason) as said in a confirmation, in each reply language."""
+
+
+def write_off_reason_name(reason: str, language: str) -> str:
+    return WRITE_OFF_REASON_NAMES[reason].get(language, WRITE_OFF_REASON_NAMES[reason]["hinglish"])
