@@ -7,8 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from actions.base import Turn
-from actions.forms import CONFIRMED, BookForm, Message, SubmitAction, confirm
-from actions.items import first_number
+from actions.forms import BookForm, Message, SubmitAction, confirm
 from erp_core import credit_limits, ledger
 from erp_core.messages import format_money
 from erp_core.permissions import Permission
@@ -24,10 +23,7 @@ class ValidateCreditLimitForm(BookForm):
 
     def read(self, turn: Turn, values: dict[str, Any], message: Message, requested: str | None) -> None:
         super().read(turn, values, message, requested)
-        limit = self.amount(message, requested)
-        if limit is None and requested == CONFIRMED and not message.is_payload:
-            limit = message.value("quantity") or first_number(message.text)  # "nahi, 12000"
-        values["form_amount"] = limit or values["form_amount"]
+        values["form_amount"] = self.amount(message, requested) or values["form_amount"]
 
     def ask(self, turn: Turn, values: dict[str, Any], slot: str) -> str:
         if slot == "form_customer":

@@ -8,8 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from actions.base import Turn
-from actions.forms import CONFIRMED, BookForm, Message, SubmitAction, confirm
-from actions.items import first_number
+from actions.forms import BookForm, Message, SubmitAction, confirm
 from actions.write_off_form import keep_last_item
 from erp_core import catalog, prices
 from erp_core.messages import format_money
@@ -42,10 +41,7 @@ class ValidatePriceForm(BookForm):
     def read(self, turn: Turn, values: dict[str, Any], message: Message, requested: str | None) -> None:
         super().read(turn, values, message, requested)
         keep_last_item(values)
-        price = self.amount(message, requested)
-        if price is None and requested in ("form_items", CONFIRMED) and not message.is_payload:
-            price = message.value("quantity") or first_number(message.text)  # "nahi, 15"
-        values["form_amount"] = price or values["form_amount"]
+        values["form_amount"] = self.amount(message, requested) or values["form_amount"]
         if names_mrp(message.text):
             values["form_kind"] = MRP
 

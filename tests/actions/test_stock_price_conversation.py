@@ -136,7 +136,7 @@ def test_a_count_is_corrected_and_a_count_that_agrees_changes_nothing(shop):
     wa_id = shop.owner()
     first = texts(shop.say(wa_id, "maggi ginti ki 100 packet hai"))
     assert "Ginti mein: 100 packet" in first
-    corrected = texts(shop.say(wa_id, "nahi, 38"))
+    corrected = texts(shop.say(wa_id, "nahi, 38 packet"))
     assert "Ginti mein: 38 packet" in corrected and "100 packet" not in corrected
     shop.say(wa_id, "haan")
     assert shop.on_hand("Maggi Noodles 70g") == 38
@@ -253,7 +253,7 @@ def test_a_credit_limit_is_corrected_cancelled_and_replayed_once(shop):
     limits_set = audited(shop, "party.credit_limit")
     for _ in range(2):  # the same conversation delivered twice: the confirming message id is the same
         shop.say(wa_id, '/set_credit_limit{"customer": "Gupta ji", "amount": "9000"}')
-        assert "₹11,000" in texts(shop.say(wa_id, "nahi, 11000"))
+        assert "₹11,000" in texts(shop.say(wa_id, "nahi, 11000 rupaye"))
         shop.say(wa_id, "/affirm", message_id="wamid.limit-gupta")
     assert limit_of(shop, "Gupta ji") == 11000 and audited(shop, "party.credit_limit") == limits_set + 1
 
