@@ -67,7 +67,7 @@ def audited(shop: Shop, action: str) -> int:
 
 
 @pytest.mark.parametrize("message, product, qty, reason, asked, done", [
-    ("aaj 4 packet parle g kharab ho gaye", "Parle-G Biscuit", 4, StockReason.DAMAGED, "Likh doon?", "hata diya (kharab)"),
+    ("abhi 4 packet parle g kharab ho gaye", "Parle-G Biscuit", 4, StockReason.DAMAGED, "Likh doon?", "hata diya (kharab)"),
     ("मैगी के 2 पैकेट खराब हो गए", "Maggi Noodles 70g", 2, StockReason.DAMAGED, "लिख दूँ?", "हटा दिया (खराब)"),
     ("3 packets of parle g expired", "Parle-G Biscuit", 3, StockReason.EXPIRED, "Record it?", "written off (expired)"),
 ])
@@ -89,7 +89,7 @@ def test_a_write_off_shows_its_cost_and_books_stock_out_with_its_reason(shop, me
 def test_a_nepali_write_off_picks_the_product_from_a_list(shop):
     wa_id = shop.owner()
     before = shop.on_hand("Maggi Noodles 70g")
-    listed = shop.say(wa_id, "२ प्याकेट म्यागी पनि बिग्रियो")
+    listed = shop.say(wa_id, "हजुर, २ प्याकेट म्यागी बिग्रियो")
     small = next(p for p in options(listed) if "Maggi Noodles 70g" in p)
     confirm = texts(shop.say(wa_id, small))
     assert "मौज्दातबाट हट्छ (बिग्रियो)" in confirm and "लेखूँ?" in confirm
