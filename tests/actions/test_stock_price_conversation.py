@@ -9,7 +9,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-
 from sqlalchemy import func, select
 
 from erp_core import catalog, inventory, ledger, prices, sales
@@ -276,7 +275,8 @@ def test_staff_may_not_set_a_credit_limit(shop):
 
 def test_a_customer_is_refused_all_four_with_nothing_written(shop):
     maggi = shop.product("Maggi Noodles 70g")
-    stock, history = shop.on_hand("Maggi Noodles 70g"), len(price_changes(shop, "Maggi Noodles 70g"))
+    entries = len(inventory.movements(shop.ctx, maggi.id, limit=1000))
+    history = len(price_changes(shop, "Maggi Noodles 70g"))
     limit = limit_of(shop, "Gupta ji")
     for message in ("aaj 2 packet maggi kharab ho gaye", "maggi ginti ki 5 packet hai", "Maggi ka rate 2 kar do",
                     "Gupta ji ki udhaar limit 100 kar do"):
@@ -284,7 +284,7 @@ def test_a_customer_is_refused_all_four_with_nothing_written(shop):
         assert texts(replies[-1:]) == "Maaf kijiye, aapko iski permission nahi hai.", message
         assert "/affirm" not in buttons(replies)
         shop.say(SHARMA_WA_ID, "/affirm")
-    assert shop.on_hand("Maggi Noodles 70g") == stock and shop.product("Maggi Noodles 70g").id == maggi.id
+    assert len(inventory.movements(shop.ctx, maggi.id, limit=1000)) == entries
     assert len(price_changes(shop, "Maggi Noodles 70g")) == history
     assert limit_of(shop, "Gupta ji") == limit
 
