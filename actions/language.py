@@ -44,15 +44,19 @@ _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 _NEPALI_DEVANAGARI = frozenset(
     "छ छन् छैन छु छौ कति बाँकी कस्तो गर गर्नु गर्नुस् गर्नुहोस् गरिदेउ भयो हजुर दाइ दिदी चामल पिठो चिनी नुन "
     "मौज्दात पनि अझै सक्छौ सक्नुहुन्छ मा लाई रुपैयाँ दिनुभयो पठाइदिनुस् पठाउनुहोस् होइन हुन्छ हस् नाइँ ल "
-    "यो त्यो त्यही अहिले पछि भोलि हिजो ठिक पसल सेटिङ थप थपिदेउ नयाँ कहिले कहाँ मेरो हाल्नु आउँछ बाट र केजी".split()
+    "यो त्यो त्यही अहिले पछि भोलि हिजो ठिक पसल सेटिङ थप थपिदेउ नयाँ कहिले कहाँ मेरो हाल्नु आउँछ बाट र केजी "
+    "अर्डर प्याकेट स्टक लिटर गोटा वटा बोरा नगर धेरै मुरी राम्रो सन्चै जवाफ देउ हालखबर".split()
 )
 _HINDI = frozenset(
-    "है हैं था थी का की के को कितना कितनी कितने क्या क्यों करो करें कर दो दे दीजिए भेजो भेज दिखाओ बताओ नहीं "
+    "है हैं था थी का की को कितना कितनी कितने क्या क्यों करो करें कर दो दे दीजिए भेजो भेज दिखाओ बताओ नहीं "
     "हाँ हां ठीक जी आज कल बाकी बचा बची गया गई हुआ हुई मेरा मेरी अभी सब भी और में से ने पर".split()
 )
-"""Hindi words; "आज" and "जी" are Nepali too, but a Nepali sentence has its own words beside them."""
-_NEPALI_ENDING = re.compile(r"..(लाई|को|न्छ|न्छु|न्छौ|न्छन्|ौँला|ौंला|नुहोस्|नुस्|देउ|दैन|छौं|एँ|यो|ाउ)$")
-"""Nepali endings written onto the word: "पसलको", "शर्मालाई", "हुन्छ", "भेटौँला", "आयो", "देखाउ"."""
+"""Hindi words ("के" is Nepali "what" as much as Hindi "of": neither); "आज" and "जी" are Nepali too, but a Nepali
+sentence has its own words beside them."""
+_NEPALI_ENDING = re.compile(r"^(?!(उस|इस|मुझ|किस|सब|आप|तुम|हम|उन|इन|जिस|जिन|किन)को$)..+"
+                            r"(लाई|को|न्छ|्छ|्छु|्छौ|्छन्|ौँला|ौंला|नुहोस्|नुस्|देउ|दैन|छौं|एँ|यो|ाउ|एन|ियो)$")
+"""Nepali endings written onto the word: "पसलको", "शर्मालाई", "हुन्छ", "भेटौँला", "आयो", "देखाउ" (not the Hindi
+pronouns "उसको", "आपको")."""
 _NEPALI_ROMAN_ENDING = re.compile(r"^(?!kyo$)..+(lai|nchha|ncha|nxa|nchhu|nchu|nus|nuhos|deu|daina|aula|yo)$")
 """The same in Roman script: "sharmalai", "hunchha", "bhetaula", "garnus", "diyo" (not Hinglish "kyo")."""
 _NEPALI_ROMAN = frozenset(
@@ -67,22 +71,27 @@ _NEPALI_ROMAN = frozenset(
     "ajhai ajha ani kina kasto kasari kun kunai yo tyo yeta hijo aaja bholi parsi "
     "udharo bhuktani tiryo tirnu tireko kinyo kineko bechyo bikyo thiyo thyo rahecha ni hola "
     "la ta naai nagara hoina arko tei thik ekdam dhanyabad dhanyabaad dherai pachi pachhi aba sanchai "
-    "bhetaula janchu janchhu ke k halkhabar chahiyo chahidaina chahinchha kura".split()
+    "bhetaula janchu janchhu ke k halkhabar chahiyo chahidaina chahinchha kura esewa khalti pugyo pugena gayena "
+    "bhaena aayena sima kine hera gara lekha tirna tirne".split()
 )
 _HINGLISH = frozenset(
-    "hai hain kitna kitni kitne ka ki ke kya bacha bachi bache batao bata dikhao karo kar karna kardo kijiye "
+    "hai hain kitna kitni kitne ka ke kya bacha bachi bache batao dikhao karo kar karna kardo kijiye "
     "nahi nahin kaise mein aur abhi kuch hua hui tha thi yaar bhejo bhejna bhej bhejiye diye diya de dena dijiye "
-    "banao banana mujhe mujhko hume humko humein chahiye wala wale waali kab kaun kaunsa aaj rupaye rupaiye "
+    "banao banana mujhe mujhko hume humko humein chahiye wale waali kab kaun kaunsa aaj rupaye rupaiye "
     "liye liya lena lo becha bechi beche bika biki bike bikri gaya gayi gaye aaya aayi aaye wapas kharab "
     "ho gya raha rahi rahe se ne par pe bhi sab wahi yeh woh iska uska mera meri apna hamara tum aap "
-    "chawal cheeni doodh aata namak sabzi udhaar udhar kharcha jama".split()
+    "chawal cheeni doodh aata namak sabzi udhaar udhar kharcha jama bhaiya sahab hoon hu chalo chal chaliye achha acha "
+    "baat phir fir milenge karenge karte itna bas jaata".split()
 ) - {"ho"}
-"""Hindi in Roman script; "ho" ("ho gaya", Nepali "ho" = is) and "ko" count for neither."""
+"""Hindi in Roman script; "ho" ("ho gaya", Nepali "ho" = is), "ko", "ki", "bata" (tell, Nepali "from") and "wala"
+count for neither."""
 
 _ENGLISH = frozenset(
     "the a an of to is are was how much many what which send give gave paid pay has have do does did we our my "
     "please show tell for from with and by sold bought add new left on in at been gone out any update it this that "
-    "all today yesterday week month".split()
+    "all today yesterday tomorrow week month morning you your me i i'm im no not yes go see good thanks thank pls later "
+    "now can should there hey his her their will would need want were got came into put take make wrong right "
+    "correct remove delete help packets bags boxes items".split()
 )
 """English words that outweigh a Hinglish "ji" or "hai" in an English sentence ("send 2 packets to Gupta ji")."""
 
