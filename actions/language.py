@@ -68,7 +68,7 @@ _NEPALI_ROMAN = frozenset(
     # people, words and goods only Nepali has
     "hajur dai bhauju sahuji tapai tapain tapaai timi timro mero hamro uhaa uhan lai lae "
     "chamal pitho nun chini tarkari ghiu masu sakyo sakiyo sakincha sakchau sakchha sakinchha "
-    "ajhai ajha ani kina kasto kasari kun kunai yo tyo yeta hijo aaja bholi parsi "
+    "ahile ajhai ajha ani kina kasto kasari kun kunai yo tyo yeta hijo aaja bholi parsi "
     "udharo bhuktani tiryo tirnu tireko kinyo kineko bechyo bikyo thiyo thyo rahecha ni hola "
     "la ta naai nagara hoina arko tei thik ekdam dhanyabad dhanyabaad dherai pachi pachhi aba sanchai "
     "bhetaula janchu janchhu ke k halkhabar chahiyo chahidaina chahinchha kura esewa khalti pugyo pugena gayena "
