@@ -2,8 +2,8 @@
 
 Words, not substrings, decide: the Nepali "छ" must not be found inside the
 Hindi "कुछ" or "पूछ". In Roman script each language's own words are counted;
-words both Hindi and Nepali use ("ko", "ma", "le", "ji", "naya", "baki")
-count for neither.
+words both Hindi and Nepali use ("ko", "ma", "le", "naya", "baki") count for
+neither, and "ji", more often Hinglish, for half a Hinglish word.
 
 >>> reply_language("चामल कति बाँकी छ?")
 'ne'
@@ -113,16 +113,18 @@ def reply_language(text: str, previous: str | None = None, default: str = "en") 
     unless the conversation is already Roman Nepali), and English when common
     English words outnumber both. A button payload ("/affirm"), a bare number
     or a short reply without cues ("ok", "5 kg") keeps the `previous` language;
-    Roman text without any cue is `previous`, else `default` (the shop's usual one).
+    Roman text without any cue is `previous`, else `default` (the shop's usual one),
+    and a payload without one (a link's "/create_order") English.
     """
-    if text.startswith("/") or not re.search(r"[^\W\d_]", text):
-        return previous or "en"
+    payload = text.startswith("/")
+    if previous and (payload or not re.search(r"[^\W\d_]", text)):
+        return previous
     words = _WORD.findall(text.lower())
     if _DEVANAGARI.search(text):
         nepali = sum(word in _NEPALI_DEVANAGARI or bool(_NEPALI_ENDING.match(word)) for word in words)
         return "ne" if nepali > sum(word in _HINDI for word in words) else "hi"
     nepali = sum(word in _NEPALI_ROMAN or bool(_NEPALI_ROMAN_ENDING.match(word)) for word in words)
-    hinglish = sum(word in _HINGLISH for word in words)
+    hinglish = sum(word in _HINGLISH for word in words) + sum(word == "ji" for word in words) / 2
     english = sum(word in _ENGLISH for word in words)
     local = max(nepali, hinglish)
     if local and local >= english:
@@ -131,4 +133,4 @@ def reply_language(text: str, previous: str | None = None, default: str = "en") 
         return "hinglish"
     if english and (len(words) >= 3 or not previous):
         return "en"
-    return previous or default
+    return previous or ("en" if payload else default)

@@ -249,6 +249,7 @@ def test_reply_language(text, language):
     ("नमस्ते", "en", "en", "hi"),                    # Devanagari always decides
     ("how much rice is left now", "hi", "en", "en"),  # a real English sentence switches
     ("/affirm", None, "hinglish", "en"),
+    ('/record_payment{"customer": "Verma ji"}', None, "en", "hinglish"),  # a payload's words count too
     ("Maggi 20", None, "hinglish", "hinglish"),     # no cue at all: the shop's usual language
     ("Maggi 20", None, "ne_roman", "ne_roman"),
     ("Maggi 20", "hi", "ne_roman", "hi"),           # ... unless the conversation has one
