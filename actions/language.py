@@ -45,20 +45,21 @@ _NEPALI_DEVANAGARI = frozenset(
     "छ छन् छैन छु छौ कति बाँकी कस्तो गर गर्नु गर्नुस् गर्नुहोस् गरिदेउ भयो हजुर दाइ दिदी चामल पिठो चिनी नुन "
     "मौज्दात पनि अझै सक्छौ सक्नुहुन्छ मा लाई रुपैयाँ दिनुभयो पठाइदिनुस् पठाउनुहोस् होइन हुन्छ हस् नाइँ ल "
     "यो त्यो त्यही अहिले पछि भोलि हिजो ठिक पसल सेटिङ थप थपिदेउ नयाँ कहिले कहाँ मेरो हाल्नु आउँछ बाट र केजी "
-    "अर्डर प्याकेट स्टक लिटर गोटा वटा बोरा नगर धेरै मुरी राम्रो सन्चै जवाफ देउ हालखबर".split()
+    "अर्डर प्याकेट स्टक लिटर गोटा वटा बोरा नगर धेरै मुरी राम्रो सन्चै जवाफ देउ हालखबर लागि हाल खोल काट लेख "
+    "जाँच साता अघिल्लो गल्ला हप्ता नगद इसेवा कुन फेरि सय रु दिऊँ".split()
 )
 _HINDI = frozenset(
-    "है हैं था थी का की को कितना कितनी कितने क्या क्यों करो करें कर दो दे दीजिए भेजो भेज दिखाओ बताओ नहीं "
-    "हाँ हां ठीक जी आज कल बाकी बचा बची गया गई हुआ हुई मेरा मेरी अभी सब भी और में से ने पर".split()
+    "है हैं था थी का की कितना कितनी कितने क्या क्यों करो करें कर दो दे दीजिए भेजो भेज दिखाओ बताओ नहीं "
+    "हाँ हां ठीक जी कल बाकी बचा बची गया गई हुआ हुई मेरा मेरी अभी सब भी और में से ने पर".split()
 )
-"""Hindi words ("के" is Nepali "what" as much as Hindi "of": neither); "आज" and "जी" are Nepali too, but a Nepali
-sentence has its own words beside them."""
+"""Hindi words; "के" (Nepali "what", Hindi "of"), "को" and "आज" are both languages' and count for neither."""
 _NEPALI_ENDING = re.compile(r"^(?!(उस|इस|मुझ|किस|सब|आप|तुम|हम|उन|इन|जिस|जिन|किन)को$)..+"
-                            r"(लाई|को|न्छ|्छ|्छु|्छौ|्छन्|ौँला|ौंला|नुहोस्|नुस्|देउ|दैन|छौं|एँ|यो|ाउ|एन|ियो)$")
+                            r"(लाई|को|न्छ|्छ|्छु|्छौ|्छन्|ौँला|ौंला|नुहोस्|नुस्|देउ|दैन|छौं|एँ|ेँ|यो|ाउ|एन|ियो|िन्|इन्|हरू)$")
 """Nepali endings written onto the word: "पसलको", "शर्मालाई", "हुन्छ", "भेटौँला", "आयो", "देखाउ" (not the Hindi
 pronouns "उसको", "आपको")."""
-_NEPALI_ROMAN_ENDING = re.compile(r"^(?!kyo$)..+(lai|nchha|ncha|nxa|nchhu|nchu|nus|nuhos|deu|daina|aula|yo)$")
-"""The same in Roman script: "sharmalai", "hunchha", "bhetaula", "garnus", "diyo" (not Hinglish "kyo")."""
+_NEPALI_ROMAN_ENDING = re.compile(r"^(?!kyo$)..+(lai|nchha|ncha|nxa|nchhu|nchu|nus|nuhos|deu|daina|aula|yo|[^bt]au)$")
+"""The same in Roman script: "sharmalai", "hunchha", "bhetaula", "garnus", "diyo", "dekhau" (not Hinglish "kyo",
+"batau", "tau")."""
 _NEPALI_ROMAN = frozenset(
     # is, isn't, how much, happened, do (every form a shopkeeper types), give, send
     "cha chha xa chaina chhaina xaina chu chhu chau chhau hunchha huncha hunxa hudaina hoina kati kati ota wata "
@@ -72,7 +73,8 @@ _NEPALI_ROMAN = frozenset(
     "udharo bhuktani tiryo tirnu tireko kinyo kineko bechyo bikyo thiyo thyo rahecha ni hola "
     "la ta naai nagara hoina arko tei thik ekdam dhanyabad dhanyabaad dherai pachi pachhi aba sanchai "
     "bhetaula janchu janchhu ke k halkhabar chahiyo chahidaina chahinchha kura esewa khalti pugyo pugena gayena "
-    "bhaena aayena sima kine hera gara lekha tirna tirne".split()
+    "bhaena aayena sima kine hera gara lekha tirna tirne haru lagi thap rakha hal thalyo thale garin diyin tirin radda "
+    "dui saya".split()
 )
 _HINGLISH = frozenset(
     "hai hain kitna kitni kitne ka ke kya bacha bachi bache batao dikhao karo kar karna kardo kijiye "
