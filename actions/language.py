@@ -93,7 +93,8 @@ _ENGLISH = frozenset(
     "please show tell for from with and by sold bought add new left on in at been gone out any update it this that "
     "all today yesterday tomorrow week month morning you your me i i'm im no not yes go see good thanks thank pls later "
     "now can should there hey his her their will would need want were got came into put take make wrong right "
-    "correct remove delete help packets bags boxes items".split()
+    "correct remove delete help packets bags boxes items via owes don t s received sent ordered deliveries hundred "
+    "thousand sugar milk rice potatoes onions expenses yeah sure cheers".split()
 )
 """English words that outweigh a Hinglish "ji" or "hai" in an English sentence ("send 2 packets to Gupta ji")."""
 
