@@ -278,6 +278,12 @@ def test_every_response_has_a_variation_in_every_language():
     assert missing == []
 
 
+def test_every_variation_of_a_response_fills_in_the_same_values():
+    differ = [name for name, variations in DOMAIN["responses"].items()
+              if len({frozenset(re.findall(r"{(\w+)}", v["text"])) for v in variations}) != 1]
+    assert differ == []
+
+
 def test_the_language_slot_takes_every_language():
     assert set(DOMAIN["slots"]["language"]["values"]) == set(LANGUAGES)
 
