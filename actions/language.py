@@ -54,7 +54,8 @@ _HINDI = frozenset(
 )
 """Hindi words; "के" (Nepali "what", Hindi "of"), "को" and "आज" are both languages' and count for neither."""
 _NEPALI_ENDING = re.compile(r"^(?!(उस|इस|मुझ|किस|सब|आप|तुम|हम|उन|इन|जिस|जिन|किन)को$)..+"
-                            r"(लाई|को|न्छ|्छ|्छु|्छौ|्छन्|ौँला|ौंला|नुहोस्|नुस्|देउ|दैन|छौं|एँ|ेँ|यो|ाउ|एन|ियो|िन्|इन्|हरू)$")
+                            r"(लाई|को|न्छ|्छ|्छु|्छौ|्छन्|ौँला|ौंला|नुहोस्|नुस्|देउ|दैन|छौं|एँ|ेँ|यो|ाउ|एन|ियो"
+                            r"|िन्|इन्|हरू)$")
 """Nepali endings written onto the word: "पसलको", "शर्मालाई", "हुन्छ", "भेटौँला", "आयो", "देखाउ" (not the Hindi
 pronouns "उसको", "आपको")."""
 _NEPALI_ROMAN_ENDING = re.compile(r"^(?!kyo$)..+(lai|nchha|ncha|nxa|nchhu|nchu|nus|nuhos|deu|daina|aula|yo|[^bt]au)$")
@@ -62,7 +63,7 @@ _NEPALI_ROMAN_ENDING = re.compile(r"^(?!kyo$)..+(lai|nchha|ncha|nxa|nchhu|nchu|n
 "batau", "tau")."""
 _NEPALI_ROMAN = frozenset(
     # is, isn't, how much, happened, do (every form a shopkeeper types), give, send
-    "cha chha xa chaina chhaina xaina chu chhu chau chhau hunchha huncha hunxa hudaina hoina kati kati ota wata "
+    "cha chha xa chaina chhaina xaina chu chhu chau chhau hunchha huncha hunxa hudaina hoina kati ota wata "
     "bhayo vayo bhaeko bhako bhane bhanera gar gara garnu garnus garnuhos garnuhola garne garchu gardai garera "
     "garyo gareko garidinu garidinus gardinus garde dinu dinus dinuhos dinuhola dide dieko diyo liyo aayo gayo "
     "pathau pathaunu pathaunus pathaidinu pathaidinus pathaideu pathayo pathako "
@@ -72,26 +73,26 @@ _NEPALI_ROMAN = frozenset(
     "ahile ajhai ajha ani kina kasto kasari kun kunai yo tyo yeta hijo aaja bholi parsi "
     "udharo bhuktani tiryo tirnu tireko kinyo kineko bechyo bikyo thiyo thyo rahecha ni hola "
     "la ta naai nagara hoina arko tei thik ekdam dhanyabad dhanyabaad dherai pachi pachhi aba sanchai "
-    "bhetaula janchu janchhu ke k halkhabar chahiyo chahidaina chahinchha kura esewa khalti pugyo pugena gayena "
-    "bhaena aayena sima kine hera gara lekha tirna tirne haru lagi thap rakha hal thalyo thale garin diyin tirin radda "
+    "bhetaula janchu janchhu k halkhabar chahiyo chahidaina chahinchha kura esewa khalti pugyo pugena gayena "
+    "bhaena aayena sima kine hera lekha tirna tirne haru lagi thap rakha hal thalyo thale garin diyin tirin radda "
     "dui saya".split()
 )
 _HINGLISH = frozenset(
-    "hai hain kitna kitni kitne ka ke kya bacha bachi bache batao dikhao karo kar karna kardo kijiye "
+    "hai hain kitna kitni kitne ka kya bacha bachi bache batao dikhao karo kar karna kardo kijiye "
     "nahi nahin kaise mein aur abhi kuch hua hui tha thi yaar bhejo bhejna bhej bhejiye diye diya de dena dijiye "
     "banao banana mujhe mujhko hume humko humein chahiye wale waali kab kaun kaunsa aaj rupaye rupaiye "
     "liye liya lena lo becha bechi beche bika biki bike bikri gaya gayi gaye aaya aayi aaye wapas kharab "
-    "ho gya raha rahi rahe se ne par pe bhi sab wahi yeh woh iska uska mera meri apna hamara tum aap "
+    "gya raha rahi rahe se ne par pe bhi sab wahi yeh woh iska uska mera meri apna hamara tum aap "
     "chawal cheeni doodh aata namak sabzi udhaar udhar kharcha jama bhaiya sahab hoon hu chalo chal chaliye achha acha "
     "baat phir fir milenge karenge karte itna bas jaata".split()
-) - {"ho"}
-"""Hindi in Roman script; "ho" ("ho gaya", Nepali "ho" = is), "ko", "ki", "bata" (tell, Nepali "from") and "wala"
-count for neither."""
+)
+"""Hindi in Roman script; "ho" ("ho gaya", Nepali "ho" = is), "ko", "ke" (Hindi "of", Nepali "what"), "ki", "bata"
+(tell, Nepali "from") and "wala" count for neither."""
 
 _ENGLISH = frozenset(
     "the a an of to is are was how much many what which send give gave paid pay has have do does did we our my "
     "please show tell for from with and by sold bought add new left on in at been gone out any update it this that "
-    "all today yesterday tomorrow week month morning you your me i i'm im no not yes go see good thanks thank pls later "
+    "all today yesterday tomorrow week month morning you your me i im no not yes go see good thanks thank pls later "
     "now can should there hey his her their will would need want were got came into put take make wrong right "
     "correct remove delete help packets bags boxes items via owes don t s received sent ordered deliveries hundred "
     "thousand sugar milk rice potatoes onions expenses yeah sure cheers".split()
@@ -104,14 +105,11 @@ LANGUAGES = ("hinglish", "hi", "ne", "ne_roman", "en")
 
 "hinglish" is Hindi in Roman script, "ne_roman" Nepali in Roman script."""
 
-ROMAN_OF = {"hi": "hinglish", "ne": "ne_roman"}
-"""A Devanagari language's Roman-script twin."""
-
-
 def reply_language(text: str, previous: str | None = None, default: str = "en") -> str:
     """One of LANGUAGES, from the script and the words of `text`.
 
-    Devanagari text is Nepali when it has a Nepali word, else Hindi. Roman text
+    Devanagari text is Nepali when it has more Nepali words and endings than
+    Hindi words, else Hindi. Roman text
     is Nepali or Hinglish by which has more of its own words (a tie is Hinglish,
     unless the conversation is already Roman Nepali), and English when common
     English words outnumber both. A button payload ("/affirm"), a bare number
