@@ -90,12 +90,12 @@ _HINGLISH = frozenset(
 (tell, Nepali "from") and "wala" count for neither."""
 
 _ENGLISH = frozenset(
-    "the a an of to is are was how much many what which send give gave paid pay has have do does did we our my "
+    "the a an of to is are was how much many what which send give gave paid pay has have does did we our my "
     "please show tell for from with and by sold bought add new left on in at been gone out any update it this that "
     "all today yesterday tomorrow week month morning you your me i im no not yes go see good thanks thank pls later "
     "now can should there hey his her their will would need want were got came into put take make wrong right "
     "correct remove delete help packets bags boxes items via owes don t s received sent ordered deliveries hundred "
-    "thousand sugar milk rice potatoes onions expenses yeah sure cheers".split()
+    "thousand sugar milk rice potatoes onions expenses yeah sure cheers undo".split()
 )
 """English words that outweigh a Hinglish "ji" or "hai" in an English sentence ("send 2 packets to Gupta ji")."""
 

@@ -233,6 +233,8 @@ def test_the_table_holds_no_training_sentence():
     ("Gupta ji ko 5 kilo cheeni dena", "hinglish"),
     ("5 kilo chawal becha 200 cash", "hinglish"),  # the first message the bot once answered in English
     ("send 2 packets of maggi to Gupta ji", "en"),  # "ji" alone does not make it Hinglish
+    ("undo", "en"),
+    ("undo kar do", "hinglish"),  # Hindi "do" (give) is not English "do"
 ])
 def test_reply_language(text, language):
     assert reply_language(text) == language
