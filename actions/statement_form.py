@@ -1,6 +1,7 @@
 """A party's khata statement as a PDF: "Sharma ji ka statement bhejo" → the owner's copy at once (nothing is
 written), with a button to send it to the customer; "Sharma ji ko statement bhej do" → confirm → the PDF on
-the customer's own WhatsApp (a document with a `to`, actions/notify.py).
+the customer's own WhatsApp (a document with a `to`, actions/notify.py), recorded once per confirming message
+(`statements.record_sending`), so a replayed confirmation sends nothing again.
 
 The period is the message's (`period`), else this month, with the balance brought forward from before it.
 """
@@ -123,6 +124,8 @@ class ActionSendStatement(SubmitAction):
         pdf = write_pdf(turn, view)
         phone = parties.party_details(turn.ctx, customer["id"]).phone
         if turn.slot("form_recipient") == CUSTOMER and phone:
+            if not statements.record_sending(turn.ctx, view, idempotency_key=key):
+                return  # a replayed confirmation: sent already
             notify.send_document(turn, phone, str(pdf), pdf.name, "utter_customer_statement", shop=view.shop_name,
                                  period=period_name(period, notify.customer_language(turn)),
                                  closing=format_money(view.closing_balance))

@@ -25,6 +25,12 @@ STEPS = {"accept": OrderStatus.ACCEPTED, "pack": OrderStatus.PACKED, "dispatch":
          "deliver": OrderStatus.DELIVERED, "complete": OrderStatus.COMPLETED, "reject": OrderStatus.REJECTED}
 """The NLU's `order_step` values and the status each moves an order to."""
 STEP_OF = {status: step for step, status in STEPS.items()}
+CUSTOMER_MESSAGES = {OrderStatus.ACCEPTED: "utter_customer_order_accepted", OrderStatus.PACKED: "utter_customer_order_packed",
+                     OrderStatus.DISPATCHED: "utter_customer_order_dispatched",
+                     OrderStatus.DELIVERED: "utter_customer_order_delivered",
+                     OrderStatus.COMPLETED: "utter_customer_order_completed",
+                     OrderStatus.REJECTED: "utter_customer_order_rejected"}
+"""What the customer is told when their order moves to each status."""
 
 
 def next_steps(status: str) -> list[str]:
@@ -99,6 +105,6 @@ class ActionUpdateOrder(SubmitAction):
         if not customer.phone:
             turn.say("utter_order_customer_not_told", customer=customer.name)
             return
-        notify.tell(turn, customer.phone, f"utter_customer_order_{order.status.value.lower()}", number=order.number,
+        notify.tell(turn, customer.phone, CUSTOMER_MESSAGES[order.status], number=order.number,
                     shop=shop_settings.shop_settings(turn.ctx).name)
         turn.say("utter_order_customer_told", customer=customer.name)

@@ -12,20 +12,19 @@ from ruamel.yaml import YAML
 from actions.notify import variation
 from actions.settings_form import lines, shown, value_after
 from actions.statement_form import wants_customer
-from actions.update_order_form import STEPS, next_steps
+from actions.update_order_form import CUSTOMER_MESSAGES, STEPS, next_steps
 from erp_core.enums import OrderStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = ["update_order_form", "statement_form", "settings_form"]
 RESPONSES = YAML(typ="safe").load((ROOT / "domain.yml").read_text())["responses"]
-CUSTOMER_RESPONSES = [f"utter_customer_order_{status.value.lower()}" for status in STEPS.values()]
 
 
 def said(module: str) -> set[str]:
     return set(re.findall(r'"(utter_[a-z_]+)"', (ROOT / "actions" / f"{module}.py").read_text()))
 
 
-@pytest.mark.parametrize("name", sorted(set().union(*map(said, MODULES)) | set(CUSTOMER_RESPONSES)))
+@pytest.mark.parametrize("name", sorted(set().union(*map(said, MODULES)) | set(CUSTOMER_MESSAGES.values())))
 def test_every_response_has_hinglish_hindi_nepali_english_and_roman_nepali_with_the_same_values(name):
     variations = RESPONSES[name]
     assert sorted(c["value"] for v in variations for c in v.get("condition", [])) == ["en", "hi", "ne", "ne_roman"]
@@ -97,3 +96,7 @@ def test_the_confirmation_shows_old_and_new_and_says_what_is_not_set():
         "shop name: Old Name → Ganesh Kirana", "UPI id: (none) → ramesh@okaxis", "reply language: Hinglish → Nepali"]
     assert lines({"upi_vpa": "ramesh@okaxis"}, "hi") == "UPI आईडी: ramesh@okaxis"
     assert shown("gstin", None, "ne") == "(छैन)"
+
+
+def test_every_step_has_a_message_for_the_customer():
+    assert set(CUSTOMER_MESSAGES) == set(STEPS.values())
