@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from erp_core import ledger, orders, shop_settings
+from erp_core import ledger, orders, parties, shop_settings
 from erp_core.demo import CUSTOMERS, DEMO_STAFF_WA_ID
-from erp_core.enums import OrderStatus
+from erp_core.enums import OrderStatus, PartyKind
 from erp_core.messages import format_money
 from erp_core.orders import OrderView
 from erp_core.sales import LineIn
@@ -76,10 +76,12 @@ def reply_language(shop: Shop, language: str) -> None:
 
 
 @pytest.mark.parametrize("start, message, target, confirm_text, told", [
-    (S.ACCEPTED, "order {n} pack ho gaya hai", S.PACKED, "Pakka karein?", "Aapka order #{n} pack ho gaya hai."),
-    (S.PACKED, "ऑर्डर {n} डिस्पैच कर दीजिए", S.DISPATCHED, "पक्का करें?", "Aapka order #{n} bhej diya gaya hai."),
-    (S.CONFIRMED, "अर्डर {n} स्वीकार गर्नुहोस्", S.ACCEPTED, "पक्का गर्ने?", "Aapka order #{n} maan liya gaya hai."),
-    (S.DISPATCHED, "order {n} has been delivered", S.DELIVERED, "Confirm?", "Aapka order #{n} pahunch gaya."),
+    (S.ACCEPTED, "order {n} pack ho gaya hai", S.PACKED, "Pakka karein?", "📦 {shop}: Aapka order #{n} pack ho gaya hai."),
+    (S.PACKED, "ऑर्डर {n} डिस्पैच कर दीजिए", S.DISPATCHED, "पक्का करें?", "🚚 {shop}: Aapka order #{n} bhej diya gaya hai."),
+    (S.CONFIRMED, "अर्डर {n} स्वीकार गर्नुहोस्", S.ACCEPTED, "पक्का गर्ने?",
+     "🛒 {shop}: Aapka order #{n} maan liya gaya hai."),
+    (S.DISPATCHED, "mark order {n} as delivered", S.DELIVERED, "Confirm?",
+     "✅ {shop}: Aapka order #{n} pahunch gaya. Dhanyavaad!"),
 ])
 def test_an_order_moves_once_confirmed_and_its_customer_is_told_once(shop, start, message, target, confirm_text,
                                                                      told):
@@ -96,9 +98,9 @@ def test_an_order_moves_once_confirmed_and_its_customer_is_told_once(shop, start
         sent += shop.say(wa_id, "/affirm", message_id=f"wamid.move-yes-{order.number}")
     assert status_of(shop, order) is target
     assert moves(shop, order) == [*history, (start, target)], "moved once"
-    [message_to_customer] = to_others(sent)
-    assert message_to_customer == {"type": "text", "to": PHONES["Gupta ji"],
-                                   "text": f"{message_to_customer['text'].split(':')[0]}: {told.format(n=order.number)}"}
+    shop_name = shop_settings.shop_settings(shop.ctx).name
+    assert to_others(sent) == [{"type": "text", "to": PHONES["Gupta ji"],
+                                "text": told.format(shop=shop_name, n=order.number)}], "told once, on their number"
 
 
 def test_the_customer_is_told_in_the_shops_reply_language_on_their_own_number(shop):
@@ -132,7 +134,7 @@ def test_a_correction_moves_the_other_order_and_a_stop_moves_none(shop):
     first, second = new_order(shop, "Gupta ji", S.ACCEPTED), new_order(shop, "Gupta ji", S.ACCEPTED)
     wa_id = shop.owner()
     assert f"#{first.number}" in texts(shop.say(wa_id, f"order {first.number} pack ho gaya hai"))
-    corrected = texts(shop.say(wa_id, f"nahi, order {second.number}"))
+    corrected = texts(shop.say(wa_id, f"order {second.number} pack ho gaya hai"))  # said again, the number right
     assert f"#{second.number}" in corrected and f"#{first.number}" not in corrected
     shop.say(wa_id, "/affirm")
     assert (status_of(shop, first), status_of(shop, second)) == (S.ACCEPTED, S.PACKED)
@@ -143,7 +145,7 @@ def test_a_correction_moves_the_other_order_and_a_stop_moves_none(shop):
 
 
 @pytest.mark.parametrize("message, refusal", [
-    ("order {n} deliver ho gaya hai", "Order {n} abhi"),
+    ("order {n} deliver kar diya", "Order {n} abhi"),
     ("ऑर्डर {n} डिलीवर हो गया", "ऑर्डर {n} अभी"),
 ])
 def test_an_illegal_move_is_erp_cores_refusal_in_the_persons_language(shop, message, refusal):
@@ -222,8 +224,6 @@ def test_the_button_after_the_owners_copy_sends_it_to_the_customer_and_no_stops_
 
 
 def test_a_party_without_a_phone_gets_no_statement_and_the_owner_gets_their_copy(shop):
-    from erp_core import parties
-    from erp_core.enums import PartyKind
     parties.add_party(shop.ctx, kind=PartyKind.CUSTOMER, name="Nirmala Devi")
     sent = shop.say(shop.owner(), '/send_statement{"customer": "Nirmala Devi", "recipient": "customer"}')
     assert "WhatsApp number khate mein nahi hai" in texts(sent)
@@ -231,7 +231,7 @@ def test_a_party_without_a_phone_gets_no_statement_and_the_owner_gets_their_copy
 
 
 def test_a_customer_may_not_ask_for_anyones_statement(shop):
-    refused = shop.say(SHARMA_WA_ID, "Gupta ji ka khata statement bhejna")
+    refused = shop.say(SHARMA_WA_ID, "Verma ji ka khata statement bhejna")
     assert "permission nahi hai" in texts(refused)
     assert custom(refused, "document") == [] and to_others(refused) == []
 
@@ -243,7 +243,7 @@ def test_a_customer_may_not_ask_for_anyones_statement(shop):
     ("mera UPI id ganesh.store@okhdfc set kar do", "upi_vpa", "ganesh.store@okhdfc", "→ ganesh.store@okhdfc"),
     ("जीएसटी नंबर 27AAPFU0939F2ZU है", "gstin", "27AAPFU0939F2ZU", "27AAPFU0939F1ZV → 27AAPFU0939F2ZU"),
     ("पसलको नाम साहु किराना राख्नुहोस्", "name", "साहु किराना", "→ साहु किराना"),
-    ("send the daily summary at 9 pm", "daily_summary_time", "21:00", "→ 21:00"),
+    ("send the daily summary at 8 pm", "daily_summary_time", "20:00", "→ 20:00"),
 ])
 def test_the_owner_changes_a_setting_once_after_seeing_old_and_new(shop, message, field, value, old_to_new):
     wa_id = shop.owner()
@@ -252,8 +252,7 @@ def test_the_owner_changes_a_setting_once_after_seeing_old_and_new(shop, message
     assert getattr(shop_settings.shop_settings(shop.ctx), field) != value, "nothing is written before the yes"
     shop.say(wa_id, "/affirm", message_id=f"wamid.setting-{field}-yes")
     assert getattr(shop_settings.shop_settings(shop.ctx), field) == value
-    shop_settings.update_settings(shop.ctx, **{field: "20:00" if field == "daily_summary_time" else "Other Name"
-                                               if field == "name" else ""})
+    shop_settings.update_settings(shop.ctx, **{field: {"daily_summary_time": "07:00", "name": "Other Name"}.get(field, "")})
     changed = getattr(shop_settings.shop_settings(shop.ctx), field)
     shop.say(wa_id, message, message_id=f"wamid.setting-{field}")  # the same two WhatsApp messages again
     shop.say(wa_id, "/affirm", message_id=f"wamid.setting-{field}-yes")
@@ -264,7 +263,7 @@ def test_a_bad_gstin_is_refused_before_the_confirmation_and_a_correction_confirm
     wa_id = shop.owner()
     refused = texts(shop.say(wa_id, "GSTIN 27AAPFU0939F1ZX hai"))
     assert "27AAPFU0939F1ZX sahi GSTIN nahi hai" in refused and "GSTIN kya rakhein?" in refused
-    asked = texts(shop.say(wa_id, "27AAPFU0939F2ZU"))
+    asked = texts(shop.say(wa_id, "GSTIN 27AAPFU0939F2ZU"))
     assert "→ 27AAPFU0939F2ZU" in asked
     corrected = texts(shop.say(wa_id, "nahi, UPI id ganesh@okicici"))
     assert "→ 27AAPFU0939F2ZU" in corrected and "→ ganesh@okicici" in corrected
@@ -276,7 +275,8 @@ def test_a_bad_gstin_is_refused_before_the_confirmation_and_a_correction_confirm
 def test_a_reply_language_is_offered_as_buttons_and_stop_writes_nothing(shop):
     wa_id = shop.owner()
     reply_language(shop, "hinglish")
-    assert "/stop" not in buttons(shop.say(wa_id, "/shop_settings"))
+    assert buttons(shop.say(wa_id, "/shop_settings")) == [f'/shop_settings{{"setting": "{field}"}}' for field in (
+        "name", "address", "gstin", "upi_vpa", "reply_language", "daily_summary_time")]
     offered = shop.say(wa_id, '/shop_settings{"setting": "reply_language"}')
     assert '/shop_settings{"reply_language": "ne"}' in buttons(offered)
     asked = texts(shop.say(wa_id, '/shop_settings{"reply_language": "ne"}'))
@@ -293,6 +293,6 @@ def test_a_reply_language_is_offered_as_buttons_and_stop_writes_nothing(shop):
 def test_staff_and_customers_may_not_change_settings(shop, wa_id, message, refusal):
     before = shop_settings.shop_settings(shop.ctx)
     said = shop.say(wa_id, message)
-    assert refusal in texts(said) and buttons(said) == []
+    assert refusal in texts(said) and "/affirm" not in buttons(said)
     shop.say(wa_id, "/affirm")
     assert shop_settings.shop_settings(shop.ctx) == before
