@@ -65,7 +65,8 @@ class WhatsAppOutput(OutputChannel):
     """Turns Rasa's responses into Cloud API messages and sends them through the durable outbox.
 
     Replies to an inbound message are keyed `<wamid>/<n>`, so processing that message
-    again after a crash does not send a reply twice.
+    again after a crash does not send a reply twice. A custom message with a `to` (the order's
+    customer told it left) goes to that number instead of the conversation's, the same way.
     """
 
     @classmethod
