@@ -28,9 +28,10 @@ from erp_core.statements import Statement
 OWNER, CUSTOMER = "owner", "customer"
 DEFAULT_PERIOD = "this_month"
 _TO_THEM = {"hinglish": {"ko", "lai"}, "hi": {"को"}, "ne": {"लाई"}, "ne_roman": {"lai"},
-            "en": {"to", "his", "her", "their", "them"}}
+            "en": {"to", "his", "her", "their", "them", "lai"}}
 """The words that send a statement to the party itself: "Sharma ji ko", "शर्मा जीलाई", "send it to Sharma ji"
-(Roman Nepali's "Sharma ji lai" too while it is read as Hinglish; in Roman Nepali "ko" is "of")."""
+(Roman Nepali's "Sharma ji lai" too while its language is guessed as Hinglish or English; in Roman Nepali "ko"
+is "of")."""
 
 
 def wants_customer(text: str, language: str) -> bool:

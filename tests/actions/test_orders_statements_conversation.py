@@ -297,3 +297,16 @@ def test_staff_and_customers_may_not_change_settings(shop, wa_id, message, refus
     assert refusal in texts(said) and "/affirm" not in buttons(said)
     shop.say(wa_id, "/affirm")
     assert shop_settings.shop_settings(shop.ctx) == before
+
+
+def test_roman_nepali_sends_the_statement_to_the_party_and_sets_the_reply_language(shop):
+    reply_language(shop, "hinglish")
+    wa_id = shop.owner()
+    asked = shop.say(wa_id, "Iyer Madam lai statement pathaidinus")
+    assert "Iyer Madam" in texts(asked) and buttons(asked) == ["/affirm", "/stop"] and to_others(asked) == []
+    [document] = to_others(shop.say(wa_id, "/affirm"))
+    assert document["type"] == "document" and document["to"] == PHONES["Iyer Madam"]
+    assert "→ Nepali" in texts(shop.say(wa_id, "reply nepali ma dinus"))
+    shop.say(wa_id, "/affirm")
+    assert shop_settings.shop_settings(shop.ctx).reply_language.value == "ne"
+    reply_language(shop, "hinglish")

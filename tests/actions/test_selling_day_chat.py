@@ -69,6 +69,7 @@ def test_the_steps_offered_are_the_moves_the_order_machine_allows(status, steps)
     ("Verma ji lai khata pathaunus", "ne_roman", True),
     ("Verma ji ko khata pathaunus", "ne_roman", False),
     ("Verma ji lai khata pathaunus", "hinglish", True),
+    ("Verma ji lai khata pathaunus", "en", True),
     ("mail the statement to Verma ji", "en", True),
     ("send Verma ji her statement", "en", True),
     ("send me Verma ji's statement", "en", False),
