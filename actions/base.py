@@ -18,7 +18,7 @@ the `Turn` (dispatcher, tracker, erp_core `Context`, reply language), answers
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -40,6 +40,8 @@ class Turn:
     tracker: Tracker
     ctx: Context
     language: str
+    domain: dict[str, Any] = field(default_factory=dict)
+    """The domain rasa-sdk handed to the action (its responses, for a message rendered to someone else)."""
 
     def entity(self, name: str) -> str | None:
         """The first value of entity `name` in the latest message, if any."""
@@ -62,7 +64,7 @@ def turn_language(tracker: Tracker) -> str:
     return tracker.get_slot("language") or reply_language(tracker.latest_message.get("text") or "")
 
 
-def open_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> Turn | None:
+def open_turn(dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any] | None = None) -> Turn | None:
     """The turn of the person who wrote, or None once they were told why nothing can be done for them
     (a business number that is not registered; in production, a sender the channel did not vouch for)."""
     language = turn_language(tracker)
@@ -74,14 +76,14 @@ def open_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> Turn | None
     if ctx is None:
         dispatcher.utter_message(response="utter_not_registered")
         return None
-    return Turn(dispatcher, tracker, ctx, language)
+    return Turn(dispatcher, tracker, ctx, language, domain or {})
 
 
 class ShopAction(Action, ABC):
     """A custom action that works on one shop's books as the person who wrote."""
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        turn = open_turn(dispatcher, tracker)
+        turn = open_turn(dispatcher, tracker, domain)
         if turn is None:
             return []
         try:

@@ -38,7 +38,7 @@ from erp_core.permissions import Permission
 
 FORM_SLOTS = ("form_customer", "form_items", "form_amount", "form_mode", "form_category", "form_order",
               "form_name", "form_phone", "form_kind", "form_unit", "form_entry", "form_confirmed",
-              "form_pending", "form_reason")
+              "form_pending", "form_reason", "form_step", "form_period", "form_recipient", "form_settings")
 """Every slot the book forms use; all are cleared when a form ends."""
 CONFIRMED = "form_confirmed"
 
@@ -78,7 +78,12 @@ def idempotency_key(tracker: Tracker, operation: str) -> str:
 
 
 class FormEnded(Exception):
-    """Nothing to confirm after all (no order to cancel): say the response named in the exception and end the form."""
+    """Nothing to confirm after all (no order to cancel): say the response named in the exception (with its
+    `params`) and end the form."""
+
+    def __init__(self, response: str, **params: Any) -> None:
+        super().__init__(response)
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -140,7 +145,7 @@ class BookForm(FormValidationAction, ABC):
     """What is said when the person stops, or says a bare "no" to the confirmation."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        turn = open_turn(dispatcher, tracker)
+        turn = open_turn(dispatcher, tracker, domain)
         if turn is None:
             return closed()
         ctx = turn.ctx
@@ -156,7 +161,7 @@ class BookForm(FormValidationAction, ABC):
                 return closed()
             next_slot = self.step(turn, values, message, requested)
         except FormEnded as ended:
-            turn.say(str(ended))
+            turn.say(str(ended), **ended.params)
             return closed()
         except DomainError as error:
             turn.error(error)

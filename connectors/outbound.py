@@ -241,6 +241,17 @@ def render(response: dict[str, Any]) -> list[Outgoing]:
     return messages
 
 
+def recipient(response: dict[str, Any]) -> str | None:
+    """Whom a response is for when it is not the conversation's person: a custom message's `to` (an action
+    telling a customer their order left, or sending them their statement), else None.
+
+    >>> recipient({"custom": {"type": "text", "to": "919800000001", "text": "..."}}), recipient({"text": "hi"})
+    ('919800000001', None)
+    """
+    to = (response.get("custom") or {}).get("to")
+    return str(to) if to else None
+
+
 def summary(message: dict[str, Any]) -> str:
     """The words of a message, for a template parameter or a log line."""
     kind = message.get("type", "")

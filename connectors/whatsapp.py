@@ -41,7 +41,7 @@ from connectors.graph import GraphClient, GraphError
 from connectors.media import MediaStore
 from connectors.metadata import ChannelMetadata, conversation_id, identity_secret
 from connectors.metadata import Media as MediaMetadata
-from connectors.outbound import render
+from connectors.outbound import recipient, render
 from connectors.ratelimit import RateLimiter
 from connectors.settings import MAX_WEBHOOK_BYTES, WhatsAppSettings
 from connectors.store import Store, open_store
@@ -65,7 +65,8 @@ class WhatsAppOutput(OutputChannel):
     """Turns Rasa's responses into Cloud API messages and sends them through the durable outbox.
 
     Replies to an inbound message are keyed `<wamid>/<n>`, so processing that message
-    again after a crash does not send a reply twice.
+    again after a crash does not send a reply twice. A custom message with a `to` (the order's
+    customer told it left) goes to that number instead of the conversation's, the same way.
     """
 
     @classmethod
@@ -81,8 +82,9 @@ class WhatsAppOutput(OutputChannel):
         phone_number_id, _, wa_id = recipient_id.partition(":")
         if not wa_id:
             raise ValueError(f"recipient {recipient_id!r} is not <phone_number_id>:<wa_id>")
+        to = recipient(message) or wa_id
         for outgoing in render(message):
-            await self.sender.send(f"{self._reply_to}/{next(self._count)}", phone_number_id, wa_id, outgoing)
+            await self.sender.send(f"{self._reply_to}/{next(self._count)}", phone_number_id, to, outgoing)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         await self.send_response(recipient_id, {"text": text})

@@ -203,6 +203,19 @@ def require_cancellable(order: OrderView) -> None:
         raise _forbidden(order.number, order.status, S.CANCELLED)
 
 
+def next_statuses(status: OrderStatus | str) -> list[OrderStatus]:
+    """The statuses an order in `status` may move to, in the order of the flow (then CANCELLED, REJECTED)."""
+    moves = TRANSITIONS.get(OrderStatus(status), frozenset())
+    return [target for target in OrderStatus if target in moves]
+
+
+def require_move(order: OrderView, target: OrderStatus | str) -> None:
+    """Raise the `InvalidTransition` that `transition` would raise for moving `order` to `target`, if it would."""
+    target = OrderStatus(target)
+    if target not in TRANSITIONS.get(order.status, frozenset()):
+        raise _forbidden(order.number, order.status, target)
+
+
 def _forbidden(number: int, current: OrderStatus, target: OrderStatus) -> InvalidTransition:
     return InvalidTransition(order=number, from_status=current.value, to_status=target.value)
 

@@ -4,6 +4,7 @@ with `ledger.balance` and with `bot check`'s rebuild. `erp_core.statement_pdf` p
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 from decimal import Decimal
 
@@ -70,3 +71,26 @@ def statement(ctx: Context, party_id: int, first_day: date | None = None, last_d
             opening_balance=opening, entries=entries, total_debit=sum((e.debit for e in rows), _ZERO),
             total_credit=sum((e.credit for e in rows), _ZERO), closing_balance=running, shop_name=tenant.name,
             shop_upi_vpa=tenant.upi_vpa, country=tenant.country)
+
+
+class StatementSending(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    party_id: int
+    first_day: date | None
+    last_day: date
+    closing_balance: Decimal
+    token: str
+    """Random per sending: tells the sending that recorded it from a replay of it."""
+
+
+def record_sending(ctx: Context, view: Statement, *, idempotency_key: str) -> bool:
+    """Record (audited) that statement `view` goes to its party; True the first time for `idempotency_key`, False
+    when the key was used before (a replayed confirmation, whose statement must not be sent again)."""
+    ctx.actor.require(Permission.VIEW_KHATA)
+    token = secrets.token_hex(8)
+    request = {"party_id": view.party_id, "first_day": view.first_day.isoformat() if view.first_day else None,
+               "last_day": view.last_day.isoformat()}
+    sending = ctx.run("statement.sent", request, lambda session: StatementSending(
+        party_id=view.party_id, first_day=view.first_day, last_day=view.last_day,
+        closing_balance=view.closing_balance, token=token), StatementSending, idempotency_key)
+    return sending.token == token

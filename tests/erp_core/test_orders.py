@@ -385,3 +385,25 @@ def test_only_a_customer_places_their_own_order(shop, goods):
     with pytest.raises(ValidationError):
         orders.place_own_order(stranger(shop), [LineIn(product_id=goods[0].id, quantity=D(1))], wa_id="12345")
     assert parties.list_parties(shop) == [] and count(shop, Order) == 0
+
+
+def test_the_next_statuses_follow_the_flow_with_cancelling_last():
+    assert orders.next_statuses(S.CONFIRMED) == [S.ACCEPTED, S.CANCELLED, S.REJECTED]
+    assert orders.next_statuses("PACKED") == [S.DISPATCHED, S.CANCELLED]
+    assert orders.next_statuses(S.COMPLETED) == orders.next_statuses(S.CANCELLED) == []
+    assert {(a, b) for a in S for b in orders.next_statuses(a)} == {(a, b) for a, t in TRANSITIONS.items() for b in t}
+
+
+@pytest.mark.parametrize("source", [S.CANCELLED, S.PACKED])
+def test_require_move_raises_what_transition_would(shop, goods, make_customer, source):
+    order = place(shop, make_customer(), goods)
+    drive(shop, order.id, PATHS[source])
+    order = orders.get_order(shop, order.id)
+    for allowed in orders.next_statuses(source):
+        orders.require_move(order, allowed)
+    with pytest.raises(InvalidTransition) as told:
+        orders.require_move(order, S.DELIVERED)
+    with pytest.raises(InvalidTransition) as refused:
+        orders.transition(shop, order.id, S.DELIVERED)
+    assert told.value.params == refused.value.params == {"order": order.number, "from_status": source.value,
+                                                         "to_status": "DELIVERED"}

@@ -19,7 +19,7 @@ from erp_core.errors import PermissionDenied, UnknownParty, ValidationError
 from erp_core.permissions import Actor
 from erp_core.sales import LineIn
 from erp_core.statement_pdf import render_statement, statement_pdf
-from erp_core.statements import statement
+from erp_core.statements import record_sending, statement
 
 D = Decimal
 IST = ZoneInfo("Asia/Kolkata")
@@ -101,3 +101,13 @@ def test_the_pdf_prints_the_statement_and_a_qr_code_for_the_due(shop, sharma, ma
     devanagari = make_customer("रमेश शर्मा", opening_balance="-50")  # an advance: nothing due, no QR
     text = pdf_text(statement_pdf(shop, devanagari.id), tmp_path)
     assert "रमेश शर्मा" in text and "50.00 Cr" in text and "Scan to pay" not in text
+
+
+def test_sending_a_statement_is_recorded_once_per_key(shop, sharma):
+    february = statement(shop, sharma.id, date(2025, 2, 1), date(2025, 2, 28))
+    assert record_sending(shop, february, idempotency_key="chat:x:wamid.1:send") is True
+    assert record_sending(shop, february, idempotency_key="chat:x:wamid.1:send") is False
+    assert record_sending(shop, february, idempotency_key="chat:x:wamid.2:send") is True
+    with pytest.raises(PermissionDenied):
+        record_sending(Context(shop.db, shop.tenant_id, Actor(None, Role.CUSTOMER, party_id=sharma.id)), february,
+                       idempotency_key="chat:x:wamid.3:send")

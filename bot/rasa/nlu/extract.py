@@ -1,6 +1,6 @@
 """The rule-based entities: amounts, quantities and units, order numbers, periods, payment modes and
 expense categories; for the selling day's intents an order's next step, a write-off's reason, the shop
-setting named and its UPI id, GSTIN or reply language; with the normalised values of the NLU contract and
+setting named and its UPI id, GSTIN, reply language or time of day; with the normalised values of the NLU contract and
 spans in the text as typed.
 
 The intent (DIET's, when Rasa runs this) decides what a bare number is: money for
@@ -21,7 +21,7 @@ from bot.rasa.nlu.normalise import Word, words
 from bot.rasa.nlu.numbers import NumberMatch, is_multiplier, parse_number, plain
 
 ENTITY_TYPES = ("quantity", "amount", "order_id", "unit", "period", "payment_mode", "expense_category", "order_step",
-                "write_off_reason", "setting", "reply_language", "upi_id", "gstin")
+                "write_off_reason", "setting", "reply_language", "upi_id", "gstin", "time")
 """The entities this module owns; the Rasa component drops DIET's guesses of these."""
 
 _UNITS = lexicon.phrases(lexicon.UNITS)
@@ -43,6 +43,11 @@ _PATTERNS = (
     ("gstin", re.compile(r"(?<![0-9A-Z])[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][0-9A-Z]Z[0-9A-Z](?![0-9A-Z])", re.I), str.upper),
 )
 """Identifiers by shape, whatever the intent (a payment to "shop@okaxis" names it too); erp_core.ids validates."""
+_CLOCK = re.compile(
+    rf"(?:(?P<part>{'|'.join(sorted(map(re.escape, lexicon.DAY_PARTS), key=len, reverse=True))})\s+)?"
+    r"(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<mark>baje|bje|बजे|am|pm|a\.m\.|p\.m\.|o'clock)(?!\w)"
+    r"|(?<![\d:.])(?P<hh>\d{1,2}):(?P<mm>\d{2})(?![\d:])", re.I)
+"""A time of day: "9 baje", "raat 9 baje", "9:30 pm", "९ बजे", "21:30" (the daily summary's time)."""
 _CURRENCY_BEFORE = lexicon.key_set(lexicon.CURRENCY_BEFORE)
 _CURRENCY_AFTER = lexicon.key_set(lexicon.CURRENCY_AFTER)
 _PERCENT = lexicon.key_set(lexicon.PERCENT)
@@ -116,6 +121,15 @@ class _Reader:
                 if inside and all(self.free[i] for i in inside):
                     self.entities.append(Entity(entity, value(m.group()), m.start(), m.end(), m.group()))
                     self.skip(inside[0], inside[-1] + 1)
+
+    def clock(self) -> None:
+        """Times of day, as HH:MM on a 24-hour clock; the words inside them are taken."""
+        for m in _CLOCK.finditer(self.text):
+            value = clock_value(m)
+            inside = [i for i, w in enumerate(self.words) if w.start < m.end() and w.end > m.start()]
+            if value and inside and all(self.free[i] for i in inside):
+                self.entities.append(Entity("time", value, m.start(), m.end(), m.group()))
+                self.skip(inside[0], inside[-1] + 1)
 
     def skip_phrases(self, table: dict[tuple[str, ...], str]) -> None:
         """Take the phrases of `table` without an entity."""
@@ -283,6 +297,21 @@ class _Reader:
                     self.add("unit", found[0], i, found[1])
 
 
+def clock_value(m: re.Match[str]) -> str | None:
+    """ "HH:MM" for a match of `_CLOCK`: an evening word or "pm" moves 1-11 to the afternoon; None when no time.
+
+    >>> clock_value(_CLOCK.search("raat 9 baje")), clock_value(_CLOCK.search("९ बजे")), clock_value(_CLOCK.search("7:45"))
+    ('21:00', '09:00', '07:45')
+    """
+    hour, minute = int(m["hour"] or m["hh"]), int(m["minute"] or m["mm"] or 0)
+    part, mark = (m["part"] or "").lower(), (m["mark"] or "").lower().replace(".", "")
+    if (mark == "pm" or part in lexicon.LATE_DAY_PARTS) and 1 <= hour < 12:
+        hour += 12
+    elif mark == "am" and hour == 12:
+        hour = 0
+    return f"{hour:02d}:{minute:02d}" if hour < 24 and minute < 60 else None
+
+
 def extract(text: str, intent: str | None = None) -> list[Entity]:
     """All rule-based entities of `text`, in order of appearance; `intent` decides bare numbers."""
     if intent in lexicon.OUT_OF_SCOPE_INTENTS:
@@ -291,6 +320,8 @@ def extract(text: str, intent: str | None = None) -> list[Entity]:
     reader.patterns()
     for entity, table in _INTENT_PHRASES.get(intent or "", ()):
         reader.phrases(entity, table)
+    if intent == "shop_settings":
+        reader.clock()
     reader.phrases("period", _PERIODS)
     if intent in lexicon.SUMMARY_INTENTS:
         reader.phrases("period", _BARE_YESTERDAY)

@@ -208,6 +208,14 @@ REPLY_LANGUAGES = {
 }
 """A reply language a message names (erp_core.enums.ReplyLanguage), the values of `reply_language`; "auto": answer
 each person in the language they write."""
+DAY_PARTS = ("subah", "subha", "savere", "sawere", "morning", "dopahar", "dophar", "afternoon", "shaam", "sham",
+             "evening", "raat", "rat", "night", "bihana", "beluka", "belka", "sanjh", "rati", "सुबह", "सवेरे", "दोपहर",
+             "शाम", "रात", "बिहान", "बिहानी", "दिउँसो", "बेलुका", "साँझ", "राति")
+"""Words before a time of day ("raat 9 baje") that say which half of the day it is in."""
+LATE_DAY_PARTS = frozenset({"dopahar", "dophar", "afternoon", "shaam", "sham", "evening", "raat", "rat", "night",
+                            "beluka", "belka", "sanjh", "rati", "दोपहर", "शाम", "रात", "दिउँसो", "बेलुका", "साँझ",
+                            "राति"})
+"""The day parts after noon: "raat 9 baje" is 21:00."""
 EXPENSE_INTENTS = frozenset({"add_expense", "expense_summary", "deny"})
 AMBIGUOUS_NUMBER_WORDS = "do one cha chha chhe tin छ दो aat saath sathi"
 """"bhej do" (give), "one" (this one), Nepali "cha"/"छ" (is), "at" (folds like "aat", 8), "saath" (with, also

@@ -477,3 +477,23 @@ def test_an_identifier_is_one_entity_whatever_the_intent_and_its_digits_are_no_n
 ])
 def test_the_selling_day_intents_decide_numbers_and_periods(text, intent, expected):
     assert [(e, v) for e, v, _ in found(text, intent)] == expected
+
+
+@pytest.mark.parametrize("text, clock, typed", [
+    ("roz ka hisaab 8 baje bhej dena", "08:00", "8 baje"),
+    ("daily summary raat 10 baje", "22:00", "raat 10 baje"),
+    ("दिन की रिपोर्ट शाम ७ बजे भेजो", "19:00", "शाम ७ बजे"),
+    ("दैनिक रिपोर्ट बेलुका ८:३० बजे पठाउनु", "20:30", "बेलुका ८:३० बजे"),
+    ("send the daily report at 9:15 pm", "21:15", "9:15 pm"),
+    ("summary ka time 22:45 rakho", "22:45", "22:45"),
+    ("daily summary 12 am", "00:00", "12 am"),
+])
+def test_a_time_of_day_is_an_hh_mm_in_shop_settings(text, clock, typed):
+    times = [(v, t) for e, v, t in found(text, "shop_settings") if e == "time"]
+    assert times == [(clock, typed)]
+    assert not [e for e, _, _ in found(text, "shop_settings") if e in ("quantity", "amount")]
+
+
+def test_a_time_of_day_is_only_read_in_shop_settings_and_not_out_of_range():
+    assert "time" not in {e for e, _, _ in found("9 baje tak 5 kilo cheeni bhejo", "create_order")}
+    assert "time" not in {e for e, _, _ in found("summary 25:70 pe", "shop_settings")}
