@@ -92,7 +92,9 @@ class ValidateSaleForm(BookForm):
     def read(self, turn: Turn, values: dict[str, Any], message: Message, requested: str | None) -> None:
         super().read(turn, values, message, requested)
         mode, paid = payment_of(message.entities)
-        if paid is None and requested != "form_items":  # a bare number answering "how much?" is a quantity
+        if requested == "form_items" and not message.value("product"):
+            paid = None  # a bare number answering "how much?" is a quantity
+        elif paid is None:
             paid = self.amount(message, requested)
         values["form_amount"] = paid or values["form_amount"]
         values["form_mode"] = mode or values["form_mode"] or PaymentMode.CASH.value
