@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from actions.language import reply_language
-from erp_core import inventory, invoices, reports, sales
+from erp_core import catalog, inventory, invoices, reports, sales
 from erp_core.demo import CUSTOMERS, DEMO_STAFF_WA_ID
 from erp_core.enums import PaymentMode, RefundMode
 from erp_core.invoices import InvoiceLineIn
@@ -56,7 +56,9 @@ def return_documents(shop: Shop) -> list[SaleReturn]:
 
 
 def price(shop: Shop, product: str) -> Decimal:
-    return shop.product(product).selling_price
+    """The product's selling price now."""
+    [found] = catalog.list_products(shop.ctx, ids=[shop.product(product).id], limit=1)
+    return found.selling_price
 
 
 # ---------------------------------------------------------------------- sales
