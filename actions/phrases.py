@@ -130,6 +130,20 @@ PHRASES: dict[str, dict[str, str]] = {
     "language_hi": {"hinglish": "Hindi", "hi": "हिंदी", "ne": "हिन्दी", "en": "Hindi", "ne_roman": "Hindi"},
     "language_ne": {"hinglish": "Nepali", "hi": "नेपाली", "ne": "नेपाली", "en": "Nepali", "ne_roman": "Nepali"},
     "language_en": {"hinglish": "English", "hi": "अंग्रेज़ी", "ne": "अङ्ग्रेजी", "en": "English", "ne_roman": "English"},
+    # --- selling day: sales and returns (actions/sale_return_form.py) ---
+    "cash_back": {"hinglish": "💵 Cash wapas", "hi": "💵 नकद वापस", "ne": "💵 नगद फिर्ता", "en": "💵 Cash back",
+                  "ne_roman": "💵 Nagad phirta"},
+    "to_khata": {"hinglish": "📒 Khate mein", "hi": "📒 खाते में", "ne": "📒 खातामा", "en": "📒 To the khata",
+                 "ne_roman": "📒 Khata ma"},
+    "return_bill": {"hinglish": "bill #{number} ka", "hi": "बिल #{number} का", "ne": "बिल #{number} को",
+                    "en": "from bill #{number}", "ne_roman": "bill #{number} ko"},
+    "return_invoice": {"hinglish": "invoice {number} ka (credit note banega)",
+                       "hi": "इनवॉइस {number} का (क्रेडिट नोट बनेगा)", "ne": "इनभ्वाइस {number} को (क्रेडिट नोट बन्छ)",
+                       "en": "from invoice {number} (a credit note is made)",
+                       "ne_roman": "invoice {number} ko (credit note banchha)"},
+    "return_loose": {"hinglish": "bina bill, aaj ke daam par", "hi": "बिना बिल, आज के दाम पर",
+                     "ne": "बिल बिना, आजको मूल्यमा", "en": "without a bill, at today's price",
+                     "ne_roman": "bill bina, aaja ko mulya ma"},
 }
 
 PERIOD_NAMES: dict[str, dict[str, str]] = {

@@ -96,7 +96,7 @@ def issue_credit_note(
         raise NotFound(what="invoice", ref=invoice_id)
     lines = session.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice_id)
                             .order_by(InvoiceLine.id)).all()
-    returned = _returned(session, invoice_id)
+    returned = returned_quantities(session, invoice_id)
     wanted = ([(line.product_id, line.quantity - returned.get(line.product_id, 0)) for line in lines]
               if returns is None else [(r.product_id, quantity(r.quantity)) for r in returns])
     by_product = {line.product_id: line for line in lines}
@@ -145,7 +145,7 @@ def costs_left_with(session: Session, invoice: Invoice, product_ids: set[int]) -
     return {pid: cost for pid, cost in costs.items() if cost is not None}
 
 
-def _returned(session: Session, invoice_id: int) -> dict[int | None, Decimal]:
+def returned_quantities(session: Session, invoice_id: int) -> dict[int | None, Decimal]:
     """Quantities already credited against an invoice, by product."""
     returned: dict[int | None, Decimal] = {}
     for product_id, qty in session.execute(

@@ -29,6 +29,7 @@ from erp_core.inventory import Movement, lock_stock, post_movements
 from erp_core.ledger import post_entry
 from erp_core.models import (
     Invoice,
+    InvoiceLine,
     Party,
     PartyBalance,
     Product,
@@ -261,3 +262,75 @@ def _credit_note_lines(session: Session, issued: credit_notes.IssuedCreditNote) 
         out.append(ReturnLineOut(product_id=line.product_id, name=line.description, quantity=line.quantity,
                                  unit_price=line.unit_price, line_total=line.total, unit_cost=cost))
     return out
+
+
+class ReturnSource(BaseModel):
+    """The sale goods are coming back from: a counter bill (`sale_id`) or an invoice made without one
+    (`invoice_id`), with what the customer paid per unit of each product on it."""
+
+    model_config = ConfigDict(frozen=True)
+    sale_id: int | None
+    invoice_id: int | None
+    number: str
+    """The bill's number, or the invoice's."""
+    unit_prices: dict[int, Decimal]
+    """By product: the bill's price less its discount share, or the invoice line's total (tax in) per unit."""
+
+
+_LOOK_BACK = 50
+"""How many of a customer's latest bills and invoices a return looks through for its goods."""
+
+
+def return_source(ctx: Context, party_id: int, wanted: dict[int, Decimal]) -> ReturnSource | None:
+    """The latest bill or invoice of customer `party_id` from which all of `wanted` ({product id: quantity})
+    can still come back (less earlier returns and credit notes); None when no recent one can.
+
+    An invoice made for a bill is found through its bill (`sale_return` with that `sale_id` credits the invoice).
+    """
+    ctx.actor.require(Permission.RETURN_GOODS)
+    with ctx.read() as session:
+        bills = session.scalars(select(Sale).where(Sale.party_id == party_id)
+                                .order_by(Sale.sold_at.desc(), Sale.id.desc()).limit(_LOOK_BACK)).all()
+        invoices = session.scalars(select(Invoice).where(
+            Invoice.party_id == party_id, Invoice.kind != InvoiceKind.CREDIT_NOTE, Invoice.sale_id.is_(None))
+            .order_by(Invoice.created_at.desc(), Invoice.id.desc()).limit(_LOOK_BACK)).all()
+        documents: list[Sale | Invoice] = [*bills, *invoices]
+        documents.sort(key=lambda d: d.sold_at if isinstance(d, Sale) else d.created_at, reverse=True)
+        for document in documents:
+            source, left = (_bill_source(session, document) if isinstance(document, Sale)
+                            else _invoice_source(session, document))
+            if all(left.get(pid, Decimal(0)) >= qty for pid, qty in wanted.items()):
+                return source
+    return None
+
+
+def _bill_source(session: Session, sale: Sale) -> tuple[ReturnSource, dict[int, Decimal]]:
+    """What can still come back from a bill, and at what price per unit."""
+    share = sale.total / sale.subtotal if sale.subtotal else Decimal(1)
+    left: dict[int, Decimal] = {}
+    prices: dict[int, Decimal] = {}
+    for line in session.scalars(select(SaleLine).where(SaleLine.sale_id == sale.id).order_by(SaleLine.id)):
+        left[line.product_id] = left.get(line.product_id, Decimal(0)) + line.quantity
+        prices.setdefault(line.product_id, (line.unit_price * share).quantize(_PAISA, ROUND_HALF_UP))
+    for product_id, qty in session.execute(
+            select(SaleReturnLine.product_id, func.sum(SaleReturnLine.quantity))
+            .join(SaleReturn, SaleReturn.id == SaleReturnLine.return_id)
+            .where(SaleReturn.sale_id == sale.id).group_by(SaleReturnLine.product_id)).tuples():
+        left[product_id] = left.get(product_id, Decimal(0)) - qty
+    return ReturnSource(sale_id=sale.id, invoice_id=None, number=str(sale.number), unit_prices=prices), left
+
+
+def _invoice_source(session: Session, invoice: Invoice) -> tuple[ReturnSource, dict[int, Decimal]]:
+    """What can still come back from an invoice made without a bill, and at what price per unit (tax in)."""
+    left: dict[int, Decimal] = {}
+    prices: dict[int, Decimal] = {}
+    for line in session.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)
+                                .order_by(InvoiceLine.id)):
+        if line.product_id is None or not line.quantity:
+            continue
+        left[line.product_id] = left.get(line.product_id, Decimal(0)) + line.quantity
+        prices.setdefault(line.product_id, (line.total / line.quantity).quantize(_PAISA, ROUND_HALF_UP))
+    for product_id, qty in credit_notes.returned_quantities(session, invoice.id).items():
+        if product_id is not None:
+            left[product_id] = left.get(product_id, Decimal(0)) - qty
+    return ReturnSource(sale_id=None, invoice_id=invoice.id, number=invoice.number, unit_prices=prices), left

@@ -160,3 +160,35 @@ def test_refusals_write_nothing_and_a_replay_books_once(shop, make_product, make
     again = returns.sale_return(staff, line, sale_id=bill.sale_id, refund_mode="khata", idempotency_key="ret-1")
     assert again == first and rows(shop)[0] == before[0] + 1
     assert ledger.balance(shop, sharma.id).balance == D("50.00")
+
+
+def test_the_latest_bill_or_invoice_a_return_can_come_from(gst_shop, make_product, make_customer):
+    atta = make_product("Atta", ctx=gst_shop, stock=20, cost="30", price="45", gst_rate="5", hsn_code="1101")
+    soap = make_product("Soap", ctx=gst_shop, stock=20, cost="20", price="38.50", gst_rate="18", unit="pcs")
+    rao, other = make_customer("Rao", ctx=gst_shop), make_customer("Mehta", ctx=gst_shop)
+    assert returns.return_source(gst_shop, rao.id, {atta.id: D(1)}) is None
+    old = sales.post_sale(gst_shop, [LineIn(product_id=atta.id, quantity=D(3))], party_id=rao.id,
+                          payment_mode="credit")
+    sales.post_sale(gst_shop, [LineIn(product_id=atta.id, quantity=D(5))], party_id=other.id)
+    latest = sales.post_sale(gst_shop, [LineIn(product_id=atta.id, quantity=D(2)),
+                                        LineIn(product_id=soap.id, quantity=D(1))], party_id=rao.id,
+                             discount="10", payment_mode="credit")
+    found = returns.return_source(gst_shop, rao.id, {atta.id: D(1)})
+    assert (found.sale_id, found.invoice_id, found.number) == (latest.sale_id, None, str(latest.number))
+    assert found.unit_prices[atta.id] == (D(45) * latest.total / latest.subtotal).quantize(D("0.01"))
+    # more than the latest bill sold: the older bill that sold enough
+    assert returns.return_source(gst_shop, rao.id, {atta.id: D(3)}).sale_id == old.sale_id
+    returns.sale_return(gst_shop, [ReturnLineIn(product_id=atta.id, quantity=D(2))], sale_id=latest.sale_id,
+                        refund_mode="khata")
+    assert returns.return_source(gst_shop, rao.id, {atta.id: D(1)}).sale_id == old.sale_id  # the latest is back
+    invoice = invoices.create_invoice(gst_shop, [InvoiceLineIn(product_id=soap.id, quantity=D(4))], party_id=rao.id)
+    on_invoice = returns.return_source(gst_shop, rao.id, {soap.id: D(2)})
+    assert (on_invoice.sale_id, on_invoice.invoice_id, on_invoice.number) == (None, invoice.id, invoice.number)
+    [line] = invoice.lines
+    assert on_invoice.unit_prices[soap.id] == (line.total / 4).quantize(D("0.01"))  # tax in, as the line charged
+    returns.sale_return(gst_shop, [ReturnLineIn(product_id=soap.id, quantity=D(4))], invoice_id=invoice.id,
+                        refund_mode="khata")
+    assert returns.return_source(gst_shop, rao.id, {soap.id: D(2)}) is None
+    assert returns.return_source(gst_shop, rao.id, {atta.id: D(4)}) is None
+    with pytest.raises(PermissionDenied):
+        returns.return_source(as_role(gst_shop, Role.CUSTOMER), rao.id, {atta.id: D(1)})
