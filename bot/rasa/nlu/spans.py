@@ -1,12 +1,28 @@
-"""Names that DIET tagged word by word ("Mr" and "Verma"), joined back into the one name the user wrote.
+"""Tidying DIET's names with what the rules read.
 
-Only names of people and firms: two products side by side ("chawal daal bhejo") are two products."""
+Names that DIET tagged word by word ("Mr" and "Verma") are joined back into the one name the user wrote (only
+names of people and firms: two products side by side, "chawal daal bhejo", are two products). A name inside a
+word the rules own ("aaj", "kharab", "udhaar") is dropped: a period or a reason is never a product."""
 
 from __future__ import annotations
 
 from typing import Any
 
 NAME_TYPES = frozenset({"customer", "supplier"})
+WORD_TYPES = frozenset({"period", "payment_mode", "write_off_reason", "order_step", "setting", "reply_language",
+                        "expense_category"})
+"""Rule-owned entities read from words, not numbers: no product, customer or supplier name lies inside one."""
+
+
+def drop_names_inside_words(entities: list[dict[str, Any]], rule_owned: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`entities` (DIET's) without those lying wholly inside a rule-owned word entity (`WORD_TYPES`).
+
+    >>> drop_names_inside_words([{"entity": "product", "start": 0, "end": 3, "value": "today"}],
+    ...                         [{"entity": "period", "start": 0, "end": 3, "value": "today"}])
+    []
+    """
+    spans = [(e["start"], e["end"]) for e in rule_owned if e["entity"] in WORD_TYPES]
+    return [e for e in entities if not any(start <= e["start"] and e["end"] <= end for start, end in spans)]
 
 
 def join_split_names(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:

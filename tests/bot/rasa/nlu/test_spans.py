@@ -1,6 +1,7 @@
-"""Split names joined back together (bot/rasa/nlu/spans.py)."""
+"""Split names joined back together, and names inside rule-owned words dropped (bot/rasa/nlu/spans.py)."""
 
-from bot.rasa.nlu.spans import join_split_names
+from bot.rasa.nlu.extract import extract
+from bot.rasa.nlu.spans import drop_names_inside_words, join_split_names
 
 
 def entity(kind: str, text: str, word: str, value: str | None = None) -> dict:
@@ -28,3 +29,21 @@ def test_names_apart_or_of_different_types_stay_apart():
     text = "Verma Traders se Verma ji ko"
     apart = [entity("supplier", text, "Verma Traders"), entity("customer", text, "Verma ji")]
     assert join_split_names(text, apart) == apart
+
+
+def rule_owned(text: str, intent: str) -> list[dict]:
+    return [{"entity": e.entity, "start": e.start, "end": e.end, "value": e.value} for e in extract(text, intent)]
+
+
+def test_a_name_inside_a_period_or_a_reason_is_dropped_and_real_names_stay():
+    text = "aaj 4 packet parle g kharab ho gaye"
+    diet = [entity("product", text, "aaj", "today"), entity("product", text, "parle g"),
+            entity("product", text, "kharab")]
+    kept = drop_names_inside_words(diet, rule_owned(text, "write_off"))
+    assert [e["value"] for e in kept] == ["parle g"]
+
+
+def test_names_beside_numbers_and_units_are_kept():
+    text = "Sharma ji ko 2 kilo chawal udhaar pe diya"
+    diet = [entity("customer", text, "Sharma ji"), entity("product", text, "chawal")]
+    assert drop_names_inside_words(diet, rule_owned(text, "record_sale")) == diet
