@@ -21,12 +21,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
 from actions.base import ShopAction, Turn, open_turn
+from actions import interruptions
 from actions.choices import Choice, offer, payload
+from actions.intent_names import intent_name
 from actions.items import Item, apply_correction, first_number, merge_items, read_items
 from actions.phrases import phrase
 from actions.shop import channel_metadata
@@ -41,6 +43,11 @@ FORM_SLOTS = ("form_customer", "form_items", "form_amount", "form_mode", "form_c
               "form_pending")
 """Every slot the book forms use; all are cleared when a form ends."""
 CONFIRMED = "form_confirmed"
+
+
+def slot_events(values: dict[str, Any], requested: str | None) -> list[EventType]:
+    """Events that keep the form's `values` and ask for slot `requested` next (None ends the form)."""
+    return [SlotSet(slot, value) for slot, value in values.items()] + [SlotSet(REQUESTED_SLOT, requested)]
 
 
 def cleared() -> list[EventType]:
@@ -108,6 +115,8 @@ class Message:
         return text if requested == slot and text and not self.is_payload and self.intent not in ANSWERS else None
 
 
+NAME_SLOTS = frozenset({"form_customer", "form_name"})
+"""Slots a bare name answers ("Mehta ji"), whatever intent the NLU reads in it."""
 ANSWERS = frozenset({"affirm", "deny", "stop"})
 """Intents that answer the form's own question ("haan", "nahi", "rehne do"), never a name."""
 
@@ -147,9 +156,15 @@ class BookForm(FormValidationAction, ABC):
         requested = tracker.get_slot(REQUESTED_SLOT)
         values = {slot: None if requested is None else tracker.get_slot(slot) for slot in FORM_SLOTS}
         message = Message.latest(tracker)
+        replaced = tracker.get_slot("form_pending") if requested is None else None
+        if replaced and replaced.get("restart"):
+            message = Message(**replaced["restart"])
         try:
             if self.permission is not None:
                 ctx.actor.require(self.permission)
+            handled = await self.interrupted(turn, values, message, requested, domain)
+            if handled is not None:
+                return handled
             if message.intent == "stop" or (requested == CONFIRMED and message.intent == "deny"
                                             and not message.entities):
                 turn.say(self.cancelled)
@@ -161,7 +176,38 @@ class BookForm(FormValidationAction, ABC):
         except DomainError as error:
             turn.error(error)
             return closed()
-        return [SlotSet(slot, value) for slot, value in values.items()] + [SlotSet(REQUESTED_SLOT, next_slot)]
+        return slot_events(values, next_slot)
+
+    async def interrupted(self, turn: Turn, values: dict[str, Any], message: Message, requested: str | None,
+                          domain: dict[str, Any]) -> list[EventType] | None:
+        """A question or another command while this form waits (actions/interruptions.py): the events that
+        handle it, or None when the message is the form's to read."""
+        pending = values["form_pending"] or {}
+        if "replace_with" in pending:
+            values["form_pending"] = None
+            if message.intent == "affirm":
+                return [*closed(), SlotSet("form_pending", {"restart": pending["replace_with"]}),
+                        FollowupAction(pending["form"])]
+            if message.intent == "deny":
+                return slot_events(values, self.again(turn, values, requested))
+        if requested is None:
+            return None
+        found = interruptions.interruption(message.intent, self.form_name(), answers_form=(
+            requested in NAME_SLOTS and looks_like_a_name(message)))
+        if found is None:
+            return None
+        if found.answer is not None:
+            events = await interruptions.answer(found.answer, turn.dispatcher, turn.tracker, domain)
+            return events + slot_events(values, self.again(turn, values, requested))
+        values["form_pending"] = {"form": found.form, "replace_with": {
+            "intent": message.intent, "entities": message.entities, "text": message.text}}
+        turn.say("utter_drop_open_form", work=intent_name(self.intent, turn.language),
+                 new=intent_name(message.intent, turn.language))
+        return slot_events(values, requested)
+
+    def again(self, turn: Turn, values: dict[str, Any], requested: str | None) -> str | None:
+        """Ask the form's pending question again (a list to pick from, the confirmation, ...); the slot asked."""
+        return self.step(turn, values, Message("", [], ""), requested)
 
     def step(self, turn: Turn, values: dict[str, Any], message: Message, requested: str | None) -> str | None:
         """Fill `values` from `message`, resolve names, and ask for what is next; None when confirmed."""
