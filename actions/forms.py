@@ -43,6 +43,7 @@ FORM_SLOTS = ("form_customer", "form_items", "form_amount", "form_mode", "form_c
               "form_pending")
 """Every slot the book forms use; all are cleared when a form ends."""
 CONFIRMED = "form_confirmed"
+ACTION_LISTEN = "action_listen"
 
 
 def slot_events(values: dict[str, Any], requested: str | None) -> list[EventType]:
@@ -157,8 +158,11 @@ class BookForm(FormValidationAction, ABC):
         values = {slot: None if requested is None else tracker.get_slot(slot) for slot in FORM_SLOTS}
         message = Message.latest(tracker)
         replaced = tracker.get_slot("form_pending") if requested is None else None
+        ended = closed()
         if replaced and replaced.get("restart"):
+            # started in place of a dropped form: no rule follows a form that ends at once here, so listen
             message = Message(**replaced["restart"])
+            ended.append(FollowupAction(ACTION_LISTEN))
         try:
             if self.permission is not None:
                 ctx.actor.require(self.permission)
@@ -168,14 +172,14 @@ class BookForm(FormValidationAction, ABC):
             if message.intent == "stop" or (requested == CONFIRMED and message.intent == "deny"
                                             and not message.entities):
                 turn.say(self.cancelled)
-                return closed()
+                return ended
             next_slot = self.step(turn, values, message, requested)
-        except FormEnded as ended:
-            turn.say(str(ended))
-            return closed()
+        except FormEnded as ended_early:
+            turn.say(str(ended_early))
+            return ended
         except DomainError as error:
             turn.error(error)
-            return closed()
+            return ended
         return slot_events(values, next_slot)
 
     async def interrupted(self, turn: Turn, values: dict[str, Any], message: Message, requested: str | None,

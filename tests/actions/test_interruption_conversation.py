@@ -137,6 +137,17 @@ def test_staff_asking_profit_inside_a_form_are_refused_and_the_form_asks_again(s
     assert shop.on_hand("Cheeni") == cheeni
 
 
+def test_staff_who_drop_a_form_for_a_command_they_may_not_do_are_refused_once(shop):
+    cheeni = shop.on_hand("Cheeni")
+    shop.say(DEMO_STAFF_WA_ID, "20 kilo cheeni aayi")
+    assert "Pehle wala stock entry" in texts(shop.say(DEMO_STAFF_WA_ID, "undo"))
+    refused = shop.say(DEMO_STAFF_WA_ID, "/affirm")
+    assert texts(refused) == "Maaf kijiye, aapko iski permission nahi hai."
+    assert not any(r.get("custom") for r in refused), "no help menu after the refusal"
+    assert texts(shop.say(DEMO_STAFF_WA_ID, "/affirm")) != "", "the bot listens again"
+    assert shop.on_hand("Cheeni") == cheeni
+
+
 def test_a_customer_asking_the_shops_sales_inside_an_order_is_refused_and_the_order_asks_again(shop):
     orders = len(shop.orders_of("Sharma ji"))
     shop.say(SHARMA_WA_ID, "5 kilo chawal bhejo")
