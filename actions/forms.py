@@ -11,7 +11,9 @@ with an idempotency key from the conversation, the confirming message's id and t
 operation, so a repeated webhook never books twice. `stop` at any point, or a bare
 "nahi" at the confirmation, ends the form with nothing written; "nahi, 5 kilo"
 (deny with entities) corrects the slot and confirms again. A one-step write (cancel
-an order, undo) is a form with nothing to ask.
+an order, undo) is a form with nothing to ask. A question in the middle ("aaj ki bikri?")
+is answered and the form asks again; a command for another form offers to drop this one
+(actions/interruptions.py).
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
-from actions.base import ShopAction, Turn, open_turn
 from actions import interruptions
+from actions.base import ShopAction, Turn, open_turn
 from actions.choices import Choice, offer, payload
 from actions.intent_names import intent_name
 from actions.items import Item, apply_correction, first_number, merge_items, read_items
