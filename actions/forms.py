@@ -98,12 +98,15 @@ class Message:
     intent: str
     entities: list[dict[str, Any]]
     text: str
+    confidence: float = 1.0
+    """How sure the NLU was of `intent` (a tapped payload: 1)."""
 
     @classmethod
     def latest(cls, tracker: Tracker) -> Message:
         latest = tracker.latest_message or {}
-        return cls((latest.get("intent") or {}).get("name") or "", latest.get("entities") or [],
-                   latest.get("text") or "")
+        intent = latest.get("intent") or {}
+        return cls(intent.get("name") or "", latest.get("entities") or [], latest.get("text") or "",
+                   float(intent.get("confidence") or 1.0))
 
     def value(self, entity: str) -> str | None:
         return next((str(e["value"]) for e in self.entities if e.get("entity") == entity and e.get("value")), None)
@@ -198,8 +201,10 @@ class BookForm(FormValidationAction, ABC):
                 return slot_events(values, self.again(turn, values, requested))
         if requested is None:
             return None
-        found = interruptions.interruption(message.intent, self.form_name(), answers_form=(
-            requested in NAME_SLOTS and looks_like_a_name(message)))
+        found = interruptions.interruption(
+            message.intent, message.confidence, self.form_name(),
+            answers_form=requested in NAME_SLOTS and looks_like_a_name(message),
+            adds_items="form_items" in self.needs and message.value("quantity") is not None)
         if found is None:
             return None
         if found.answer is not None:

@@ -8,7 +8,8 @@ what the message is before reading it as an answer:
 - a command that starts a different form (`FORMS`) gets "Pehle wala stock entry chhod doon?";
   yes ends the open form with nothing written and starts the new one with the new message's
   intent and entities (a `FollowupAction`; the message waits in `form_pending`), no re-asks;
-- anything else (an answer, a correction, the open form's own intent with new entities) is the form's.
+- anything else (an answer, a correction, the open form's own intent with new entities, more items for
+  a form that takes items) is the form's.
 
 A form or action named here that this server does not have (yet) is simply not offered.
 """
@@ -68,6 +69,9 @@ QUERIES: dict[str, str] = {
 }
 """What answers each question that leaves the books as they are: an action, or a domain response."""
 
+SURE = 0.9
+"""A message with items inside a form that takes items starts another form only when the NLU is this sure
+("20 kilo cheeni aayi" in an order: 0.99; "aur 2 packet maggi", read as stock received at 0.70: the order's)."""
 CHIT_CHAT = frozenset({"help", "greet", "thank"})
 """Questions that are not about the shop's business."""
 
@@ -83,19 +87,22 @@ class Interruption:
     """The form a new command needs."""
 
 
-def interruption(intent: str, open_form: str, answers_form: bool) -> Interruption | None:
-    """What a message with `intent` is while `open_form` waits; None when it is the form's to read.
+def interruption(intent: str, confidence: float, open_form: str, answers_form: bool,
+                 adds_items: bool) -> Interruption | None:
+    """What a message read as `intent` (with `confidence`) is while `open_form` waits; None when it is the form's.
 
     `answers_form`: the message reads as the answer the form waits for (a bare name), whatever its intent.
+    `adds_items`: the form takes items and the message has a quantity ("aur 2 packet maggi"): more items
+    for the form, unless the NLU is sure it is a command of its own ("Sharma ji ko 5 kilo chawal bhejo").
     """
     if answers_form:
         return None
-    if intent in QUERIES and exists(QUERIES[intent]):
+    if intent in QUERIES and not adds_items and exists(QUERIES[intent]):
         return Interruption(intent, answer=QUERIES[intent])
     form = FORMS.get(intent)
-    if form is not None and form != open_form and exists(f"validate_{form}"):
-        return Interruption(intent, form=form)
-    return None
+    if form is None or form == open_form or (adds_items and confidence < SURE):
+        return None
+    return Interruption(intent, form=form) if exists(f"validate_{form}") else None
 
 
 def has_flow(intent: str) -> bool:

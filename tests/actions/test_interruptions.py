@@ -24,23 +24,31 @@ def test_doctests():
                                             ("profit_summary", "action_profit_summary"),
                                             ("thank", "utter_you_are_welcome")])
 def test_a_question_is_answered_by_its_own_action(intent, answer):
-    assert interruption(intent, "stock_form", answers_form=False) == Interruption(intent, answer=answer)
+    found = interruption(intent, 0.99, "stock_form", answers_form=False, adds_items=False)
+    assert found == Interruption(intent, answer=answer)
 
 
 def test_a_command_for_another_form_is_a_switch_and_the_same_form_a_correction():
-    assert interruption("create_order", "stock_form", answers_form=False) == Interruption("create_order",
-                                                                                         form="order_form")
-    assert interruption("add_stock", "stock_form", answers_form=False) is None
-    assert interruption("catalog_order", "order_form", answers_form=False) is None
+    assert interruption("create_order", 0.99, "stock_form", answers_form=False, adds_items=True) == Interruption(
+        "create_order", form="order_form")
+    assert interruption("add_stock", 0.99, "stock_form", answers_form=False, adds_items=True) is None
+    assert interruption("catalog_order", 1.0, "order_form", answers_form=False, adds_items=True) is None
+
+
+def test_more_items_for_a_form_that_takes_items_are_the_forms_unless_the_nlu_is_sure():
+    assert interruption("add_stock", 0.70, "order_form", answers_form=False, adds_items=True) is None
+    assert interruption("check_stock", 0.95, "order_form", answers_form=False, adds_items=True) is None
+    assert interruption("add_stock", 0.70, "payment_form", answers_form=False, adds_items=False) == Interruption(
+        "add_stock", form="stock_form")
 
 
 @pytest.mark.parametrize("intent", ["affirm", "deny", "stop", "nlu_fallback", "out_of_scope"])
 def test_answers_and_unknown_messages_are_the_forms(intent):
-    assert interruption(intent, "stock_form", answers_form=False) is None
+    assert interruption(intent, 0.99, "stock_form", answers_form=False, adds_items=False) is None
 
 
 def test_a_bare_name_answers_the_form_whatever_the_nlu_read():
-    assert interruption("check_dues", "payment_form", answers_form=True) is None
+    assert interruption("check_dues", 0.99, "payment_form", answers_form=True, adds_items=False) is None
 
 
 def test_forms_and_actions_this_server_does_not_have_yet_are_not_offered():
@@ -48,7 +56,7 @@ def test_forms_and_actions_this_server_does_not_have_yet_are_not_offered():
     assert not has_flow("no_such_intent")
     missing = [intent for intent, form in FORMS.items() if action_named(f"validate_{form}") is None]
     for intent in missing:
-        assert interruption(intent, "stock_form", answers_form=False) is None
+        assert interruption(intent, 0.99, "stock_form", answers_form=False, adds_items=False) is None
     assert has_flow("add_stock") and has_flow("top_products")
 
 
