@@ -42,7 +42,7 @@ from erp_core.permissions import Permission
 
 FORM_SLOTS = ("form_customer", "form_items", "form_amount", "form_mode", "form_category", "form_order",
               "form_name", "form_phone", "form_kind", "form_unit", "form_entry", "form_confirmed",
-              "form_pending")
+              "form_pending", "form_reason")
 """Every slot the book forms use; all are cleared when a form ends."""
 CONFIRMED = "form_confirmed"
 ACTION_LISTEN = "action_listen"

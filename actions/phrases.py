@@ -1,4 +1,4 @@
-"""Words the actions build into lists, buttons and menus, in the four reply languages.
+"""Words the actions build into lists, buttons and menus, in the five reply languages.
 
 Whole replies live in `domain.yml` as responses with a variation per
 language, and erp_core's errors (and the order-status names they use) in
@@ -16,88 +16,118 @@ PHRASES: dict[str, dict[str, str]] = {
         "hinglish": "\"{query}\" se kai saamaan milte hain. Kaunsa?",
         "hi": "\"{query}\" से कई सामान मिलते हैं। कौन सा?",
         "ne": "\"{query}\" नामका धेरै सामान छन्। कुन चाहिँ?",
+        "ne_roman": "\"{query}\" naam ka dherai saman chan. Kun chahin?",
         "en": "Several products match \"{query}\". Which one?",
     },
     "which_party": {
         "hinglish": "\"{query}\" naam ke kai log hain. Kaun?",
         "hi": "\"{query}\" नाम के कई लोग हैं। कौन?",
         "ne": "\"{query}\" नामका धेरै जना छन्। को?",
+        "ne_roman": "\"{query}\" naam ka dherai jana chan. Ko?",
         "en": "Several people match \"{query}\". Who?",
     },
     "help_body": {
         "hinglish": "Main yeh sab kar sakta hoon. Kuch chuniye ya seedha likhiye:",
         "hi": "मैं ये सब कर सकता हूँ। कुछ चुनिए या सीधे लिखिए:",
         "ne": "म यी सबै गर्न सक्छु। छान्नुहोस् वा सिधै लेख्नुहोस्:",
+        "ne_roman": "Ma yi sabai garna sakchhu. Chhannus ya sidhai lekhnus:",
         "en": "Here is what I can do. Pick one or just type:",
     },
-    "help_header": {"hinglish": "Hisaab", "hi": "हिसाब", "ne": "हिसाब", "en": "Hisaab"},
-    "choose": {"hinglish": "Chuniye", "hi": "चुनिए", "ne": "छान्नुहोस्", "en": "Choose"},
-    "add_it": {"hinglish": "Haan, jodo", "hi": "हाँ, जोड़ो", "ne": "हो, थप्नुहोस्", "en": "Yes, add it"},
+    "help_header": {"hinglish": "Hisaab", "hi": "हिसाब", "ne": "हिसाब", "ne_roman": "Hisaab", "en": "Hisaab"},
+    "choose": {"hinglish": "Chuniye", "hi": "चुनिए", "ne": "छान्नुहोस्", "ne_roman": "Chhannus", "en": "Choose"},
+    "add_it": {"hinglish": "Haan, jodo", "hi": "हाँ, जोड़ो", "ne": "हो, थप्नुहोस्",
+               "ne_roman": "Ho, thapnus", "en": "Yes, add it"},
     "as_customer": {"hinglish": "👤 Customer banao", "hi": "👤 ग्राहक बनाइए", "ne": "👤 ग्राहक बनाउनुहोस्",
+                    "ne_roman": "👤 Grahak banaunus",
                     "en": "👤 Add as customer"},
     "as_supplier": {"hinglish": "🚚 Supplier banao", "hi": "🚚 सप्लायर बनाइए", "ne": "🚚 सप्लायर बनाउनुहोस्",
+                    "ne_roman": "🚚 Supplier banaunus",
                     "en": "🚚 Add as supplier"},
-    "undo_it": {"hinglish": "↩️ Haan, hatao", "hi": "↩️ हाँ, हटाइए", "ne": "↩️ हो, हटाउनुहोस्", "en": "↩️ Yes, reverse"},
-    "keep_it": {"hinglish": "Rehne do", "hi": "रहने दो", "ne": "रहन दिनुहोस्", "en": "Keep it"},
+    "undo_it": {"hinglish": "↩️ Haan, hatao", "hi": "↩️ हाँ, हटाइए", "ne": "↩️ हो, हटाउनुहोस्",
+                "ne_roman": "↩️ Ho, hataunus", "en": "↩️ Yes, reverse"},
+    "keep_it": {"hinglish": "Rehne do", "hi": "रहने दो", "ne": "रहन दिनुहोस्",
+                "ne_roman": "Rahana dinus", "en": "Keep it"},
     "role_and_khata": {"hinglish": "Aapka kaam aur khata", "hi": "आपका काम और खाता", "ne": "तपाईंको काम र खाता",
+                       "ne_roman": "Tapai ko kaam ra khata",
                        "en": "Your role and account"},
-    "role": {"hinglish": "Aapka kaam", "hi": "आपका काम", "ne": "तपाईंको काम", "en": "Your role"},
-    "khata": {"hinglish": "Aapka khata", "hi": "आपका खाता", "ne": "तपाईंको खाता", "en": "Your account"},
-    "no": {"hinglish": "Nahi", "hi": "नहीं", "ne": "होइन", "en": "No"},
-    "confirm": {"hinglish": "✅ Haan, pakka", "hi": "✅ हाँ, पक्का", "ne": "✅ हो, पक्का", "en": "✅ Yes, confirm"},
-    "cancel": {"hinglish": "❌ Cancel", "hi": "❌ रद्द करें", "ne": "❌ रद्द गर्नुहोस्", "en": "❌ Cancel"},
-    "create": {"hinglish": "➕ Haan, banao", "hi": "➕ हाँ, बनाइए", "ne": "➕ हो, बनाउनुहोस्", "en": "➕ Yes, add it"},
+    "role": {"hinglish": "Aapka kaam", "hi": "आपका काम", "ne": "तपाईंको काम",
+             "ne_roman": "Tapai ko kaam", "en": "Your role"},
+    "khata": {"hinglish": "Aapka khata", "hi": "आपका खाता", "ne": "तपाईंको खाता",
+              "ne_roman": "Tapai ko khata", "en": "Your account"},
+    "no": {"hinglish": "Nahi", "hi": "नहीं", "ne": "होइन", "ne_roman": "Hoina", "en": "No"},
+    "confirm": {"hinglish": "✅ Haan, pakka", "hi": "✅ हाँ, पक्का", "ne": "✅ हो, पक्का",
+                "ne_roman": "✅ Ho, pakka", "en": "✅ Yes, confirm"},
+    "cancel": {"hinglish": "❌ Cancel", "hi": "❌ रद्द करें", "ne": "❌ रद्द गर्नुहोस्",
+               "ne_roman": "❌ Cancel garnus", "en": "❌ Cancel"},
+    "create": {"hinglish": "➕ Haan, banao", "hi": "➕ हाँ, बनाइए", "ne": "➕ हो, बनाउनुहोस्",
+               "ne_roman": "➕ Ho, banaunus", "en": "➕ Yes, add it"},
     "ask_expense_category": {"hinglish": "Kis cheez ka kharcha tha?", "hi": "किस चीज़ का खर्चा था?",
-                             "ne": "केको खर्च हो?", "en": "What was it spent on?"},
+                             "ne": "केको खर्च हो?", "ne_roman": "K ko kharcha ho?", "en": "What was it spent on?"},
     "offer_new_product": {
         "hinglish": "\"{query}\" naam ka koi product nahi mila. Naya product jodna hai?",
         "hi": "\"{query}\" नाम का कोई प्रोडक्ट नहीं मिला। नया प्रोडक्ट जोड़ना है?",
         "ne": "\"{query}\" नामको कुनै सामान भेटिएन। नयाँ सामान थप्ने?",
+        "ne_roman": "\"{query}\" naam ko kunai saman bhetiyena. Naya saman thapne?",
         "en": "I could not find a product called \"{query}\". Add it as a new product?",
     },
     "low_line": {
         "hinglish": "• {name}: {available} {unit} bacha (reorder {reorder})",
         "hi": "• {name}: {available} {unit} बचा (रीऑर्डर {reorder})",
         "ne": "• {name}: {available} {unit} बाँकी (रिअर्डर {reorder})",
+        "ne_roman": "• {name}: {available} {unit} baki (reorder {reorder})",
         "en": "• {name}: {available} {unit} left (reorder at {reorder})",
     },
     "reorder_line": {
         "hinglish": "• {name}: {suggested} {unit} mangwaiye ({available} bacha)",
         "hi": "• {name}: {suggested} {unit} मँगवाइए ({available} बचा)",
         "ne": "• {name}: {suggested} {unit} मगाउनुहोस् ({available} बाँकी)",
+        "ne_roman": "• {name}: {suggested} {unit} magaunus ({available} baki)",
         "en": "• {name}: order {suggested} {unit} ({available} left)",
     },
     "due_line": {
         "hinglish": "{rank}. {name}: {total}{older}", "hi": "{rank}. {name}: {total}{older}",
-        "ne": "{rank}. {name}: {total}{older}", "en": "{rank}. {name}: {total}{older}",
+        "ne": "{rank}. {name}: {total}{older}", "ne_roman": "{rank}. {name}: {total}{older}",
+        "en": "{rank}. {name}: {total}{older}",
     },
     "older_than_30": {
         "hinglish": " ({amount} 30 din se purana)", "hi": " ({amount} 30 दिन से पुराना)",
-        "ne": " ({amount} ३० दिनभन्दा पुरानो)", "en": " ({amount} older than 30 days)",
+        "ne": " ({amount} ३० दिनभन्दा पुरानो)",
+                  "ne_roman": " ({amount} 30 din bhanda purano)", "en": " ({amount} older than 30 days)",
     },
     "order_line": {"hinglish": "• {name} × {quantity}", "hi": "• {name} × {quantity}", "ne": "• {name} × {quantity}",
+                   "ne_roman": "• {name} × {quantity}",
                    "en": "• {name} × {quantity}"},
     "expense_line": {"hinglish": "• {category}: {amount}", "hi": "• {category}: {amount}",
-                     "ne": "• {category}: {amount}", "en": "• {category}: {amount}"},
+                     "ne": "• {category}: {amount}", "ne_roman": "• {category}: {amount}",
+                     "en": "• {category}: {amount}"},
 }
 
 PERIOD_NAMES: dict[str, dict[str, str]] = {
-    "today": {"hinglish": "Aaj", "hi": "आज", "ne": "आज", "en": "Today"},
-    "yesterday": {"hinglish": "Kal", "hi": "कल", "ne": "हिजो", "en": "Yesterday"},
-    "this_week": {"hinglish": "Is hafte", "hi": "इस हफ़्ते", "ne": "यो हप्ता", "en": "This week"},
-    "last_week": {"hinglish": "Pichhle hafte", "hi": "पिछले हफ़्ते", "ne": "गएको हप्ता", "en": "Last week"},
-    "this_month": {"hinglish": "Is mahine", "hi": "इस महीने", "ne": "यो महिना", "en": "This month"},
-    "last_month": {"hinglish": "Pichhle mahine", "hi": "पिछले महीने", "ne": "गएको महिना", "en": "Last month"},
+    "today": {"hinglish": "Aaj", "hi": "आज", "ne": "आज", "ne_roman": "Aaja", "en": "Today"},
+    "yesterday": {"hinglish": "Kal", "hi": "कल", "ne": "हिजो", "ne_roman": "Hijo", "en": "Yesterday"},
+    "this_week": {"hinglish": "Is hafte", "hi": "इस हफ़्ते", "ne": "यो हप्ता",
+                  "ne_roman": "Yo hapta", "en": "This week"},
+    "last_week": {"hinglish": "Pichhle hafte", "hi": "पिछले हफ़्ते", "ne": "गएको हप्ता",
+                  "ne_roman": "Gaeko hapta", "en": "Last week"},
+    "this_month": {"hinglish": "Is mahine", "hi": "इस महीने", "ne": "यो महिना",
+                   "ne_roman": "Yo mahina", "en": "This month"},
+    "last_month": {"hinglish": "Pichhle mahine", "hi": "पिछले महीने", "ne": "गएको महिना",
+                   "ne_roman": "Gaeko mahina", "en": "Last month"},
 }
 
 UNDONE_NAMES: dict[str, dict[str, str]] = {
-    "payment.record": {"hinglish": "payment", "hi": "भुगतान", "ne": "भुक्तानी", "en": "payment"},
-    "stock.receive": {"hinglish": "stock aaya", "hi": "आया स्टॉक", "ne": "आएको मौज्दात", "en": "stock received"},
-    "expense.record": {"hinglish": "kharcha", "hi": "खर्चा", "ne": "खर्च", "en": "expense"},
-    "order.place": {"hinglish": "order", "hi": "ऑर्डर", "ne": "अर्डर", "en": "order"},
-    "stock.write_off": {"hinglish": "kharab maal", "hi": "खराब माल", "ne": "बिग्रेको सामान", "en": "write-off"},
-    "stock.count": {"hinglish": "stock ginti", "hi": "स्टॉक गिनती", "ne": "मौज्दात गन्ती", "en": "stock count"},
-    "product.price": {"hinglish": "rate badla", "hi": "दाम बदला", "ne": "मूल्य परिवर्तन", "en": "price change"},
+    "payment.record": {"hinglish": "payment", "hi": "भुगतान", "ne": "भुक्तानी",
+                       "ne_roman": "bhuktani", "en": "payment"},
+    "stock.receive": {"hinglish": "stock aaya", "hi": "आया स्टॉक", "ne": "आएको मौज्दात",
+                      "ne_roman": "aayeko stock", "en": "stock received"},
+    "expense.record": {"hinglish": "kharcha", "hi": "खर्चा", "ne": "खर्च", "ne_roman": "kharcha", "en": "expense"},
+    "order.place": {"hinglish": "order", "hi": "ऑर्डर", "ne": "अर्डर", "ne_roman": "order", "en": "order"},
+    "stock.write_off": {"hinglish": "kharab maal", "hi": "खराब माल", "ne": "बिग्रेको सामान",
+                        "ne_roman": "bigreko saman", "en": "write-off"},
+    "stock.count": {"hinglish": "stock ginti", "hi": "स्टॉक गिनती", "ne": "मौज्दात गन्ती",
+                    "ne_roman": "stock ganti", "en": "stock count"},
+    "product.price": {"hinglish": "rate badla", "hi": "दाम बदला", "ne": "मूल्य परिवर्तन",
+                      "ne_roman": "mol pheriyo", "en": "price change"},
 }
 """What an undone entry was, by its erp_core operation (one for each of erp_core.undo.UNDOABLE)."""
 
@@ -105,40 +135,52 @@ UNDONE_NAMES: dict[str, dict[str, str]] = {
 _HELP_ROWS: dict[str, dict[str, tuple[str, str]]] = {
     "/check_stock": {
         "hinglish": ("Stock dekho", "kitna stock hai Maggi ka?"), "hi": ("स्टॉक देखें", "चावल कितना बचा है?"),
-        "ne": ("मौज्दात हेर्नुहोस्", "चामल कति बाँकी छ?"), "en": ("Check stock", "how much sugar do we have?")},
+        "ne": ("मौज्दात हेर्नुहोस्", "चामल कति बाँकी छ?"),
+        "ne_roman": ("Stock hernus", "chamal kati baki cha?"), "en": ("Check stock", "how much sugar do we have?")},
     "/create_order": {
         "hinglish": ("Order do", "Sharma ji ko 10 kilo chawal bhejo"), "hi": ("ऑर्डर दें", "शर्मा जी को 10 किलो चावल भेजो"),
-        "ne": ("अर्डर दिनुहोस्", "५ किलो चिनी पठाउनु"), "en": ("Place an order", "send 10 kg rice to Sharma ji")},
+        "ne": ("अर्डर दिनुहोस्", "५ किलो चिनी पठाउनु"),
+        "ne_roman": ("Order dinus", "5 kilo chini pathaunu"), "en": ("Place an order", "send 10 kg rice to Sharma ji")},
     "/check_dues": {
         "hinglish": ("Udhaar / baaki", "Sharma ji ka kitna baaki hai?"), "hi": ("उधार / बाकी", "शर्मा जी का कितना बाकी है?"),
-        "ne": ("उधारो / बाँकी", "शर्मा जीको कति बाँकी छ?"), "en": ("Dues", "how much does Sharma ji owe?")},
+        "ne": ("उधारो / बाँकी", "शर्मा जीको कति बाँकी छ?"),
+        "ne_roman": ("Udharo / baki", "Sharma ji ko kati baki cha?"), "en": ("Dues", "how much does Sharma ji owe?")},
     "/sales_summary": {
         "hinglish": ("Bikri", "aaj ki bikri kitni hui?"), "hi": ("बिक्री", "कल की बिक्री कितनी थी?"),
-        "ne": ("बिक्री", "आजको बिक्री कति भयो?"), "en": ("Sales", "what were today's sales?")},
+        "ne": ("बिक्री", "आजको बिक्री कति भयो?"),
+        "ne_roman": ("Bikri", "aaja ko bikri kati bhayo?"), "en": ("Sales", "what were today's sales?")},
     "/low_stock": {
         "hinglish": ("Kam stock", "kya kya khatam ho raha hai?"), "hi": ("कम स्टॉक", "क्या-क्या खत्म हो रहा है?"),
-        "ne": ("कम मौज्दात", "के के सकिँदै छ?"), "en": ("Low stock", "what is running low?")},
+        "ne": ("कम मौज्दात", "के के सकिँदै छ?"),
+        "ne_roman": ("Kam stock", "k k sakidai cha?"), "en": ("Low stock", "what is running low?")},
     "/record_payment": {
         "hinglish": ("Payment likho", "Gupta ji ne 2000 diye"), "hi": ("भुगतान लिखें", "गुप्ता जी ने 2000 दिए"),
-        "ne": ("भुक्तानी लेख्नुहोस्", "गुप्ता जीले २००० दिनुभयो"), "en": ("Record a payment", "Gupta ji paid 2000")},
+        "ne": ("भुक्तानी लेख्नुहोस्", "गुप्ता जीले २००० दिनुभयो"),
+        "ne_roman": ("Bhuktani lekhnus", "Gupta ji le 2000 dinu bhayo"),
+        "en": ("Record a payment", "Gupta ji paid 2000")},
     "/create_invoice": {
         "hinglish": ("Bill banao", "Verma ji ka bill banao"), "hi": ("बिल बनाएँ", "वर्मा जी का बिल बनाओ"),
-        "ne": ("बिल बनाउनुहोस्", "वर्मा जीको बिल बनाउनु"), "en": ("Make an invoice", "invoice for Verma ji")},
+        "ne": ("बिल बनाउनुहोस्", "वर्मा जीको बिल बनाउनु"),
+        "ne_roman": ("Bill banaunus", "Verma ji ko bill banaunu"), "en": ("Make an invoice", "invoice for Verma ji")},
     "/add_expense": {
         "hinglish": ("Kharcha likho", "500 ka petrol"), "hi": ("खर्चा लिखें", "500 का पेट्रोल"),
-        "ne": ("खर्च लेख्नुहोस्", "५०० को पेट्रोल"), "en": ("Add an expense", "spent 500 on fuel")},
+        "ne": ("खर्च लेख्नुहोस्", "५०० को पेट्रोल"),
+        "ne_roman": ("Kharcha lekhnus", "500 ko petrol"), "en": ("Add an expense", "spent 500 on fuel")},
     "/send_reminder": {
         "hinglish": ("Yaad dilao", "Verma ji ko reminder bhejo"), "hi": ("याद दिलाएँ", "वर्मा जी को याद दिलाओ"),
-        "ne": ("सम्झाउनुहोस्", "वर्मा जीलाई सम्झाउनु"), "en": ("Payment reminder", "remind Verma ji to pay")},
+        "ne": ("सम्झाउनुहोस्", "वर्मा जीलाई सम्झाउनु"),
+        "ne_roman": ("Samjhaunus", "Verma ji lai samjhaunu"), "en": ("Payment reminder", "remind Verma ji to pay")},
     "/reorder_suggestions": {
         "hinglish": ("Kya mangwayein", "kya order karna chahiye?"), "hi": ("क्या मँगवाएँ", "क्या मँगवाना चाहिए?"),
-        "ne": ("के मगाउने", "के मगाउनुपर्छ?"), "en": ("What to reorder", "what should I reorder?")},
+        "ne": ("के मगाउने", "के मगाउनुपर्छ?"),
+        "ne_roman": ("K magaune", "k magaunu parchha?"), "en": ("What to reorder", "what should I reorder?")},
 }
 CUSTOMER_HELP = ("/check_stock", "/create_order", "/check_dues")
 """The only things a customer messaging the shop may do."""
 _CUSTOMER_ROW_TITLES = {
     "/check_dues": {"hinglish": ("Mera baaki", "mera kitna baaki hai?"), "hi": ("मेरा बाकी", "मेरा कितना बाकी है?"),
-                    "ne": ("मेरो बाँकी", "मेरो कति बाँकी छ?"), "en": ("My dues", "how much do I owe?")},
+                    "ne": ("मेरो बाँकी", "मेरो कति बाँकी छ?"),
+                    "ne_roman": ("Mero baki", "mero kati baki cha?"), "en": ("My dues", "how much do I owe?")},
 }
 
 
@@ -165,3 +207,18 @@ def help_rows(language: str, customer: bool = False) -> list[tuple[str, str, str
         title, example = texts.get(language, texts["hinglish"])
         rows.append((payload, title, example))
     return rows
+
+
+WRITE_OFF_REASON_NAMES: dict[str, dict[str, str]] = {
+    "damaged": {"hinglish": "kharab", "hi": "खराब", "ne": "बिग्रियो", "en": "damaged", "ne_roman": "bigriyo"},
+    "expired": {"hinglish": "expire", "hi": "एक्सपायर", "ne": "म्याद सकियो", "en": "expired", "ne_roman": "myad sakiyo"},
+    "lost": {"hinglish": "kho gaya", "hi": "खो गया", "ne": "हरायो", "en": "lost", "ne_roman": "harayo"},
+    "stolen": {"hinglish": "chori", "hi": "चोरी", "ne": "चोरी भयो", "en": "stolen", "ne_roman": "chori bhayo"},
+    "own_use": {"hinglish": "apne use mein", "hi": "अपने इस्तेमाल में", "ne": "आफ्नो प्रयोग", "en": "own use",
+                "ne_roman": "aafno prayog"},
+}
+"""A write-off's reason (erp_core.enums.StockReason) as said in a confirmation, in each reply language."""
+
+
+def write_off_reason_name(reason: str, language: str) -> str:
+    return WRITE_OFF_REASON_NAMES[reason].get(language, WRITE_OFF_REASON_NAMES[reason]["hinglish"])

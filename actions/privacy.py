@@ -4,9 +4,9 @@ Rasa runs `action_session_start` when a conversation (re)starts, before it reads
 message's channel metadata in the `session_started_metadata` slot. Ours asks erp_core whether the
 number is new to the shop (`consents.introduce`, which records the transactional consent), says
 `utter_privacy_notice` if so, then starts the session as Rasa's own action does. The message is not
-read yet, so the notice speaks the conversation's `language` or, for a first conversation, the shop's
-country's (`FIRST_LANGUAGE`); the variation is picked here from the domain, since Rasa renders a
-response with the slots as they were before this action.
+read yet, so the notice speaks the shop's reply language when the owner set one, else the conversation's
+`language` or, for a first conversation, the shop's country's (`FIRST_LANGUAGE`); the variation is picked
+here from the domain, since Rasa renders a response with the slots as they were before this action.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import ShopAction, Turn
 from actions.shop import channel_metadata, shop_of
 from erp_core import consents
-from erp_core.enums import ConsentPurpose, Country
+from erp_core.enums import ConsentPurpose, Country, ReplyLanguage
 from erp_core.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -82,6 +82,8 @@ class ActionSessionStart(Action):
         except DomainError as error:  # no notice for an unverified sender; the session still starts
             logger.info("no privacy notice: %s", error)
             return None
+        if tenant.reply_language is not ReplyLanguage.AUTO:
+            return tenant.reply_language.value
         return tracker.get_slot("language") or FIRST_LANGUAGE[tenant.country]
 
 

@@ -36,10 +36,13 @@ class ValidateStockForm(BookForm):
         return slot
 
     def summarise(self, turn: Turn, values: dict[str, Any]) -> None:
+        """The goods and their cost; without one, say the product's saved cost will be used."""
         lines, _ = item_lines(values["form_items"])
         cost = values["form_amount"]
-        confirm(turn, "utter_confirm_stock", lines=lines,
-                cost=format_money(Decimal(cost)) if cost is not None else "-")
+        if cost is None:
+            confirm(turn, "utter_confirm_stock_usual_cost", lines=lines)
+        else:
+            confirm(turn, "utter_confirm_stock", lines=lines, cost=format_money(Decimal(cost)))
 
     def new_product_price(self, values: dict[str, Any]) -> str | None:
         return values.get("form_amount")

@@ -57,11 +57,16 @@ WRITE_OFF_REASONS = tuple(reason for reason in StockReason if reason is not Stoc
 
 
 class ReplyLanguage(StrEnum):
-    """The language the bot answers a shop's people in when they have not written yet."""
+    """The language the bot answers a shop's people in: AUTO, each person in the language and script they write;
+    any other, always that one (an owner who set "reply Nepali me karo" means it)."""
 
+    AUTO = "auto"
     HINGLISH = "hinglish"
+    """Hindi in Roman script."""
     HI = "hi"
     NE = "ne"
+    NE_ROMAN = "ne_roman"
+    """Nepali in Roman script."""
     EN = "en"
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from erp_core import consents
 from erp_core.context import Context
 from erp_core.db import Database
-from erp_core.enums import Country, CreditPolicy, PartyKind, Role
+from erp_core.enums import Country, CreditPolicy, PartyKind, ReplyLanguage, Role
 from erp_core.errors import NotFound, PermissionDenied, ValidationError
 from erp_core.ids import wa_id as whatsapp_id
 from erp_core.ids.mobile import COUNTRY_CODES
@@ -29,6 +29,8 @@ class TenantInfo(BaseModel):
     phone_number_id: str
     name: str
     country: Country
+    reply_language: ReplyLanguage
+    """The shop's reply-language setting (AUTO: each person's own), read with the tenant on every message."""
 
 
 class UserInfo(BaseModel):
@@ -41,7 +43,8 @@ class UserInfo(BaseModel):
 
 
 def _info(tenant: Tenant) -> TenantInfo:
-    return TenantInfo(id=tenant.id, phone_number_id=tenant.phone_number_id, name=tenant.name, country=tenant.country)
+    return TenantInfo(id=tenant.id, phone_number_id=tenant.phone_number_id, name=tenant.name, country=tenant.country,
+                      reply_language=tenant.reply_language)
 
 
 def add_tenant(

@@ -22,7 +22,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 LANGUAGE_FILES = {"hinglish": "hinglish.yml", "hindi": "hindi.yml", "nepali": "nepali.yml", "english": "english.yml"}
 """The language files of data/nlu (the NLU contract), by the name the trainer picks."""
 
-SLOT_LANGUAGE_FILE = {"hinglish": "hinglish", "hi": "hindi", "ne": "nepali", "en": "english"}
+SLOT_LANGUAGE_FILE = {"hinglish": "hinglish", "hi": "hindi", "ne": "nepali", "ne_roman": "nepali", "en": "english"}
 """The actions' `language` slot values (actions/language.py) -> language file."""
 
 INTENT_NAME = re.compile(r"^[a-z][a-z0-9_]{1,63}$")

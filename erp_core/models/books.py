@@ -53,7 +53,7 @@ class Tenant(Base):
     upi_vpa: Mapped[str | None] = mapped_column(String(100))
     conversation_retention_days: Mapped[int] = mapped_column(Integer, default=180)
     """How long conversation logs are kept before `bot privacy purge` deletes them (docs/privacy.md)."""
-    reply_language: Mapped[ReplyLanguage] = mapped_column(enum_type(ReplyLanguage), default=ReplyLanguage.HINGLISH)
+    reply_language: Mapped[ReplyLanguage] = mapped_column(enum_type(ReplyLanguage), default=ReplyLanguage.AUTO)
     daily_summary_time: Mapped[time | None] = mapped_column(Time)
     """When the owner gets the day's summary, in the shop's timezone (None: not sent)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -13,9 +13,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import shop as shop_module
+from actions.language import LANGUAGES
 from actions.privacy import ActionConsentReminders, ActionSessionStart, variation
 from connectors.metadata import ChannelMetadata
-from erp_core import consents
+from erp_core import consents, shop_settings
 from erp_core.context import Context
 from erp_core.db import Database
 from erp_core.enums import ConsentPurpose, Role
@@ -78,6 +79,23 @@ def test_the_notice_speaks_the_conversation_language_else_the_shops_country(shop
     assert [(e["name"], e["value"]) for e in events if e["event"] == "slot"][0] == ("language", "en")
 
 
+def test_a_shop_set_to_a_language_gives_its_notice_in_it(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'erp.db'}"
+    db = Database(url)
+    db.migrate()
+    tenant = add_tenant(db, phone_number_id="5550103", name="Set Pasal", country="NP")
+    shop_settings.update_settings(Context(db, tenant.id, Actor.system()), reply_language="ne_roman")
+    monkeypatch.setenv("ERP_DATABASE_URL", url)
+    shop_module.database.cache_clear()
+    try:
+        said, _ = start_session("5550103", "9779811100009", {"language": "en"})
+    finally:
+        shop_module.database.cache_clear()
+        db.dispose()
+    assert said[0]["text"] == variation(DOMAIN, "utter_privacy_notice", "ne_roman")["text"]
+    assert said[0]["text"].startswith("🔒 Gopaniyata")
+
+
 def test_the_shops_people_and_unknown_businesses_get_no_notice(shops):
     assert start_session(INDIA, OWNER)[0] == []
     said, events = start_session("5559999", "919811100004")
@@ -101,5 +119,5 @@ def test_the_buttons_record_the_reminders_choice(shops, intent, granted, reply):
 
 def test_every_language_has_its_notice_and_answers():
     for response in ("utter_privacy_notice", "utter_reminders_on", "utter_reminders_off"):
-        texts = {variation(DOMAIN, response, language)["text"] for language in ("hinglish", "hi", "ne", "en")}
-        assert len(texts) == 4, response
+        texts = {variation(DOMAIN, response, language)["text"] for language in LANGUAGES}
+        assert len(texts) == len(LANGUAGES), response

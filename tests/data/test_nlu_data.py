@@ -47,7 +47,7 @@ VALUES = {
     "order_step": frozenset("accept pack dispatch deliver complete reject".split()),
     "write_off_reason": frozenset("damaged expired lost stolen own_use".split()),
     "setting": frozenset("name address gstin upi_vpa reply_language daily_summary_time".split()),
-    "reply_language": frozenset("hinglish hi ne en".split()),
+    "reply_language": frozenset("hinglish hi ne en ne_roman auto".split()),
 }
 IDENTIFIERS = {"upi_id": re.compile(r"[a-z0-9][a-z0-9._-]+@[a-z][a-z0-9]+"),
                "gstin": re.compile(r"[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][0-9A-Z]Z[0-9A-Z]")}

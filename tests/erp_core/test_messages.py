@@ -19,8 +19,9 @@ def test_every_message_exists_in_every_language():
     ("hinglish", "Maggi ka stock kam hai: 2.5 bacha hai, 10 chahiye."),
     ("hi", "Maggi का स्टॉक कम है: 2.5 बचा है, 10 चाहिए।"),
     ("ne", "Maggi को मौज्दात पुगेन: 2.5 बाँकी छ, 10 चाहिन्छ।"),
+    ("ne_roman", "Maggi ko stock pugena: 2.5 baki cha, 10 chahincha."),
 ])
-def test_insufficient_stock_in_four_languages(language, expected):
+def test_insufficient_stock_in_every_language(language, expected):
     error = InsufficientStock(product="Maggi", available=Decimal("2.500"), requested=Decimal("10.000"))
     assert render(error, language) == expected
 

@@ -94,3 +94,16 @@ def test_0005_encrypts_the_secrets_stored_before_it(empty_db):
     [job] = webhooks.due_deliveries(empty_db, tenant.id)
     assert job.secret == "plain-endpoint-secret"
     assert replays == ["k2"]
+
+
+def test_0009_makes_the_old_default_reply_language_auto_and_keeps_a_chosen_one(empty_db):
+    empty_db.migrate("0008")
+    old_default = legacy_tenant(empty_db, "919000000009", "Default Stores")
+    chosen = legacy_tenant(empty_db, "919000000010", "Hindi Stores")
+    with empty_db.engine.begin() as connection:
+        connection.execute(text("UPDATE tenants SET reply_language = 'hi' WHERE id = :id"), {"id": chosen.id})
+    empty_db.migrate()
+    fresh = legacy_tenant(empty_db, "919000000011", "New Stores")
+    with empty_db.engine.connect() as connection:
+        languages = dict(connection.execute(text("SELECT id, reply_language FROM tenants")).all())
+    assert (languages[old_default.id], languages[chosen.id], languages[fresh.id]) == ("auto", "hi", "auto")

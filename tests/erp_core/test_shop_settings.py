@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from erp_core import shop_settings
+from erp_core import shop_settings, tenants
 from erp_core.context import Context
 from erp_core.enums import ReplyLanguage, Role
 from erp_core.errors import InvalidIdentifier, PermissionDenied, ValidationError
@@ -15,7 +15,7 @@ MAHARASHTRA_GSTIN = "27AAPFU0939F1ZV"
 
 def test_the_owner_sets_upi_gstin_name_address_language_and_summary_time(new_shop):
     ctx = new_shop(name="Ramesh Kirana")
-    assert shop_settings.shop_settings(ctx).reply_language is ReplyLanguage.HINGLISH
+    assert shop_settings.shop_settings(ctx).reply_language is ReplyLanguage.AUTO
     after = shop_settings.update_settings(
         ctx, upi_vpa=" Ramesh@OKAXIS ", gstin=MAHARASHTRA_GSTIN.lower(), name="  Ramesh   General Store ",
         address="4 Station Road, Pune", reply_language="hi", daily_summary_time="21:30")
@@ -64,3 +64,12 @@ def test_only_the_owner_changes_settings(new_shop):
         with pytest.raises(PermissionDenied):
             shop_settings.update_settings(Context(ctx.db, ctx.tenant_id, Actor(None, role)), upi_vpa="shop@ybl")
     assert shop_settings.update_settings(ctx, daily_summary_time="8:05").daily_summary_time == "08:05"
+
+
+def test_the_reply_language_is_auto_until_set_and_comes_with_the_tenant(new_shop):
+    ctx = new_shop(name="Pokhara Pasal")
+    tenant = next(t for t in tenants.list_tenants(ctx.db) if t.id == ctx.tenant_id)
+    assert tenant.reply_language is ReplyLanguage.AUTO
+    shop_settings.update_settings(ctx, reply_language="ne_roman")
+    found = tenants.find_tenant(ctx.db, tenant.phone_number_id)
+    assert found is not None and found.reply_language is ReplyLanguage.NE_ROMAN

@@ -75,3 +75,35 @@ def test_undo_reverses_a_write_off_and_a_count(db, shop, make_product):
     assert stock_of(shop, ghee.id).on_hand == D(10)
     assert inventory.valuation(shop).total == D("5000.00")
     assert check_tenant(db, shop.tenant_id).ok
+
+
+def test_a_preview_says_what_would_be_booked_and_writes_nothing(shop, make_product):
+    maggi = make_product("Maggi", stock=45, cost="12", unit="packet")
+    out = stock_corrections.preview_write_off(shop, maggi.id, 3)
+    assert (out.name, out.unit.value, out.on_hand, out.delta, out.unit_cost, out.value) == (
+        "Maggi", "packet", D(45), D(-3), D(12), D("-36.00"))
+    count = stock_corrections.preview_count(shop, maggi.id, "40")
+    assert (count.on_hand, count.delta, count.value) == (D(45), D(-5), D("-60.00"))
+    assert stock_corrections.preview_count(shop, maggi.id, 45).delta == D(0)
+    assert len(movements(shop, maggi.id)) == 1 and stock_of(shop, maggi.id).on_hand == D(45)
+    booked = stock_corrections.write_off(shop, maggi.id, 3, "expired")
+    assert (booked.delta, booked.value) == (out.delta, out.value)
+
+
+def test_a_preview_of_a_product_without_a_cost_says_the_cost_is_unknown(shop, make_product):
+    found = make_product("Naya Saabun", cost="0", unit="packet")
+    stock_corrections.count_stock(shop, found.id, 5)
+    preview = stock_corrections.preview_write_off(shop, found.id, 1)
+    assert (preview.on_hand, preview.unit_cost, preview.value) == (D(5), None, None)
+
+
+def test_a_preview_is_refused_like_the_write_it_shows(shop, make_product):
+    milk = make_product("Doodh", stock=2, cost="25")
+    for attempt, error in (
+        (lambda: stock_corrections.preview_write_off(as_role(shop, Role.CUSTOMER), milk.id, 1), PermissionDenied),
+        (lambda: stock_corrections.preview_write_off(shop, milk.id, 0), ValidationError),
+        (lambda: stock_corrections.preview_count(shop, milk.id, -1), ValidationError),
+        (lambda: stock_corrections.preview_count(shop, 999_999, 1), UnknownProduct),
+    ):
+        with pytest.raises(error):
+            attempt()

@@ -203,8 +203,11 @@ REPLY_LANGUAGES = {
     "hi": ["hindi", "हिंदी", "हिन्दी"],
     "ne": ["nepali", "नेपाली", "नेपालीमा", "nepalima"],
     "en": ["english", "angrezi", "angreji", "अंग्रेजी", "अंग्रेज़ी", "इंग्लिश", "अङ्ग्रेजी", "angreji ma"],
+    "ne_roman": ["roman nepali", "nepali roman", "romanized nepali", "roman ma nepali", "रोमन नेपाली", "नेपाली रोमन"],
+    "auto": ["automatic", "auto language", "same language", "ऑटोमैटिक", "अटोमेटिक"],
 }
-"""A reply language a message names (erp_core.enums.ReplyLanguage), the values of `reply_language`."""
+"""A reply language a message names (erp_core.enums.ReplyLanguage), the values of `reply_language`; "auto": answer
+each person in the language they write."""
 EXPENSE_INTENTS = frozenset({"add_expense", "expense_summary", "deny"})
 AMBIGUOUS_NUMBER_WORDS = "do one cha chha chhe tin छ दो aat saath sathi"
 """"bhej do" (give), "one" (this one), Nepali "cha"/"छ" (is), "at" (folds like "aat", 8), "saath" (with, also

@@ -87,6 +87,7 @@ def test_language_is_guessed_from_the_slot_then_the_script() -> None:
     assert guess_language("चावल कितना बचा है") == "hindi"
     assert guess_language("चामल कति बाँकी छ") == "nepali"
     assert guess_language("how much sugar", "en") == "english"
+    assert guess_language("maggi kati baki cha", "ne_roman") == "nepali"
 
 
 def test_a_new_intent_is_listed_in_the_domain_with_its_comments_kept(tmp_path: Path) -> None:

@@ -452,6 +452,8 @@ def test_a_write_off_reason_only_counts_in_a_write_off():
     ("mera upi id shop.ram-1@okhdfcbank hai", [("setting", "upi_vpa"), ("upi_id", "shop.ram-1@okhdfcbank")]),
     ("GST number 27aapfu0939f1zv daal do", [("setting", "gstin"), ("gstin", "27AAPFU0939F1ZV")]),
     ("जवाब नेपाली में देना", [("reply_language", "ne")]),
+    ("reply roman nepali ma garnus", [("reply_language", "ne_roman")]),
+    ("reply language automatic kar do", [("setting", "reply_language"), ("reply_language", "auto")]),
     ("dukaan ka naam badlo", [("setting", "name")]),
 ])
 def test_shop_settings_name_the_setting_and_its_value(text, expected):
