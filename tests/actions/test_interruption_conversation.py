@@ -72,8 +72,8 @@ def test_a_roman_nepali_question_inside_a_form_is_answered_too(shop):
     wa_id = shop.owner()
     before = shop.on_hand("Cheeni")
     shop.say(wa_id, "20 kilo chini aayo")
-    answered = shop.say(wa_id, "aaja ko bikri kati bhayo")
-    assert len(answered) >= 2 and "Cheeni" in texts(answered[1:]) and buttons(answered) == CONFIRM_BUTTONS
+    answered = texts(shop.say(wa_id, "aaja ko bikri kati bhayo"))
+    assert answered.index("Aaja ko bikri:") < answered.index("Lekhne?") and "Cheeni" in answered
     shop.say(wa_id, "/affirm")
     assert shop.on_hand("Cheeni") == before + 20
 
