@@ -140,10 +140,10 @@ def test_staff_asking_profit_inside_a_form_are_refused_and_the_form_asks_again(s
 def test_staff_who_drop_a_form_for_a_command_they_may_not_do_are_refused_once(shop):
     cheeni = shop.on_hand("Cheeni")
     shop.say(DEMO_STAFF_WA_ID, "20 kilo cheeni aayi")
-    offered = texts(shop.say(DEMO_STAFF_WA_ID, "undo"))  # one English word: the answer is in English
-    assert offered == "The stock entry is not finished. Drop it and start undo?"
+    offered = texts(shop.say(DEMO_STAFF_WA_ID, "undo"))  # one word: the conversation stays in Hinglish
+    assert offered == "Pehle wala stock entry adhoora hai. Use chhod ke entry hatana shuru karoon?"
     refused = shop.say(DEMO_STAFF_WA_ID, "/affirm")
-    assert texts(refused) == "Sorry, you are not allowed to do that."
+    assert texts(refused) == "Maaf kijiye, aapko iski permission nahi hai."
     assert not any(r.get("custom") for r in refused), "no help menu after the refusal"
     assert texts(shop.say(DEMO_STAFF_WA_ID, "/affirm")) != "", "the bot listens again"
     assert shop.on_hand("Cheeni") == cheeni
