@@ -29,6 +29,7 @@ class ValidateStockCountForm(BookForm):
     intent = "stock_count"
     permission = Permission.MOVE_STOCK
     needs = ("form_items",)
+    number_slot = "form_items"
 
     def name(self) -> str:
         return "validate_stock_count_form"

@@ -17,6 +17,7 @@ class ValidateCreditLimitForm(BookForm):
     intent = "set_credit_limit"
     permission = Permission.SET_CREDIT_LIMITS
     needs = ("form_customer", "form_amount")
+    number_slot = "form_amount"
 
     def name(self) -> str:
         return "validate_credit_limit_form"

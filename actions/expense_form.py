@@ -19,6 +19,7 @@ class ValidateExpenseForm(BookForm):
     intent = "add_expense"
     permission = Permission.RECORD_EXPENSE
     needs = ("form_amount", "form_category")
+    number_slot = "form_amount"
 
     def name(self) -> str:
         return "validate_expense_form"

@@ -11,7 +11,9 @@ with an idempotency key from the conversation, the confirming message's id and t
 operation, so a repeated webhook never books twice. `stop` at any point, or a bare
 "nahi" at the confirmation, ends the form with nothing written; "nahi, 5 kilo"
 (deny with entities) corrects the slot and confirms again. A one-step write (cancel
-an order, undo) is a form with nothing to ask.
+an order, undo) is a form with nothing to ask. A question in the middle ("aaj ki bikri?")
+is answered and the form asks again; a command for another form offers to drop this one
+(actions/interruptions.py).
 """
 
 from __future__ import annotations
@@ -21,12 +23,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
+from actions import interruptions
 from actions.base import ShopAction, Turn, open_turn
 from actions.choices import Choice, offer, payload
+from actions.intent_names import intent_name
 from actions.items import Item, apply_correction, first_number, merge_items, read_items
 from actions.phrases import phrase
 from actions.shop import channel_metadata
@@ -42,6 +46,12 @@ FORM_SLOTS = ("form_customer", "form_items", "form_amount", "form_mode", "form_c
               "form_document")
 """Every slot the book forms use; all are cleared when a form ends."""
 CONFIRMED = "form_confirmed"
+ACTION_LISTEN = "action_listen"
+
+
+def slot_events(values: dict[str, Any], requested: str | None) -> list[EventType]:
+    """Events that keep the form's `values` and ask for slot `requested` next (None ends the form)."""
+    return [SlotSet(slot, value) for slot, value in values.items()] + [SlotSet(REQUESTED_SLOT, requested)]
 
 
 def cleared() -> list[EventType]:
@@ -94,12 +104,15 @@ class Message:
     intent: str
     entities: list[dict[str, Any]]
     text: str
+    confidence: float = 1.0
+    """How sure the NLU was of `intent` (a tapped payload: 1)."""
 
     @classmethod
     def latest(cls, tracker: Tracker) -> Message:
         latest = tracker.latest_message or {}
-        return cls((latest.get("intent") or {}).get("name") or "", latest.get("entities") or [],
-                   latest.get("text") or "")
+        intent = latest.get("intent") or {}
+        return cls(intent.get("name") or "", latest.get("entities") or [], latest.get("text") or "",
+                   float(intent.get("confidence") or 1.0))
 
     def value(self, entity: str) -> str | None:
         return next((str(e["value"]) for e in self.entities if e.get("entity") == entity and e.get("value")), None)
@@ -114,6 +127,8 @@ class Message:
         return text if requested == slot and text and not self.is_payload and self.intent not in ANSWERS else None
 
 
+NAME_SLOTS = frozenset({"form_customer", "form_name"})
+"""Slots a bare name answers ("Mehta ji"), whatever intent the NLU reads in it."""
 ANSWERS = frozenset({"affirm", "deny", "stop"})
 """Intents that answer the form's own question ("haan", "nahi", "rehne do"), never a name."""
 
@@ -144,6 +159,12 @@ class BookForm(FormValidationAction, ABC):
     """The slots to fill, in asking order (before the confirmation)."""
     cancelled: str = "utter_form_cancelled"
     """What is said when the person stops, or says a bare "no" to the confirmation."""
+    number_slot: str | None = None
+    """The slot a bare number corrects at the confirmation ("nahi, 38", which the NLU gives no entity): the
+    amount, or the quantity of the items (None: a bare "nahi, 38" cancels, as a bare "nahi" does)."""
+    done_at_once: str | None = None
+    """The submit action of a form that may finish without asking anything (the owner's own statement): run
+    directly when the form was started in place of a dropped one, where no rule follows it."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         turn = open_turn(dispatcher, tracker, domain)
@@ -153,21 +174,73 @@ class BookForm(FormValidationAction, ABC):
         requested = tracker.get_slot(REQUESTED_SLOT)
         values = {slot: None if requested is None else tracker.get_slot(slot) for slot in FORM_SLOTS}
         message = Message.latest(tracker)
+        replaced = tracker.get_slot("form_pending") if requested is None else None
+        ended = closed()
+        restarted = bool(replaced and replaced.get("restart"))
+        if restarted:
+            # started in place of a dropped form: no rule follows a form that ends at once here, so listen
+            message = Message(**replaced["restart"])
+            ended.append(FollowupAction(ACTION_LISTEN))
         try:
             if self.permission is not None:
                 ctx.actor.require(self.permission)
+            handled = await self.interrupted(turn, values, message, requested, domain)
+            if handled is not None:
+                return handled
+            if self.corrects_a_number(message, requested):
+                requested = self.number_slot
             if message.intent == "stop" or (requested == CONFIRMED and message.intent == "deny"
                                             and not message.entities):
                 turn.say(self.cancelled)
-                return closed()
+                return ended
             next_slot = self.step(turn, values, message, requested)
-        except FormEnded as ended:
-            turn.say(str(ended), **ended.params)
-            return closed()
+        except FormEnded as ended_early:
+            turn.say(str(ended_early), **ended_early.params)
+            return ended
         except DomainError as error:
             turn.error(error)
-            return closed()
-        return [SlotSet(slot, value) for slot, value in values.items()] + [SlotSet(REQUESTED_SLOT, next_slot)]
+            return ended
+        if restarted and next_slot is None and self.done_at_once:
+            return [*slot_events(values, next_slot), FollowupAction(self.done_at_once)]
+        return slot_events(values, next_slot)
+
+    def corrects_a_number(self, message: Message, requested: str | None) -> bool:
+        """Whether `message` is a bare "no, <number>" at the confirmation, correcting `number_slot`."""
+        return (requested == CONFIRMED and message.intent == "deny" and not message.entities
+                and self.number_slot is not None and first_number(message.text) is not None)
+
+    async def interrupted(self, turn: Turn, values: dict[str, Any], message: Message, requested: str | None,
+                          domain: dict[str, Any]) -> list[EventType] | None:
+        """A question or another command while this form waits (actions/interruptions.py): the events that
+        handle it, or None when the message is the form's to read."""
+        pending = values["form_pending"] or {}
+        if "replace_with" in pending:
+            values["form_pending"] = None
+            if message.intent == "affirm":
+                return [*closed(), SlotSet("form_pending", {"restart": pending["replace_with"]}),
+                        FollowupAction(pending["form"])]
+            if message.intent == "deny":
+                return slot_events(values, self.again(turn, values, requested))
+        if requested is None:
+            return None
+        found = interruptions.interruption(
+            message.intent, message.confidence, self.form_name(),
+            answers_form=requested in NAME_SLOTS and looks_like_a_name(message),
+            adds_items="form_items" in self.needs and message.value("quantity") is not None)
+        if found is None:
+            return None
+        if found.answer is not None:
+            events = await interruptions.answer(found.answer, turn.dispatcher, turn.tracker, domain)
+            return events + slot_events(values, self.again(turn, values, requested))
+        values["form_pending"] = {"form": found.form, "replace_with": {
+            "intent": message.intent, "entities": message.entities, "text": message.text}}
+        turn.say("utter_drop_open_form", work=intent_name(self.intent, turn.language),
+                 new=intent_name(message.intent, turn.language))
+        return slot_events(values, requested)
+
+    def again(self, turn: Turn, values: dict[str, Any], requested: str | None) -> str | None:
+        """Ask the form's pending question again (a list to pick from, the confirmation, ...); the slot asked."""
+        return self.step(turn, values, Message("", [], ""), requested)
 
     def step(self, turn: Turn, values: dict[str, Any], message: Message, requested: str | None) -> str | None:
         """Fill `values` from `message`, resolve names, and ask for what is next; None when confirmed."""

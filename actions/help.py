@@ -2,13 +2,15 @@
 
 Sent for "help", for anything the NLU does not understand (`nlu_fallback`) and when no policy is
 sure what to do next (`action_default_fallback`), so an out-of-scope message ("kal baarish hogi?")
-gets the menu. Each row's payload is an example intent. A customer sees only what a customer may do.
+gets the menu. A message the NLU split between two business intents gets a question instead
+("Bikri ya stock aaya?", actions/ambiguity.py). Each row's payload is an example intent. A customer sees only what a customer may do.
 """
 
 from __future__ import annotations
 
 from rasa_sdk.events import EventType, UserUtteranceReverted
 
+from actions.ambiguity import ask_which
 from actions.base import ShopAction, Turn
 from actions.choices import Choice, offer
 from actions.phrases import help_rows, phrase
@@ -20,6 +22,8 @@ class ActionHelp(ShopAction):
         return "action_help"
 
     def act(self, turn: Turn) -> list[EventType]:
+        if ask_which(turn):
+            return []
         rows = help_rows(turn.language, customer=turn.ctx.actor.role is Role.CUSTOMER)
         offer(turn, phrase("help_body", turn.language),
               [Choice(payload, title, example) for payload, title, example in rows],

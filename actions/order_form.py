@@ -22,6 +22,7 @@ class ValidateOrderForm(BookForm):
     intent = "create_order"
     permission = Permission.PLACE_ORDER
     needs = ("form_customer", "form_items")
+    number_slot = "form_items"
 
     def name(self) -> str:
         return "validate_order_form"

@@ -28,6 +28,7 @@ class ValidatePaymentForm(BookForm):
     intent = "record_payment"
     permission = Permission.RECORD_PAYMENT
     needs = ("form_customer", "form_amount")
+    number_slot = "form_amount"
 
     def name(self) -> str:
         return "validate_payment_form"

@@ -34,6 +34,7 @@ class ValidatePriceForm(BookForm):
     intent = "update_price"
     permission = Permission.CHANGE_PRICES
     needs = ("form_items", "form_amount")
+    number_slot = "form_amount"
 
     def name(self) -> str:
         return "validate_price_form"

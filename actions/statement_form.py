@@ -68,6 +68,7 @@ class ValidateStatementForm(BookForm):
     permission = Permission.VIEW_KHATA
     needs = ("form_customer",)
     cancelled = "utter_statement_not_sent"
+    done_at_once = "action_send_statement"
 
     def name(self) -> str:
         return "validate_statement_form"

@@ -18,6 +18,7 @@ class ValidateStockForm(BookForm):
     intent = "add_stock"
     permission = Permission.MOVE_STOCK
     needs = ("form_items",)
+    number_slot = "form_items"
 
     def name(self) -> str:
         return "validate_stock_form"

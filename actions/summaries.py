@@ -17,9 +17,10 @@ from erp_core.periods import PERIODS, shop_period
 DEFAULT_PERIOD = "today"
 
 
-def asked_period(turn: Turn) -> str:
+def asked_period(turn: Turn, default: str = DEFAULT_PERIOD) -> str:
+    """The period the latest message names (its `period` entity), else `default`."""
     value = turn.entity("period")
-    return value if value in PERIODS else DEFAULT_PERIOD
+    return value if value in PERIODS else default
 
 
 class ActionSalesSummary(ShopAction):

@@ -35,6 +35,7 @@ class ValidateWriteOffForm(BookForm):
     intent = "write_off"
     permission = Permission.MOVE_STOCK
     needs = ("form_items", "form_reason")
+    number_slot = "form_items"
 
     def name(self) -> str:
         return "validate_write_off_form"

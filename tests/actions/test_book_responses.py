@@ -15,7 +15,7 @@ from actions.language import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = ["forms", "order_form", "payment_form", "stock_form", "expense_form", "invoice_form", "undo", "order_queries",
-           "new_records"]
+           "new_records", "ambiguity", "profit", "top_products"]
 
 
 def _said(module: str) -> set[str]:

@@ -158,6 +158,17 @@ def test_no_with_a_new_value_corrects_and_confirms_again(books):
     assert chat.slots[REQUESTED_SLOT] == "form_confirmed"
 
 
+def test_no_with_a_bare_number_the_nlu_left_untagged_corrects_the_forms_number(books):
+    chat = payment_chat()
+    sharma = parties.resolve_party(books, "Sharma ji").id
+    before = ledger.balance(books, sharma).balance
+    chat.send("Sharma ji ne 900 diye", "record_payment", customer="Sharma ji", amount="900")
+    said = chat.send("nahi, 850", "deny")
+    assert chat.responses() == ["utter_confirm_payment"] and said[0]["amount"] == "₹850"
+    chat.send("haan", "affirm")
+    assert ledger.balance(books, sharma).balance == before - Decimal(850)
+
+
 def test_only_the_missing_slot_is_asked_and_a_bare_answer_fills_it(books):
     chat = payment_chat()
     chat.send("Sharma ji ne paise diye", "record_payment", customer="Sharma ji")
