@@ -31,9 +31,6 @@ music ...) that must get the help menu rather than a business intent."""
 SELLING_DAY_INTENTS = frozenset("""record_sale sale_return write_off stock_count update_price update_order send_statement
 profit_summary top_products set_credit_limit shop_settings""".split())
 """Issue 15's intents: NLU examples in every language now, their forms, rules and stories with the dialogue."""
-NLU_ONLY_INTENTS = SELLING_DAY_INTENTS
-"""Intents trained but in no rule or story yet: `rasa data validate` may say so for these and no other.
-Empty this set when the dialogue for issue 15 lands."""
 OUT_OF_SCOPE_FILES = frozenset({"hinglish.yml", "english.yml"})
 """`out_of_scope` is trained only on Hinglish-TOP's train split (bench/hinglish_top.py), whose sentences are
 Hinglish (`cs_query`) and English (`en_query`); the other files keep their hand-written `nlu_fallback` examples."""
@@ -201,8 +198,6 @@ def test_rasa_data_validate_passes_without_warnings():
     button_intents = {button["payload"].lstrip("/").split("{")[0] for variations in domain["responses"].values()
                       for variation in variations for button in variation.get("buttons") or []}
     payload_only = (button_intents - INTENTS) | {payload.lstrip("/") for payload in EVENT_PAYLOADS.values()}
-    no_dialogue = re.compile(r"The intent '(\w+)' is not used in any story or rule\.")
     real = [w for w in warnings if not ((m := unused.fullmatch(w)) and m.group(1) in said_by_actions)
-            and not ((m := no_examples.fullmatch(w)) and m.group(1) in payload_only)
-            and not ((m := no_dialogue.fullmatch(w)) and m.group(1) in NLU_ONLY_INTENTS)]
+            and not ((m := no_examples.fullmatch(w)) and m.group(1) in payload_only)]
     assert real == []
