@@ -290,7 +290,7 @@ class BookForm(FormValidationAction, ABC):
             if not new and not leftover and requested == "form_items" and not message.is_payload:
                 number = message.value("amount") or first_number(message.text)
                 leftover = {"quantity": number} if number else None
-            if leftover:
+            if leftover and not (requested == "form_amount" and not new):  # a bare number answers "how much?"
                 items = apply_correction(items, leftover)
             values["form_items"] = items or None
 

@@ -95,7 +95,7 @@ _ENGLISH = frozenset(
     "all today yesterday tomorrow week month morning you your me i im no not yes go see good thanks thank pls later "
     "now can should there hey his her their will would need want were got came into put take make wrong right "
     "correct remove delete help packets bags boxes items via owes don t s received sent ordered deliveries hundred "
-    "thousand sugar milk rice potatoes onions expenses yeah sure cheers undo".split()
+    "thousand sugar milk rice potatoes onions expenses yeah sure cheers undo as mark".split()
 )
 """English words that outweigh a Hinglish "ji" or "hai" in an English sentence ("send 2 packets to Gupta ji")."""
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from actions.base import Turn
+from actions.slots import ROMAN_DEFAULT
 from erp_core import shop_settings
 from erp_core.enums import ReplyLanguage
 
@@ -40,9 +41,12 @@ def variation(domain: dict[str, Any], response: str, language: str) -> str:
 
 
 def customer_language(turn: Turn) -> str:
-    """The language a customer is told in: the shop's reply language (erp_core keeps none per customer),
-    Hinglish when the shop has not chosen one."""
-    return (shop_settings.shop_settings(turn.ctx).reply_language or ReplyLanguage.HINGLISH).value
+    """The language a customer is told in: the shop's reply language (erp_core keeps none per customer);
+    when the shop answers each person as they write ("auto"), its country's Roman-script language."""
+    settings = shop_settings.shop_settings(turn.ctx)
+    if settings.reply_language is ReplyLanguage.AUTO:
+        return ROMAN_DEFAULT.get(settings.country, "hinglish")
+    return settings.reply_language.value
 
 
 def tell(turn: Turn, wa_id: str, response: str, **params: Any) -> None:

@@ -130,6 +130,10 @@ PHRASES: dict[str, dict[str, str]] = {
     "language_hi": {"hinglish": "Hindi", "hi": "हिंदी", "ne": "हिन्दी", "en": "Hindi", "ne_roman": "Hindi"},
     "language_ne": {"hinglish": "Nepali", "hi": "नेपाली", "ne": "नेपाली", "en": "Nepali", "ne_roman": "Nepali"},
     "language_en": {"hinglish": "English", "hi": "अंग्रेज़ी", "ne": "अङ्ग्रेजी", "en": "English", "ne_roman": "English"},
+    "language_ne_roman": {"hinglish": "Roman Nepali", "hi": "रोमन नेपाली", "ne": "रोमन नेपाली", "en": "Roman Nepali",
+                          "ne_roman": "Roman Nepali"},
+    "language_auto": {"hinglish": "jaisa likhein waisa", "hi": "जैसा लिखें वैसा", "ne": "जस्तो लेख्नुहुन्छ त्यस्तै",
+                      "en": "as each person writes", "ne_roman": "jasto lekhnuhunchha testai"},
     # --- selling day: sales and returns (actions/sale_return_form.py) ---
     "cash_back": {"hinglish": "💵 Cash wapas", "hi": "💵 नकद वापस", "ne": "💵 नगद फिर्ता", "en": "💵 Cash back",
                   "ne_roman": "💵 Nagad phirta"},

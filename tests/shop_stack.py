@@ -36,6 +36,16 @@ _business_numbers = itertools.count(100000000000101)
 """Business numbers (phone_number_id) of the demo shop's copies; the demo shop itself is 100000000000001."""
 
 
+def texts(replies: list[dict]) -> str:
+    """The text of every reply Rasa's REST webhook gave, a line each."""
+    return "\n".join(r.get("text") or "" for r in replies)
+
+
+def buttons(replies: list[dict]) -> list[str]:
+    """The payloads of every button of the replies, in order."""
+    return [b["payload"] for r in replies for b in r.get("buttons") or []]
+
+
 @dataclass
 class Shop:
     """One test module's shop: its tenant in the session's ERP database, seen by the owner, and its number."""

@@ -17,17 +17,9 @@ from erp_core import catalog, expenses, inventory, invoice_views, ledger, orders
 from erp_core.demo import CUSTOMERS, DEMO_STAFF_WA_ID
 from erp_core.enums import OrderStatus
 from erp_core.periods import shop_period
-from tests.shop_stack import Shop, Stack
+from tests.shop_stack import Shop, Stack, buttons, texts
 
 SHARMA_WA_ID = CUSTOMERS[0][1]
-
-
-def texts(replies: list[dict]) -> str:
-    return "\n".join(r.get("text") or "" for r in replies)
-
-
-def buttons(replies: list[dict]) -> list[str]:
-    return [b["payload"] for r in replies for b in r.get("buttons") or []]
 
 
 def options(replies: list[dict]) -> list[str]:

@@ -15,19 +15,11 @@ import pytest
 
 from actions.ambiguity import ambiguous_pair
 from erp_core.demo import CUSTOMERS, DEMO_STAFF_WA_ID
-from tests.shop_stack import Shop, Stack
+from tests.shop_stack import Shop, Stack, buttons, texts
 
 SHARMA_WA_ID = CUSTOMERS[0][1]
 CONFIRM_BUTTONS = ["/affirm", "/stop"]
 DROP_BUTTONS = ["/affirm", "/deny"]
-
-
-def texts(replies: list[dict]) -> str:
-    return "\n".join(r.get("text") or "" for r in replies)
-
-
-def buttons(replies: list[dict]) -> list[str]:
-    return [b["payload"] for r in replies for b in r.get("buttons") or []]
 
 
 @pytest.fixture(scope="module")

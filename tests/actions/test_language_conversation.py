@@ -14,13 +14,9 @@ import pytest
 
 from erp_core import inventory, shop_settings
 from erp_core.messages import format_decimal, format_money
-from tests.shop_stack import Shop, Stack
+from tests.shop_stack import Shop, Stack, texts
 
 DEVANAGARI = re.compile(r"[\u0900-\u097F]")
-
-
-def texts(replies: list[dict]) -> str:
-    return "\n".join(r.get("text") or "" for r in replies)
 
 
 def titles(replies: list[dict]) -> list[str]:

@@ -20,21 +20,13 @@ from erp_core.enums import OrderStatus, PartyKind
 from erp_core.messages import format_money
 from erp_core.orders import OrderView
 from erp_core.sales import LineIn
-from tests.shop_stack import Shop, Stack
+from tests.shop_stack import Shop, Stack, buttons, texts
 
 S = OrderStatus
 PHONES = {name: phone for name, phone, *_ in CUSTOMERS}
 SHARMA_WA_ID = PHONES["Sharma ji"]
 PATHS = {S.CONFIRMED: [], S.ACCEPTED: [S.ACCEPTED], S.PACKED: [S.ACCEPTED, S.PACKED],
          S.DISPATCHED: [S.ACCEPTED, S.PACKED, S.DISPATCHED], S.CANCELLED: [S.CANCELLED]}
-
-
-def texts(replies: list[dict]) -> str:
-    return "\n".join(r.get("text") or "" for r in replies)
-
-
-def buttons(replies: list[dict]) -> list[str]:
-    return [b["payload"] for r in replies for b in r.get("buttons") or []]
 
 
 def custom(replies: list[dict], kind: str) -> list[dict]:
@@ -85,7 +77,7 @@ def reply_language(shop: Shop, language: str) -> None:
 ])
 def test_an_order_moves_once_confirmed_and_its_customer_is_told_once(shop, start, message, target, confirm_text,
                                                                      told):
-    reply_language(shop, "hinglish")
+    reply_language(shop, "auto")
     order, wa_id = new_order(shop, "Gupta ji", start), shop.owner()
     history = moves(shop, order)
     sent = []
@@ -110,11 +102,12 @@ def test_the_customer_is_told_in_the_shops_reply_language_on_their_own_number(sh
         shop.say(wa_id, f"order {order.number} dispatch kar dena")
         done = shop.say(wa_id, "/affirm")
     finally:
-        reply_language(shop, "hinglish")
+        reply_language(shop, "auto")
     name = shop_settings.shop_settings(shop.ctx).name
     assert to_others(done) == [{"type": "text", "to": PHONES["Verma ji"],
                                 "text": f"🚚 {name}: आपका ऑर्डर #{order.number} भेज दिया गया है।"}]
-    assert f"Order #{order.number}" in texts(done) and "Verma ji ko WhatsApp par bata diya" in texts(done)
+    # a shop set to Hindi answers its owner in Hindi too, whatever they type
+    assert f"ऑर्डर #{order.number}" in texts(done) and "Verma ji को व्हाट्सऐप पर बता दिया" in texts(done)
     assert status_of(shop, order) is S.DISPATCHED
 
 
@@ -195,7 +188,7 @@ def test_the_owner_gets_the_statement_pdf_at_once_with_the_ledgers_balance(shop,
 
 
 def test_a_statement_goes_to_the_customer_once_after_a_yes(shop):
-    reply_language(shop, "hinglish")
+    reply_language(shop, "auto")
     wa_id = shop.owner()
     sent = []
     for _ in range(2):  # the same two WhatsApp messages delivered twice
@@ -275,15 +268,15 @@ def test_a_bad_gstin_is_refused_before_the_confirmation_and_a_correction_confirm
 
 def test_a_reply_language_is_offered_as_buttons_and_stop_writes_nothing(shop):
     wa_id = shop.owner()
-    reply_language(shop, "hinglish")
+    reply_language(shop, "auto")
     assert buttons(shop.say(wa_id, "/shop_settings")) == [f'/shop_settings{{"setting": "{field}"}}' for field in (
         "name", "address", "gstin", "upi_vpa", "reply_language", "daily_summary_time")]
     offered = shop.say(wa_id, '/shop_settings{"setting": "reply_language"}')
     assert '/shop_settings{"reply_language": "ne"}' in buttons(offered)
     asked = texts(shop.say(wa_id, '/shop_settings{"reply_language": "ne"}'))
-    assert "Hinglish → Nepali" in asked
+    assert "as each person writes → Nepali" in asked
     assert texts(shop.say(wa_id, "/stop")) == "OK, cancelled. Nothing was recorded."  # taps only: English
-    assert shop_settings.shop_settings(shop.ctx).reply_language.value == "hinglish"
+    assert shop_settings.shop_settings(shop.ctx).reply_language.value == "auto"
 
 
 @pytest.mark.parametrize("wa_id, message, refusal", [
@@ -300,7 +293,7 @@ def test_staff_and_customers_may_not_change_settings(shop, wa_id, message, refus
 
 
 def test_roman_nepali_sends_the_statement_to_the_party_and_sets_the_reply_language(shop):
-    reply_language(shop, "hinglish")
+    reply_language(shop, "auto")
     wa_id = shop.owner()
     asked = shop.say(wa_id, "Iyer Madam lai statement pathaidinus")
     assert "Iyer Madam" in texts(asked) and buttons(asked) == ["/affirm", "/stop"] and to_others(asked) == []
@@ -309,4 +302,4 @@ def test_roman_nepali_sends_the_statement_to_the_party_and_sets_the_reply_langua
     assert "→ Nepali" in texts(shop.say(wa_id, "reply nepali ma dinus"))
     shop.say(wa_id, "/affirm")
     assert shop_settings.shop_settings(shop.ctx).reply_language.value == "ne"
-    reply_language(shop, "hinglish")
+    reply_language(shop, "auto")

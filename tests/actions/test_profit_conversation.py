@@ -12,7 +12,7 @@ from erp_core.context import Context
 from erp_core.enums import Role
 from erp_core.permissions import Actor
 from erp_core.sales import LineIn
-from tests.shop_stack import Shop, Stack
+from tests.shop_stack import Shop, Stack, texts
 
 STAFF_WA_ID = "919700009902"
 CUSTOMER_WA_ID = "919700009903"
@@ -22,10 +22,6 @@ CUSTOMER_WA_ID = "919700009903"
 SALES, COST, PROFIT, MARGIN = "₹590", "₹430", "₹160", "27.12%"
 BEST_BY_QUANTITY = "1. Maggi Noodles: 35 · ₹490\n2. Tata Salt: 4 · ₹100"
 SLOWEST_BY_QUANTITY = "1. Surf Excel: 0 · ₹0\n2. Tata Salt: 4 · ₹100\n3. Maggi Noodles: 35 · ₹490"
-
-
-def texts(replies: list[dict]) -> str:
-    return "\n".join(r.get("text") or "" for r in replies)
 
 
 @pytest.fixture(scope="module")

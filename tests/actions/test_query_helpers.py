@@ -9,6 +9,7 @@ from actions.choices import payload
 from actions.items import first_number
 from actions.language import LANGUAGES
 from erp_core import messages
+from erp_core.enums import ReplyLanguage
 from erp_core.ids import mobile
 from erp_core.undo import UNDOABLE
 
@@ -52,3 +53,7 @@ def test_help_rows_fit_a_whatsapp_list_and_customers_get_only_their_three(langua
 def test_every_entry_undo_can_reverse_has_a_name_in_each_language(operation):
     names = phrases.UNDONE_NAMES[operation]
     assert set(names) == set(LANGUAGES) and all(names.values())
+
+
+def test_every_reply_language_has_a_name_to_show_in_the_settings():
+    assert {f"language_{language.value}" for language in ReplyLanguage} <= set(phrases.PHRASES)

@@ -20,20 +20,12 @@ from erp_core.messages import CATALOG, format_money
 from erp_core.models import SaleReturn
 from erp_core.periods import shop_period
 from erp_core.sales import LineIn
-from tests.shop_stack import Shop, Stack
+from tests.shop_stack import Shop, Stack, buttons, texts
 
 CUSTOMER_WA_ID = CUSTOMERS[0][1]
 """Sharma ji's own number: a customer of the shop, not its staff."""
 
 CONFIRM = {"hinglish": "Pakka karein?", "hi": "पक्का करें?", "ne": "पक्का गर्ने?", "en": "Confirm?"}
-
-
-def texts(replies: list[dict]) -> str:
-    return "\n".join(r.get("text") or "" for r in replies)
-
-
-def buttons(replies: list[dict]) -> list[str]:
-    return [b["payload"] for r in replies for b in r.get("buttons") or []]
 
 
 @pytest.fixture(scope="module")

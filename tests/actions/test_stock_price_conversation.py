@@ -88,7 +88,7 @@ def test_a_write_off_shows_its_cost_and_books_stock_out_with_its_reason(shop, me
 def test_a_nepali_write_off_picks_the_product_from_a_list(shop):
     wa_id = shop.owner()
     before = shop.on_hand("Maggi Noodles 70g")
-    listed = shop.say(wa_id, "हजुर, २ प्याकेट म्यागी बिग्रियो")
+    listed = shop.say(wa_id, "२ प्याकेट म्यागी बिग्रियो")
     small = next(p for p in options(listed) if "Maggi Noodles 70g" in p)
     confirm = texts(shop.say(wa_id, small))
     assert "मौज्दातबाट हट्छ (बिग्रियो)" in confirm and "लेखूँ?" in confirm
@@ -103,11 +103,12 @@ def test_a_missing_reason_is_asked_with_buttons_and_a_replayed_confirmation_book
     for _ in range(2):  # the same conversation delivered twice: the confirming message id is the same
         asked = shop.say(wa_id, '/write_off{"product": "cheeni", "quantity": "1", "unit": "kg"}')
         reasons = buttons(asked)
-        assert "Why do 1 kg of Cheeni go out?" in texts(asked) and len(reasons) == 5
+        # a first message that is only a tap has no words: an Indian shop answers it in Hinglish
+        assert "1 kg Cheeni kyon hataana hai?" in texts(asked) and len(reasons) == 5
         own_use = next(p for p in reasons if "own_use" in p)
         confirm = texts(shop.say(wa_id, own_use))
-        assert "(own use)" in confirm and format_money(avg_cost(shop, "Cheeni")) in confirm
-        assert "written off" in texts(shop.say(wa_id, "/affirm", message_id="wamid.write-off-cheeni"))
+        assert "(apne use mein)" in confirm and format_money(avg_cost(shop, "Cheeni")) in confirm
+        assert "hata diya" in texts(shop.say(wa_id, "/affirm", message_id="wamid.write-off-cheeni"))
     assert shop.on_hand("Cheeni") == before - 1
     assert latest_entry(shop, "Cheeni").reason is StockReason.OWN_USE
 
