@@ -62,9 +62,10 @@ class Stack:
     """The check_stock question the model misreads, below 0.6."""
 
     @property
-    def last_word(self) -> str:
-        """A word of the sentence no entity mark splits on a page."""
-        return self.sentence.rsplit(" ", 1)[1]
+    def plain_word(self) -> str:
+        """A word of the sentence no entity mark splits on a page, long enough to be found in no other item
+        ("lo" is inside "kilo"): the longer of its last two words."""
+        return max(self.sentence.split()[-2:], key=len)
 
     @property
     def annotated(self) -> str:
@@ -204,7 +205,7 @@ def test_a_trainer_teaches_the_bot_a_sentence_it_misread(browser: Browser, stack
 
     # the conversation: what the model made of it (not check_stock), the runner-ups and the bot's answer
     page.locator("#conversations a", has_text=stack.sentence).click()
-    user_turn = page.locator(".turn.user", has_text=stack.last_word)  # entities are marked inside the text
+    user_turn = page.locator(".turn.user", has_text=stack.plain_word)  # entities are marked inside the text
     expect(user_turn.locator(".intent")).not_to_contain_text("check_stock")
     expect(user_turn.locator(".runner").first).to_be_visible()
     expect(page.locator(".turn.event .action").first).to_be_visible()
@@ -217,7 +218,7 @@ def test_a_trainer_teaches_the_bot_a_sentence_it_misread(browser: Browser, stack
 
     # the NLU inbox: mark "Maggi" as a product by selecting it, pick the intent, accept
     page.get_by_role("link", name="NLU inbox").click()
-    item = page.locator(".inbox-item", has_text=stack.last_word)
+    item = page.locator(".inbox-item", has_text=stack.plain_word)
     item.get_by_role("button", name="clear").click()
     example = item.locator(".example")
     example.dblclick(position={"x": 4, "y": 8})
@@ -229,7 +230,7 @@ def test_a_trainer_teaches_the_bot_a_sentence_it_misread(browser: Browser, stack
     page.screenshot(path=stack.shots / "review-inbox.png", full_page=False)
     item.get_by_role("button", name="Accept").click()
     expect(page.locator(".notice")).to_contain_text(stack.annotated)
-    expect(page.locator(".inbox-item", has_text=stack.last_word)).to_have_count(0)
+    expect(page.locator(".inbox-item", has_text=stack.plain_word)).to_have_count(0)
     written = (stack.project / "data" / "nlu" / "hinglish.yml").read_text(encoding="utf-8")
     section = written[written.index("- intent: check_stock"):]
     section = section[:section.index("- intent:", 5)]
