@@ -40,7 +40,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.rasa.nlu.extract import ENTITY_TYPES, extract
 from bot.rasa.nlu.normalise import words
 from bot.rasa.nlu.romanise import romanise
-from bot.rasa.nlu.spans import drop_names_inside_words, join_split_names
+from bot.rasa.nlu.spans import drop_fillers, drop_names_inside_words, join_split_names
 
 _PUNCTUATION = frozenset(string.punctuation) - set("#%&@")
 
@@ -102,7 +102,7 @@ class HisaabEntityExtractor(GraphComponent, EntityExtractorMixin):
                  ENTITY_ATTRIBUTE_VALUE: e.value}
                 for e in extract(message.get(TEXT) or "", intent)
             ]
-            kept = drop_names_inside_words(kept, ours)
+            kept = drop_fillers(drop_names_inside_words(kept, ours))
             entities = sorted(kept + self.add_extractor_name(ours), key=lambda e: e[ENTITY_ATTRIBUTE_START])
             entities = join_split_names(message.get(TEXT) or "", entities)
             message.set(ENTITIES, entities, add_to_output=True)

@@ -14,6 +14,22 @@ WORD_TYPES = frozenset({"period", "payment_mode", "write_off_reason", "order_ste
 """Rule-owned entities read from words, not numbers: no product, customer or supplier name lies inside one."""
 
 
+FILLER_WORDS = frozenset("""हजुर hajur ji जी bhai भाई sir please pls plz dai दाइ didi दिदी pani पनि bhi भी
+ok okay""".split())
+"""Words of address and fillers ("हजुर, २ प्याकेट म्यागी बिग्रियो") that DIET sometimes tags, never a name alone."""
+
+
+def drop_fillers(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`entities` without a product, customer or supplier that is only a word of address or a filler.
+
+    >>> drop_fillers([{"entity": "product", "start": 0, "end": 4, "value": "हजुर"},
+    ...               {"entity": "product", "start": 17, "end": 23, "value": "म्यागी"}])
+    [{'entity': 'product', 'start': 17, 'end': 23, 'value': 'म्यागी'}]
+    """
+    return [e for e in entities
+            if not (e["entity"] in NAME_TYPES | {"product"} and str(e["value"]).strip().lower() in FILLER_WORDS)]
+
+
 def drop_names_inside_words(entities: list[dict[str, Any]], rule_owned: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """`entities` (DIET's) without those lying wholly inside a rule-owned word entity (`WORD_TYPES`).
 

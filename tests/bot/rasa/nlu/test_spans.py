@@ -1,7 +1,7 @@
 """Split names joined back together, and names inside rule-owned words dropped (bot/rasa/nlu/spans.py)."""
 
 from bot.rasa.nlu.extract import extract
-from bot.rasa.nlu.spans import drop_names_inside_words, join_split_names
+from bot.rasa.nlu.spans import drop_fillers, drop_names_inside_words, join_split_names
 
 
 def entity(kind: str, text: str, word: str, value: str | None = None) -> dict:
@@ -47,3 +47,10 @@ def test_names_beside_numbers_and_units_are_kept():
     text = "Sharma ji ko 2 kilo chawal udhaar pe diya"
     diet = [entity("customer", text, "Sharma ji"), entity("product", text, "chawal")]
     assert drop_names_inside_words(diet, rule_owned(text, "record_sale")) == diet
+
+
+def test_a_word_of_address_or_a_filler_is_never_a_product_or_a_customer():
+    text = "हजुर, २ प्याकेट म्यागी पनि बिग्रियो"
+    tagged = [entity("product", text, "हजुर"), entity("product", text, "म्यागी"), entity("product", text, "पनि"),
+              entity("customer", "Ram ji ko", "Ram ji")]
+    assert [e["value"] for e in drop_fillers(tagged)] == ["म्यागी", "Ram ji"]
