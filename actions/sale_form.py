@@ -169,3 +169,7 @@ class ActionRecordSale(SubmitAction):
         else:
             turn.say("utter_sale_recorded_party", number=result.number, total=format_money(result.total),
                      customer=customer["name"], balance=format_money(result.party_balance or Decimal(0)))
+            if "credit_limit_exceeded" in result.warnings:
+                turn.say("utter_sale_over_credit_limit", customer=customer["name"],
+                         balance=format_money(result.party_balance or Decimal(0)),
+                         limit=format_money(result.credit_limit or Decimal(0)))

@@ -104,6 +104,9 @@ CANDIDATES: dict[str, list[dict]] = {
                                            _diet(100, number_of_transformer_layers=0, **_SEEDED)],
     "filtered_no_transformer_60_epochs": [{**_TOKENIZER, "romanise": True}, *_CURRENT_FEATURES[1:], _FILTER,
                                           _diet(60, number_of_transformer_layers=0, **_SEEDED)],
+    "filtered_15_epochs": [{**_TOKENIZER, "romanise": True}, *_CURRENT_FEATURES[1:], _FILTER, _diet(15, **_SEEDED)],
+    "filtered_1_layer_20_epochs": [{**_TOKENIZER, "romanise": True}, *_CURRENT_FEATURES[1:], _FILTER,
+                                   _diet(20, number_of_transformer_layers=1, **_SEEDED)],
 }
 """Each pipeline up to DIETClassifier; the synonym mapper and our extractor follow in every one."""
 

@@ -61,6 +61,9 @@ class SaleResult(BaseModel):
     payment_mode: PaymentMode
     party_balance: Decimal | None
     warnings: list[str]
+    credit_limit: Decimal | None = None
+    """The customer's credit limit when the bill went on their khata ("credit_limit_exceeded" in `warnings`:
+    the balance is now above it)."""
 
 
 def _price(row: StockRow | None, line: LineIn) -> LineOut:
@@ -179,7 +182,8 @@ def post_sale(
                                         note=f"{mode.value} bill {number}", actor_id=ctx.actor.user_id, at=at)
         return SaleResult(sale_id=sale_id, number=number, party_id=party_id, lines=priced,
                           subtotal=subtotal, discount=disc, total=total, paid=amount_paid, due=due,
-                          payment_mode=mode, party_balance=balance, warnings=warnings)
+                          payment_mode=mode, party_balance=balance, warnings=warnings,
+                          credit_limit=party.credit_limit if party is not None else None)
 
     return ctx.run("sale.post", request, work, SaleResult, idempotency_key)
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from actions.language import reply_language
-from erp_core import catalog, inventory, invoices, reports, sales
+from erp_core import catalog, credit_limits, inventory, invoices, reports, sales
 from erp_core.demo import CUSTOMERS, DEMO_STAFF_WA_ID
 from erp_core.enums import PaymentMode, RefundMode
 from erp_core.invoices import InvoiceLineIn
@@ -152,6 +152,20 @@ def test_a_correction_reconfirms_and_books_the_corrected_quantity(shop):
     [bill] = bills(shop)[before:]
     assert [(line.name, line.quantity) for line in bill.lines] == [("Parle-G Biscuit", 6)]
     assert shop.on_hand("parle g") == stock - 6
+
+
+def test_a_credit_sale_above_the_customers_limit_is_booked_and_the_owner_told(shop):
+    wa_id = shop.owner()
+    gupta = shop.party("Gupta ji")
+    balance = shop.balance("Gupta ji")
+    limit = balance + 10
+    credit_limits.set_credit_limit(shop.ctx, gupta.id, limit)
+    total = price(shop, "cheeni") * 2
+    shop.say(wa_id, "Gupta ji ko 2 kilo cheeni becha udhaar")
+    done = texts(shop.say(wa_id, "/affirm"))
+    assert shop.balance("Gupta ji") == balance + total
+    assert f"Gupta ji ka udhaar ab {format_money(balance + total)} ho gaya, limit {format_money(limit)}" in done
+    credit_limits.set_credit_limit(shop.ctx, gupta.id, None)
 
 
 def test_cancel_writes_nothing(shop):
