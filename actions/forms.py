@@ -18,6 +18,7 @@ is answered and the form asks again; a command for another form offers to drop t
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
@@ -133,6 +134,9 @@ ANSWERS = frozenset({"affirm", "deny", "stop"})
 """Intents that answer the form's own question ("haan", "nahi", "rehne do"), never a name."""
 
 
+_RUPEES = re.compile(r"\brs\b\.?|/-", re.IGNORECASE)
+
+
 def looks_like_a_name(message: Message) -> bool:
     """A bare answer to "who?": a few words without numbers, not a button payload, not a yes or no.
 
@@ -146,6 +150,20 @@ def looks_like_a_name(message: Message) -> bool:
     text = message.text.strip()
     return (bool(text) and not message.is_payload and message.intent not in ANSWERS and len(text.split()) <= 3
             and not any(c.isdigit() for c in text))
+
+
+def is_bare_number(message: Message) -> bool:
+    """Just a number ("240", "₹1,200", "Rs 240", "२४०"): the answer to the form's question, whatever intent the
+    NLU gave it (a lone number carries none; a model may lean towards any intent with amounts).
+
+    >>> [is_bare_number(Message("add_expense", [], t)) for t in ("240", "₹1,200", "Rs 240", "२४०")]
+    [True, True, True, True]
+    >>> [is_bare_number(Message("add_expense", [], t)) for t in ("chai 240", "", "/affirm")]
+    [False, False, False]
+    """
+    text = _RUPEES.sub("", message.text).strip()
+    return (bool(text) and not message.is_payload and not any(c.isalpha() for c in text)
+            and first_number(text) is not None)
 
 
 class BookForm(FormValidationAction, ABC):
@@ -225,7 +243,7 @@ class BookForm(FormValidationAction, ABC):
             return None
         found = interruptions.interruption(
             message.intent, message.confidence, self.form_name(),
-            answers_form=requested in NAME_SLOTS and looks_like_a_name(message),
+            answers_form=(requested in NAME_SLOTS and looks_like_a_name(message)) or is_bare_number(message),
             adds_items="form_items" in self.needs and message.value("quantity") is not None)
         if found is None:
             return None
