@@ -65,7 +65,7 @@ def ensure_model(root: Path, force: bool = False) -> Path:
         print(f"[train] using the cached model {name}", flush=True)
         _copy(cached, model)
         return model
-    print("[train] data, config or domain changed: training the Rasa model (about five minutes)", flush=True)
+    print("[train] data, config or domain changed: training the Rasa model (about 15 minutes on 2 cores)", flush=True)
     subprocess.run(
         [str(root / ".venv" / "rasa" / "bin" / "rasa"), "train", "--fixed-model-name", name.removesuffix(".tar.gz"),
          "--out", "models"],

@@ -41,14 +41,28 @@ def drop_names_inside_words(entities: list[dict[str, Any]], rule_owned: list[dic
     return [e for e in entities if not any(start <= e["start"] and e["end"] <= end for start, end in spans)]
 
 
+TITLES = frozenset("""madam madamji मैडम मेडम sir सर saab sahab साहब साब seth सेठ bhaiya भैया didi दीदी दिदी
+aunty uncle""".split())
+"""Words of address that end a person's name ("Iyer Madam", "Gupta Sir"): DIET sometimes tags them apart."""
+
+
 def join_split_names(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """`entities` (sorted by start) with neighbouring entities of one name type, separated only by spaces, joined
-    into one whose value is the text as written; every other entity is kept as it is."""
+    into one whose value is the text as written; a word of address (`TITLES`) tagged as anything right after a
+    name joins that name ("Iyer" + product "Madam" is "Iyer Madam"); every other entity is kept as it is.
+
+    >>> join_split_names("send 4 parle g to Iyer Madam", [{"entity": "customer", "start": 18, "end": 22,
+    ...     "value": "Iyer"}, {"entity": "product", "start": 23, "end": 28, "value": "Madam"}])
+    [{'entity': 'customer', 'start': 18, 'end': 28, 'value': 'Iyer Madam'}]
+    """
     joined: list[dict[str, Any]] = []
     for entity in entities:
         previous = joined[-1] if joined else None
-        if (previous is not None and entity["entity"] in NAME_TYPES and previous["entity"] == entity["entity"]
-                and previous["end"] <= entity["start"] and not text[previous["end"]:entity["start"]].strip()):
+        same_name = previous is not None and entity["entity"] in NAME_TYPES and previous["entity"] == entity["entity"]
+        title = (previous is not None and previous["entity"] in NAME_TYPES
+                 and entity["entity"] in NAME_TYPES | {"product"} and str(entity["value"]).strip().lower() in TITLES)
+        if ((same_name or title) and previous["end"] <= entity["start"]
+                and not text[previous["end"]:entity["start"]].strip()):
             joined[-1] = {**previous, "end": entity["end"], "value": text[previous["start"]:entity["end"]]}
         else:
             joined.append(entity)

@@ -31,6 +31,19 @@ def test_names_apart_or_of_different_types_stay_apart():
     assert join_split_names(text, apart) == apart
 
 
+def test_a_word_of_address_tagged_after_a_name_belongs_to_the_name():
+    text = "send 4 packets of parle g to Iyer Madam"
+    found = join_split_names(text, [entity("product", text, "parle g"), entity("customer", text, "Iyer"),
+                                    entity("product", text, "Madam")])
+    assert [(e["entity"], e["value"]) for e in found] == [("product", "parle g"), ("customer", "Iyer Madam")]
+    text = "Gupta Sir ko 2 kilo cheeni"
+    found = join_split_names(text, [entity("customer", text, "Gupta"), entity("customer", text, "Sir")])
+    assert [(e["entity"], e["value"]) for e in found] == [("customer", "Gupta Sir")]
+    text = "Madam ko 2 kilo cheeni aur chawal"
+    alone = [entity("product", text, "cheeni"), entity("product", text, "chawal")]
+    assert join_split_names(text, alone) == alone
+
+
 def rule_owned(text: str, intent: str) -> list[dict]:
     return [{"entity": e.entity, "start": e.start, "end": e.end, "value": e.value} for e in extract(text, intent)]
 
