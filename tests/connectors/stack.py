@@ -70,6 +70,17 @@ class Stack:
     def user_events(self, business: str, wa_id: str) -> list[dict[str, Any]]:
         return [e for e in self.tracker(business, wa_id)["events"] if e["event"] == "user"]
 
+    def wait_for_user_events(self, business: str, wa_id: str, count: int = 1,
+                             timeout: float = 30) -> list[dict[str, Any]]:
+        """The conversation's user events once there are at least `count`: Rasa saves the tracker after the
+        replies have gone out, so a test that has its reply may read the tracker a moment too early."""
+        deadline = time.monotonic() + timeout
+        while len(events := self.user_events(business, wa_id)) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{count} user events expected, got {events}")
+            time.sleep(0.2)
+        return events
+
     def replies(self, business: str, wa_id: str) -> list[dict[str, Any]]:
         return [m["message"] for m in self.sim.conversation(business, wa_id) if m["direction"] == "out"]
 

@@ -90,7 +90,7 @@ def test_a_text_is_answered_from_the_books_with_the_whatsapp_metadata(stack, wa_
     assert stack.post(payload).status_code == 200
     [reply] = stack.wait_for_replies(BUSINESS, wa_id, 1)
     assert maggi_in_stock(reply["text"]["body"]) and reply["to"] == wa_id
-    [event] = stack.user_events(BUSINESS, wa_id)
+    [event] = stack.wait_for_user_events(BUSINESS, wa_id)
     assert event["message_id"] == wamid and event["input_channel"] == "whatsapp"
     expected = {
         "phone_number_id": BUSINESS, "display_phone_number": "919800000000", "wa_id": wa_id,
@@ -106,7 +106,7 @@ def test_the_channel_signs_the_identity_it_verified_and_the_actions_in_productio
     assert stack.post(webhooks.text(BUSINESS, wa_id, "kitna stock hai Maggi ka?")).status_code == 200
     [reply] = stack.wait_for_replies(BUSINESS, wa_id, 1)
     assert maggi_in_stock(reply["text"]["body"])  # the action server refuses an unsigned identity
-    [event] = stack.user_events(BUSINESS, wa_id)
+    [event] = stack.wait_for_user_events(BUSINESS, wa_id)
     metadata = ChannelMetadata.from_dict(event["metadata"])
     assert metadata.signed_by(IDENTITY_SECRET) and not metadata.signed_by("another secret")
 
@@ -138,7 +138,7 @@ def test_taps_carry_intents_and_entities_to_rasa(stack, wa_id, kind, content):
     assert stack.post(payload).status_code == 200
     [reply] = stack.wait_for_replies(BUSINESS, wa_id, 1)
     assert maggi_in_stock(reply["text"]["body"])
-    [event] = stack.user_events(BUSINESS, wa_id)
+    [event] = stack.wait_for_user_events(BUSINESS, wa_id)
     assert event["parse_data"]["intent"]["name"] == "check_stock"
     assert event["metadata"]["context_id"] == "wamid.earlier" and event["metadata"]["reply_title"]
 
@@ -150,7 +150,7 @@ def test_an_image_is_downloaded_into_the_shops_media_folder_and_its_caption_is_t
         "caption": "kitna stock hai Maggi ka?", "mime_type": "image/jpeg", "sha256": "", "id": media_id})
     assert stack.post(payload).status_code == 200
     stack.wait_for_replies(BUSINESS, wa_id, 1)
-    [event] = stack.user_events(BUSINESS, wa_id)
+    [event] = stack.wait_for_user_events(BUSINESS, wa_id)
     metadata = event["metadata"]
     assert event["text"] == "kitna stock hai Maggi ka?" and metadata["message_type"] == "image"
     assert metadata["mime_type"] == "image/jpeg" and metadata["media_id"] == media_id
@@ -164,7 +164,7 @@ def test_a_document_keeps_its_filename(stack, wa_id):
         "caption": "maggi kitna hai", "filename": "bill.pdf", "mime_type": "application/pdf", "id": media_id})
     assert stack.post(payload).status_code == 200
     stack.wait_for_replies(BUSINESS, wa_id, 1)
-    metadata = stack.user_events(BUSINESS, wa_id)[0]["metadata"]
+    metadata = stack.wait_for_user_events(BUSINESS, wa_id)[0]["metadata"]
     assert metadata["filename"] == "bill.pdf" and metadata["media_path"].endswith(f"{media_id}.pdf")
 
 
