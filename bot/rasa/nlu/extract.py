@@ -58,6 +58,7 @@ _STANDALONE_UNIT_EXCLUDED = lexicon.key_set(" ".join(lexicon.STANDALONE_UNIT_EXC
 _STRENGTH_UNITS = lexicon.key_set(lexicon.STRENGTH_UNITS)
 _PACK_WORDS = lexicon.key_set(lexicon.PACK_WORDS)
 _PRICE_WORDS = lexicon.key_set(lexicon.PRICE_WORDS)
+_PER_WORDS = lexicon.key_set(lexicon.PER_WORDS)
 _COUNT_OR_PRICE_AFTER = _CURRENCY_AFTER | _PACK_WORDS | _STRENGTH_UNITS
 _ONE_WORDS = lexicon.key_set(lexicon.ONE_WORDS)
 _ARTICLE_NOUNS = lexicon.key_set(lexicon.ARTICLE_NOUNS)
@@ -176,7 +177,7 @@ class _Reader:
             self.add("amount", plain(match.value), first, last)
         elif factor or unit:
             self._measure(i, match, factor, unit)
-        elif self._after_price_word(i):
+        elif self._after_price_word(i) or self._before_price_word(end):
             self.add("amount", plain(match.value), i, end)
         elif self._in_product_name(i, match):
             self.skip(i, end)
@@ -197,6 +198,14 @@ class _Reader:
         """"MRP 20", "rate: 12", "daam 250"."""
         j = i - 2 if self.key(i - 1) in _MARK_PUNCTUATION else i - 1
         return self.key(j) in _PRICE_WORDS
+
+    def _before_price_word(self, end: int) -> bool:
+        """"32 ke rate se", "210 के भाव", "४० को दरले", "180 each", "1450 per bag", "32 a kilo"."""
+        if self.key(end) in _PER_WORDS:
+            return True
+        if self.key(end) == "a":
+            return bool(_longest(_UNITS, self.keys, end + 1, self.free))
+        return self.key(end) in _LINK_WORDS and self.key(end + 1) in _PRICE_WORDS
 
     def _is_a_word_here(self, i: int, end: int, marked: bool) -> bool:
         """A number word used as a word: "bhej do", "look at", "ek kaam karo" (no unit or currency beside it)."""

@@ -24,9 +24,9 @@ UNITS = {
 }
 UNIT_FACTORS = {"paav": ("kg", Decimal("0.25")), "pav": ("kg", Decimal("0.25")), "पाव": ("kg", Decimal("0.25"))}
 """Units that are a fraction of another: "do paav" is half a kilo."""
-STANDALONE_UNIT_EXCLUDED = frozenset("g l pc pack packs bag bags box nag ota vota wata pis bore katta gm".split())
+STANDALONE_UNIT_EXCLUDED = frozenset("g l pc pack packs bag bags box nag ota vota wata pis bore katta gm मिली".split())
 """Unit words too ambiguous to count without a number before them ("g" for "ji", "bag" the product, Nepali
-"kata" for "where", "gm" for good morning)."""
+"kata" for "where", "gm" for good morning, Hindi "मिली" for "received")."""
 SIZE_UNITS = frozenset({"kg", "g", "l", "ml"})
 COUNT_UNITS = frozenset({"pcs", "dozen", "box", "bag", "packet"})
 """A size right before a count is the pack, part of the product: "Good Day 100g 2 packet" is 2 packets."""
@@ -44,8 +44,11 @@ CURRENCY_AFTER = ("₹ rs /- rupaye rupaiye rupay rupee rupees rupya rupiya rupa
                   "रुपये रुपए रूपये रुपया रुपैयाँ रुपैया रूपैयाँ रुपयाँ रु रू")
 THOUSAND_WORDS = frozenset({"k"})
 PERCENT = "% percent pratishat प्रतिशत"
-PRICE_WORDS = "rate daam price mrp keemat kimat bhav bhaav रेट दाम कीमत एमआरपी भाव मूल्य"
-""""MRP 20", "daam 250", "rate do sau": a number after these is money, whatever the intent."""
+PRICE_WORDS = "rate daam price mrp keemat kimat bhav bhaav bhau darle रेट दाम कीमत एमआरपी भाव मूल्य भाउ दर दरले"
+""""MRP 20", "daam 250", "rate do sau": a number after these is money, whatever the intent; so is one
+before them, after a link word ("32 ke rate se", "४० को दरले", "600 ko bhau ma")."""
+PER_WORDS = "per each prati प्रति"
+""""180 each", "1450 per bag": a number before these is a price."""
 ORDER_WORDS = "order orders ordar ऑर्डर आर्डर अर्डर"
 ORDER_NUMBER_WORDS = "no number nambar num id नंबर नम्बर नं"
 """"order no. 12", "order number: 12"; "#12" needs no "order" before it."""

@@ -497,3 +497,20 @@ def test_a_time_of_day_is_an_hh_mm_in_shop_settings(text, clock, typed):
 def test_a_time_of_day_is_only_read_in_shop_settings_and_not_out_of_range():
     assert "time" not in {e for e, _, _ in found("9 baje tak 5 kilo cheeni bhejo", "create_order")}
     assert "time" not in {e for e, _, _ in found("summary 25:70 pe", "shop_settings")}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("10 kilo besan aaya 70 ke rate se", [("quantity", "10", "10"), ("unit", "kg", "kilo"), ("amount", "70", "70")]),
+    ("5 पेटी साबुन आई 300 के भाव", [("quantity", "5", "5"), ("unit", "box", "पेटी"), ("amount", "300", "300")]),
+    ("२ बोरा चामल आयो २००० को दरले", [("quantity", "2", "२"), ("unit", "bag", "बोरा"), ("amount", "2000", "२०००")]),
+    ("3 carton chiya aayo 900 ko bhau ma", [("quantity", "3", "3"), ("unit", "box", "carton"), ("amount", "900", "900")]),
+    ("got 4 boxes of soap at 250 each", [("quantity", "4", "4"), ("unit", "box", "boxes"), ("amount", "250", "250")]),
+    ("2 bags of sugar at 2100 per bag", [("quantity", "2", "2"), ("unit", "bag", "bags"), ("amount", "2100", "2100")]),
+])
+def test_a_number_before_a_rate_word_is_the_price(text, expected):
+    assert found(text, "add_stock") == expected
+
+
+def test_hindi_mili_is_received_unless_a_number_comes_before_it():
+    assert found("दाल मिली", "add_stock") == []
+    assert found("500 मिली तेल", "create_order") == [("quantity", "500", "500"), ("unit", "ml", "मिली")]
