@@ -8,7 +8,7 @@ import doctest
 import pytest
 
 import actions.ambiguity
-import actions.forms
+import actions.message
 from actions.ambiguity import ambiguous_pair, replayed_entities
 from actions.intent_names import INTENT_NAMES, intent_name
 from actions.interruptions import FORMS, QUERIES, Interruption, action_named, has_flow, interruption
@@ -18,7 +18,7 @@ LANGUAGES = ("hinglish", "hi", "ne", "en", "ne_roman")
 
 def test_doctests():
     assert doctest.testmod(actions.ambiguity).failed == 0
-    assert doctest.testmod(actions.forms).failed == 0
+    assert doctest.testmod(actions.message).failed == 0
 
 
 @pytest.mark.parametrize("intent, answer", [("sales_summary", "action_sales_summary"),
