@@ -151,7 +151,7 @@ ORDER_STEPS = {
              "pyaking", "bandh do", "baandh do", "बाँध दो", "बांध दो"],
     "dispatch": ["dispatch", "dispatched", "ship", "shipped", "nikal gaya", "nikal diya", "ravana", "rawana",
                  "रवाना", "डिस्पैच", "निकल गया", "निकाल दिया", "pathaiyo", "pathaidiyo", "पठाइयो", "पठाइदियो",
-                 "out for delivery", "gaadi me chala gaya", "गाड़ी में चला गया"],
+                 "out for delivery", "gaadi me chala gaya", "गाड़ी में चला गया", "bhej diya", "भेज दिया"],
     "deliver": ["deliver", "delivered", "delivery", "delivery ho gayi", "delivery ho gaya", "pahunch gaya",
                 "pahuch gaya", "pahunch gaya", "पहुँच गया", "पहुंच गया", "डिलीवर", "डिलिवर", "डिलीवरी", "डेलिभर",
                 "delibhar", "pugyo", "पुग्यो", "pugisakyo", "पुगिसक्यो", "mil gaya customer ko"],
