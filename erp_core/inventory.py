@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import and_, bindparam, func, insert, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from erp_core.columns import utcnow
@@ -20,6 +20,7 @@ from erp_core.context import ALLOW_NEGATIVE_STOCK, Context
 from erp_core.db import current_tenant
 from erp_core.enums import MovementKind, StockReason, Unit
 from erp_core.errors import InsufficientStock, UnknownProduct, ValidationError
+from erp_core.ids import hsn
 from erp_core.models import Product, StockMovement, StockSummary, Tenant
 from erp_core.permissions import Permission
 from erp_core.values import money, quantity
@@ -105,7 +106,13 @@ class StockRow(NamedTuple):
     selling_price: Decimal
     reorder_point: Decimal
     active: bool
+    hsn_code: str | None
     state: StockState
+
+    @property
+    def is_service(self) -> bool:
+        """A service (a SAC code, chapter 99) is sold and billed but has no stock."""
+        return is_service(self.hsn_code)
 
     def level(self) -> StockLevel:
         return StockLevel(
@@ -119,7 +126,7 @@ _products, _summaries, _movements = Product.__table__, StockSummary.__table__, S
 # The posting hot path's statements, built once (SQLAlchemy then reuses their compiled form).
 _LOCK_STOCK = (
     select(_products.c.id, _products.c.sku, _products.c.name, _products.c.unit, _products.c.selling_price,
-           _products.c.reorder_point, _products.c.active, _summaries.c.on_hand, _summaries.c.reserved,
+           _products.c.reorder_point, _products.c.active, _products.c.hsn_code, _summaries.c.on_hand, _summaries.c.reserved,
            _summaries.c.avg_cost, _summaries.c.value)
     .join(_summaries, and_(_summaries.c.product_id == _products.c.id, _summaries.c.tenant_id == _products.c.tenant_id))
     .where(_products.c.tenant_id == bindparam("tid"), _products.c.id.in_(bindparam("ids", expanding=True)))
@@ -146,7 +153,7 @@ def lock_stock(session: Session, product_ids: set[int]) -> dict[int, StockRow]:
     rows = session.connection().execute(
         _LOCK_STOCK, {"tid": current_tenant(session), "ids": sorted(product_ids)}
     ).all()
-    return {row[0]: StockRow(*row[:7], StockState(*row[7:])) for row in rows}
+    return {row[0]: StockRow(*row[:8], StockState(*row[8:])) for row in rows}
 
 
 class Movement(NamedTuple):
@@ -185,9 +192,16 @@ def post_movements(
     locks; otherwise the movements' products are locked here. Raises
     `InsufficientStock` (unless the tenant allows negative stock) and
     `UnknownProduct` before anything is written.
+
+    Services never touch the stock ledger: a document's lines for a service
+    (a sale, an order, a return) move nothing and are left out of the result;
+    receiving, counting or writing off a service is refused.
     """
     if stock is None:
         stock = lock_stock(session, {m.product_id for m in movements})
+    movements = _goods_only(movements, stock)
+    if not movements:
+        return []
     tenant_id = current_tenant(session)
     at = at or utcnow()
     records, results = [], []
@@ -223,6 +237,29 @@ def post_movements(
     )
     ids = connection.execute(_ADD_MOVEMENTS, records).scalars().all()
     return [Posted(movement_id, level, avg_cost) for movement_id, (level, avg_cost) in zip(ids, results)]
+
+
+IS_GOODS = or_(Product.hsn_code.is_(None), ~Product.hsn_code.startswith(hsn.SERVICES_CHAPTER))
+"""A product that is goods, as SQL: services (SAC codes, chapter 99) have no stock."""
+DOCUMENT_KINDS = frozenset({MovementKind.STOCK_OUT, MovementKind.RETURN, MovementKind.RESERVE,
+                            MovementKind.RELEASE})
+"""Movements a sales document makes for each of its lines (goods and services alike)."""
+
+
+def is_service(hsn_code: str | None) -> bool:
+    """Whether a product with this HSN/SAC code is a service (SAC codes are chapter 99)."""
+    return bool(hsn_code) and hsn.is_sac(hsn_code)
+
+
+def _goods_only(movements: list[Movement], stock: dict[int, StockRow]) -> list[Movement]:
+    goods = []
+    for m in movements:
+        row = stock.get(m.product_id)
+        if row is None or not row.is_service:
+            goods.append(m)
+        elif m.kind not in DOCUMENT_KINDS:
+            raise ValidationError(field="product_id", reason=f"{row.name} is a service: it has no stock")
+    return goods
 
 
 def cost_when_out(session: Session, product_id: int, ref_type: str, ref_id: int) -> Decimal | None:
@@ -342,13 +379,13 @@ def stock_of(ctx: Context, product_id: int) -> StockLevel:
 
 
 def low_stock(ctx: Context) -> list[StockLevel]:
-    """Active products whose available stock is at or below their reorder point, emptiest first."""
+    """Active goods (not services) whose available stock is at or below their reorder point, emptiest first."""
     ctx.actor.require(Permission.VIEW_STOCK)
     with ctx.read() as session:
         rows = session.execute(
             select(Product, StockSummary)
             .join(StockSummary, StockSummary.product_id == Product.id)
-            .where(Product.active, StockSummary.on_hand - StockSummary.reserved <= Product.reorder_point)
+            .where(Product.active, IS_GOODS, StockSummary.on_hand - StockSummary.reserved <= Product.reorder_point)
             .order_by((StockSummary.on_hand - StockSummary.reserved) - Product.reorder_point, Product.name)
         ).all()
         return [_level(row.Product, row.StockSummary) for row in rows]
