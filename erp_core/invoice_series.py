@@ -27,6 +27,9 @@ from erp_core.sequences import next_value
 
 MAX_NUMBER_LENGTH = 16
 _NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/-]*$")
+IRP_NUMBER = re.compile(r"^[A-Z1-9][A-Z0-9/-]{0,15}$")
+"""A document number the IRP accepts (e-invoice schema 1.1, DocDtls.No): capitals, digits, / and -,
+not starting with 0, / or -."""
 _PATTERN = re.compile(r"^(?:[A-Za-z0-9/-]|\{fy\}|\{n(?::0[1-9])?\})+$")
 DEFAULT_PATTERNS = {
     InvoiceKind.TAX_INVOICE: ("INV", "INV/{fy}/{n:04}"),
@@ -55,6 +58,22 @@ def render_number(pattern: str, fy: FinancialYear, n: int) -> str:
     return number
 
 
+def check_for_e_invoicing(name: str, pattern: str, fy: FinancialYear) -> None:
+    """`ValidationError` unless every number the series `pattern` gives this year is one the IRP accepts."""
+    for n in (1, 9999):
+        number = render_number(pattern, fy, n)
+        if not IRP_NUMBER.match(number):
+            raise ValidationError(field="pattern", reason=(
+                f"series {name} gives numbers like {number}, which the e-invoice portal refuses: use capital "
+                "letters, digits, / and -, and do not start with 0"))
+
+
+def e_invoicing_series(session: Session) -> list[InvoiceSeries]:
+    """The shop's series whose documents go to the IRP: tax invoices and credit notes."""
+    return list(session.scalars(select(InvoiceSeries).where(
+        InvoiceSeries.kind.in_([InvoiceKind.TAX_INVOICE, InvoiceKind.CREDIT_NOTE])).order_by(InvoiceSeries.id)))
+
+
 def add_series(
     ctx: Context, name: str, pattern: str, kind: InvoiceKind | str = InvoiceKind.TAX_INVOICE, *,
     default: bool = False, idempotency_key: str | None = None,
@@ -72,7 +91,10 @@ def add_series(
     def work(session: Session) -> SeriesView:
         tenant = ctx.tenant(session)
         # the longest number this year's series could give must still be a valid GST invoice number
-        render_number(pattern, year_of(tenant, utcnow()), 9999)
+        fy = year_of(tenant, utcnow())
+        render_number(pattern, fy, 9999)
+        if tenant.e_invoicing and kind is not InvoiceKind.BILL_OF_SUPPLY:
+            check_for_e_invoicing(name, pattern, fy)
         if session.scalar(select(InvoiceSeries.id).where(InvoiceSeries.name == name)) is not None:
             raise ValidationError(field="name", reason=f"there is already a series {name}")
         if default:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from erp_core.columns import Money, Quantity, Rate, UnitCost, UTCDateTime, utcnow
@@ -51,6 +51,8 @@ class Tenant(Base):
     prices_include_tax: Mapped[bool] = mapped_column(Boolean, default=True)
     """MRP-style prices (tax included) unless a product says otherwise."""
     upi_vpa: Mapped[str | None] = mapped_column(String(100))
+    e_invoicing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """The shop reports its B2B invoices to the IRP (e-invoicing), so its numbers must be ones the IRP takes."""
     conversation_retention_days: Mapped[int] = mapped_column(Integer, default=180)
     """How long conversation logs are kept before `bot privacy purge` deletes them (docs/privacy.md)."""
     reply_language: Mapped[ReplyLanguage] = mapped_column(enum_type(ReplyLanguage), default=ReplyLanguage.AUTO)

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from erp_core import invoice_series, invoices
+from erp_core import invoice_series, invoice_settings, invoices
 from erp_core.errors import InsufficientStock, NotFound, ValidationError
 from erp_core.inventory import stock_of
 from erp_core.invoices import InvoiceLineIn
@@ -76,3 +76,23 @@ def test_numbers_stay_gapless_and_unique_under_concurrent_creation(db, gst_shop,
     running = sorted(int(number.rsplit("/", 1)[1]) for number in numbers)
     assert running == list(range(1, 25))
     assert stock_of(gst_shop, item.id).on_hand == D(176)
+
+
+def test_an_e_invoicing_shop_refuses_series_the_irp_would_refuse_when_they_are_configured(gst_shop):
+    """The IRP takes numbers matching ^[A-Z1-9][A-Z0-9/-]{0,15}$: a series giving `0001` or `inv/25-26/1` is
+    refused when it is added (or when e-invoicing is switched on), not when the invoice is filed."""
+    invoice_series.add_series(gst_shop, "PLAIN", "{n:04}")          # fine for a shop that does not e-invoice
+    with pytest.raises(ValidationError, match="series PLAIN gives numbers like 0001"):
+        invoice_settings.configure_invoicing(gst_shop, e_invoicing=True)
+    assert invoice_settings.configure_invoicing(gst_shop).e_invoicing is False
+
+
+def test_an_e_invoicing_shop_takes_only_irp_numbers_for_new_series(new_shop):
+    shop = new_shop(gstin="27AAPFU0939F1ZV", state="Maharashtra")
+    assert invoice_settings.configure_invoicing(shop, e_invoicing=True).e_invoicing is True
+    for name, pattern in (("ZERO", "{n:04}"), ("LOWER", "inv/{fy}/{n}"), ("SMALL", "ws-{n}")):
+        with pytest.raises(ValidationError, match="e-invoice portal refuses"):
+            invoice_series.add_series(shop, name, pattern)
+    assert invoice_series.add_series(shop, "WS", "WS/{fy}/{n}").pattern == "WS/{fy}/{n}"
+    assert invoice_series.add_series(shop, "NUM", "{n}").pattern == "{n}"
+    assert invoice_series.add_series(shop, "BOS", "bos-{n}", kind="BILL_OF_SUPPLY").name == "BOS"  # not e-invoiced
