@@ -15,6 +15,7 @@ from erp_core.enums import Country, EntryKind, PartyKind, Role
 from erp_core.errors import (
     AmbiguousParty, InvalidIdentifier, InvalidPhone, PermissionDenied, UnknownParty, ValidationError,
 )
+from erp_core.ids import gstin as gstin_id
 from erp_core.ids import mobile
 from erp_core.ids import wa_id as whatsapp_id
 from erp_core.ledger import post_entry
@@ -24,7 +25,6 @@ from erp_core.search_keys import search_key
 from erp_core.values import money
 
 _HONORIFICS = re.compile(r"\b(ji|jee|sahab|saheb|bhai|bhaiya|didi|ben|dai|bahini|uncle|aunty|sir|madam)\b")
-_GSTIN_SHAPE = re.compile(r"^\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]$")
 PHONE_EXAMPLES = {Country.IN: "98765 43210", Country.NP: "984-1234567"}
 """A mobile number as people in each country write it, for the message that asks again."""
 MATCH_CUTOFF = 75.0
@@ -89,9 +89,7 @@ def add_party(
     name = name.strip()
     if not name:
         raise ValidationError(field="name", reason="is required")
-    gstin = gstin.strip().upper() if gstin else None
-    if gstin is not None and not _GSTIN_SHAPE.match(gstin):
-        raise ValidationError(field="gstin", reason="a GSTIN has 15 characters like 27AAPFU0939F1ZV")
+    gstin = gstin_id.validate(gstin) if gstin and gstin.strip() else None
     limit = None if credit_limit is None else money(credit_limit, "credit_limit")
     opening = money(opening_balance, "opening_balance", signed=True)
     if phone is not None:

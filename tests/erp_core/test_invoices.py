@@ -10,12 +10,13 @@ from decimal import Decimal
 
 import pytest
 
-from erp_core import invoice_settings, invoices, ledger, sales
+from erp_core import invoice_settings, invoices, ledger, parties, sales
 from erp_core.enums import EntryKind, InvoiceKind, InvoiceStatus
 from erp_core.errors import InvalidChecksum, ValidationError
 from erp_core.gst import Supply
 from erp_core.inventory import movements, stock_of
 from erp_core.invoices import InvoiceLineIn
+from erp_core.models import Party
 from erp_core.sales import LineIn
 from tests.erp_core.conftest import MAHARASHTRA_GSTIN, khata
 
@@ -58,9 +59,19 @@ def test_b2b_inter_state_invoice_is_igst_at_the_buyers_state(gst_shop, make_prod
         D("980.36"), D("117.64"), D("0.00"), D("1098.00"))
 
 
-def test_a_party_with_a_mistyped_gstin_gets_no_invoice(gst_shop, make_product, make_customer):
+def test_a_mistyped_gstin_is_refused_when_the_party_is_entered(gst_shop, make_customer):
+    with pytest.raises(InvalidChecksum, match="the check character should be V"):
+        make_customer("Typo Traders", ctx=gst_shop, gstin="27AAPFU0939F1ZO")
+    assert parties.find_parties(gst_shop, "Typo Traders") == []
+
+
+def test_a_party_stored_with_a_mistyped_gstin_gets_no_invoice(gst_shop, make_product, make_customer):
+    """A GSTIN stored before entry checked the check character is still refused at invoicing."""
     item = make_product("Atta", ctx=gst_shop, stock=5, gst_rate="5")
-    buyer = make_customer("Typo Traders", ctx=gst_shop, gstin="27AAPFU0939F1ZO")
+    buyer = make_customer("Typo Traders", ctx=gst_shop, gstin="27AAPFU0939F1ZV")
+    with gst_shop.db.session(gst_shop.tenant_id) as session:
+        session.get(Party, buyer.id).gstin = "27AAPFU0939F1ZO"
+        session.commit()
     with pytest.raises(InvalidChecksum):
         invoices.create_invoice(gst_shop, [InvoiceLineIn(product_id=item.id, quantity=D(1))], party_id=buyer.id)
     assert stock_of(gst_shop, item.id).on_hand == D(5)
