@@ -11,6 +11,7 @@ from api.routing import Call, Raw, Resource
 from api.types import Body, Day
 from erp_core import decimal_json, gstr1, reports
 from erp_core.reports import MAX_TOP, DailySummary, PeriodSales, Period, ProfitSummary, TopProducts
+from erp_core.errors import ValidationError
 
 api = Resource("reports", "Reports")
 
@@ -73,10 +74,12 @@ class MonthQuery(Body):
 
 
 class Gstr1CsvQuery(MonthQuery):
-    section: Literal["b2b", "b2cl", "b2cs", "hsn"]
+    section: Literal["b2b", "b2cl", "b2cs", "cdnr", "cdnur", "exemp", "hsn", "hsn_b2b", "hsn_b2c", "docs"]
+    """`hsn` for returns before May 2025, `hsn_b2b` and `hsn_b2c` from then on."""
 
 
-GSTR1_SCHEMA = {"type": "object", "required": ["gstin", "fp", "b2b", "b2cl", "b2cs", "cdnr", "hsn"],
+GSTR1_SCHEMA = {"type": "object", "required": ["gstin", "fp", "b2b", "b2cl", "b2cs", "cdnr", "cdnur", "nil", "hsn",
+                                                "doc_issue"],
                 "description": "GSTR-1 in the GST portal's JSON shape; amounts are exact JSON numbers"}
 
 
@@ -91,4 +94,8 @@ def gstr1_json(call: Call) -> Raw:
 def gstr1_csv(call: Call) -> Raw:
     q: Gstr1CsvQuery = call.query
     files = gstr1.gstr1_csv(call.ctx, q.year, q.month)
-    return Raw(files[f"{q.section}.csv"].encode(), filename=f"gstr1-{q.year}-{q.month:02d}-{q.section}.csv")
+    name = q.section.replace("_b2b", "(b2b)").replace("_b2c", "(b2c)") + ".csv"
+    if name not in files:
+        raise ValidationError(field="section", reason="the HSN summary is one table (hsn) before May 2025 and two "
+                                                      "(hsn_b2b, hsn_b2c) from then on")
+    return Raw(files[name].encode(), filename=f"gstr1-{q.year}-{q.month:02d}-{q.section}.csv")

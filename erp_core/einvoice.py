@@ -5,6 +5,13 @@ Line values follow the portal's checks: AssAmt = TotAmt - Discount, and
 TotItemVal = AssAmt + the taxes. For tax-inclusive lines the unit price is
 shown before tax (the taxable value per unit, to three decimals) and the
 discount is already inside the taxable value.
+
+Every document is checked against the schema's rules (`erp_core.irp_schema`)
+before it is returned: one the IRP would refuse (a 4-digit HSN code, a name of
+two letters, a description with a double quote) is a `ValidationError` that
+says what to fix. A credit note's reason goes into the remark (RefDtls.InvRm)
+with its spaces as dashes; a reason in another script is left out of the
+remark (the credit note itself keeps it).
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from erp_core.context import Context
 from erp_core.enums import Country, InvoiceKind
 from erp_core.errors import ValidationError
 from erp_core.gst import paise
+from erp_core import irp_schema
 from erp_core.ids import hsn
 from erp_core.ids.states import STATES
 from erp_core.invoice_views import InvoiceLineView, InvoiceView, get_invoice
@@ -25,6 +33,7 @@ from erp_core.units import uqc
 SCHEMA_VERSION = "1.1"
 _PIN = re.compile(r"\b([1-9][0-9]{5})\b")
 _ZERO = Decimal("0.00")
+_NOT_IN_REMARK = re.compile(r"[^0-9A-Za-z/-]+")
 
 
 def _date(invoice: InvoiceView) -> str:
@@ -39,6 +48,12 @@ def _address(name: str, address: str, state: str | None) -> dict[str, Any]:
     parts = [p.strip() for p in _PIN.sub("", address).replace("\n", ",").split(",") if p.strip()]
     location = parts[-1] if parts else STATES.get(state or "", "")
     return {"Addr1": (", ".join(parts) or location)[:100], "Loc": location[:50], "Pin": int(pin.group(1))}
+
+
+def _remark(reason: str) -> str | None:
+    """The reason as the IRP's remark allows it (letters, digits, / and -), or None when too little is left."""
+    remark = _NOT_IN_REMARK.sub("-", reason).strip("-")[:100]
+    return remark if len(remark) >= 3 else None
 
 
 def _item(number: int, line: InvoiceLineView) -> dict[str, Any]:
@@ -86,6 +101,8 @@ def einvoice(ctx: Context, invoice_id: int) -> dict[str, Any]:
     }
     if invoice.kind is InvoiceKind.CREDIT_NOTE and invoice.original_id is not None:
         original = get_invoice(ctx, invoice.original_id)
-        document["RefDtls"] = {"InvRm": invoice.reason[:100] or None,
+        document["RefDtls"] = {"InvRm": _remark(invoice.reason),
                                "PrecDocDtls": [{"InvNo": original.number, "InvDt": _date(original)}]}
+    if found := irp_schema.problems(document):
+        raise ValidationError(field="einvoice", reason="the IRP would refuse this e-invoice: " + "; ".join(found))
     return document

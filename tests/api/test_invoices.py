@@ -167,14 +167,15 @@ def test_gstr1_json_and_csv(gst_shop):
     [buyer] = data["b2b"]
     assert buyer["ctin"] == BUYER_GSTIN and buyer["inv"][0]["inum"] == invoice["number"]
     assert buyer["inv"][0]["val"] == 409
-    hsn = gst_shop.http.get("/reports/gstr1.csv", params={**month, "section": "hsn"})
+    hsn = gst_shop.http.get("/reports/gstr1.csv", params={**month, "section": "hsn_b2b"})
     assert hsn.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(hsn.text)))
     assert {(r["HSN"], r["Taxable Value"]) for r in rows} == {("10063020", "260.00"), ("3401", "115.50")}
     b2b = list(csv.DictReader(io.StringIO(gst_shop.http.get("/reports/gstr1.csv",
                                                              params={**month, "section": "b2b"}).text)))
     assert {r["Invoice Number"] for r in b2b} == {invoice["number"]}
-    for params in ({**month, "month": 13}, {**month, "section": "b2x"}, {"year": today.year}):
+    for params in ({**month, "month": 13}, {**month, "section": "b2x"}, {**month, "section": "hsn"},
+                   {"year": today.year}):
         path = "/reports/gstr1.csv" if "section" in params else "/reports/gstr1"
         assert_problem(gst_shop.http.get(path, params=params), 422, "validation_error")
 

@@ -22,7 +22,7 @@ D = Decimal
 def b2b(new_shop, make_product, make_customer):
     ctx = new_shop(name="Sharma Traders", gstin="27AAPFU0939F1ZV", address="12 MG Road, Camp, Pune 411001")
     rice = make_product("Basmati Rice", ctx=ctx, stock=100, price="52.00", hsn_code="10063020", gst_rate="5")
-    soap = make_product("Soap", ctx=ctx, stock=100, price="38.50", hsn_code="3401", gst_rate="18", unit="pcs")
+    soap = make_product("Soap", ctx=ctx, stock=100, price="38.50", hsn_code="340111", gst_rate="18", unit="pcs")
     product_tax.set_product_tax(ctx, soap.id, price_includes_tax=False)
     buyer = make_customer("Rao Stores", ctx=ctx, gstin="29AABCR1718E1ZL", address="4th Cross, Jayanagar, Bengaluru 560011")
     invoice = invoices.create_invoice(ctx, [InvoiceLineIn(product_id=rice.id, quantity=D(7)),
