@@ -122,6 +122,9 @@ def _check_gstin(tenant: Tenant, number: str) -> None:
     """Refuse a GSTIN of another state or PAN than the shop's; fill in the state and PAN the shop lacks."""
     if tenant.country is not Country.IN:
         raise ValidationError(field="gstin", reason="a shop in Nepal has a PAN/VAT number, not a GSTIN")
+    if gstin_id.registration(number) != gstin_id.REGULAR:
+        raise ValidationError(field="gstin", reason=f"{number} is a {gstin_id.registration(number).upper()} "
+                                                    "registration: a shop sells under its regular GSTIN")
     state = code_of(tenant.state)
     if tenant.state.strip() and state != number[:2]:
         raise ValidationError(field="gstin", reason=f"the GSTIN is of {name_of(number[:2])}, the shop is in "

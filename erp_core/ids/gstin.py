@@ -7,6 +7,16 @@ characters: each character's base-36 value is multiplied by 1, 2, 1, 2 ...,
 the quotient and the remainder of each product by 36 are added up, and the
 check character is (36 - sum mod 36) mod 36.
 
+Other registrations have GSTIN-shaped numbers with the same state code and
+check character, and may be billed as business buyers: tax deductors (TDS, a
+`D` in 14th place, on a PAN or TAN), tax collectors (TCS: e-commerce
+operators, a `C`), government departments without a PAN, UN bodies and
+embassies (UIN, `UN`/`ON` in 13th and 14th place) and non-resident taxable
+persons (NRTP, `NR`). `registration` says which (`REGULAR` for the ordinary one).
+
+>>> [registration(n) for n in ("27AAPFU0939F1ZV", "07DELA12345B1DE", "27AAPFU0939F1C6", "07DELH12005A1Z4",
+...                            "0717UNO00157UNO", "0717USA00012NR7")]
+['regular', 'tds', 'tcs', 'government', 'uin', 'nrtp']
 >>> validate("27AAPFU0939F1ZV")
 '27AAPFU0939F1ZV'
 >>> validate(" 29aabcr1718e1zl ")
@@ -53,6 +63,14 @@ KIND = "GSTIN"
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _PAN = re.compile(r"^[A-Z]{5}[0-9]{4}[A-Z]$")
 _ENTITY = re.compile(r"^[1-9A-Z]$")
+REGULAR = "regular"
+REGISTRATIONS = {  # GSTN's patterns for the other kinds of registration (developer.gst.gov.in)
+    "tds": re.compile(r"^[0-9]{2}[A-Z]{4}[A-Z0-9][0-9]{4}[A-Z][1-9A-Z]D[0-9A-Z]$"),
+    "tcs": re.compile(r"^[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]C[0-9A-Z]$"),
+    "government": re.compile(r"^[0-9]{2}[A-Z]{4}[0-9]{5}[A-Z][0-9]Z[0-9]$"),
+    "uin": re.compile(r"^[0-9]{4}[A-Z]{3}[0-9]{5}[UO]N[0-9A-Z]$"),
+    "nrtp": re.compile(r"^[0-9]{4}[A-Z]{3}[0-9]{5}NR[0-9A-Z]$"),
+}
 
 
 def compact(number: str) -> str:
@@ -78,18 +96,27 @@ def validate(number: str) -> str:
         raise InvalidFormat(kind=KIND, value=number, reason="a GSTIN has only letters and digits")
     if not number[:2].isdigit():
         raise InvalidFormat(kind=KIND, value=number, reason="a GSTIN starts with the two-digit state code")
-    if not _PAN.match(number[2:12]):
-        raise InvalidFormat(kind=KIND, value=number, reason="characters 3 to 12 are the holder's PAN")
-    if not _ENTITY.match(number[12]):
-        raise InvalidFormat(kind=KIND, value=number, reason="the 13th character is the entity code, 1-9 or A-Z")
-    if number[13] != "Z":
-        raise InvalidFormat(kind=KIND, value=number, reason="the 14th character is Z")
+    if _other_registration(number) is None:
+        _check_regular_shape(number)
     if number[:2] not in STATES:
         raise InvalidComponent(kind=KIND, value=number, reason=f"{number[:2]} is not a state code")
     expected = calc_check_character(number)
     if number[14] != expected:
         raise InvalidChecksum(kind=KIND, value=number, reason=f"the check character should be {expected}")
     return number
+
+
+def _other_registration(number: str) -> str | None:
+    return next((name for name, pattern in REGISTRATIONS.items() if pattern.match(number)), None)
+
+
+def _check_regular_shape(number: str) -> None:
+    if not _PAN.match(number[2:12]):
+        raise InvalidFormat(kind=KIND, value=number, reason="characters 3 to 12 are the holder's PAN")
+    if not _ENTITY.match(number[12]):
+        raise InvalidFormat(kind=KIND, value=number, reason="the 13th character is the entity code, 1-9 or A-Z")
+    if number[13] != "Z":
+        raise InvalidFormat(kind=KIND, value=number, reason="the 14th character is Z")
 
 
 def is_valid(number: str) -> bool:
@@ -103,6 +130,11 @@ def is_valid(number: str) -> bool:
 def format(number: str) -> str:  # noqa: A001 - the python-stdnum verb
     """The GSTIN as printed on invoices (compact, upper-case)."""
     return compact(number)
+
+
+def registration(number: str) -> str:
+    """The kind of registration of a valid GSTIN: `regular`, `tds`, `tcs`, `government`, `uin` or `nrtp`."""
+    return _other_registration(validate(number)) or REGULAR
 
 
 def state_code(number: str) -> str:

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from erp_core import invoice_settings, invoices, ledger, parties, sales
+from erp_core import invoice_settings, invoices, ledger, parties, sales, shop_settings
 from erp_core.enums import EntryKind, InvoiceKind, InvoiceStatus
 from erp_core.errors import InvalidChecksum, ValidationError
 from erp_core.gst import Supply
@@ -161,3 +161,18 @@ def test_a_gst_registered_seller_must_name_the_items(gst_shop, make_customer):
     assert khata(gst_shop, buyer.id) == []
     with pytest.raises(ValidationError):
         invoices.invoice_for_amount(gst_shop, "-5")
+
+
+@pytest.mark.parametrize("number", ["0717UNO00157UNO", "07DELA12345B1DE", "07DELH12005A1Z4", "0717USA00012NR7"])
+def test_embassies_deductors_departments_and_non_residents_are_billed_as_business_buyers(gst_shop, make_product,
+                                                                                       make_customer, number):
+    item = make_product("Atta", ctx=gst_shop, stock=5, gst_rate="5")
+    buyer = make_customer("Delhi Buyer", ctx=gst_shop, gstin=number)
+    invoice = invoices.create_invoice(gst_shop, [InvoiceLineIn(product_id=item.id, quantity=D(1))], party_id=buyer.id)
+    assert invoice.is_b2b and invoice.buyer_gstin == number
+    assert (invoice.place_of_supply, invoice.supply) == ("07", Supply.INTER_STATE)
+
+
+def test_a_shop_sells_under_its_regular_gstin(new_shop):
+    with pytest.raises(ValidationError, match="TDS registration"):
+        shop_settings.update_settings(new_shop(state="Delhi"), gstin="07DELA12345B1DE")

@@ -59,3 +59,20 @@ def test_errors_read_naturally():
         "27AAPFU0939F1ZO is not a valid GSTIN: the check character does not match; please check it for a typo."
     )
     assert "GSTIN" in render(raised.value, "hi")
+
+
+@pytest.mark.parametrize("number, kind", [
+    ("07DELA12345B1DE", "tds"),          # a tax deductor on its TAN
+    ("29BLRT01234E1DN", "tds"),
+    ("27AAPFU0939F1C6", "tcs"),          # an e-commerce operator collecting tax
+    ("07DELH12005A1Z4", "government"),   # a government department without a PAN
+    ("0717UNO00157UNO", "uin"),          # a UN body or an embassy
+    ("0717USA00012NR7", "nrtp"),         # a non-resident taxable person
+    ("27AAPFU0939F1ZV", "regular"),
+])
+def test_other_registrations_are_gstins_with_the_same_check_character(number, kind):
+    assert gstin.registration(number) == kind
+    assert gstin.state_code(number) == number[:2]
+    wrong = number[:14] + ("0" if number[14] != "0" else "1")
+    with pytest.raises(InvalidChecksum):
+        gstin.validate(wrong)
