@@ -109,6 +109,19 @@ class EntryKind(StrEnum):
     """Goods returned against a counter bill (or without one): their value is credited."""
     REFUND = "REFUND"
     """Money paid back to the party for goods returned (a debit: it offsets the RETURN or CREDIT_NOTE credit)."""
+    PURCHASE = "PURCHASE"
+    """A supplier's bill: its total is credited (the shop owes it)."""
+    SUPPLIER_PAYMENT = "SUPPLIER_PAY"
+    """Money the shop paid a supplier: a debit."""
+    DEBIT_NOTE = "DEBIT_NOTE"
+    """Goods sent back to a supplier: the debit note's total is debited."""
+
+
+class PurchaseKind(StrEnum):
+    """A supplier's bill, or the shop's debit note for goods it sent back."""
+
+    BILL = "BILL"
+    DEBIT_NOTE = "DEBIT_NOTE"
 
 
 class CreditPolicy(StrEnum):

@@ -1,8 +1,8 @@
 """Who may do what. Checked inside erp_core, so every front end gets the same rules.
 
-Staff run the counter (sales, returns, write-offs, counts) but cannot see profit,
-undo anything or change prices and credit limits; only the owner changes the shop's
-settings; customers see only their own orders and dues.
+Staff run the counter (sales, returns, write-offs, counts, goods coming in with their bill) but cannot see
+profit, payables or GST returns, pay suppliers, undo anything or change prices and credit limits; only the
+owner changes the shop's settings; customers see only their own orders and dues.
 """
 
 from __future__ import annotations
@@ -40,6 +40,12 @@ class Permission(StrEnum):
     SET_CREDIT_LIMITS = "credit.limit"
     MANAGE_SETTINGS = "shop.settings"
     """The shop's name, address, GSTIN, UPI id, reply language, daily-summary time: the owner's alone."""
+    RECORD_PURCHASE = "purchase.record"
+    """Book a supplier's bill (goods in, what the shop owes) or goods sent back to a supplier."""
+    PAY_SUPPLIER = "supplier.pay"
+    VIEW_PAYABLES = "payables.view"
+    VIEW_GST = "gst.view"
+    """Returns and tax figures: GSTR-1, GSTR-3B, the purchase register, input tax credit."""
 
 
 _STAFF = {
@@ -56,6 +62,7 @@ _STAFF = {
     Permission.RECORD_PAYMENT,
     Permission.RECORD_EXPENSE,
     Permission.RETURN_GOODS,
+    Permission.RECORD_PURCHASE,
 }
 _MANAGER = _STAFF | {
     Permission.MANAGE_CATALOG,
@@ -65,6 +72,9 @@ _MANAGER = _STAFF | {
     Permission.VIEW_EXPENSES,
     Permission.CHANGE_PRICES,
     Permission.SET_CREDIT_LIMITS,
+    Permission.PAY_SUPPLIER,
+    Permission.VIEW_PAYABLES,
+    Permission.VIEW_GST,
 }
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),

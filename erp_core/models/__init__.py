@@ -3,7 +3,8 @@
 `erp_core.models` is the schema's public surface: import any model from here.
 The parts are `books` (the shop, catalog, stock, khata, sales, orders, audit,
 expenses), `invoices`, `integrations` (API keys, webhooks, sync) and `privacy`
-(consents), `prices` (price history) and `returns` (sale returns), built on `base`. Ledgers are append-only; `StockSummary`, `PartyBalance` and an
+(consents), `prices` (price history), `returns` (sale returns) and `purchases` (supplier bills, debit notes,
+payments to suppliers), built on `base`. Ledgers are append-only; `StockSummary`, `PartyBalance` and an
 invoice's settlement are caches derived from them (see `erp_core.check`).
 """
 
@@ -50,6 +51,7 @@ from erp_core.models.invoices import (
 )
 from erp_core.models.prices import PriceChange
 from erp_core.models.privacy import Consent
+from erp_core.models.purchases import PurchaseBill, PurchaseLine, SupplierPayment
 from erp_core.models.returns import SaleReturn, SaleReturnLine
 
 TENANT_TABLES = sorted(
@@ -63,7 +65,7 @@ __all__ = [
     "TENANT_TABLES", "ApiKey", "ApiRequest", "AuditEntry", "Base", "Consent", "Counter", "CreditEntry", "EventCursor",
     "Expense", "ExpenseCategory", "IdempotencyRecord", "Invoice", "InvoiceLine", "InvoicePayment", "InvoiceSeries",
     "Order", "OrderEvent", "OrderLine", "Party", "PartyBalance", "Payment", "PaymentLink", "PriceChange", "Product",
-    "ProductAlias", "RazorpayAccount", "Sale", "SaleLine", "SaleReturn", "SaleReturnLine", "StockMovement",
-    "StockSummary", "SyncItem", "TaxAmountColumns", "Tenant", "TenantScoped", "User", "WebhookDelivery",
+    "ProductAlias", "PurchaseBill", "PurchaseLine", "RazorpayAccount", "Sale", "SaleLine", "SaleReturn", "SaleReturnLine", "StockMovement",
+    "StockSummary", "SupplierPayment", "SyncItem", "TaxAmountColumns", "Tenant", "TenantScoped", "User", "WebhookDelivery",
     "WebhookEndpoint",
 ]
