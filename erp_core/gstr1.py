@@ -58,7 +58,7 @@ DOCUMENT_NATURES = {InvoiceKind.TAX_INVOICE: (1, "Invoices for outward supply"),
 HSN_DESCRIPTION_LENGTH = 30
 
 
-class _Document(NamedTuple):
+class OutwardDocument(NamedTuple):
     view: InvoiceView
     series_id: int
     original_total: Decimal | None
@@ -70,16 +70,17 @@ def b2c_limit(on: date) -> Decimal:
     return next(limit for until, limit in B2C_LIMITS if on <= until)
 
 
-def _month(year: int, month: int) -> tuple[date, date]:
+def month_range(year: int, month: int) -> tuple[date, date]:
     if not 1 <= month <= 12:
         raise ValidationError(field="month", reason="a month is 1 to 12")
     start = date(year, month, 1)
     return start, date(year + (month == 12), month % 12 + 1, 1)
 
 
-def _documents(ctx: Context, year: int, month: int) -> tuple[str | None, list[_Document]]:
+def outward_documents(ctx: Context, year: int, month: int) -> tuple[str | None, list[OutwardDocument]]:
+    """The shop's GSTIN and its tax invoices and credit notes dated in the month, in the order they were made."""
     ctx.actor.require(Permission.VIEW_SALES)
-    start, end = _month(year, month)
+    start, end = month_range(year, month)
     with ctx.read() as session:
         tenant = ctx.tenant(session)
         if tenant.country is not Country.IN:
@@ -90,11 +91,11 @@ def _documents(ctx: Context, year: int, month: int) -> tuple[str | None, list[_D
         originals = dict(session.execute(select(Invoice.id, Invoice.total).where(
             Invoice.id.in_({row.original_id for row in rows if row.original_id}))).tuples().all())
         seller_gstin = tenant.gstin
-    return seller_gstin, [_Document(get_invoice(ctx, row.id), row.series_id, originals.get(row.original_id))
+    return seller_gstin, [OutwardDocument(get_invoice(ctx, row.id), row.series_id, originals.get(row.original_id))
                           for row in rows]
 
 
-def _is_nil(line: InvoiceLineView) -> bool:
+def is_nil(line: InvoiceLineView) -> bool:
     return line.rate == 0 and line.cess_rate == 0
 
 
@@ -102,7 +103,7 @@ def _rates(lines: list[InvoiceLineView], *, inter_state_only: bool = False) -> l
     """The taxed lines' amounts by rate, as the portal's numbered items (B2CL and CDNUR carry IGST only)."""
     by_rate: dict[Decimal, TaxAmounts] = {}
     for line in lines:
-        if not _is_nil(line):
+        if not is_nil(line):
             by_rate[line.rate] = by_rate.get(line.rate, TaxAmounts()) + line.amounts
     items = []
     for n, (rate, amounts) in enumerate(sorted(by_rate.items()), start=1):
@@ -128,7 +129,7 @@ def _numbered(rows: dict[tuple[str, str, Decimal], dict[str, Any]]) -> list[dict
 
 def gstr1(ctx: Context, year: int, month: int) -> dict[str, Any]:
     """GSTR-1 for a month in the portal's JSON shape (amounts as Decimals: write with `decimal_json.dumps`)."""
-    seller_gstin, documents = _documents(ctx, year, month)
+    seller_gstin, documents = outward_documents(ctx, year, month)
     b2b: dict[str, list[dict[str, Any]]] = defaultdict(list)
     b2cl: dict[str, list[dict[str, Any]]] = defaultdict(list)
     b2cs: dict[tuple[str, str, Decimal], TaxAmounts] = {}
@@ -145,9 +146,9 @@ def gstr1(ctx: Context, year: int, month: int) -> dict[str, Any]:
         idt = doc.invoice_date.strftime("%d-%m-%Y")
         inter = "INTER" if doc.supply is Supply.INTER_STATE else "INTRA"
         for line in doc.lines:
-            if _is_nil(line):
+            if is_nil(line):
                 nil[NIL_TYPES[inter, doc.is_b2b]] += sign * line.taxable_value
-        if any(not _is_nil(line) for line in doc.lines):
+        if any(not is_nil(line) for line in doc.lines):
             above_limit = doc.supply is Supply.INTER_STATE and max(doc.total, document.original_total or 0) > \
                 b2c_limit(doc.invoice_date)
             if note and doc.is_b2b:
@@ -166,7 +167,7 @@ def gstr1(ctx: Context, year: int, month: int) -> dict[str, Any]:
                                                   "itms": _rates(doc.lines, inter_state_only=True)})
             else:
                 for line in doc.lines:
-                    if not _is_nil(line):
+                    if not is_nil(line):
                         key = (inter, doc.place_of_supply, line.rate)
                         b2cs[key] = b2cs.get(key, TaxAmounts()) + (-line.amounts if note else line.amounts)
         for line in doc.lines:
@@ -175,7 +176,7 @@ def gstr1(ctx: Context, year: int, month: int) -> dict[str, Any]:
                 "desc": line.description[:HSN_DESCRIPTION_LENGTH], "qty": Decimal(0), "amounts": TaxAmounts()})
             row["qty"] += 0 if service else sign * line.quantity
             row["amounts"] += -line.amounts if note else line.amounts
-    start, _ = _month(year, month)
+    start, _ = month_range(year, month)
     return {
         "gstin": seller_gstin,
         "fp": f"{month:02d}{year}",
