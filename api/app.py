@@ -18,8 +18,8 @@ from sanic import Blueprint, HTTPResponse, Request, Sanic
 from sanic.exceptions import SanicException
 from sanic.response import html
 
-from api import (docs, expenses, invoices, khata, openapi, orders, parties, products, reports, returns, sales,
-                 settings, stock, sync, webhooks)
+from api import (docs, expenses, invoices, khata, openapi, orders, parties, products, purchases, reports, returns,
+                 sales, settings, stock, sync, webhooks)
 from api.razorpay import blueprint as razorpay_blueprint
 from api.auth import KeyCache, RateLimiter
 from api.problems import problem
@@ -30,7 +30,7 @@ from erp_core.db import Database
 PREFIX = "/api/v1"
 RESOURCES: list[Resource] = [
     products.api, stock.api, parties.customers, parties.suppliers, orders.api, sales.api, returns.api, invoices.api,
-    khata.payments, khata.api, expenses.api, reports.api, settings.api, webhooks.api, sync.api,
+    khata.payments, khata.api, expenses.api, reports.api, purchases.api, settings.api, webhooks.api, sync.api,
 ]
 """Every API-key resource, one module each."""
 EXTRA_BLUEPRINTS: list[Blueprint] = [razorpay_blueprint]

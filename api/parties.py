@@ -13,7 +13,8 @@ from erp_core.errors import UnknownParty
 from erp_core.ids import gstin as gstin_id
 from erp_core.parties import PartyRef, PartyView
 
-GSTIN = r"^\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]$"
+GSTIN = r"^\d{2}[0-9A-Z]{13}$"
+"""Any registration's shape (regular, TDS, TCS, UIN, NRTP, government); `erp_core.ids.gstin` checks the rest."""
 
 
 class PartyIn(Body):
