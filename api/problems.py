@@ -17,6 +17,7 @@ STATUS_BY_KEY = {
     "validation_error": 422,
     "idempotency_conflict": 422,
     "insufficient_stock": 409,
+    "expired_stock": 409,
     "invalid_transition": 409,
     "credit_limit_exceeded": 409,
     "ambiguous_product": 409,

@@ -10,7 +10,7 @@ from api.pagination import Page, PageQuery, page
 from api.routing import Call, Resource
 from api.types import Body, Money, Rate, StockQuantity
 from erp_core import catalog, prices
-from erp_core.catalog import ProductMatch, ProductView
+from erp_core.catalog import ProductMatch, ProductRef, ProductView
 from erp_core.enums import Unit
 from erp_core.prices import PriceChangeView
 
@@ -44,6 +44,8 @@ class ProductChange(Body):
     reorder_point: StockQuantity | None = None
     lead_time_days: int | None = Field(default=None, ge=0, le=365)
     active: bool | None = None
+    barcode: str | None = Field(default=None, max_length=40)
+    """EAN/UPC (check digit checked) or the shop's own code; `""` removes it."""
 
 
 class ProductListQuery(PageQuery):
@@ -72,6 +74,12 @@ def list_products(call: Call) -> Page[ProductView]:
 def search_products(call: Call) -> SearchResult:
     """Fuzzy lookup ("chawal", "चावल", "rice"), best match first."""
     return SearchResult(matches=catalog.find_products(call.ctx, call.query.q, call.query.limit))
+
+
+@api.get("/products/barcode/<code:str>", summary="The product with this barcode, looked up exactly",
+         response=ProductRef, errors=(404,))
+def by_barcode(call: Call, code: str) -> ProductRef:
+    return catalog.find_by_barcode(call.ctx, code)
 
 
 @api.get("/products/<product_id:int>", summary="One product", response=ProductView, errors=(404,))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -9,7 +10,8 @@ from pydantic import BaseModel, Field
 from api.pagination import Page, PageQuery, page
 from api.routing import Call, Resource
 from api.types import Body, Id, Money, PositiveQuantity, SignedQuantity, StockQuantity
-from erp_core import inventory, stock_corrections
+from erp_core import batches, inventory, stock_corrections
+from erp_core.batches import ExpiringBatch
 from erp_core.inventory import MovementResult, MovementView, StockLevel, Valuation
 from erp_core.stock_corrections import StockCorrection
 
@@ -21,6 +23,17 @@ class Receipt(Body):
     quantity: PositiveQuantity
     unit_cost: Money
     note: str = Field(default="", max_length=500)
+    batch_no: str | None = Field(default=None, max_length=30)
+    expiry_date: date | None = None
+
+
+class ExpiringQuery(Body):
+    within_days: int = Field(default=30, ge=1, le=366)
+    """30, 60 or 90."""
+
+
+class Expiring(BaseModel):
+    batches: list[ExpiringBatch]
 
 
 class Adjustment(Body):
@@ -64,6 +77,12 @@ def low_stock(call: Call) -> LowStock:
     return LowStock(items=inventory.low_stock(call.ctx))
 
 
+@api.get("/stock/expiring", summary="Batches expiring within 30, 60 or 90 days, or expired", query=ExpiringQuery,
+         response=Expiring)
+def expiring(call: Call) -> Expiring:
+    return Expiring(batches=batches.expiring(call.ctx, call.query.within_days))
+
+
 @api.get("/stock/valuation", summary="Stock value at weighted-average cost", response=Valuation)
 def valuation(call: Call) -> Valuation:
     return inventory.valuation(call.ctx)
@@ -86,6 +105,7 @@ def movements(call: Call, product_id: int) -> Page[MovementView]:
 def receive(call: Call) -> MovementResult:
     b: Receipt = call.body
     return inventory.receive_stock(call.ctx, b.product_id, b.quantity, b.unit_cost, note=b.note,
+                                   batch_no=b.batch_no, expiry_date=b.expiry_date,
                                    idempotency_key=call.idempotency_key)
 
 

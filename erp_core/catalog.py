@@ -14,6 +14,7 @@ from erp_core.context import Context
 from erp_core.db import Database
 from erp_core.enums import Unit
 from erp_core.errors import AmbiguousProduct, UnknownProduct, ValidationError
+from erp_core.ids import barcode as barcode_id
 from erp_core.models import Counter, Product, ProductAlias, StockSummary
 from erp_core.name_index import NameIndex
 from erp_core.permissions import Permission
@@ -254,6 +255,17 @@ def products_by_sku(ctx: Context, skus: list[str]) -> list[ProductRef]:
     return [found[sku] for sku in skus]
 
 
+def find_by_barcode(ctx: Context, code: str) -> ProductRef:
+    """The active product with this barcode, looked up exactly (`UnknownProduct` if none)."""
+    ctx.actor.require(Permission.VIEW_CATALOG)
+    wanted = barcode_id.compact(code)
+    with ctx.read() as session:
+        product = session.scalar(select(Product).where(Product.barcode == wanted, Product.active))
+        if product is None:
+            raise UnknownProduct(query=code)
+        return _ref(product)
+
+
 class ProductView(BaseModel):
     """A product with everything the catalog knows about it."""
 
@@ -271,6 +283,7 @@ class ProductView(BaseModel):
     lead_time_days: int
     active: bool
     aliases: list[str]
+    barcode: str | None = None
 
 
 def _views(session: Session, products: list[Product]) -> list[ProductView]:
@@ -285,7 +298,7 @@ def _views(session: Session, products: list[Product]) -> list[ProductView]:
         ProductView(id=p.id, sku=p.sku, name=p.name, unit=p.unit, hsn_code=p.hsn_code, gst_rate=p.gst_rate,
                     mrp=p.mrp, selling_price=p.selling_price, cost_price=p.cost_price,
                     reorder_point=p.reorder_point, lead_time_days=p.lead_time_days, active=p.active,
-                    aliases=aliases.get(p.id, []))
+                    aliases=aliases.get(p.id, []), barcode=p.barcode)
         for p in products
     ]
 
@@ -328,9 +341,11 @@ def update_product(
     reorder_point: Decimal | int | str | None = None,
     lead_time_days: int | None = None,
     active: bool | None = None,
+    barcode: str | None = None,
     idempotency_key: str | None = None,
 ) -> ProductView:
-    """Change a product's name, prices, tax fields, reorder settings or whether it is sold.
+    """Change a product's name, prices, tax fields, reorder settings, barcode (`""` removes it) or whether it
+    is sold.
 
     Only the fields given change; a new name is also kept as an alias so the
     old and the new name both find it; a new selling price or MRP joins the
@@ -359,6 +374,8 @@ def update_product(
         changes["lead_time_days"] = lead_time_days
     if active is not None:
         changes["active"] = active
+    if barcode is not None:
+        changes["barcode"] = barcode_id.validate(barcode) if barcode.strip() else None
     if not changes:
         raise ValidationError(field="product", reason="nothing to change")
 
@@ -366,6 +383,9 @@ def update_product(
         product = session.get(Product, product_id)
         if product is None:
             raise UnknownProduct(query=str(product_id))
+        if changes.get("barcode") and session.scalar(select(Product.name).where(
+                Product.barcode == changes["barcode"], Product.id != product_id)) is not None:
+            raise ValidationError(field="barcode", reason=f"barcode {changes['barcode']} is already on another product")
         change_prices(session, product, changes.get("selling_price", product.selling_price),
                       changes.get("mrp", product.mrp), ctx.actor.user_id)
         for field, value in changes.items():

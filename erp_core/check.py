@@ -15,11 +15,11 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from erp_core import audit
+from erp_core import audit, batches
 from erp_core.db import Database
 from erp_core.inventory import EMPTY, StockState, apply_movement
 from erp_core.invoice_settlement import Settlement, rebuild_settlements
-from erp_core.models import CreditEntry, Invoice, PartyBalance, StockMovement, StockSummary
+from erp_core.models import CreditEntry, Invoice, PartyBalance, StockBatch, StockMovement, StockSummary
 
 
 class CheckReport(BaseModel):
@@ -82,12 +82,31 @@ def check_tenant(db: Database, tenant_id: int, *, repair: bool = False) -> Check
                 if repair:
                     row.balance = expected_balance
         invoices = _check_invoices(session, problems, repair=repair)
+        _check_batches(session, problems, repair=repair)
         chain = audit.verify_chain(session)
         problems += chain
         audit_entries = session.scalar(select(func.count()).select_from(audit.AuditEntry)) or 0
     return CheckReport(tenant_id=tenant_id, products=len(summaries), parties=len(stored_balances),
                        audit_entries=audit_entries, invoices=invoices, problems=problems,
                        repaired=repair and bool(problems))
+
+
+def _check_batches(session: Session, problems: list[str], *, repair: bool) -> None:
+    """Compare every batch's stored stock with its movements, and no product's batches with more than it has."""
+    totals = batches.rebuild(session)
+    held: dict[int, Decimal] = {}
+    for batch in session.scalars(select(StockBatch)):
+        expected = totals.get(batch.id, Decimal(0))
+        if batch.on_hand != expected:
+            problems.append(f"batch {batch.batch_no} of product {batch.product_id}: {batch.on_hand} on hand but its "
+                            f"movements give {expected}")
+            if repair:
+                batch.on_hand = expected
+        held[batch.product_id] = held.get(batch.product_id, Decimal(0)) + expected
+    for summary in session.scalars(select(StockSummary).where(StockSummary.product_id.in_(held))):
+        if held[summary.product_id] > max(summary.on_hand, Decimal(0)):
+            problems.append(f"product {summary.product_id}: its batches hold {held[summary.product_id]}, "
+                            f"more than the {summary.on_hand} on hand")
 
 
 def _check_invoices(session: Session, problems: list[str], *, repair: bool) -> int:

@@ -57,6 +57,12 @@ class InsufficientStock(DomainError):
     key = "insufficient_stock"
 
 
+class ExpiredStock(DomainError):
+    """Only expired stock of a product (or the named batch, expired) is left to sell: not without an override."""
+
+    key = "expired_stock"
+
+
 class InvalidTransition(DomainError):
     key = "invalid_transition"
 

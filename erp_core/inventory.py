@@ -7,12 +7,12 @@ one place that arithmetic lives; posting uses it under a row lock, and
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from erp_core.columns import utcnow
@@ -20,8 +20,10 @@ from erp_core.context import ALLOW_NEGATIVE_STOCK, Context
 from erp_core.db import current_tenant
 from erp_core.enums import MovementKind, StockReason, Unit
 from erp_core.errors import InsufficientStock, UnknownProduct, ValidationError
+from erp_core import batches
 from erp_core.ids import hsn
-from erp_core.models import Product, StockMovement, StockSummary, Tenant
+from erp_core.ledger import business_date
+from erp_core.models import Product, StockBatch, StockMovement, StockSummary, Tenant
 from erp_core.permissions import Permission
 from erp_core.values import money, quantity
 
@@ -107,6 +109,8 @@ class StockRow(NamedTuple):
     reorder_point: Decimal
     active: bool
     hsn_code: str | None
+    has_batches: bool
+    """Received with batch numbers at some time (`erp_core.batches`)."""
     state: StockState
 
     @property
@@ -123,11 +127,13 @@ class StockRow(NamedTuple):
 
 
 _products, _summaries, _movements = Product.__table__, StockSummary.__table__, StockMovement.__table__
+_batches = StockBatch.__table__
 # The posting hot path's statements, built once (SQLAlchemy then reuses their compiled form).
 _LOCK_STOCK = (
     select(_products.c.id, _products.c.sku, _products.c.name, _products.c.unit, _products.c.selling_price,
-           _products.c.reorder_point, _products.c.active, _products.c.hsn_code, _summaries.c.on_hand, _summaries.c.reserved,
-           _summaries.c.avg_cost, _summaries.c.value)
+           _products.c.reorder_point, _products.c.active, _products.c.hsn_code,
+           exists().where(_batches.c.product_id == _products.c.id).label("has_batches"),
+           _summaries.c.on_hand, _summaries.c.reserved, _summaries.c.avg_cost, _summaries.c.value)
     .join(_summaries, and_(_summaries.c.product_id == _products.c.id, _summaries.c.tenant_id == _products.c.tenant_id))
     .where(_products.c.tenant_id == bindparam("tid"), _products.c.id.in_(bindparam("ids", expanding=True)))
     .order_by(_products.c.id)
@@ -153,7 +159,7 @@ def lock_stock(session: Session, product_ids: set[int]) -> dict[int, StockRow]:
     rows = session.connection().execute(
         _LOCK_STOCK, {"tid": current_tenant(session), "ids": sorted(product_ids)}
     ).all()
-    return {row[0]: StockRow(*row[:8], StockState(*row[8:])) for row in rows}
+    return {row[0]: StockRow(*row[:9], StockState(*row[9:])) for row in rows}
 
 
 class Movement(NamedTuple):
@@ -166,6 +172,11 @@ class Movement(NamedTuple):
     unit_cost: Decimal | None = None
     reason: StockReason | None = None
     """Why, for a write-off or a count."""
+    batch_no: str | None = None
+    """The batch received, or the one goods must go out of (`erp_core.batches`)."""
+    expiry_date: date | None = None
+    allow_expired: bool = False
+    """Goods may go out of an expired batch (the person said so)."""
 
 
 class Posted(NamedTuple):
@@ -204,11 +215,14 @@ def post_movements(
         return []
     tenant_id = current_tenant(session)
     at = at or utcnow()
-    records, results = [], []
-    for m in movements:
+    records, results, batch_moves = [], [], []
+    for n, m in enumerate(movements):
         if m.product_id not in stock:
             raise UnknownProduct(query=str(m.product_id))
         row = stock[m.product_id]
+        if m.on_hand_delta and (m.batch_no or row.has_batches):
+            batch_moves.append((n, batches.BatchOut(0, m.product_id, row.name, m.on_hand_delta, row.state.on_hand,
+                                                    m.batch_no, m.expiry_date, m.allow_expired, m.reason)))
         after = apply_movement(row.state, m.on_hand_delta, m.reserved_delta, m.unit_cost)
         if after.reserved < 0:
             raise ValidationError(field="reserved", reason=f"cannot release more than is reserved of {row.name}")
@@ -236,6 +250,9 @@ def post_movements(
           "new_value": stock[pid].state.value} for pid in sorted(changed)],
     )
     ids = connection.execute(_ADD_MOVEMENTS, records).scalars().all()
+    if batch_moves:
+        today = business_date(session.get(Tenant, tenant_id), at)
+        batches.record(session, [move._replace(movement_id=ids[n]) for n, move in batch_moves], today)
     return [Posted(movement_id, level, avg_cost) for movement_id, (level, avg_cost) in zip(ids, results)]
 
 
@@ -305,14 +322,19 @@ def receive_stock(
     unit_cost: Decimal | int | str | None = None,
     *,
     note: str = "",
+    batch_no: str | None = None,
+    expiry_date: date | None = None,
     at: datetime | None = None,
     idempotency_key: str | None = None,
 ) -> MovementResult:
-    """Book goods received (STOCK_IN) at a purchase cost per unit (the product's cost price if not given)."""
+    """Book goods received (STOCK_IN) at a purchase cost per unit (the product's cost price if not given),
+    optionally of a batch with its expiry date (`erp_core.batches`)."""
     ctx.actor.require(Permission.MOVE_STOCK)
     q = quantity(qty)
     cost = None if unit_cost is None else money(unit_cost, "unit_cost")
-    request = {"product_id": product_id, "qty": q, "unit_cost": cost, "note": note}
+    batch = batches.clean_batch(batch_no)
+    request = {"product_id": product_id, "qty": q, "unit_cost": cost, "note": note, "batch_no": batch,
+               "expiry_date": expiry_date}
 
     def work(session: Session) -> MovementResult:
         per_unit = cost
@@ -322,7 +344,8 @@ def receive_stock(
                 raise UnknownProduct(query=str(product_id))
             per_unit = product.cost_price
         [posted] = post_movements(
-            session, [Movement(product_id, MovementKind.STOCK_IN, on_hand_delta=q, unit_cost=per_unit)],
+            session, [Movement(product_id, MovementKind.STOCK_IN, on_hand_delta=q, unit_cost=per_unit, batch_no=batch,
+                               expiry_date=expiry_date)],
             ref_type="purchase", note=note, at=at, actor_id=ctx.actor.user_id,
         )
         return MovementResult(movement_id=posted.movement_id, stock=posted.stock)
@@ -341,7 +364,8 @@ def adjust_stock(
     request = {"product_id": product_id, "delta": d, "reason": reason}
     return _movement(
         ctx, "stock.adjust", request, idempotency_key,
-        Movement(product_id, MovementKind.ADJUSTMENT, on_hand_delta=d), ref_type="adjustment", note=reason,
+        Movement(product_id, MovementKind.ADJUSTMENT, on_hand_delta=d, allow_expired=True),  # a correction, not a sale
+        ref_type="adjustment", note=reason,
     )
 
 

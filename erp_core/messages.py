@@ -23,6 +23,15 @@ CATALOG: dict[str, dict[str, str]] = {
         "ne": "{product} को मौज्दात पुगेन: {available} बाँकी छ, {requested} चाहिन्छ।",
         "ne_roman": "{product} ko stock pugena: {available} baki cha, {requested} chahincha.",
     },
+    "expired_stock": {
+        "en": "{product}: batch {batch} expired on {expiry}. It can be written off, or sold only if you say so.",
+        "hinglish": "{product}: batch {batch} ki expiry {expiry} ko nikal gayi. Ise kharab mein likhein, ya aap kahein "
+                    "tabhi bechein.",
+        "hi": "{product}: बैच {batch} की एक्सपायरी {expiry} को निकल गई। इसे खराब में लिखें, या आप कहें तभी बेचें।",
+        "ne": "{product}: ब्याच {batch} को म्याद {expiry} मा सकियो। यसलाई बिग्रिएकोमा लेख्नुहोस्, वा तपाईंले भन्नुभए मात्र बेच्नुहोस्।",
+        "ne_roman": "{product}: batch {batch} ko myad {expiry} ma sakiyo. Yaslai bigrieko ma lekhnuhos, wa tapaile "
+                    "bhannubhaye matra bechnuhos.",
+    },
     "unknown_product": {
         "en": "I could not find a product called \"{query}\".",
         "hinglish": "\"{query}\" naam ka koi product nahi mila.",

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from erp_core import gst
+from erp_core import batches, gst
 from erp_core.columns import utcnow
 from erp_core.context import Context
 from erp_core.enums import Country, EntryKind, MovementKind, PartyKind, PaymentMode, PurchaseKind
@@ -234,14 +234,15 @@ def record_purchase(
         rows = [PurchaseLine(bill_id=bill.id, product_id=line.product_id, description=t.line.description,
                              hsn_code=t.line.hsn_code, quantity=t.line.quantity, unit_price=t.line.unit_price,
                              rate=t.line.rate, cess_rate=t.line.cess_rate, unit_cost=_unit_cost(t, t.line.quantity, itc),
-                             batch_no=(line.batch_no or "").strip() or None, expiry_date=line.expiry_date,
+                             batch_no=batches.clean_batch(line.batch_no), expiry_date=line.expiry_date,
                              **t.as_dict())
                 for line, t in zip(lines, taxed.lines)]
         session.add_all(rows)
         session.flush()
         goods = [row for row in rows if not is_service(products[row.product_id].hsn_code)]
         post_movements(session, [Movement(row.product_id, MovementKind.STOCK_IN, on_hand_delta=row.quantity,
-                                          unit_cost=row.unit_cost) for row in goods],
+                                          unit_cost=row.unit_cost, batch_no=row.batch_no,
+                                          expiry_date=row.expiry_date) for row in goods],
                        ref_type="purchase", ref_id=bill.id, note=f"bill {number}", actor_id=ctx.actor.user_id, at=at)
         post_entry(session, tenant, party_id=supplier_id, kind=EntryKind.PURCHASE, credit=taxed.total,
                    ref_type="purchase", ref_id=bill.id, note=f"bill {number}", actor_id=ctx.actor.user_id, at=at)
@@ -360,7 +361,8 @@ def purchase_return(
         session.flush()
         services = {p.id for p in session.scalars(select(Product).where(
             Product.id.in_({row.product_id for row in rows}))) if is_service(p.hsn_code)}
-        post_movements(session, [Movement(row.product_id, MovementKind.STOCK_OUT, on_hand_delta=-row.quantity)
+        post_movements(session, [Movement(row.product_id, MovementKind.STOCK_OUT, on_hand_delta=-row.quantity,
+                                          batch_no=row.batch_no, allow_expired=True)  # expired goods go back too
                                  for row in rows if row.product_id not in services],
                        ref_type="debit_note", ref_id=note.id, note=reason, actor_id=ctx.actor.user_id, at=at)
         post_entry(session, tenant, party_id=bill.supplier_id, kind=EntryKind.DEBIT_NOTE, debit=taxed.total,

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from erp_core import batches
 from erp_core.columns import utcnow
 from erp_core.context import Context
 from erp_core.enums import EntryKind, MovementKind, PaymentMode
@@ -34,6 +35,8 @@ class LineIn(BaseModel):
     product_id: int
     quantity: Decimal
     unit_price: Decimal | None = None
+    batch_no: str | None = None
+    """Take the goods from this batch (default: first-expiring first, `erp_core.batches`)."""
 
     _exact = field_validator("quantity", "unit_price", mode="before")(exact)
 
@@ -100,20 +103,22 @@ def post_sale(
     payment_mode: PaymentMode | str = PaymentMode.CASH,
     paid: Decimal | int | str | None = None,
     at: datetime | None = None,
+    allow_expired: bool = False,
     idempotency_key: str | None = None,
 ) -> SaleResult:
     """Post a bill: stock goes out, and for a party the bill and any payment go into the khata.
 
     `paid` defaults to the whole total (nothing for `credit`); what is not paid
     is due, which needs a customer and respects their credit limit. Lines
-    without a price take the selling price in force at `at`.
+    without a price take the selling price in force at `at`. Goods of an
+    expired batch go out only with `allow_expired`.
     """
     ctx.actor.require(Permission.POST_SALE)
     mode = parse_payment_mode(payment_mode)
     disc = money(discount, "discount")
     paid_in = None if paid is None else money(paid, "paid")
     request = {"lines": lines_request(lines), "party_id": party_id, "discount": disc, "payment_mode": mode,
-               "paid": paid_in, "at": at}
+               "paid": paid_in, "at": at, "allow_expired": allow_expired}
     at = at or utcnow()
 
     def work(session: Session) -> SaleResult:
@@ -159,7 +164,9 @@ def post_sale(
             "cost": cost.quantize(_PAISA, ROUND_HALF_UP), "created_by": ctx.actor.user_id,
         }).scalar_one()
         post_movements(
-            session, [Movement(out.product_id, MovementKind.STOCK_OUT, on_hand_delta=-out.quantity) for out in priced],
+            session, [Movement(out.product_id, MovementKind.STOCK_OUT, on_hand_delta=-out.quantity,
+                               batch_no=batches.clean_batch(line.batch_no), allow_expired=allow_expired)
+                      for out, line in zip(priced, lines)],
             ref_type="sale", ref_id=sale_id, actor_id=ctx.actor.user_id, at=at, stock=stock,
         )
         connection.execute(_ADD_LINES, [

@@ -103,7 +103,9 @@ def _book(ctx: Context, session: Session, product_id: int, reason: StockReason, 
     delta = delta_of(row.state.on_hand)
     cost = row.state.avg_cost
     [posted] = post_movements(
-        session, [Movement(product_id, MovementKind.ADJUSTMENT, on_hand_delta=delta, unit_cost=cost, reason=reason)],
+        # goods written off or missing at a count may be of an expired batch: only selling those needs an override
+        session, [Movement(product_id, MovementKind.ADJUSTMENT, on_hand_delta=delta, unit_cost=cost, reason=reason,
+                           allow_expired=True)],
         ref_type="write_off" if reason is not StockReason.COUNT else "count", note=note,
         actor_id=ctx.actor.user_id, stock=stock,
     )

@@ -3,14 +3,15 @@
 `erp_core.models` is the schema's public surface: import any model from here.
 The parts are `books` (the shop, catalog, stock, khata, sales, orders, audit,
 expenses), `invoices`, `integrations` (API keys, webhooks, sync) and `privacy`
-(consents), `prices` (price history), `returns` (sale returns) and `purchases` (supplier bills, debit notes,
-payments to suppliers), built on `base`. Ledgers are append-only; `StockSummary`, `PartyBalance` and an
+(consents), `prices` (price history), `returns` (sale returns), `purchases` (supplier bills, debit notes,
+payments to suppliers) and `batches` (batch numbers and expiry), built on `base`. Ledgers are append-only; `StockSummary`, `PartyBalance` and an
 invoice's settlement are caches derived from them (see `erp_core.check`).
 """
 
 from __future__ import annotations
 
 from erp_core.models.base import Base, TaxAmountColumns, TenantScoped
+from erp_core.models.batches import BatchMovement, StockBatch
 from erp_core.models.books import (
     AuditEntry,
     Counter,
@@ -62,10 +63,11 @@ TENANT_TABLES = sorted(
 """Tables carrying `tenant_id`, protected by row-level security on PostgreSQL."""
 
 __all__ = [
-    "TENANT_TABLES", "ApiKey", "ApiRequest", "AuditEntry", "Base", "Consent", "Counter", "CreditEntry", "EventCursor",
-    "Expense", "ExpenseCategory", "IdempotencyRecord", "Invoice", "InvoiceLine", "InvoicePayment", "InvoiceSeries",
-    "Order", "OrderEvent", "OrderLine", "Party", "PartyBalance", "Payment", "PaymentLink", "PriceChange", "Product",
-    "ProductAlias", "PurchaseBill", "PurchaseLine", "RazorpayAccount", "Sale", "SaleLine", "SaleReturn", "SaleReturnLine", "StockMovement",
-    "StockSummary", "SupplierPayment", "SyncItem", "TaxAmountColumns", "Tenant", "TenantScoped", "User", "WebhookDelivery",
+    "TENANT_TABLES", "ApiKey", "ApiRequest", "AuditEntry", "Base", "BatchMovement", "Consent", "Counter",
+    "CreditEntry", "EventCursor", "Expense", "ExpenseCategory", "IdempotencyRecord", "Invoice", "InvoiceLine",
+    "InvoicePayment", "InvoiceSeries", "Order", "OrderEvent", "OrderLine", "Party", "PartyBalance", "Payment",
+    "PaymentLink", "PriceChange", "Product", "ProductAlias", "PurchaseBill", "PurchaseLine", "RazorpayAccount",
+    "Sale", "SaleLine", "SaleReturn", "SaleReturnLine", "StockBatch", "StockMovement", "StockSummary",
+    "SupplierPayment", "SyncItem", "TaxAmountColumns", "Tenant", "TenantScoped", "User", "WebhookDelivery",
     "WebhookEndpoint",
 ]

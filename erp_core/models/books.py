@@ -87,12 +87,14 @@ class Counter(TenantScoped, Base):
 
 class Product(TenantScoped, Base):
     __tablename__ = "products"
-    __table_args__ = (UniqueConstraint("tenant_id", "sku"),)
+    __table_args__ = (UniqueConstraint("tenant_id", "sku"), UniqueConstraint("tenant_id", "barcode", name="uq_products_tenant_barcode"))
     id: Mapped[int] = mapped_column(primary_key=True)
     sku: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
     unit: Mapped[Unit] = mapped_column(enum_type(Unit))
     hsn_code: Mapped[str | None] = mapped_column(String(8))
+    barcode: Mapped[str | None] = mapped_column(String(32))
+    """The code printed on the pack (EAN-13, UPC ...), looked up exactly."""
     gst_rate: Mapped[Decimal] = mapped_column(Rate, default=Decimal(0))
     cess_rate: Mapped[Decimal] = mapped_column(Rate, default=Decimal(0))
     price_includes_tax: Mapped[bool | None] = mapped_column(Boolean)

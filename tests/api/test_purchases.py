@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -79,3 +79,25 @@ def test_gstr3b_json_csv_and_summary(buying_shop):
     summary = shop.http.get("/reports/gst-summary", params=month).json()
     assert (summary["input_credit"], summary["cash_payable"], summary["credit_left"]) == ("110.00", "0.00", "110.00")
     assert_problem(shop.http.get("/reports/gstr3b", params={**month, "month": 13}), 422, "validation_error")
+
+
+def test_batches_expiry_and_barcodes(buying_shop):
+    shop = buying_shop
+    today = datetime.now(ZoneInfo("Asia/Kolkata")).date()
+    for batch, days in (("OLD", -2), ("NEW", 20)):
+        receipt = shop.http.post("/stock/receipts", json={
+            "product_id": shop.rice.id, "quantity": "5", "unit_cost": "40", "batch_no": batch,
+            "expiry_date": (today + timedelta(days=days)).isoformat()})
+        assert receipt.status_code == 201, receipt.text
+    response = shop.http.get("/stock/expiring", params={"within_days": 30})
+    assert response.status_code == 200, response.text
+    expiring = response.json()["batches"]
+    assert [(b["batch_no"], b["days_left"]) for b in expiring] == [("OLD", -2), ("NEW", 20)]
+    sale = {"lines": [{"product_id": shop.rice.id, "quantity": "1", "batch_no": "OLD"}]}
+    assert_problem(shop.http.post("/sales", json=sale), 409, "expired_stock")
+    assert shop.http.post("/sales", json={**sale, "allow_expired": True}).status_code == 201
+    assert shop.http.patch(f"/products/{shop.rice.id}", json={"barcode": "8901058851298"}).status_code == 200
+    assert shop.http.get("/products/barcode/8901058851298").json()["id"] == shop.rice.id
+    assert_problem(shop.http.get("/products/barcode/8901058851299"), 404, "unknown_product")
+    assert_problem(shop.http.patch(f"/products/{shop.rice.id}", json={"barcode": "8901058851299"}), 422,
+                   "invalid_checksum")

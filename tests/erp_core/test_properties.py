@@ -1,17 +1,19 @@
 """Random sequences of business operations keep the books consistent.
 
 A hypothesis state machine drives a fresh shop through stock receipts and
-adjustments, cash and credit sales, payments, khata reversals and orders
+adjustments, cash and credit sales, payments, khata reversals, orders, supplier
+bills with batches, goods sent back to the supplier and payments to it
 (including operations that must fail with a domain error), while keeping its
-own model of stock and balances. After every step the stored stock and
-balances must equal the model; at the end `check_tenant` must find nothing
-wrong and the khata must hold exactly the entries the model expects.
+own model of stock, batches and balances. After every step the stored stock,
+batches and balances must equal the model; at the end `check_tenant` must find
+nothing wrong and the khata must hold exactly the entries the model expects.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from hypothesis import HealthCheck, settings
@@ -26,11 +28,12 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import select
 
-from erp_core import catalog, inventory, ledger, orders, parties, sales
+from erp_core import catalog, inventory, ledger, orders, parties, purchases, sales
 from erp_core.check import check_tenant
 from erp_core.enums import EntryKind, OrderStatus
 from erp_core.errors import DomainError, InsufficientStock, InvalidTransition, ValidationError
-from erp_core.models import CreditEntry, PartyBalance, StockSummary
+from erp_core.models import CreditEntry, PartyBalance, StockBatch, StockSummary
+from erp_core.purchases import PurchaseLineIn, ReturnedLineIn
 from erp_core.sales import LineIn
 
 D = Decimal
@@ -50,6 +53,8 @@ LEGAL = {
 HOLDS_STOCK = {S.CONFIRMED, S.ACCEPTED, S.PACKED}
 IN_KHATA_UNTIL_CANCEL = {S.ACCEPTED, S.PACKED}
 
+BATCH_EXPIRY = {"A": 10, "B": 40}
+"""Batch → days until it expires (never expired here: every sale may take from every batch)."""
 quantities = st.integers(1, 24).map(lambda n: D(n) / 4)  # 0.25 .. 6 in quarters
 lines = st.lists(st.tuples(st.integers(0, len(PRICES) - 1), quantities), min_size=1, max_size=3)
 
@@ -83,6 +88,19 @@ class Books:
     reserved: dict[int, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     balance: dict[int, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     entries: list[Entry] = field(default_factory=list)
+    batches: dict[tuple[int, str], Decimal] = field(default_factory=dict)
+    """Stock per (product, batch), in the order the batches were first received."""
+
+    def take(self, product: int, qty: Decimal, batch: str | None = None) -> None:
+        """Goods out: from the batch named, else first-expiring first, then stock received without a batch."""
+        self.on_hand[product] -= qty
+        if batch is not None:
+            self.batches[product, batch] -= qty
+            return
+        for name in sorted((b for p, b in self.batches if p == product), key=BATCH_EXPIRY.get):
+            used = min(qty, self.batches[product, name])
+            self.batches[product, name] -= used
+            qty -= used
 
     def post(self, party: int, kind: EntryKind, debit: Decimal = D(0), credit: Decimal = D(0),
              reverses: int | None = None) -> int:
@@ -115,6 +133,9 @@ def run_books_machine(db, new_shop) -> None:
             self.products: list[int] = []
             self.parties: list[int] = []
             self.orders: list[ModelOrder] = []
+            self.supplier: int | None = None
+            self.bills: list[tuple[int, dict[int, tuple[Decimal, str | None]]]] = []
+            """Booked bills: id, and per product the quantity still returnable and its batch."""
 
         @initialize(opening_stock=st.lists(st.integers(0, 40), min_size=len(PRICES), max_size=len(PRICES)))
         def open_shop(self, opening_stock: list[int]) -> None:
@@ -134,6 +155,8 @@ def run_books_machine(db, new_shop) -> None:
                 self.books.balance[ref.id] = D(0)
                 if opening:
                     self.books.post(ref.id, EntryKind.OPENING, max(opening, D(0)), max(-opening, D(0)))
+            self.supplier = parties.add_party(self.ctx, kind="supplier", name="Balaji Traders").id
+            self.books.balance[self.supplier] = D(0)
 
         def _lines(self, drawn: list[tuple[int, Decimal]]) -> list[tuple[int, Decimal]]:
             return [(self.products[i], qty) for i, qty in drawn]
@@ -165,7 +188,10 @@ def run_books_machine(db, new_shop) -> None:
             result = self._expect(InsufficientStock if short else None,
                                   lambda: inventory.adjust_stock(self.ctx, pid, delta, "count"))
             if not short:
-                self.books.on_hand[pid] += delta
+                if delta > 0:
+                    self.books.on_hand[pid] += delta
+                else:
+                    self.books.take(pid, D(-delta))
                 assert result.stock.available == self.books.available(pid)
 
         @rule(drawn=lines, party=st.sampled_from([None, 0, 1, 2]), credit=st.booleans(),
@@ -195,7 +221,7 @@ def run_books_machine(db, new_shop) -> None:
             if error is not None:
                 return
             for pid, qty in wanted:
-                self.books.on_hand[pid] -= qty
+                self.books.take(pid, qty)
             if party_id is not None:
                 self.books.post(party_id, EntryKind.SALE, debit=total)
                 if amount_paid > 0:
@@ -203,6 +229,62 @@ def run_books_machine(db, new_shop) -> None:
             assert (result.total, result.paid, result.due) == (total, amount_paid, due)
             assert result.warnings == (["credit_limit_exceeded"] if over_limit else [])
             assert result.party_balance == (None if party_id is None else self.books.balance[party_id])
+
+        @rule(drawn=st.lists(st.tuples(st.integers(0, len(PRICES) - 1), quantities), min_size=1, max_size=3,
+                             unique_by=lambda line: line[0]),
+              batch=st.sampled_from([None, "A", "B"]), paid=st.sampled_from(["none", "all", "half"]))
+        def buy(self, drawn, batch: str | None, paid: str) -> None:
+            """A supplier bill at 10.00 a unit (no tax: an unregistered supplier), perhaps of a batch."""
+            wanted = self._lines(drawn)
+            expiry = None if batch is None else date.today() + timedelta(days=BATCH_EXPIRY[batch])
+            total = sum((line_total(qty, D(10)) for _, qty in wanted), D(0)).quantize(PAISA, ROUND_HALF_UP)
+            total = total.quantize(D(1), ROUND_HALF_UP).quantize(PAISA)
+            amount_paid = {"none": D(0), "all": total, "half": (total / 2).quantize(PAISA, ROUND_DOWN)}[paid]
+            view = purchases.record_purchase(
+                self.ctx, self.supplier,
+                [PurchaseLineIn(product_id=pid, quantity=qty, unit_price=D(10), batch_no=batch, expiry_date=expiry)
+                 for pid, qty in wanted], bill_number=f"B{len(self.bills) + 1}",
+                payment_mode="credit" if paid == "none" else "cash", paid=str(amount_paid) if paid == "half" else None)
+            for pid, qty in wanted:
+                self.books.on_hand[pid] += qty
+                if batch is not None:
+                    self.books.batches[pid, batch] = self.books.batches.get((pid, batch), D(0)) + qty
+            self.books.post(self.supplier, EntryKind.PURCHASE, credit=total)
+            if amount_paid > 0:
+                self.books.post(self.supplier, EntryKind.SUPPLIER_PAYMENT, debit=amount_paid)
+            self.bills.append((view.id, {pid: (qty, batch) for pid, qty in wanted}))
+            assert view.total == total and view.owed == -self.books.balance[self.supplier]
+
+        @precondition(lambda self: self.bills)
+        @rule(pick=st.integers(0, 10_000), which=st.integers(0, 2), qty=quantities)
+        def send_back(self, pick: int, which: int, qty: Decimal) -> None:
+            """Goods back to the supplier on a debit note: out of the bill's batch, never more than it brought."""
+            bill_id, lines = self.bills[pick % len(self.bills)]
+            pid = list(lines)[which % len(lines)]
+            left, batch = lines[pid]
+            if qty > left:
+                error = ValidationError
+            elif self.books.available(pid) < qty:
+                error = InsufficientStock
+            elif batch is not None and self.books.batches[pid, batch] < qty:
+                error = ValidationError
+            else:
+                error = None
+            view = self._expect(error, lambda: purchases.purchase_return(
+                self.ctx, bill_id, [ReturnedLineIn(product_id=pid, quantity=qty)]))
+            if error is not None:
+                return
+            total = line_total(qty, D(10)).quantize(D(1), ROUND_HALF_UP)
+            self.books.take(pid, qty, batch)
+            lines[pid] = (left - qty, batch)
+            self.books.post(self.supplier, EntryKind.DEBIT_NOTE, debit=total)
+            assert view.total == total
+
+        @rule(amount=st.sampled_from(["5", "37.50"]))
+        def pay_supplier(self, amount: str) -> None:
+            result = purchases.pay_supplier(self.ctx, self.supplier, amount, "upi")
+            self.books.post(self.supplier, EntryKind.SUPPLIER_PAYMENT, debit=D(amount))
+            assert result.owed == -self.books.balance[self.supplier]
 
         @rule(party=st.integers(0, 2), amount=st.sampled_from(["1", "25.50", "100"]))
         def pay(self, party: int, amount: str) -> None:
@@ -293,7 +375,7 @@ def run_books_machine(db, new_shop) -> None:
             elif target is S.DISPATCHED:
                 for pid, qty in order.lines:
                     self.books.reserved[pid] -= qty
-                    self.books.on_hand[pid] -= qty
+                    self.books.take(pid, qty)
             elif target in (S.CANCELLED, S.REJECTED):
                 if order.status in HOLDS_STOCK:
                     for pid, qty in order.lines:
@@ -312,8 +394,10 @@ def run_books_machine(db, new_shop) -> None:
             with self.ctx.db.session(self.ctx.tenant_id) as session:
                 stock = {s.product_id: (s.on_hand, s.reserved) for s in session.scalars(select(StockSummary))}
                 balances = {b.party_id: b.balance for b in session.scalars(select(PartyBalance))}
+                batches = {(b.product_id, b.batch_no): b.on_hand for b in session.scalars(select(StockBatch))}
             assert stock == {pid: (self.books.on_hand[pid], self.books.reserved[pid]) for pid in self.products}
-            assert balances == {pid: self.books.balance[pid] for pid in self.parties}
+            assert balances == {pid: self.books.balance[pid] for pid in [*self.parties, self.supplier]}
+            assert batches == self.books.batches
 
         def teardown(self) -> None:
             if self.ctx is None:

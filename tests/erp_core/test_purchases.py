@@ -3,7 +3,7 @@ that reverse all of it, payments to suppliers and what the shop owes, worked out
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -24,6 +24,7 @@ D = Decimal
 AUG = datetime(2025, 8, 14, 6, tzinfo=timezone.utc)
 BALAJI_GSTIN = "27AABCS9876M1ZG"   # Maharashtra, like the shop
 RAO_GSTIN = "29AABCR1718E1ZL"      # Karnataka
+EXPIRY = date.today() + timedelta(days=365)
 
 
 def supplier(ctx, name, **fields):
@@ -43,7 +44,7 @@ def bill(ctx, supplier, rice, soap, number="BT/1043", **kw):
     """50 kg rice at 44.00 (5 %) and 24 soaps at 30.00 (18 %), before tax."""
     return purchases.record_purchase(ctx, supplier.id, [
         PurchaseLineIn(product_id=rice.id, quantity=D(50), unit_price=D("44.00"), batch_no="R-25",
-                       expiry_date=date(2026, 8, 1)),
+                       expiry_date=EXPIRY),
         PurchaseLineIn(product_id=soap.id, quantity=D(24), unit_price=D("30.00"))],
         bill_number=number, bill_date=date(2025, 8, 12), at=AUG, **kw)
 
@@ -57,7 +58,7 @@ def test_a_bill_from_a_registered_supplier_brings_stock_in_at_cost_and_credits_t
                                                                            D("119.80"), 0)
     assert (booked.total, booked.round_off, booked.owed, booked.paid) == (D("3160.00"), D("0.40"), D("3160.00"), 0)
     assert [(line.unit_cost, line.batch_no, line.expiry_date) for line in booked.lines] == [
-        (D("44.0000"), "R-25", date(2026, 8, 1)), (D("30.0000"), None, None)]
+        (D("44.0000"), "R-25", EXPIRY), (D("30.0000"), None, None)]
     assert inventory.stock_of(ctx, rice.id).on_hand == 50 and inventory.stock_of(ctx, soap.id).on_hand == 24
     assert [(e.kind, e.credit) for e in ledger.statement(ctx, balaji.id)] == [(EntryKind.PURCHASE, D("3160.00"))]
     assert purchases.input_tax_credit(ctx, date(2025, 8, 1), date(2025, 8, 31)).cgst == D("119.80")

@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["gstin", "pan", "hsn", "vpa", "np_pan", "states", "mobile", "wa_id"]
+MODULES = ["gstin", "pan", "hsn", "vpa", "np_pan", "states", "mobile", "wa_id", "barcode"]
 
 
 @pytest.mark.parametrize("name", MODULES)
