@@ -4,7 +4,8 @@
 The parts are `books` (the shop, catalog, stock, khata, sales, orders, audit,
 expenses), `invoices`, `integrations` (API keys, webhooks, sync) and `privacy`
 (consents), `prices` (price history), `returns` (sale returns), `purchases` (supplier bills, debit notes,
-payments to suppliers) and `batches` (batch numbers and expiry), built on `base`. Ledgers are append-only; `StockSummary`, `PartyBalance` and an
+payments to suppliers), `batches` (batch numbers and expiry) and `scheduling` (the scheduler's jobs), built
+on `base`. Ledgers are append-only; `StockSummary`, `PartyBalance` and an
 invoice's settlement are caches derived from them (see `erp_core.check`).
 """
 
@@ -53,6 +54,7 @@ from erp_core.models.invoices import (
 from erp_core.models.prices import PriceChange
 from erp_core.models.privacy import Consent
 from erp_core.models.purchases import PurchaseBill, PurchaseLine, SupplierPayment
+from erp_core.models.scheduling import ScheduledJob
 from erp_core.models.returns import SaleReturn, SaleReturnLine
 
 TENANT_TABLES = sorted(
@@ -67,7 +69,7 @@ __all__ = [
     "CreditEntry", "EventCursor", "Expense", "ExpenseCategory", "IdempotencyRecord", "Invoice", "InvoiceLine",
     "InvoicePayment", "InvoiceSeries", "Order", "OrderEvent", "OrderLine", "Party", "PartyBalance", "Payment",
     "PaymentLink", "PriceChange", "Product", "ProductAlias", "PurchaseBill", "PurchaseLine", "RazorpayAccount",
-    "Sale", "SaleLine", "SaleReturn", "SaleReturnLine", "StockBatch", "StockMovement", "StockSummary",
-    "SupplierPayment", "SyncItem", "TaxAmountColumns", "Tenant", "TenantScoped", "User", "WebhookDelivery",
-    "WebhookEndpoint",
+    "Sale", "SaleLine", "SaleReturn", "SaleReturnLine", "ScheduledJob", "StockBatch", "StockMovement",
+    "StockSummary", "SupplierPayment", "SyncItem", "TaxAmountColumns", "Tenant", "TenantScoped", "User",
+    "WebhookDelivery", "WebhookEndpoint",
 ]
