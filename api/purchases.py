@@ -10,10 +10,11 @@ from pydantic import BaseModel, Field
 from api.reports import MonthQuery
 from api.routing import Call, Raw, Resource
 from api.types import Body, Day, Id, Money, PositiveQuantity, Rate
-from erp_core import decimal_json, gstr3b, purchases
+from erp_core import decimal_json, gstr3b, purchase_reports, purchases
 from erp_core.enums import PaymentMode
 from erp_core.gstr3b import GstSummary
-from erp_core.purchases import PayableRow, PurchaseLineIn, PurchaseView, ReturnedLineIn, SupplierPaymentResult
+from erp_core.purchase_reports import PayableRow
+from erp_core.purchases import PurchaseLineIn, PurchaseView, ReturnedLineIn, SupplierPaymentResult
 
 api = Resource("purchases", "Purchases")
 
@@ -109,7 +110,7 @@ def pay_supplier(call: Call) -> SupplierPaymentResult:
 @api.get("/payables", summary="What the shop owes its suppliers, aged 0-30, 31-60, 61-90 and 90+ days",
          query=PayablesQuery, response=Payables, errors=(404,))
 def payables(call: Call) -> Payables:
-    return Payables(suppliers=purchases.payables(call.ctx, call.query.supplier_id))
+    return Payables(suppliers=purchase_reports.payables(call.ctx, call.query.supplier_id))
 
 
 @api.get("/reports/gstr3b", summary="GSTR-3B for a month, as the GST portal's JSON", query=MonthQuery,

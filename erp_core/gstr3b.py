@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from erp_core import purchases
+from erp_core import purchase_reports
 from erp_core.context import Context
 from erp_core.gst import Supply, TaxAmounts
 from erp_core.gstr1 import is_nil, month_range, outward_documents
@@ -95,9 +95,9 @@ def _figures(ctx: Context, year: int, month: int) -> dict[str, Any]:
                     inter_uin[doc.place_of_supply] += amounts
     first, end = month_range(year, month)
     last = end - timedelta(days=1)
-    credit = purchases.input_tax_credit(ctx, first, last)
+    credit = purchase_reports.input_tax_credit(ctx, first, last)
     nil_inward = {"inter": _ZERO, "intra": _ZERO}
-    for row in purchases.purchase_register(ctx, first, last):
+    for row in purchase_reports.purchase_register(ctx, first, last):
         untaxed = not (row.igst or row.cgst or row.sgst or row.cess)
         if row.supplier_gstin and untaxed:  # a registered supplier's nil-rated goods
             where = "intra" if row.supplier_gstin[:2] == (seller_gstin or "")[:2] else "inter"

@@ -9,12 +9,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from erp_core import inventory, invoice_settings, ledger, parties, purchases, sales
+from erp_core import inventory, invoice_settings, ledger, parties, purchase_reports, purchases, sales
 from erp_core.check import check_tenant
 from erp_core.context import Context
 from erp_core.enums import EntryKind, PurchaseKind
 from erp_core.errors import PermissionDenied, ValidationError
-from erp_core.gst import Supply
+from erp_core.gst import Supply, TaxAmounts
 from erp_core.models import PurchaseBill, StockMovement
 from erp_core.purchases import PurchaseLineIn, ReturnedLineIn
 from erp_core.sales import LineIn
@@ -61,7 +61,7 @@ def test_a_bill_from_a_registered_supplier_brings_stock_in_at_cost_and_credits_t
         (D("44.0000"), "R-25", EXPIRY), (D("30.0000"), None, None)]
     assert inventory.stock_of(ctx, rice.id).on_hand == 50 and inventory.stock_of(ctx, soap.id).on_hand == 24
     assert [(e.kind, e.credit) for e in ledger.statement(ctx, balaji.id)] == [(EntryKind.PURCHASE, D("3160.00"))]
-    assert purchases.input_tax_credit(ctx, date(2025, 8, 1), date(2025, 8, 31)).cgst == D("119.80")
+    assert purchase_reports.input_tax_credit(ctx, date(2025, 8, 1), date(2025, 8, 31)).cgst == D("119.80")
 
 
 def test_a_bill_that_does_not_add_up_or_is_booked_twice_is_refused_and_writes_nothing(books):
@@ -99,7 +99,7 @@ def test_tax_is_cost_for_an_unregistered_supplier_or_a_composition_shop(books, m
     taxed = bill(ctx, balaji, rice, soap, number="BT/1050")
     assert taxed.itc_eligible is False
     assert [line.unit_cost for line in taxed.lines] == [D("46.2000"), D("35.4000")]  # 44 + 5 %, 30 + 18 %
-    assert purchases.input_tax_credit(ctx, date(2025, 8, 1), date(2025, 8, 31)) == purchases.gst.TaxAmounts()
+    assert purchase_reports.input_tax_credit(ctx, date(2025, 8, 1), date(2025, 8, 31)) == TaxAmounts()
 
 
 def test_an_inter_state_bill_is_igst_and_a_customer_is_not_a_supplier(books, make_customer):
@@ -124,7 +124,7 @@ def test_a_debit_note_reverses_stock_khata_and_input_credit(books):
     assert (note.taxable_value, note.cgst, note.total, note.owed) == (D("440.00"), D("11.00"), D("462.00"),
                                                                      D("2698.00"))
     assert inventory.stock_of(ctx, rice.id).on_hand == 40
-    itc = purchases.input_tax_credit(ctx, date(2025, 8, 1), date(2025, 8, 31))
+    itc = purchase_reports.input_tax_credit(ctx, date(2025, 8, 1), date(2025, 8, 31))
     assert (itc.cgst, itc.sgst) == (D("108.80"), D("108.80"))
     with pytest.raises(ValidationError, match="more goes back than bill BT/1043 brought in"):
         purchases.purchase_return(ctx, booked.id, [ReturnedLineIn(product_id=rice.id, quantity=D(41))])
@@ -140,7 +140,7 @@ def test_payables_are_aged_by_the_oldest_unpaid_bill(books, make_customer):
                                                               unit_price=D("40.00"))],
                               bill_number="NEW-1", at=datetime(2025, 8, 10, 6, tzinfo=timezone.utc))  # 840.00
     purchases.pay_supplier(ctx, balaji.id, "300", at=datetime(2025, 8, 12, 6, tzinfo=timezone.utc))
-    [row] = purchases.payables(ctx, as_of=date(2025, 8, 20))
+    [row] = purchase_reports.payables(ctx, as_of=date(2025, 8, 20))
     assert (row.name, row.owed, row.days_0_30, row.days_61_90, row.days_over_90) == (
         "Balaji Traders", D("960.00"), D("840.00"), D("120.00"), 0)  # June's 420 less the 300 paid: 80 days old
 
@@ -150,8 +150,8 @@ def test_staff_book_bills_but_cannot_pay_suppliers_or_see_payables_and_gst(db, b
     add_user(ctx, wa_id="919800000001", role="staff")
     staff = Context(db, ctx.tenant_id, actor_for(db, ctx.tenant_id, "919800000001"))
     bill(staff, balaji, rice, soap)
-    for call in (lambda: purchases.pay_supplier(staff, balaji.id, "100"), lambda: purchases.payables(staff),
-                 lambda: purchases.input_tax_credit(staff, date(2025, 8, 1), date(2025, 8, 31))):
+    for call in (lambda: purchases.pay_supplier(staff, balaji.id, "100"), lambda: purchase_reports.payables(staff),
+                 lambda: purchase_reports.input_tax_credit(staff, date(2025, 8, 1), date(2025, 8, 31))):
         with pytest.raises(PermissionDenied):
             call()
 
