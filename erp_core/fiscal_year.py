@@ -18,6 +18,7 @@ from datetime import date, timedelta
 import nepali_datetime
 
 from erp_core.enums import Country
+from erp_core.errors import ValidationError
 
 SHRAWAN = 4
 """Shrawan is the fourth month of the Bikram Sambat year."""
@@ -49,6 +50,22 @@ def financial_year(country: Country, day: date) -> FinancialYear:
         first = day.year if day.month >= 4 else day.year - 1
         start, end = date(first, 4, 1), date(first + 1, 3, 31)
     return FinancialYear(f"{first}-{(first + 1) % 100:02d}", start, end)
+
+
+def nepali_period(fiscal_year: str, month: int | None) -> tuple[int, int | None]:
+    """The Bikram Sambat year a month of a Nepali fiscal year (`2082-83`) falls in, and the month (1 Baisakh …
+    12 Chaitra); without a month, the fiscal year's first year. `ValidationError` for a malformed one."""
+    try:
+        first, second = (int(part) for part in fiscal_year.split("-"))
+    except ValueError:
+        raise ValidationError(field="fiscal_year", reason="a Nepali fiscal year reads like 2082-83") from None
+    if second != (first + 1) % 100:
+        raise ValidationError(field="fiscal_year", reason="a Nepali fiscal year reads like 2082-83")
+    if month is None:
+        return first, None
+    if not 1 <= month <= 12:
+        raise ValidationError(field="month", reason="a Bikram Sambat month is 1 (Baisakh) to 12 (Chaitra)")
+    return (first if month >= SHRAWAN else first + 1), month
 
 
 def bs_date(day: date) -> str:

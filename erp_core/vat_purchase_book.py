@@ -21,7 +21,7 @@ from sqlalchemy import select
 from erp_core.context import Context
 from erp_core.enums import Country, PurchaseKind
 from erp_core.errors import ValidationError
-from erp_core.fiscal_year import SHRAWAN
+from erp_core.fiscal_year import SHRAWAN, nepali_period
 from erp_core.models import Party
 from erp_core.models.purchases import PurchaseBill, PurchaseLine
 from erp_core.permissions import Permission
@@ -74,18 +74,10 @@ class VatPayable(BaseModel):
 
 def _bounds(fiscal_year: str, month: int | None) -> tuple[date, date]:
     """The Gregorian first and last days of a Nepali fiscal year (`2082-83`) or of one BS month in it."""
-    try:
-        first, second = (int(part) for part in fiscal_year.split("-"))
-    except ValueError:
-        raise ValidationError(field="fiscal_year", reason="a Nepali fiscal year reads like 2082-83") from None
-    if second != (first + 1) % 100:
-        raise ValidationError(field="fiscal_year", reason="a Nepali fiscal year reads like 2082-83")
+    year, month = nepali_period(fiscal_year, month)
     if month is None:
-        start, after = nepali_datetime.date(first, SHRAWAN, 1), nepali_datetime.date(first + 1, SHRAWAN, 1)
+        start, after = nepali_datetime.date(year, SHRAWAN, 1), nepali_datetime.date(year + 1, SHRAWAN, 1)
     else:
-        if not 1 <= month <= 12:
-            raise ValidationError(field="month", reason="a Bikram Sambat month is 1 (Baisakh) to 12 (Chaitra)")
-        year = first if month >= SHRAWAN else first + 1
         start = nepali_datetime.date(year, month, 1)
         after = nepali_datetime.date(year + (month == 12), month % 12 + 1, 1)
     return start.to_datetime_date(), after.to_datetime_date() - timedelta(days=1)

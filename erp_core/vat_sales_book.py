@@ -19,7 +19,7 @@ from sqlalchemy import select
 from erp_core.context import Context
 from erp_core.enums import Country, InvoiceKind
 from erp_core.errors import ValidationError
-from erp_core.fiscal_year import SHRAWAN
+from erp_core.fiscal_year import nepali_period
 from erp_core.invoice_views import InvoiceView, get_invoice
 from erp_core.models import Invoice
 from erp_core.permissions import Permission
@@ -62,17 +62,9 @@ class SalesBook(BaseModel):
 
 def _period(fiscal_year: str, month: int | None) -> tuple[str, tuple[str, str] | None]:
     """The fiscal year label and, for a month, its first and last BS dates as `YYYY.MM.DD` bounds."""
-    try:
-        first, second = (int(part) for part in fiscal_year.split("-"))
-    except ValueError:
-        raise ValidationError(field="fiscal_year", reason="a Nepali fiscal year reads like 2082-83") from None
-    if second != (first + 1) % 100:
-        raise ValidationError(field="fiscal_year", reason="a Nepali fiscal year reads like 2082-83")
+    year, month = nepali_period(fiscal_year, month)
     if month is None:
         return fiscal_year, None
-    if not 1 <= month <= 12:
-        raise ValidationError(field="month", reason="a Bikram Sambat month is 1 (Baisakh) to 12 (Chaitra)")
-    year = first if month >= SHRAWAN else first + 1
     return fiscal_year, (f"{year}.{month:02d}.01", f"{year}.{month:02d}.32")
 
 
