@@ -111,6 +111,8 @@ class BookForm(FormValidationAction, ABC):
     number_slot: str | None = None
     """The slot a bare number corrects at the confirmation ("nahi, 38", which the NLU gives no entity): the
     amount, or the quantity of the items (None: a bare "nahi, 38" cancels, as a bare "nahi" does)."""
+    text_slots: frozenset[str] = frozenset()
+    """Slots a short reply answers whatever intent the NLU reads in it (a supplier's bill number, "GT/889")."""
     done_at_once: str | None = None
     """The submit action of a form that may finish without asking anything (the owner's own statement): run
     directly when the form was started in place of a dropped one, where no rule follows it."""
@@ -174,7 +176,8 @@ class BookForm(FormValidationAction, ABC):
             return None
         found = interruptions.interruption(
             message.intent, message.confidence, self.form_name(),
-            answers_form=(requested in NAME_SLOTS and looks_like_a_name(message)) or is_bare_number(message),
+            answers_form=(requested in NAME_SLOTS and looks_like_a_name(message)) or is_bare_number(message)
+            or (requested in self.text_slots and len(message.text.split()) <= 2 and not message.is_payload),
             adds_items="form_items" in self.needs and message.value("quantity") is not None)
         if found is None:
             return None
@@ -294,7 +297,8 @@ class BookForm(FormValidationAction, ABC):
         except UnknownParty as error:
             values["form_customer"] = None
             values["form_pending"] = {"create": "customer", "query": query, "slot": "form_customer"}
-            self.offer_create(turn, render(error, turn.language), "utter_offer_create_customer", query)
+            offer = "utter_offer_create_supplier" if self.party_kind() is PartyKind.SUPPLIER else "utter_offer_create_customer"
+            self.offer_create(turn, render(error, turn.language), offer, query)
             return "form_customer"
         values["form_customer"] = {"id": party.id, "name": party.name}
         return None

@@ -41,6 +41,10 @@ INTENT_NAMES: dict[str, dict[str, str]] = {
                          "ne_roman": "udharo sima"},
     "shop_settings": {"hinglish": "dukaan ki setting", "hi": "दुकान की सेटिंग", "ne": "पसलको सेटिङ",
                       "en": "shop settings", "ne_roman": "pasal ko setting"},
+    "pay_supplier": {"hinglish": "supplier ko payment", "hi": "सप्लायर को भुगतान", "ne": "सप्लायरलाई भुक्तानी",
+                     "en": "supplier payment", "ne_roman": "supplier lai bhuktani"},
+    "purchase_return": {"hinglish": "supplier ko maal wapas", "hi": "सप्लायर को माल वापस", "ne": "सप्लायरलाई सामान फिर्ता",
+                        "en": "purchase return", "ne_roman": "supplier lai saamaan phirta"},
     # questions
     "check_stock": {"hinglish": "stock dekhna", "hi": "स्टॉक देखना", "ne": "मौज्दात हेर्ने", "en": "stock check",
                     "ne_roman": "stock herne"},
@@ -65,6 +69,12 @@ INTENT_NAMES: dict[str, dict[str, str]] = {
     "expense_summary": {"hinglish": "kharche ka hisaab", "hi": "खर्चे का हिसाब", "ne": "खर्चको हिसाब",
                         "en": "expense summary", "ne_roman": "kharcha ko hisab"},
     "profit_summary": {"hinglish": "munafa", "hi": "मुनाफ़ा", "ne": "नाफा", "en": "profit", "ne_roman": "naafa"},
+    "check_payables": {"hinglish": "supplier ka baaki", "hi": "सप्लायर का बाकी", "ne": "सप्लायरको बाँकी",
+                       "en": "payables", "ne_roman": "supplier ko baki"},
+    "expiring_stock": {"hinglish": "expiry wala maal", "hi": "एक्सपायरी वाला माल", "ne": "म्याद सकिने सामान",
+                       "en": "expiring stock", "ne_roman": "myad sakine saamaan"},
+    "gst_summary": {"hinglish": "GST ka hisaab", "hi": "GST का हिसाब", "ne": "कर (VAT/GST) को हिसाब", "en": "GST summary",
+                    "ne_roman": "VAT/GST ko hisab"},
     "top_products": {"hinglish": "sabse zyada bikne wala", "hi": "सबसे ज़्यादा बिकने वाला", "ne": "धेरै बिक्ने सामान",
                      "en": "best sellers", "ne_roman": "dherai bikne saamaan"},
 }

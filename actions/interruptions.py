@@ -47,6 +47,8 @@ FORMS: dict[str, str] = {
     "update_order": "update_order_form",
     "shop_settings": "settings_form",
     "send_statement": "statement_form",
+    "pay_supplier": "supplier_payment_form",
+    "purchase_return": "purchase_return_form",
 }
 """The form each write intent starts."""
 
@@ -63,6 +65,9 @@ QUERIES: dict[str, str] = {
     "expense_summary": "action_expense_summary",
     "profit_summary": "action_profit_summary",
     "top_products": "action_top_products",
+    "check_payables": "action_check_payables",
+    "expiring_stock": "action_expiring_stock",
+    "gst_summary": "action_gst_summary",
     "help": "action_help",
     "greet": "utter_greet",
     "thank": "utter_you_are_welcome",

@@ -61,6 +61,10 @@ MISREAD = (
     ("is hafte sabse zyada kya bika", "top_products", ""),
     ("Sharma ji ki udhaar limit 10000 kar do", "set_credit_limit", ""),
     ("Sharma ji ne 2000 diye", "record_payment", ""),
+    # Issue 16's table: the buying side.
+    ("Balaji traders ko kitna dena hai", "check_payables", "check_stock"),
+    ("supplier ko 5000 de diye", "pay_supplier", "nlu_fallback"),
+    ("Balaji ko 5000 de diye", "pay_supplier", ""),
     ("Kya muje aaj sweater lana chahiye?", "out_of_scope", "reorder_suggestions 0.83"),
     ("Orlando me events", "out_of_scope", "undo 0.90"),
 )

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from erp_core import gst
 from erp_core.columns import utcnow
@@ -16,9 +17,9 @@ from erp_core.context import Context
 from erp_core.enums import PartyKind, PurchaseKind
 from erp_core.ledger import business_date
 from erp_core.models import CreditEntry, Party
-from erp_core.models.purchases import PurchaseBill
+from erp_core.models.purchases import PurchaseBill, PurchaseLine
 from erp_core.permissions import Permission
-from erp_core.purchases import supplier_of
+from erp_core.purchases import returned_quantities, supplier_of
 
 _ZERO = Decimal("0.00")
 
@@ -123,3 +124,45 @@ def input_tax_credit(ctx: Context, first_day: date, last_day: date) -> gst.TaxAm
                                      cess=row.cess, total=row.total)
             credit += -amounts if row.kind is PurchaseKind.DEBIT_NOTE else amounts
     return credit
+
+
+class ReturnableBill(BaseModel):
+    """The supplier's bill goods can go back against, and what each unit costs back (tax included)."""
+
+    model_config = ConfigDict(frozen=True)
+    bill_id: int
+    bill_number: str
+    bill_date: date
+    unit_prices: dict[int, Decimal]
+
+
+_LOOK_BACK = 20
+"""How many of a supplier's latest bills a return looks through for its goods."""
+
+
+def returnable_bill(ctx: Context, supplier_id: int, wanted: dict[int, Decimal]) -> ReturnableBill | None:
+    """The latest bill of `supplier_id` from which all of `wanted` ({product id: quantity}) can still go back
+    (less earlier debit notes); None when none of the recent ones can."""
+    ctx.actor.require(Permission.RECORD_PURCHASE)
+    with ctx.read() as session:
+        supplier_of(session, supplier_id)
+        bills = session.scalars(select(PurchaseBill).where(
+            PurchaseBill.supplier_id == supplier_id, PurchaseBill.kind == PurchaseKind.BILL)
+            .order_by(PurchaseBill.bill_date.desc(), PurchaseBill.id.desc()).limit(_LOOK_BACK)).all()
+        for bill in bills:
+            left, prices = _left_on(session, bill)
+            if all(left.get(pid, _ZERO) >= qty for pid, qty in wanted.items()):
+                return ReturnableBill(bill_id=bill.id, bill_number=bill.bill_number, bill_date=bill.bill_date,
+                                      unit_prices=prices)
+    return None
+
+
+def _left_on(session: Session, bill: PurchaseBill) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
+    """What can still go back from `bill` by product, and its price per unit with tax."""
+    returned = returned_quantities(session, bill.id)
+    left: dict[int, Decimal] = defaultdict(Decimal)
+    prices: dict[int, Decimal] = {}
+    for line in session.scalars(select(PurchaseLine).where(PurchaseLine.bill_id == bill.id).order_by(PurchaseLine.id)):
+        left[line.product_id] += line.quantity - returned[line.id]
+        prices.setdefault(line.product_id, (line.total / line.quantity).quantize(Decimal("0.01")))
+    return left, prices

@@ -38,6 +38,7 @@ from erp_core.values import payment_mode as parse_mode
 
 _COST = Decimal("0.0001")
 _ZERO = Decimal("0.00")
+_PAISA = Decimal("0.01")
 
 
 class PurchaseLineIn(BaseModel):
@@ -279,7 +280,7 @@ def pay_supplier(
     return ctx.run("supplier.pay", request, work, SupplierPaymentResult, idempotency_key)
 
 
-def _returned(session: Session, bill_id: int) -> dict[int, Decimal]:
+def returned_quantities(session: Session, bill_id: int) -> dict[int, Decimal]:
     """Quantities already sent back against a bill, by bill line."""
     returned: dict[int, Decimal] = defaultdict(Decimal)
     for line_id, qty in session.execute(
@@ -314,7 +315,7 @@ def purchase_return(
         supplier = supplier_of(session, bill.supplier_id)
         bill_lines = session.scalars(select(PurchaseLine).where(PurchaseLine.bill_id == bill.id)
                                      .order_by(PurchaseLine.id)).all()
-        returned = _returned(session, bill.id)
+        returned = returned_quantities(session, bill.id)
         wanted: list[tuple[PurchaseLine, Decimal]] = []
         for line in lines:
             qty = quantity(line.quantity)
@@ -330,8 +331,11 @@ def purchase_return(
                 raise ValidationError(field="quantity", reason=f"more goes back than bill {bill.bill_number} "
                                                                "brought in")
         supply = gst.Supply(bill.supply)
-        taxed = gst.tax_invoice([gst.TaxLine(description=o.description, quantity=q, unit_price=o.unit_price,
-                                             rate=o.rate, hsn_code=o.hsn_code, cess_rate=o.cess_rate)
+        # back at the bill's taxable value a unit (after its discount, without the tax a tax-inclusive bill had in
+        # its prices), taxed again at its rates
+        taxed = gst.tax_invoice([gst.TaxLine(description=o.description, quantity=q,
+                                             unit_price=o.taxable_value / o.quantity, rate=o.rate,
+                                             hsn_code=o.hsn_code, cess_rate=o.cess_rate)
                                  for o, q in wanted], supply)
         note = PurchaseBill(kind=PurchaseKind.DEBIT_NOTE, supplier_id=bill.supplier_id,
                             bill_number=f"DN-{next_value(session, 'debit_note')}", bill_date=business_date(tenant, at),
@@ -341,7 +345,7 @@ def purchase_return(
         session.add(note)
         session.flush()
         rows = [PurchaseLine(bill_id=note.id, product_id=o.product_id, description=o.description,
-                             hsn_code=o.hsn_code, quantity=q, unit_price=o.unit_price, rate=o.rate,
+                             hsn_code=o.hsn_code, quantity=q, unit_price=t.line.unit_price.quantize(_PAISA), rate=o.rate,
                              cess_rate=o.cess_rate, unit_cost=o.unit_cost, batch_no=o.batch_no,
                              expiry_date=o.expiry_date, original_line_id=o.id, **t.as_dict())
                 for (o, q), t in zip(wanted, taxed.lines)]

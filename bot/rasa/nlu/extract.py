@@ -34,6 +34,7 @@ _EXPENSE_CATEGORIES = lexicon.phrases(lexicon.EXPENSE_CATEGORIES)
 _INTENT_PHRASES = {
     "update_order": (("order_step", lexicon.phrases(lexicon.ORDER_STEPS)),),
     "write_off": (("write_off_reason", lexicon.phrases(lexicon.WRITE_OFF_REASONS)),),
+    "purchase_return": (("write_off_reason", lexicon.phrases(lexicon.WRITE_OFF_REASONS)),),
     "shop_settings": (("setting", lexicon.phrases(lexicon.SETTINGS)),
                       ("reply_language", lexicon.phrases(lexicon.REPLY_LANGUAGES))),
 }

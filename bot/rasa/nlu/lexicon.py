@@ -132,17 +132,19 @@ EXPENSE_CATEGORIES["travel"] += [" ".join(filter(None, (vehicle, link, fare)))
 """"auto ka bhada" is a fare (travel); "bhada" alone or with a shop or house is rent."""
 
 AMOUNT_INTENTS = frozenset({"record_payment", "create_invoice", "add_expense", "send_payment_link", "credit_check",
-                            "send_reminder", "record_sale", "update_price", "set_credit_limit"})
+                            "send_reminder", "record_sale", "update_price", "set_credit_limit", "pay_supplier"})
 """"5 kilo chawal becha 200 cash": in a sale the bare number is what was paid; the goods' count has its unit."""
 QUANTITY_INTENTS = frozenset({"create_order", "add_stock", "add_product", "check_stock", "sale_return", "write_off",
-                              "stock_count"})
+                              "stock_count", "purchase_return"})
 ORDER_ID_INTENTS = frozenset({"order_status", "cancel_order", "update_order"})
 """A bare number in these is the order's number ("12 wala order cancel karo")."""
-SUMMARY_INTENTS = frozenset({"sales_summary", "expense_summary", "profit_summary", "top_products", "send_statement"})
+SUMMARY_INTENTS = frozenset({"sales_summary", "expense_summary", "profit_summary", "top_products", "send_statement",
+                             "gst_summary"})
 OUT_OF_SCOPE_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
 """An out-of-scope message ("aaj mausam kaisa hai") has no business entities, not even its "aaj"."""
 PAYMENT_MODE_INTENTS = frozenset({"record_payment", "create_invoice", "create_order", "add_expense", "add_stock",
-                                  "send_payment_link", "sales_summary", "deny", "record_sale", "sale_return"})
+                                  "send_payment_link", "sales_summary", "deny", "record_sale", "sale_return",
+                                  "pay_supplier"})
 
 ORDER_STEPS = {
     "accept": ["accept", "accepted", "accept karo", "maan lo", "manjoor", "manjur", "sweekar", "svikar", "swikar",
