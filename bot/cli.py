@@ -272,6 +272,13 @@ def cmd_privacy(args: argparse.Namespace) -> int:
         db.dispose()
 
 
+def cmd_templates(args: argparse.Namespace) -> int:
+    from connectors.templates import export_lines
+
+    print(export_lines())
+    return 0
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from bot.training import ensure_model
 
@@ -435,6 +442,11 @@ def build_parser() -> argparse.ArgumentParser:
     pkeep.add_argument("--tenant", required=True, help="the business's phone_number_id")
     pkeep.add_argument("--days", type=int, help="keep conversation logs this many days (default 180)")
     pkeep.set_defaults(func=cmd_privacy)
+
+    templates = sub.add_parser("templates", help="the WhatsApp message templates a shop must get approved")
+    templates.add_subparsers(dest="action", required=True).add_parser(
+        "export", help="print each template in every language as a Cloud API template-creation body, one a line"
+    ).set_defaults(func=cmd_templates)
     return parser
 
 
