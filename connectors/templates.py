@@ -55,7 +55,7 @@ TEMPLATES: dict[str, Template] = {t.name: t for t in (
          "en": "{{1}}: we received your {{2}}, thank you. Now due on your account: {{3}}"},
         {"hinglish": ("Statement bhejo",), "hi": ("स्टेटमेंट भेजो",), "en": ("Send statement",)}),
     Template(
-        "credit_sale_receipt", ("shop", "amount", "balance"), ("Ganesh Kirana", "₹450", "₹2,150"),
+        "credit_receipt", ("shop", "amount", "balance"), ("Ganesh Kirana", "₹450", "₹2,150"),
         {"hinglish": "{{1}}: {{2}} aapke khate mein likha gaya, kul baaki {{3}}",
          "hi": "{{1}}: {{2}} आपके खाते में लिखा गया, कुल बाकी {{3}}",
          "en": "{{1}}: {{2}} was added to your account, now due in all: {{3}}"},

@@ -166,3 +166,30 @@ class ConsentPurpose(StrEnum):
     """Answers, order and payment messages the person asked for: given with the privacy notice."""
     REMINDERS = "reminders"
     """Payment reminders and offers the shop starts: only when the person opts in."""
+
+
+class NoticeKind(StrEnum):
+    """A message the shop sends on its own (`erp_core.notices`)."""
+
+    REMINDER = "reminder"
+    """To a customer: what is due, how old, a link to pay."""
+    PAYMENT_RECEIPT = "payment_receipt"
+    """To a customer: their payment was recorded, and what is still due."""
+    CREDIT_RECEIPT = "credit_receipt"
+    """To a customer: goods on credit were written in their khata."""
+    ORDER_UPDATE = "order_update"
+    """To a customer: their order was accepted, dispatched, delivered or rejected."""
+    LOW_STOCK = "low_stock"
+    """To the owner: a sale took a product under its reorder point."""
+    PAYMENT_RECEIVED = "payment_received"
+    """To the owner: a customer paid (by a payment link, the API or an offline sync)."""
+    DAILY_SUMMARY = "daily_summary"
+    """To the owner: the day's closing."""
+
+
+class NoticeState(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    SKIPPED = "skipped"
+    """Never to be sent: the person opted out, or what it was about is settled."""
+    FAILED = "failed"

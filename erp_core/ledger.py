@@ -16,9 +16,10 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from erp_core import notices
 from erp_core.columns import utcnow
 from erp_core.context import CREDIT_LIMIT_WARNS_ONLY, Context
-from erp_core.enums import CreditPolicy, EntryKind, PartyKind, PaymentMode
+from erp_core.enums import CreditPolicy, EntryKind, NoticeKind, PartyKind, PaymentMode
 from erp_core.errors import CreditLimitExceeded, NotFound, UnknownParty, ValidationError
 from erp_core.models import CreditEntry, Party, PartyBalance, Payment, Tenant
 from erp_core.permissions import Permission
@@ -72,6 +73,8 @@ class AgeingRow(BaseModel):
     days_61_90: Decimal
     days_over_90: Decimal
     total: Decimal
+    oldest_unpaid: date | None = None
+    """The date of the oldest bill not yet paid off: how long the customer has owed."""
 
 
 def business_date(tenant: Tenant, at: datetime) -> date:
@@ -140,7 +143,8 @@ def record_payment(
     request = {"party_id": party_id, "amount": value, "mode": mode, "reference": reference, "at": at}
 
     def work(session: Session) -> PaymentResult:
-        if session.get(Party, party_id) is None:
+        party = session.get(Party, party_id)
+        if party is None:
             raise UnknownParty(query=str(party_id))
         payment = Payment(party_id=party_id, amount=value, mode=mode, reference=reference,
                           received_at=at or utcnow(), created_by=ctx.actor.user_id)
@@ -151,6 +155,10 @@ def record_payment(
             ref_type="payment", ref_id=payment.id, note=f"{mode.value} {reference}".strip(),
             actor_id=ctx.actor.user_id, at=at,
         )
+        if party.kind is PartyKind.CUSTOMER:
+            notices.queue(session, NoticeKind.PAYMENT_RECEIPT, f"receipt:payment:{payment.id}", party.phone,
+                          {"shop": ctx.tenant(session).name, "name": party.name, "amount": notices.money_param(value),
+                           "balance": notices.money_param(balance)}, party_id=party_id, at=at)
         return PaymentResult(payment_id=payment.id, entry_id=entry.id, party_id=party_id, amount=value, balance=balance)
 
     return ctx.run("payment.record", request, work, PaymentResult, idempotency_key)
@@ -269,7 +277,7 @@ def ageing(ctx: Context, as_of: date | None = None, party_id: int | None = None)
         if total > 0:
             rows.append(AgeingRow(party_id=pid, name=names.get(pid, ""), days_0_30=buckets[0],
                                   days_31_60=buckets[1], days_61_90=buckets[2], days_over_90=buckets[3],
-                                  total=total))
+                                  total=total, oldest_unpaid=queue[0][0]))
     return sorted(rows, key=lambda r: (-r.total, r.name))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -9,14 +10,14 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from erp_core import batches
+from erp_core import batches, notices
 from erp_core.columns import utcnow
 from erp_core.context import Context
-from erp_core.enums import EntryKind, MovementKind, PaymentMode
+from erp_core.enums import EntryKind, MovementKind, NoticeKind, PaymentMode
 from erp_core.errors import NotFound, UnknownParty, UnknownProduct, ValidationError
 from erp_core.inventory import Movement, StockRow, lock_stock, post_movements
-from erp_core.ledger import check_credit_limit, post_entry
-from erp_core.models import Party, Payment, Product, Sale, SaleLine
+from erp_core.ledger import business_date, check_credit_limit, post_entry
+from erp_core.models import Party, Payment, Product, Sale, SaleLine, Tenant
 from erp_core.permissions import Permission
 from erp_core.prices import selling_prices_at
 from erp_core.sequences import next_value
@@ -163,6 +164,7 @@ def post_sale(
             "discount": disc, "total": total, "paid": amount_paid, "due": due, "payment_mode": mode,
             "cost": cost.quantize(_PAISA, ROUND_HALF_UP), "created_by": ctx.actor.user_id,
         }).scalar_one()
+        _alert_low_stock(session, ctx.tenant(session), stock, priced, at)  # before posting changes `stock`
         post_movements(
             session, [Movement(out.product_id, MovementKind.STOCK_OUT, on_hand_delta=-out.quantity,
                                batch_no=batches.clean_batch(line.batch_no), allow_expired=allow_expired)
@@ -187,12 +189,33 @@ def post_sale(
                 _, balance = post_entry(session, tenant, party_id=party.id, kind=EntryKind.PAYMENT,
                                         credit=amount_paid, ref_type="payment", ref_id=payment.id,
                                         note=f"{mode.value} bill {number}", actor_id=ctx.actor.user_id, at=at)
+            if due > 0:
+                notices.queue(session, NoticeKind.CREDIT_RECEIPT, f"receipt:sale:{sale_id}", party.phone,
+                              {"shop": tenant.name, "name": party.name, "amount": notices.money_param(due),
+                               "balance": notices.money_param(balance)}, party_id=party.id, at=at)
         return SaleResult(sale_id=sale_id, number=number, party_id=party_id, lines=priced,
                           subtotal=subtotal, discount=disc, total=total, paid=amount_paid, due=due,
                           payment_mode=mode, party_balance=balance, warnings=warnings,
                           credit_limit=party.credit_limit if party is not None else None)
 
     return ctx.run("sale.post", request, work, SaleResult, idempotency_key)
+
+
+def _alert_low_stock(session: Session, tenant: Tenant, stock: dict[int, StockRow], priced: list[LineOut],
+                     at: datetime) -> None:
+    """Tell the owners when this bill took a product under its reorder point (at most once a day a product)."""
+    sold: dict[int, Decimal] = defaultdict(Decimal)
+    for out in priced:
+        sold[out.product_id] += out.quantity
+    day = business_date(tenant, at).isoformat()
+    for product_id, quantity in sold.items():
+        row = stock[product_id]
+        left = row.state.on_hand - quantity
+        if row.reorder_point > 0 and row.state.on_hand > row.reorder_point >= left:
+            for owner in notices.owners(session):
+                notices.queue(session, NoticeKind.LOW_STOCK, f"low:{product_id}:{day}:{owner}", owner,
+                              {"product": row.name, "left": notices.quantity_param(left), "unit": row.unit.value,
+                               "reorder": notices.quantity_param(row.reorder_point)}, at=at)
 
 
 class SaleView(BaseModel):

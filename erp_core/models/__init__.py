@@ -4,7 +4,8 @@
 The parts are `books` (the shop, catalog, stock, khata, sales, orders, audit,
 expenses), `invoices`, `integrations` (API keys, webhooks, sync) and `privacy`
 (consents), `prices` (price history), `returns` (sale returns), `purchases` (supplier bills, debit notes,
-payments to suppliers), `batches` (batch numbers and expiry) and `scheduling` (the scheduler's jobs), built
+payments to suppliers), `batches` (batch numbers and expiry), `scheduling` (the scheduler's jobs) and `notices`
+(messages the shop sends on its own), built
 on `base`. Ledgers are append-only; `StockSummary`, `PartyBalance` and an
 invoice's settlement are caches derived from them (see `erp_core.check`).
 """
@@ -51,6 +52,7 @@ from erp_core.models.invoices import (
     PaymentLink,
     RazorpayAccount,
 )
+from erp_core.models.notices import Notice
 from erp_core.models.prices import PriceChange
 from erp_core.models.privacy import Consent
 from erp_core.models.purchases import PurchaseBill, PurchaseLine, SupplierPayment
@@ -67,7 +69,7 @@ TENANT_TABLES = sorted(
 __all__ = [
     "TENANT_TABLES", "ApiKey", "ApiRequest", "AuditEntry", "Base", "BatchMovement", "Consent", "Counter",
     "CreditEntry", "EventCursor", "Expense", "ExpenseCategory", "IdempotencyRecord", "Invoice", "InvoiceLine",
-    "InvoicePayment", "InvoiceSeries", "Order", "OrderEvent", "OrderLine", "Party", "PartyBalance", "Payment",
+    "InvoicePayment", "InvoiceSeries", "Notice", "Order", "OrderEvent", "OrderLine", "Party", "PartyBalance", "Payment",
     "PaymentLink", "PriceChange", "Product", "ProductAlias", "PurchaseBill", "PurchaseLine", "RazorpayAccount",
     "Sale", "SaleLine", "SaleReturn", "SaleReturnLine", "ScheduledJob", "StockBatch", "StockMovement",
     "StockSummary", "SupplierPayment", "SyncItem", "TaxAmountColumns", "Tenant", "TenantScoped", "User",

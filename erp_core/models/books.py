@@ -171,6 +171,8 @@ class Party(TenantScoped, Base):
     address: Mapped[str] = mapped_column(Text, default="")
     credit_limit: Mapped[Decimal | None] = mapped_column(Money)
     flagged_for_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    reminder_every_days: Mapped[int | None] = mapped_column(Integer)
+    """How often a due reminder goes while the customer is overdue (None: the shop's default, 7; 0: never)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
