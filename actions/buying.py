@@ -14,6 +14,7 @@ from rasa_sdk.events import EventType
 from actions.base import ShopAction, Turn
 from actions.choices import Choice, offer, payload
 from actions.items import first_number
+from actions.khata import ranked_dues
 from actions.phrases import phrase
 from actions.summaries import asked_period
 from erp_core import batches, catalog, parties, purchase_reports, tax_due
@@ -21,7 +22,6 @@ from erp_core.enums import PartyKind
 from erp_core.errors import AmbiguousParty
 from erp_core.messages import format_decimal, format_money
 
-TOP_PAYABLES = 5
 EXPIRING_SHOWN = 10
 _MONTH_WORDS = re.compile(r"mahin|mahee|month|महीन|महिन|mhina|mahina", re.IGNORECASE)
 _WEEK_WORDS = re.compile(r"hafte|hafta|week|हफ़्त|हफ्त|हप्ता|hapta", re.IGNORECASE)
@@ -68,14 +68,8 @@ class ActionCheckPayables(ShopAction):
         if not rows:
             turn.say("utter_payables_none")
             return []
-        items = []
-        for rank, row in enumerate(rows[:TOP_PAYABLES], start=1):
-            older = row.owed - row.days_0_30
-            items.append(phrase("due_line", turn.language, rank=rank, name=row.name, total=format_money(row.owed),
-                                older=phrase("older_than_30", turn.language, amount=format_money(older))
-                                if older > 0 else ""))
-        turn.say("utter_payables_list", items="\n".join(items), count=len(rows),
-                 total=format_money(sum(row.owed for row in rows)))
+        turn.say("utter_payables_list", items=ranked_dues(turn, [(row.name, row.owed, row.days_0_30) for row in rows]),
+                 count=len(rows), total=format_money(sum(row.owed for row in rows)))
         return []
 
 

@@ -67,6 +67,14 @@ class PartyAction(ShopAction, ABC):
         """Say the answer for this turn."""
 
 
+def ranked_dues(turn: Turn, rows: list[tuple[str, Decimal, Decimal]]) -> str:
+    """The largest dues as numbered lines, from (name, total, the part of it 30 days old or less)."""
+    return "\n".join(phrase("due_line", turn.language, rank=rank, name=name, total=format_money(total),
+                             older=phrase("older_than_30", turn.language, amount=format_money(total - recent))
+                             if total > recent else "")
+                      for rank, (name, total, recent) in enumerate(rows[:TOP_DUES], start=1))
+
+
 def amount_entity(turn: Turn) -> Decimal | None:
     value = turn.entity("amount")
     return Decimal(value) if value else None
@@ -98,14 +106,9 @@ class ActionCheckDues(PartyAction):
         if not rows:
             turn.say("utter_dues_none")
             return []
-        items = []
-        for rank, row in enumerate(rows[:TOP_DUES], start=1):
-            older = row.total - row.days_0_30
-            items.append(phrase("due_line", turn.language, rank=rank, name=row.name, total=format_money(row.total),
-                                older=phrase("older_than_30", turn.language, amount=format_money(older))
-                                if older > 0 else ""))
         total = sum((row.total for row in rows), Decimal(0))
-        turn.say("utter_dues_list", items="\n".join(items), total=format_money(total), count=len(rows))
+        turn.say("utter_dues_list", items=ranked_dues(turn, [(row.name, row.total, row.days_0_30) for row in rows]),
+                 total=format_money(total), count=len(rows))
         return []
 
     def _own_dues(self, turn: Turn) -> list[EventType]:

@@ -29,6 +29,9 @@ class ValidatePaymentForm(BookForm):
     permission = Permission.RECORD_PAYMENT
     needs = ("form_customer", "form_amount")
     number_slot = "form_amount"
+    ask_party, ask_amount, confirmation = "utter_ask_payment_customer", "utter_ask_payment_amount", "utter_confirm_payment"
+    """The questions and the confirmation (the supplier payment form has its own, in the other direction)."""
+    party_param = "customer"
 
     def name(self) -> str:
         return "validate_payment_form"
@@ -43,14 +46,14 @@ class ValidatePaymentForm(BookForm):
 
     def ask(self, turn: Turn, values: dict[str, Any], slot: str) -> str:
         if slot == "form_customer":
-            turn.say("utter_ask_payment_customer")
+            turn.say(self.ask_party)
         else:
-            turn.say("utter_ask_payment_amount", customer=values["form_customer"]["name"])
+            turn.say(self.ask_amount, **{self.party_param: values["form_customer"]["name"]})
         return slot
 
     def summarise(self, turn: Turn, values: dict[str, Any]) -> None:
-        confirm(turn, "utter_confirm_payment", customer=values["form_customer"]["name"],
-                amount=format_money(Decimal(values["form_amount"])), mode=values["form_mode"])
+        confirm(turn, self.confirmation, amount=format_money(Decimal(values["form_amount"])), mode=values["form_mode"],
+                **{self.party_param: values["form_customer"]["name"]})
 
 
 class ActionRecordPayment(SubmitAction):

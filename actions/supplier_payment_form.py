@@ -3,45 +3,28 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
-
 from actions.base import Turn
-from actions.forms import BookForm, Message, SubmitAction, confirm
-from actions.payment_form import read_mode
+from actions.forms import SubmitAction
+from actions.payment_form import ValidatePaymentForm
 from erp_core import purchases
 from erp_core.enums import PartyKind
 from erp_core.messages import format_money
 from erp_core.permissions import Permission
 
 
-class ValidateSupplierPaymentForm(BookForm):
+class ValidateSupplierPaymentForm(ValidatePaymentForm):
     intent = "pay_supplier"
     permission = Permission.PAY_SUPPLIER
-    needs = ("form_customer", "form_amount")
-    number_slot = "form_amount"
+    ask_party = "utter_ask_supplier_payment_supplier"
+    ask_amount = "utter_ask_supplier_payment_amount"
+    confirmation = "utter_confirm_supplier_payment"
+    party_param = "supplier"
 
     def name(self) -> str:
         return "validate_supplier_payment_form"
 
     def party_kind(self) -> PartyKind | None:
         return PartyKind.SUPPLIER
-
-    def read(self, turn: Turn, values: dict[str, Any], message: Message, requested: str | None) -> None:
-        super().read(turn, values, message, requested)
-        values["form_amount"] = self.amount(message, requested) or values["form_amount"]
-        read_mode(message, values)
-
-    def ask(self, turn: Turn, values: dict[str, Any], slot: str) -> str:
-        if slot == "form_customer":
-            turn.say("utter_ask_supplier_payment_supplier")
-        else:
-            turn.say("utter_ask_supplier_payment_amount", supplier=values["form_customer"]["name"])
-        return slot
-
-    def summarise(self, turn: Turn, values: dict[str, Any]) -> None:
-        confirm(turn, "utter_confirm_supplier_payment", supplier=values["form_customer"]["name"],
-                amount=format_money(Decimal(values["form_amount"])), mode=values["form_mode"])
 
 
 class ActionPaySupplier(SubmitAction):
