@@ -5,6 +5,7 @@ language: tests/actions/test_buying_conversation.py."""
 
 from __future__ import annotations
 
+import doctest
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ import pytest
 from rasa_sdk.forms import REQUESTED_SLOT
 from sqlalchemy import select
 
+from actions import buying, stock_form
 from actions import shop as shop_module
 from actions.forms import BookForm, SubmitAction
 from actions.purchase_return_form import ActionPurchaseReturn, ValidatePurchaseReturnForm
@@ -75,6 +77,12 @@ def latest_bill(books: Context, kind: PurchaseKind = PurchaseKind.BILL) -> Purch
     with books.read() as session:
         return session.scalars(select(PurchaseBill).where(PurchaseBill.kind == kind)
                                .order_by(PurchaseBill.id.desc())).first()
+
+
+def test_doctests():
+    """The bill number and rate read from a message, the amount shared over goods, the expiry window asked."""
+    assert doctest.testmod(stock_form).failed == 0 and doctest.testmod(stock_form).attempted >= 3
+    assert doctest.testmod(buying).failed == 0 and doctest.testmod(buying).attempted >= 2
 
 
 # ---------------------------------------------------------------------- a purchase on the supplier's bill
