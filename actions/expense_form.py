@@ -18,6 +18,7 @@ from erp_core.permissions import Permission
 class ValidateExpenseForm(BookForm):
     intent = "add_expense"
     permission = Permission.RECORD_EXPENSE
+    hands_suppliers_over = True
     needs = ("form_amount", "form_category")
     number_slot = "form_amount"
 

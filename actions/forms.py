@@ -111,6 +111,10 @@ class BookForm(FormValidationAction, ABC):
     number_slot: str | None = None
     """The slot a bare number corrects at the confirmation ("nahi, 38", which the NLU gives no entity): the
     amount, or the quantity of the items (None: a bare "nahi, 38" cancels, as a bare "nahi" does)."""
+    hands_suppliers_over: bool = False
+    """A form for money going out or coming in (an expense, a payment): a first message naming one of the shop's
+    suppliers with an amount ("Balaji ko 5000 de diye") is the shop paying that supplier, whatever the NLU read,
+    and goes to `supplier_payment_form` (the supplier's khata is never credited as if they had paid the shop)."""
     text_slots: frozenset[str] = frozenset()
     """Slots a short reply answers whatever intent the NLU reads in it (a supplier's bill number, "GT/889")."""
     done_at_once: str | None = None
@@ -133,6 +137,8 @@ class BookForm(FormValidationAction, ABC):
             message = Message(**replaced["restart"])
             ended.append(FollowupAction(ACTION_LISTEN))
         try:
+            if requested is None and not restarted and (handed := self.handed_over(turn, message)):
+                return handed
             if self.permission is not None:
                 ctx.actor.require(self.permission)
             handled = await self.interrupted(turn, values, message, requested, domain)
@@ -154,6 +160,27 @@ class BookForm(FormValidationAction, ABC):
         if restarted and next_slot is None and self.done_at_once:
             return [*slot_events(values, next_slot), FollowupAction(self.done_at_once)]
         return slot_events(values, next_slot)
+
+    def handover(self, turn: Turn, message: Message) -> tuple[str, str] | None:
+        """The (intent, form) a first message belongs to instead of this form, whatever the NLU read; None when it
+        is this form's. Here: money to one of the shop's suppliers (see `hands_suppliers_over`)."""
+        name = message.value("supplier") or message.value("customer")
+        if not (self.hands_suppliers_over and name and message.value("amount")):
+            return None
+        try:
+            party = parties.resolve_party(turn.ctx, name)
+        except DomainError:
+            return None
+        return ("pay_supplier", "supplier_payment_form") if party.kind is PartyKind.SUPPLIER else None
+
+    def handed_over(self, turn: Turn, message: Message) -> list[EventType] | None:
+        """The events that start the form `handover` names with this message (entities and all), or None."""
+        found = self.handover(turn, message)
+        if found is None:
+            return None
+        intent, form = found
+        restart = {"intent": intent, "entities": message.entities, "text": message.text}
+        return [*closed(), SlotSet("form_pending", {"restart": restart}), FollowupAction(form)]
 
     def corrects_a_number(self, message: Message, requested: str | None) -> bool:
         """Whether `message` is a bare "no, <number>" at the confirmation, correcting `number_slot`."""

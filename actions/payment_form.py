@@ -27,6 +27,7 @@ def read_mode(message: Message, values: dict[str, Any]) -> None:
 class ValidatePaymentForm(BookForm):
     intent = "record_payment"
     permission = Permission.RECORD_PAYMENT
+    hands_suppliers_over = True
     needs = ("form_customer", "form_amount")
     number_slot = "form_amount"
     ask_party, ask_amount, confirmation = "utter_ask_payment_customer", "utter_ask_payment_amount", "utter_confirm_payment"

@@ -14,8 +14,9 @@ from actions.base import Turn
 from actions.forms import BookForm, Message, SubmitAction
 from actions.items import item_lines, quantity_of, selling_prices
 from actions.phrases import phrase
-from erp_core import returns
-from erp_core.enums import RefundMode
+from erp_core import parties, returns
+from erp_core.enums import PartyKind, RefundMode
+from erp_core.errors import DomainError
 from erp_core.messages import format_money
 from erp_core.permissions import Permission
 from erp_core.returns import ReturnLineIn
@@ -50,6 +51,16 @@ class ValidateSaleReturnForm(BookForm):
 
     def name(self) -> str:
         return "validate_sale_return_form"
+
+    def handover(self, turn: Turn, message: Message) -> tuple[str, str] | None:
+        """Goods going back to one of the shop's suppliers ("returned 3 kg sugar to Balaji Traders") are a purchase
+        return: the shop sends them back, no customer brings them."""
+        name = message.value("supplier") or message.value("customer")
+        try:
+            party = parties.resolve_party(turn.ctx, name) if name else None
+        except DomainError:
+            return None
+        return ("purchase_return", "purchase_return_form") if party and party.kind is PartyKind.SUPPLIER else None
 
     def read(self, turn: Turn, values: dict[str, Any], message: Message, requested: str | None) -> None:
         super().read(turn, values, message, requested)

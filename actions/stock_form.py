@@ -31,6 +31,9 @@ _BILL_NUMBER = re.compile(r"(?:bill|बिल|invoice)\s*(?:no\.?|number|nambar|
 _RATE_WORDS = re.compile(r"bhav|bhaav|rate|ke hisaab|\bper\b|prati|/\s*(?:kg|kilo|pc|packet)|each|\bdar\b|भाव|रेट|दर|"
                          r"प्रति|हिसाब", re.IGNORECASE)
 _PAISA = Decimal("0.01")
+_SENT_BACK = re.compile(r"\bback to\b|\bsent back\b|\breturned\b|\breturn (?:to|kiy|kar)|wapas (?:bhej|kiy|kar|de)|"
+                        r"vapas (?:bhej|kiy|kar|de)|\blauta|phirta|वापस (?:भेज|किय|कर|दे)|लौटा|फिर्ता", re.IGNORECASE)
+"""Goods going back, not coming in: "sent 3 kg sugar back to Balaji Traders", "Gupta ko 2 bori wapas bheji"."""
 
 
 def bill_number(text: str) -> str | None:
@@ -76,6 +79,12 @@ class ValidateStockForm(BookForm):
 
     def party_kind(self) -> PartyKind | None:
         return PartyKind.SUPPLIER
+
+    def handover(self, turn: Turn, message: Message) -> tuple[str, str] | None:
+        """Goods named with a supplier and going back to them are a purchase return, not stock coming in."""
+        if message.value("supplier") and _SENT_BACK.search(message.text):
+            return "purchase_return", "purchase_return_form"
+        return super().handover(turn, message)
 
     def read(self, turn: Turn, values: dict[str, Any], message: Message, requested: str | None) -> None:
         super().read(turn, values, message, requested)

@@ -19,6 +19,7 @@ class ValidateSupplierPaymentForm(ValidatePaymentForm):
     ask_amount = "utter_ask_supplier_payment_amount"
     confirmation = "utter_confirm_supplier_payment"
     party_param = "supplier"
+    hands_suppliers_over = False
 
     def name(self) -> str:
         return "validate_supplier_payment_form"

@@ -50,13 +50,27 @@ def owed_to(shop: Shop, name: str) -> Decimal:
     return -shop.balance(name)
 
 
+# ---------------------------------------------------------------------- what the shop owes (first: nothing paid yet)
+
+
+def test_what_the_shop_owes_one_supplier_by_age_and_all_suppliers(shop):
+    """Before any payment: Balaji's bill BT-1001 (20 kg at 40 and 30 packets at 4, no GST) is owed, ₹920."""
+    wa_id = shop.owner()
+    owed = owed_to(shop, "Balaji Traders")
+    assert owed == 920
+    one = texts(shop.say(wa_id, "Balaji traders ko kitna dena hai"))
+    assert f"Balaji Traders ko {format_money(owed)} dena hai" in one and "0-30 din" in one
+    every = texts(shop.say(wa_id, "सप्लायरों का कुल कितना बकाया है"))
+    assert "Balaji Traders" in every and format_money(owed) in every
+
+
 # ---------------------------------------------------------------------- paying a supplier
 
 
 @pytest.mark.parametrize("message, supplier, amount, asked, done", [
     ("Balaji ko 5000 de diye", "Balaji Traders", 5000, "Unke khate mein likh doon?", "likh liya"),
     ("मैंने बालाजी ट्रेडर्स को 1200 रुपये चुका दिए", "Balaji Traders", 1200, "उनके खाते में लिख दूँ?", "लिख लिया"),
-    ("Balaji Traders lai 800 tiryo", "Balaji Traders", 800, "Khata ma lekhne?", "lekhiyo"),
+    ("Balaji Traders lai 800 tiryo", "Balaji Traders", 800, "khata ma lekhne?", "lekhiyo"),
     ("paid 2500 to Balaji Traders by cheque", "Balaji Traders", 2500, "Record it?", "Recorded"),
 ], ids=["hinglish", "hi", "ne_roman", "en"])
 def test_paying_a_supplier_is_confirmed_then_lowers_what_the_shop_owes(shop, message, supplier, amount, asked,
@@ -113,15 +127,6 @@ def gst_credit(shop: Shop, wa_id: str) -> Decimal:
 # ---------------------------------------------------------------------- payables, returns, expiry, tax
 
 
-def test_what_the_shop_owes_one_supplier_by_age_and_all_suppliers(shop):
-    wa_id = shop.owner()
-    owed = owed_to(shop, "Balaji Traders")
-    one = texts(shop.say(wa_id, "Balaji traders ko kitna dena hai"))
-    assert f"Balaji Traders ko {format_money(owed)} dena hai" in one and "0-30 din" in one
-    every = texts(shop.say(wa_id, "सप्लायरों का कुल कितना बकाया है"))
-    assert "Balaji Traders" in every and format_money(owed) in every
-
-
 @pytest.mark.parametrize("message, refusal", [
     ("Balaji traders ko kitna dena hai", "permission nahi"),
     ("how much GST do we owe this month", "not allowed"),
@@ -129,6 +134,18 @@ def test_what_the_shop_owes_one_supplier_by_age_and_all_suppliers(shop):
 def test_staff_see_neither_payables_nor_gst(shop, message, refusal):
     said = texts(shop.say(STAFF_WA_ID, message))
     assert refusal in said and "₹" not in said
+
+
+@pytest.mark.parametrize("message", ["sent 3 kg sugar back to Balaji Traders", "returned 3 kg sugar to Balaji Traders"])
+def test_goods_going_back_read_as_coming_in_or_as_a_customer_return_still_make_a_debit_note(shop, message):
+    """The NLU reads these as stock received or a customer's return; the forms see Balaji Traders is a supplier
+    and the goods go back to them."""
+    wa_id = shop.owner()
+    stock, owed = shop.on_hand("Cheeni"), owed_to(shop, "Balaji Traders")
+    confirm = texts(shop.say(wa_id, message))
+    assert "Back to Balaji Traders (on bill BT-1001)" in confirm and "3 kg Cheeni × ₹40 = ₹120" in confirm
+    assert "Debit note DN-" in texts(shop.say(wa_id, "/affirm"))
+    assert shop.on_hand("Cheeni") == stock - 3 and owed_to(shop, "Balaji Traders") == owed - 120
 
 
 def test_goods_sent_back_to_a_supplier_make_a_debit_note_in_english(shop):

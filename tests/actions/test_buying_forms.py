@@ -5,20 +5,27 @@ language: tests/actions/test_buying_conversation.py."""
 
 from __future__ import annotations
 
+import asyncio
 import doctest
 from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from sqlalchemy import select
 
 from actions import buying, stock_form
 from actions import shop as shop_module
+from actions.expense_form import ValidateExpenseForm
 from actions.forms import BookForm, SubmitAction
+from actions.payment_form import ValidatePaymentForm
+from actions.sale_return_form import ValidateSaleReturnForm
 from actions.purchase_return_form import ActionPurchaseReturn, ValidatePurchaseReturnForm
 from actions.stock_form import ActionAddStock, ValidateStockForm
 from actions.supplier_payment_form import ActionPaySupplier, ValidateSupplierPaymentForm
+from connectors.metadata import ChannelMetadata
 from erp_core import catalog, inventory, ledger, parties, purchase_reports
 from erp_core.context import Context
 from erp_core.db import Database
@@ -240,3 +247,50 @@ def test_the_payables_of_the_books_agree_with_the_chat(books):
     """After the bills, payments and the return above: 450 + 720 − 300 − 96 (the cash bill settled itself)."""
     [row] = purchase_reports.payables(books, parties.resolve_party(books, "Gupta Traders").id)
     assert row.owed == D("774.00") == owed_to(books, "Gupta Traders")
+
+
+@pytest.mark.parametrize("form, intent", [(ValidateExpenseForm(), "add_expense"),
+                                          (ValidatePaymentForm(), "record_payment")])
+def test_money_to_a_named_supplier_read_as_an_expense_or_a_payment_in_goes_to_the_supplier_payment(books, form,
+                                                                                                  intent):
+    """"Gupta ko 500 de diye" reads like paying the dhobi (an expense) or like money in; the books know Gupta
+    Traders is a supplier, so the supplier payment form takes the message over, entities and all."""
+    latest = {"text": "Gupta ko 500 de diye", "intent": {"name": intent, "confidence": 0.6}, "message_id": "wamid.g1",
+              "entities": [{"entity": "supplier", "value": "Gupta", "start": 0, "end": 5},
+                           {"entity": "amount", "value": "500", "start": 9, "end": 12}],
+              "metadata": ChannelMetadata(BUSINESS, OWNER, "wamid.g1").to_dict()}
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(form.run(dispatcher, Tracker(f"{BUSINESS}:{OWNER}", {"language": "hinglish"}, latest, [],
+                                                      False, None, {}, "action_listen"), {}))
+    assert dispatcher.messages == [] and events[-1] == {"event": "followup", "timestamp": None,
+                                                        "name": "supplier_payment_form"}
+    pending = next(e["value"] for e in events if e.get("name") == "form_pending" and e.get("value"))
+    assert pending["restart"]["intent"] == "pay_supplier" and pending["restart"]["text"] == "Gupta ko 500 de diye"
+    # the supplier payment form, started by Rasa's FollowupAction, reads the message it was handed
+    handed = FormChat(ValidateSupplierPaymentForm(), ActionPaySupplier(), OWNER, BUSINESS)
+    handed.slots["form_pending"] = pending
+    handed.send("Gupta ko 500 de diye", intent)
+    [summary] = handed.said
+    assert (summary["response"], summary["supplier"], summary["amount"]) == (
+        "utter_confirm_supplier_payment", "Gupta Traders", "₹500")
+
+
+def test_money_to_a_customer_stays_where_the_nlu_put_it(books):
+    chat = FormChat(ValidatePaymentForm(), ActionPaySupplier(), OWNER, BUSINESS)
+    chat.send("Sharma ji ne 500 diye", "record_payment", customer="Sharma ji", amount="500")
+    assert [m["response"] for m in chat.said] == ["utter_confirm_payment"]
+
+
+@pytest.mark.parametrize("text", ["sent 2 kg sugar back to Gupta Traders", "Gupta Traders ko 2 kilo cheeni wapas bheji",
+                                  "Gupta Traders लाई २ किलो चिनी फिर्ता पठाएँ"])
+@pytest.mark.parametrize("form", [ValidateStockForm(), ValidateSaleReturnForm()])
+def test_goods_going_back_to_a_supplier_read_as_coming_in_or_a_customer_return_go_to_the_purchase_return(books, text,
+                                                                                                         form):
+    latest = {"text": text, "intent": {"name": "add_stock", "confidence": 0.57}, "message_id": "wamid.b1",
+              "entities": [{"entity": "supplier", "value": "Gupta Traders", "start": 0, "end": 1}],
+              "metadata": ChannelMetadata(BUSINESS, OWNER, "wamid.b1").to_dict()}
+    events = asyncio.run(form.run(CollectingDispatcher(), Tracker(
+        f"{BUSINESS}:{OWNER}", {"language": "hinglish"}, latest, [], False, None, {}, "action_listen"), {}))
+    assert events[-1]["name"] == "purchase_return_form"
+    assert next(e["value"] for e in events if e.get("name") == "form_pending" and e.get("value"))["restart"][
+        "intent"] == "purchase_return"

@@ -60,6 +60,8 @@ _STRENGTH_UNITS = lexicon.key_set(lexicon.STRENGTH_UNITS)
 _PACK_WORDS = lexicon.key_set(lexicon.PACK_WORDS)
 _PRICE_WORDS = lexicon.key_set(lexicon.PRICE_WORDS)
 _PER_WORDS = lexicon.key_set(lexicon.PER_WORDS)
+_WORTH_WORDS = lexicon.key_set(lexicon.WORTH_WORDS)
+_WORTH_ENDS = lexicon.key_set(lexicon.WORTH_ENDS)
 _COUNT_OR_PRICE_AFTER = _CURRENCY_AFTER | _PACK_WORDS | _STRENGTH_UNITS
 _ONE_WORDS = lexicon.key_set(lexicon.ONE_WORDS)
 _ARTICLE_NOUNS = lexicon.key_set(lexicon.ARTICLE_NOUNS)
@@ -184,7 +186,7 @@ class _Reader:
             self.skip(i, end)
         elif match.has_digits and end - i == 1 and len(self.keys[i].replace(".", "")) >= _PHONE_DIGITS:
             return
-        elif self.intent in lexicon.AMOUNT_INTENTS:
+        elif self.intent in lexicon.AMOUNT_INTENTS or (self.intent in lexicon.WORTH_INTENTS and self._worth(end)):
             self.add("amount", plain(match.value), i, end)
         elif self.intent in lexicon.QUANTITY_INTENTS:
             self.add("quantity", plain(match.value), i, end)
@@ -207,6 +209,11 @@ class _Reader:
         if self.key(end) == "a":
             return bool(_longest(_UNITS, self.keys, end + 1, self.free))
         return self.key(end) in _LINK_WORDS and self.key(end + 1) in _PRICE_WORDS
+
+    def _worth(self, end: int) -> bool:
+        """"420 ka", "2000 ka bill", "४२० को माल": what the goods cost (see `lexicon.WORTH_WORDS`)."""
+        return self.key(end) in _WORTH_WORDS and (end + 1 >= len(self.keys) or self.key(end + 1) in _WORTH_ENDS
+                                                 or self.key(end + 1) in _MARK_PUNCTUATION)
 
     def _is_a_word_here(self, i: int, end: int, marked: bool) -> bool:
         """A number word used as a word: "bhej do", "look at", "ek kaam karo" (no unit or currency beside it)."""

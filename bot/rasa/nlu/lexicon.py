@@ -47,6 +47,12 @@ PERCENT = "% percent pratishat प्रतिशत"
 PRICE_WORDS = "rate daam price mrp keemat kimat bhav bhaav bhau darle रेट दाम कीमत एमआरपी भाव मूल्य भाउ दर दरले"
 """"MRP 20", "daam 250", "rate do sau": a number after these is money, whatever the intent; so is one
 before them, after a link word ("32 ke rate se", "४० को दरले", "600 ko bhau ma")."""
+WORTH_WORDS = "ka ke ki ko का के की को"
+WORTH_ENDS = "bill maal mal saman samaan saamaan hai tha he ho cha bill. बिल माल सामान है था हो छ"
+""""Gupta se 10 kilo cheeni aayi 420 ka", "...2000 ka bill", "४२० को माल": goods coming in with a bare number
+worth them (`WORTH_INTENTS`) name what they cost, not a count: the number, a worth word, then the message's
+end or one of these."""
+WORTH_INTENTS = frozenset({"add_stock"})
 PER_WORDS = "per each prati प्रति"
 """"180 each", "1450 per bag": a number before these is a price."""
 ORDER_WORDS = "order orders ordar ऑर्डर आर्डर अर्डर"

@@ -511,6 +511,20 @@ def test_a_number_before_a_rate_word_is_the_price(text, expected):
     assert found(text, "add_stock") == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Gupta Traders se 10 kilo cheeni aayi 420 ka", [("quantity", "10", "10"), ("unit", "kg", "kilo"),
+                                                    ("amount", "420", "420")]),
+    ("10 kilo cheeni aayi, 2000 ka bill hai", [("quantity", "10", "10"), ("unit", "kg", "kilo"),
+                                             ("amount", "2000", "2000")]),
+    ("४२० को माल आयो १० किलो चिनी", [("amount", "420", "४२०"), ("quantity", "10", "१०"), ("unit", "kg", "किलो")]),
+    ("10 packet maggi aaye 5 ka ek", [("quantity", "10", "10"), ("unit", "packet", "packet"), ("quantity", "5", "5"),
+                                      ("quantity", "1", "ek")]),
+])
+def test_goods_coming_in_with_a_bare_number_worth_them_name_their_cost(text, expected):
+    """"420 ka" at the end (or before "bill", "maal") is what the goods cost; "5 ka ek" is no bill's worth."""
+    assert found(text, "add_stock") == expected
+
+
 def test_hindi_mili_is_received_unless_a_number_comes_before_it():
     assert found("दाल मिली", "add_stock") == []
     assert found("500 मिली तेल", "create_order") == [("quantity", "500", "500"), ("unit", "ml", "मिली")]
