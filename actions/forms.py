@@ -324,8 +324,8 @@ class BookForm(FormValidationAction, ABC):
         except UnknownParty as error:
             values["form_customer"] = None
             values["form_pending"] = {"create": "customer", "query": query, "slot": "form_customer"}
-            offer = "utter_offer_create_supplier" if self.party_kind() is PartyKind.SUPPLIER else "utter_offer_create_customer"
-            self.offer_create(turn, render(error, turn.language), offer, query)
+            create = "utter_offer_create_supplier" if self.party_kind() is PartyKind.SUPPLIER else "utter_offer_create_customer"
+            self.offer_create(turn, render(error, turn.language), create, query)
             return "form_customer"
         values["form_customer"] = {"id": party.id, "name": party.name}
         return None

@@ -139,7 +139,7 @@ class ValidateStockForm(BookForm):
     def summarise(self, turn: Turn, values: dict[str, Any]) -> None:
         """The goods and their cost; without one, say the product's saved cost will be used. On a supplier's
         bill: the bill, its lines at the prices it gives, and how it was paid."""
-        if values["form_customer"]:
+        if values.get("form_customer"):
             prices = self.bill_prices(turn, values)
             lines, total = item_lines(values["form_items"], prices)
             number = values[BILL].get("number") or phrase("no_number", turn.language)

@@ -294,3 +294,14 @@ def test_goods_going_back_to_a_supplier_read_as_coming_in_or_a_customer_return_g
     assert events[-1]["name"] == "purchase_return_form"
     assert next(e["value"] for e in events if e.get("name") == "form_pending" and e.get("value"))["restart"][
         "intent"] == "purchase_return"
+
+
+def test_a_name_several_suppliers_share_is_offered_as_a_list_to_pick_from(books):
+    """(Last: it adds a second Gupta.)"""
+    parties.add_party(books, kind=PartyKind.SUPPLIER, name="Gupta Brothers", state="Maharashtra")
+    chat = chat_with(ValidateSupplierPaymentForm(), ActionPaySupplier())
+    chat.send("Gupta ko 200 de diye", "pay_supplier", supplier="Gupta", amount="200")
+    assert chat.slots[REQUESTED_SLOT] == "form_customer"
+    assert {row["title"] for m in chat.said for section in (m.get("custom") or {}).get("sections", [])
+            for row in section.get("rows", [])} | {b["title"] for m in chat.said for b in m.get("buttons") or []} \
+        >= {"Gupta Traders", "Gupta Brothers"}

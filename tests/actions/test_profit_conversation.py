@@ -74,7 +74,7 @@ def test_staff_and_customers_may_not_see_profit(shop, wa_id, question, refusal):
 
 
 @pytest.mark.parametrize("question, heading", [
-    ("sabse kam kya bikta hai", "Is mahine sabse zyada bika (maatra se):"),
+    ("sabse dheere kya bik raha hai", "Is mahine sabse zyada bika (maatra se):"),
     ("इस हफ़्ते सबसे ज़्यादा क्या बिका", "इस हफ़्ते सबसे ज़्यादा बिका (मात्रा से):"),
     ("यो हप्ता सबैभन्दा धेरै बिक्ने सामान कुन कुन भयो", "यो हप्ता सबभन्दा धेरै बिक्यो (परिमाणले):"),
     ("what sold the most this week", "This week's best sellers by quantity:"),

@@ -193,7 +193,7 @@ def test_staff_sell_and_a_customer_may_not(shop):
     assert CATALOG["permission_denied"][reply_language("5 kilo chawal becha")] in refused
     shop.say(CUSTOMER_WA_ID, "/affirm")
     assert (len(bills(shop)), shop.on_hand("chawal")) == (before, stock)
-    shop.say(DEMO_STAFF_WA_ID, "aaj 1 kilo chawal bika")
+    shop.say(DEMO_STAFF_WA_ID, "aaj 1 kilo chawal bech diya")
     shop.say(DEMO_STAFF_WA_ID, "/affirm")
     assert len(bills(shop)) == before + 1 and shop.on_hand("chawal") == stock - 1
 

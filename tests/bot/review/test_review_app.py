@@ -40,10 +40,11 @@ from tests.postgres_server import free_port
 ROOT = Path(__file__).resolve().parents[3]
 OTHER_SHOP = "100000000000777"
 PASSWORD = "review app test pw"
-CANDIDATES = ("Maggi ke packet pe nazar maar lo", "Maggi ke packet pe nazar daalna", "Maggi ke packet ka haal sunao",
-              "Maggi ki taraf dhyan do zara")
+CANDIDATES = ("Maggi ki taraf dhyan do zara", "Maggi ke packet pe nazar maar lo", "Maggi ke packet pe nazar daalna",
+              "Maggi ke packet ka haal sunao")
 """check_stock questions, each starting with the product, of which the project's model misreads some with low
-confidence; the stack fixture takes the first it still misreads (data that teaches one moves the test on)."""
+confidence; the stack fixture takes the first it still misreads (data that teaches one moves the test on). The
+first has no unit word: in one read as goods coming in, "packet" is marked as a unit too."""
 PAGES = ["/", "/conversations", "/conversations/1", "/inbox", "/training-data", "/models", "/models/1/status",
          "/settings", "/audit", "/export.json", "/export.csv"]
 POSTS = ["/logout", "/conversations/1/mark", "/conversations/1/tags", "/conversations/1/flag",
