@@ -25,6 +25,7 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from bot import privacy_cli
 from connectors.metadata import MIN_SECRET_LENGTH, production
 from erp_core import tenants
 from erp_core.check import check_tenant
@@ -238,40 +239,6 @@ def _business_name(phone_number_id: str) -> str:
     return f" ({tenant.name})"
 
 
-def cmd_privacy(args: argparse.Namespace) -> int:
-    import json
-
-    from bot import privacy as everywhere
-
-    db = _database()
-    try:
-        if args.action == "retention":
-            from erp_core.privacy import conversation_retention_days, set_conversation_retention
-
-            ctx = Context(db, _tenant_id(db, args.tenant), Actor.system())
-            days = set_conversation_retention(ctx, args.days).days if args.days is not None else conversation_retention_days(ctx)
-            print(f"conversation logs of {args.tenant} are kept {days} days")
-            return 0
-        with everywhere.open_stores(ROOT, db) as found:
-            if args.action == "export":
-                text = json.dumps(everywhere.export_person(found, args.wa_id, args.tenant), ensure_ascii=False, indent=2)
-                if args.out:
-                    Path(args.out).write_text(text + "\n", encoding="utf-8")
-                else:
-                    print(text)
-            elif args.action == "erase":
-                if not args.yes:
-                    print("erasure cannot be undone: add --yes to erase", args.wa_id, file=sys.stderr)
-                    return 2
-                print(*everywhere.erase_person(found, args.wa_id, args.tenant), sep="\n")
-            else:
-                for store, count in everywhere.purge(found).items():
-                    print(f"{store}: {count} deleted")
-        return 0
-    finally:
-        db.dispose()
-
-
 def cmd_templates(args: argparse.Namespace) -> int:
     from connectors.templates import export_lines
 
@@ -427,21 +394,7 @@ def build_parser() -> argparse.ArgumentParser:
     rrole.set_defaults(func=cmd_review_user)
     ruser.add_parser("list", help="list the users").set_defaults(func=cmd_review_user)
 
-    priv = sub.add_parser("privacy", help="a person's data (DPDP Act)").add_subparsers(dest="action", required=True)
-    pexport = priv.add_parser("export", help="everything kept about a WhatsApp number, as JSON")
-    perase = priv.add_parser("erase", help="erase a WhatsApp number's personal data (the books keep the amounts)")
-    for command in (pexport, perase):
-        command.add_argument("--wa-id", required=True, help="WhatsApp number with country code, e.g. 919812345678")
-        command.add_argument("--tenant", help="only this business (phone_number_id)")
-        command.set_defaults(func=cmd_privacy)
-    pexport.add_argument("--out", help="write the JSON to this file instead of stdout")
-    perase.add_argument("--yes", action="store_true", help="confirm: erasure cannot be undone")
-    priv.add_parser("purge", help="delete conversation logs older than each shop's retention").set_defaults(
-        func=cmd_privacy)
-    pkeep = priv.add_parser("retention", help="show or set how many days a shop keeps conversation logs")
-    pkeep.add_argument("--tenant", required=True, help="the business's phone_number_id")
-    pkeep.add_argument("--days", type=int, help="keep conversation logs this many days (default 180)")
-    pkeep.set_defaults(func=cmd_privacy)
+    privacy_cli.add_parser(sub)
 
     templates = sub.add_parser("templates", help="the WhatsApp message templates a shop must get approved")
     templates.add_subparsers(dest="action", required=True).add_parser(
