@@ -68,6 +68,7 @@ QUERIES: dict[str, str] = {
     "check_payables": "action_check_payables",
     "expiring_stock": "action_expiring_stock",
     "gst_summary": "action_gst_summary",
+    "sent_messages": "action_sent_messages",
     "help": "action_help",
     "greet": "utter_greet",
     "thank": "utter_you_are_welcome",

@@ -160,33 +160,6 @@ class ActionCreditCheck(PartyAction):
         return []
 
 
-class ActionSendReminder(PartyAction):
-    """A polite reminder for the owner to forward: the balance and a UPI link for it. Nothing is sent to the customer."""
-
-    def name(self) -> str:
-        return "action_send_reminder"
-
-    def answer(self, turn: Turn) -> list[EventType]:
-        party = named_party(turn, "send_reminder")
-        if party is None:
-            turn.say("utter_ask_customer")
-            return []
-        if ledger.balance(turn.ctx, party.id).balance <= 0:
-            turn.say("utter_party_no_due", customer=party.name)
-            return []
-        request = dues.payment_request(turn.ctx, party.id)
-        params = {"customer": request.name, "shop": request.shop_name, "amount": format_money(request.amount)}
-        if request.upi_link:
-            turn.say("utter_reminder_text", link=request.upi_link, **params)
-        else:
-            turn.say("utter_reminder_text_no_link", **params)
-        if request.phone:
-            turn.say("utter_reminder_to_whatsapp", customer=request.name, phone=request.phone)
-        else:
-            turn.say("utter_reminder_forward", customer=request.name)
-        return []
-
-
 class ActionSendPaymentLink(PartyAction):
     def name(self) -> str:
         return "action_send_payment_link"

@@ -1,7 +1,7 @@
 """Telling someone other than the person who wrote: the shop's customer, on their own WhatsApp.
 
 The action renders the message itself from the domain's responses (rasa-sdk hands it the domain), picking
-the variation for the customer's language, and utters it as a json_message with a `to`:
+the variation for the customer's language (`actions/responses.py`), and utters it as a json_message with a `to`:
 `{"type": "text", "to": "<wa_id>", "text": ...}` (or a document with a `to`). The WhatsApp channel sends a
 message with a `to` to that number instead of the conversation's (`connectors.outbound.recipient`),
 through the same outbox and delivery; the REST channel hands it back as it is.
@@ -12,32 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from actions.base import Turn
+from actions.responses import variation
 from actions.slots import ROMAN_DEFAULT
 from erp_core import shop_settings
 from erp_core.enums import ReplyLanguage
-
-
-def variation(domain: dict[str, Any], response: str, language: str) -> str:
-    """The text of `response`'s variation whose language condition is `language`, else of the one without a
-    condition (Hinglish).
-
-    >>> domain = {"responses": {"utter_x": [
-    ...     {"condition": [{"type": "slot", "name": "language", "value": "hi"}], "text": "नमस्ते"},
-    ...     {"text": "Namaste"}]}}
-    >>> variation(domain, "utter_x", "hi"), variation(domain, "utter_x", "en")
-    ('नमस्ते', 'Namaste')
-    """
-    variations = (domain.get("responses") or {}).get(response) or []
-    default = None
-    for candidate in variations:
-        conditions = candidate.get("condition") or []
-        if not conditions and default is None:
-            default = candidate.get("text")
-        if any(c.get("name") == "language" and c.get("value") == language for c in conditions):
-            return candidate["text"]
-    if default is None:
-        raise KeyError(f"the domain has no response {response!r}")
-    return default
 
 
 def customer_language(turn: Turn) -> str:
@@ -51,12 +29,12 @@ def customer_language(turn: Turn) -> str:
 
 def tell(turn: Turn, wa_id: str, response: str, **params: Any) -> None:
     """Send domain response `response` to WhatsApp number `wa_id`, in the customer's language."""
-    text = variation(turn.domain, response, customer_language(turn)).format(**params)
+    text = variation(turn.domain, response, customer_language(turn))["text"].format(**params)
     turn.dispatcher.utter_message(json_message={"type": "text", "to": wa_id, "text": text})
 
 
 def send_document(turn: Turn, wa_id: str, path: str, filename: str, response: str, **params: Any) -> None:
     """Send the document at `path` to WhatsApp number `wa_id`, captioned with `response` in the customer's language."""
-    caption = variation(turn.domain, response, customer_language(turn)).format(**params)
+    caption = variation(turn.domain, response, customer_language(turn))["text"].format(**params)
     turn.dispatcher.utter_message(json_message={"type": "document", "to": wa_id, "path": path, "filename": filename,
                                                 "caption": caption})

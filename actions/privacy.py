@@ -1,4 +1,5 @@
-"""The privacy notice a number new to the shop gets with its first reply, and the reminders opt-in (DPDP Act).
+"""The privacy notice a number new to the shop gets with its first reply (DPDP Act); its reminders buttons are
+answered by `actions/notices.py`.
 
 Rasa runs `action_session_start` when a conversation (re)starts, before it reads the message, with the
 message's channel metadata in the `session_started_metadata` slot. Ours asks erp_core whether the
@@ -18,10 +19,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ShopAction, Turn
+from actions.responses import variation
 from actions.shop import channel_metadata, shop_of
 from erp_core import consents
-from erp_core.enums import ConsentPurpose, Country, ReplyLanguage
+from erp_core.enums import Country, ReplyLanguage
 from erp_core.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -29,19 +30,6 @@ logger = logging.getLogger(__name__)
 SESSION_METADATA = "session_started_metadata"
 FIRST_LANGUAGE = {Country.IN: "hinglish", Country.NP: "ne"}
 """The notice's language before the person's first message was read: the shop's country's."""
-REMINDERS_YES = "consent_reminders_yes"
-
-
-def variation(domain: dict[str, Any], response: str, language: str) -> dict[str, Any]:
-    """The text and buttons of `response`'s variation for `language` (its unconditioned one when none matches)."""
-    found = domain["responses"][response]
-    for candidate in found:
-        conditions = candidate.get("condition") or []
-        if conditions and all(c.get("name") == "language" and c.get("value") == language for c in conditions):
-            break
-    else:
-        candidate = next(c for c in found if not c.get("condition"))
-    return {key: candidate[key] for key in ("text", "buttons") if candidate.get(key)}
 
 
 def message_source(message_id: str) -> str:
@@ -85,18 +73,3 @@ class ActionSessionStart(Action):
         if tenant.reply_language is not ReplyLanguage.AUTO:
             return tenant.reply_language.value
         return tracker.get_slot("language") or FIRST_LANGUAGE[tenant.country]
-
-
-class ActionConsentReminders(ShopAction):
-    """The person's answer to the reminders question of the privacy notice (its buttons' intents)."""
-
-    def name(self) -> str:
-        return "action_consent_reminders"
-
-    def act(self, turn: Turn) -> list[EventType]:
-        granted = (turn.tracker.latest_message.get("intent") or {}).get("name") == REMINDERS_YES
-        metadata = channel_metadata(turn.tracker)
-        message_id = metadata.message_id or turn.tracker.latest_message.get("message_id") or ""
-        consents.record(turn.ctx, metadata.wa_id, ConsentPurpose.REMINDERS, granted, message_source(message_id))
-        turn.say("utter_reminders_on" if granted else "utter_reminders_off")
-        return []

@@ -1,5 +1,6 @@
 """The shop moves an order: "order 12 dispatch kar do" → "Order #12 (Sharma ji): packed → dispatched. Pakka?"
-→ erp_core.orders.transition, and the customer is told on their WhatsApp in their language.
+→ erp_core.orders.transition, which queues the customer's notice (bot/notify tells them on their WhatsApp, in
+their language).
 
 The order number is asked when missing (never guessed); the step is asked with buttons of the moves the
 order's status allows. A move the machine forbids (deliver a cancelled order) is erp_core's
@@ -10,13 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from actions import notify
 from actions.base import Turn
 from actions.choices import payload
 from actions.forms import BookForm, FormEnded, Message, SubmitAction, confirm
 from actions.items import first_number
 from actions.phrases import phrase
-from erp_core import orders, parties, shop_settings
+from erp_core import orders, parties
 from erp_core.enums import OrderStatus
 from erp_core.messages import order_status_name
 from erp_core.permissions import Permission
@@ -25,12 +25,6 @@ STEPS = {"accept": OrderStatus.ACCEPTED, "pack": OrderStatus.PACKED, "dispatch":
          "deliver": OrderStatus.DELIVERED, "complete": OrderStatus.COMPLETED, "reject": OrderStatus.REJECTED}
 """The NLU's `order_step` values and the status each moves an order to."""
 STEP_OF = {status: step for step, status in STEPS.items()}
-CUSTOMER_MESSAGES = {OrderStatus.ACCEPTED: "utter_customer_order_accepted", OrderStatus.PACKED: "utter_customer_order_packed",
-                     OrderStatus.DISPATCHED: "utter_customer_order_dispatched",
-                     OrderStatus.DELIVERED: "utter_customer_order_delivered",
-                     OrderStatus.COMPLETED: "utter_customer_order_completed",
-                     OrderStatus.REJECTED: "utter_customer_order_rejected"}
-"""What the customer is told when their order moves to each status."""
 
 
 def next_steps(status: str) -> list[str]:
@@ -105,6 +99,4 @@ class ActionUpdateOrder(SubmitAction):
         if not customer.phone:
             turn.say("utter_order_customer_not_told", customer=customer.name)
             return
-        notify.tell(turn, customer.phone, CUSTOMER_MESSAGES[order.status], number=order.number,
-                    shop=shop_settings.shop_settings(turn.ctx).name)
-        turn.say("utter_order_customer_told", customer=customer.name)
+        turn.say("utter_order_customer_told", customer=customer.name)   # erp_core queued the notice

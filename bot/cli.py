@@ -14,6 +14,8 @@
     python -m bot review [--port 8002]         serve the conversation review and trainer app
     python -m bot review-user add|list|password|role   users of the review app (reviewer, trainer, admin)
     python -m bot privacy export|erase|purge|retention   a person's data (DPDP Act, docs/privacy.md)
+    python -m bot notify [--dry-run --at T]    send (or show) the messages the shop sends on its own
+    python -m bot templates export             the WhatsApp templates a shop must get approved
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
-from bot import privacy_cli
+from bot import notify_cli, privacy_cli
 from connectors.metadata import MIN_SECRET_LENGTH, production
 from erp_core import tenants
 from erp_core.check import check_tenant
@@ -239,13 +241,6 @@ def _business_name(phone_number_id: str) -> str:
     return f" ({tenant.name})"
 
 
-def cmd_templates(args: argparse.Namespace) -> int:
-    from connectors.templates import export_lines
-
-    print(export_lines())
-    return 0
-
-
 def cmd_train(args: argparse.Namespace) -> int:
     from bot.training import ensure_model
 
@@ -395,11 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
     ruser.add_parser("list", help="list the users").set_defaults(func=cmd_review_user)
 
     privacy_cli.add_parser(sub)
-
-    templates = sub.add_parser("templates", help="the WhatsApp message templates a shop must get approved")
-    templates.add_subparsers(dest="action", required=True).add_parser(
-        "export", help="print each template in every language as a Cloud API template-creation body, one a line"
-    ).set_defaults(func=cmd_templates)
+    notify_cli.add_parser(sub)
     return parser
 
 

@@ -47,13 +47,19 @@ class Sender:
         self.max_attempts, self.base_delay, self.max_delay = max_attempts, base_delay, max_delay
         self._sleep = sleep
 
-    async def send(self, key: str, phone_number_id: str, to: str, outgoing: Outgoing) -> bool:
-        """Queue and deliver one message. False if it was queued under this key before (a replay) or failed."""
-        entry = {"phone_number_id": phone_number_id, "to": to, "queued_at": time.time(), **outgoing.to_dict()}
+    async def send(self, key: str, phone_number_id: str, to: str, outgoing: Outgoing) -> str | None:
+        """Queue and deliver one message; WhatsApp's id of it (a wamid), or None if it was queued under this key
+        before (a replay) or failed."""
+        entry = self.entry(phone_number_id, to, outgoing)
         if not await self.store.outbox_put(key, entry):
             logger.info("reply %s was queued before; not sending it again", key)
-            return False
+            return None
         return await self.deliver(key, entry)
+
+    @staticmethod
+    def entry(phone_number_id: str, to: str, outgoing: Outgoing) -> dict[str, Any]:
+        """What the outbox keeps of a message to deliver."""
+        return {"phone_number_id": phone_number_id, "to": to, "queued_at": time.time(), **outgoing.to_dict()}
 
     async def recover(self) -> int:
         """Deliver what a previous process left in the outbox; return how many."""
@@ -62,7 +68,8 @@ class Sender:
             await self.deliver(key, entry)
         return len(pending)
 
-    async def deliver(self, key: str, entry: dict[str, Any]) -> bool:
+    async def deliver(self, key: str, entry: dict[str, Any]) -> str | None:
+        """Deliver an outbox entry with retries; its wamid, or None once it failed for good."""
         phone_number_id, to = entry["phone_number_id"], entry["to"]
         message, upload = dict(entry["message"]), entry.get("upload") or ""
         error: GraphError | None = None
@@ -74,9 +81,9 @@ class Sender:
                     message = {**message, kind: {**message[kind], "id": media_id}}
                     upload = ""
                 await self.limiter.acquire(phone_number_id)
-                await self.client.send_message(phone_number_id, {**addressee(to), **message})
+                wamid = await self.client.send_message(phone_number_id, {**addressee(to), **message})
                 await self.store.outbox_finish(key, "sent")
-                return True
+                return wamid
             except GraphError as failure:
                 error = failure
                 if failure.window_closed and self.template and message.get("type") != "template":
@@ -95,7 +102,7 @@ class Sender:
         await self.store.outbox_finish(key, "failed")
         await self.store.log_delivery(Status(key, "failed", to, phone_number_id, int(time.time()),
                                              (WhatsAppError(error.code or error.status, error.message, error.details),)))
-        return False
+        return None
 
     def _reengagement(self, message: dict[str, Any]) -> Outgoing:
         """The configured template, with the undelivered message's words as its one body parameter."""

@@ -52,6 +52,9 @@ class Store(Protocol):
     async def outbox_finish(self, key: str, state: str) -> None:
         """Take a reply out of the pending set: `sent` or `failed`."""
 
+    async def outbox_state(self, key: str) -> str | None:
+        """`pending`, `sent` or `failed` for a key put in the outbox (within `SEEN_FOR`); None for a new key."""
+
     async def log_delivery(self, status: Status) -> None:
         """Record a status (from a webhook, or our own `failed` after the retries)."""
 
@@ -177,6 +180,10 @@ class SQLiteStore:
     async def outbox_finish(self, key: str, state: str) -> None:
         await self._run(lambda db: db.execute("UPDATE outbox SET state = ? WHERE key = ?", (state, key)))
 
+    async def outbox_state(self, key: str) -> str | None:
+        row = await self._run(lambda db: db.execute("SELECT state FROM outbox WHERE key = ?", (key,)).fetchone())
+        return None if row is None else str(row[0])
+
     async def log_delivery(self, status: Status) -> None:
         row = {**_status_row(status), "recorded_at": time.time()}
         await self._run(lambda db: db.execute(
@@ -273,6 +280,10 @@ class RedisStore:
 
     async def outbox_finish(self, key: str, state: str) -> None:
         await self._finish("outbox", key, state)
+
+    async def outbox_state(self, key: str) -> str | None:
+        state = await self._redis.get(self._key("outbox", "seen", key))
+        return None if state is None else state.decode()
 
     async def log_delivery(self, status: Status) -> None:
         async with self._redis.pipeline(transaction=True) as pipe:

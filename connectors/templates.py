@@ -29,13 +29,15 @@ _NAME = re.compile(r"^[a-z0-9_]{1,512}$")
 @dataclass(frozen=True)
 class Template:
     """One template in every language: its body per reply language with numbered parameters (`{{1}}` …), the
-    parameters' names in order, an example value of each, and the quick-reply buttons' titles."""
+    parameters' names in order, an example value of each, the quick-reply buttons' titles, and what each button
+    sends back (its payload, given when the message is sent: the intent the bot reads, as a button of ours would)."""
 
     name: str
     params: tuple[str, ...]
     example: tuple[str, ...]
     body: dict[str, str]
     buttons: dict[str, tuple[str, ...]]
+    payloads: tuple[str, ...] = ()
 
 
 TEMPLATES: dict[str, Template] = {t.name: t for t in (
@@ -47,25 +49,27 @@ TEMPLATES: dict[str, Template] = {t.name: t for t in (
                "यहाँ से चुका सकते हैं: {{4}}",
          "en": "Hello, a reminder from {{1}}: {{2}} is due on your account (for {{3}} days). You can pay here: {{4}}"},
         {"hinglish": ("Statement bhejo", "Reminder band karo"), "hi": ("स्टेटमेंट भेजो", "रिमाइंडर बंद करो"),
-         "en": ("Send statement", "Stop reminders")}),
+         "en": ("Send statement", "Stop reminders")}, ("/my_statement", "/opt_out")),
     Template(
         "payment_receipt", ("shop", "amount", "balance"), ("Ganesh Kirana", "₹500", "₹1,650"),
         {"hinglish": "{{1}}: aapke {{2}} mil gaye, dhanyavaad. Ab khate mein baaki: {{3}}",
          "hi": "{{1}}: आपके {{2}} मिल गए, धन्यवाद। अब खाते में बाकी: {{3}}",
          "en": "{{1}}: we received your {{2}}, thank you. Now due on your account: {{3}}"},
-        {"hinglish": ("Statement bhejo",), "hi": ("स्टेटमेंट भेजो",), "en": ("Send statement",)}),
+        {"hinglish": ("Statement bhejo", "Messages band karo"), "hi": ("स्टेटमेंट भेजो", "संदेश बंद करो"),
+         "en": ("Send statement", "Stop messages")}, ("/my_statement", "/opt_out")),
     Template(
         "credit_receipt", ("shop", "amount", "balance"), ("Ganesh Kirana", "₹450", "₹2,150"),
         {"hinglish": "{{1}}: {{2}} aapke khate mein likha gaya, kul baaki {{3}}",
          "hi": "{{1}}: {{2}} आपके खाते में लिखा गया, कुल बाकी {{3}}",
          "en": "{{1}}: {{2}} was added to your account, now due in all: {{3}}"},
-        {"hinglish": ("Statement bhejo",), "hi": ("स्टेटमेंट भेजो",), "en": ("Send statement",)}),
+        {"hinglish": ("Statement bhejo", "Messages band karo"), "hi": ("स्टेटमेंट भेजो", "संदेश बंद करो"),
+         "en": ("Send statement", "Stop messages")}, ("/my_statement", "/opt_out")),
     Template(
         "order_update", ("shop", "order", "status"), ("Ganesh Kirana", "12", "dispatched"),
         {"hinglish": "{{1}}: aapka order #{{2}} {{3}}.",
          "hi": "{{1}}: आपका ऑर्डर #{{2}} {{3}}।",
          "en": "{{1}}: your order #{{2}} is {{3}}."},
-        {}),
+        {"hinglish": ("Messages band karo",), "hi": ("संदेश बंद करो",), "en": ("Stop messages",)}, ("/opt_out",)),
     Template(
         "daily_summary", ("shop", "day", "sales", "collections", "expenses", "cash"),
         ("Ganesh Kirana", "6 Dec", "₹12,400", "₹3,200", "₹850", "₹9,100"),
@@ -78,6 +82,12 @@ TEMPLATES: dict[str, Template] = {t.name: t for t in (
         {"hinglish": "Stock kam: {{1}} sirf {{2}} bacha hai (reorder {{3}} par).",
          "hi": "स्टॉक कम: {{1}} सिर्फ़ {{2}} बचा है (रीऑर्डर {{3}} पर)।",
          "en": "Low stock: only {{2}} of {{1}} left (reorder at {{3}})."},
+        {}),
+    Template(
+        "payment_received_alert", ("customer", "amount", "mode", "balance"), ("Sharma ji", "₹500", "UPI", "₹1,650"),
+        {"hinglish": "Payment aaya: {{1}} se {{2}} ({{3}}). Unka baaki ab {{4}}.",
+         "hi": "भुगतान आया: {{1}} से {{2}} ({{3}})। उनका बाकी अब {{4}}।",
+         "en": "Payment received: {{2}} from {{1}} ({{3}}). Their balance is now {{4}}."},
         {}),
 )}
 """Every template a shop must get approved, by name."""
@@ -94,12 +104,22 @@ def _language_of(language: str) -> str:
 
 
 def components(name: str, values: dict[str, str]) -> list[dict[str, Any]]:
-    """The `components` of a template message: its body parameters in order, from `values` by name."""
+    """The `components` of a template message: its body parameters in order, from `values` by name, and each
+    quick-reply button's payload."""
     template = TEMPLATES[name]
     missing = [param for param in template.params if param not in values]
     if missing:
         raise ValueError(f"template {name} needs {', '.join(missing)}")
-    return [{"type": "body", "parameters": [{"type": "text", "text": str(values[p])} for p in template.params]}]
+    body = [{"type": "body", "parameters": [{"type": "text", "text": str(values[p])} for p in template.params]}]
+    return body + [{"type": "button", "sub_type": "quick_reply", "index": str(index),
+                    "parameters": [{"type": "payload", "payload": payload}]}
+                   for index, payload in enumerate(template.payloads)]
+
+
+def buttons_of(name: str, language: str) -> list[tuple[str, str]]:
+    """The template's quick-reply buttons as the person sees them: (title, payload)."""
+    template = TEMPLATES[name]
+    return list(zip(template.buttons.get(_language_of(language), ()), template.payloads))
 
 
 def text_of(name: str, language: str, values: dict[str, str]) -> str:

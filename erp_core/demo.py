@@ -6,18 +6,23 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
-from erp_core import catalog, inventory, ledger, orders, parties, sales, tenants
+from sqlalchemy import update
+
+from erp_core import catalog, inventory, ledger, orders, parties, sales, shop_settings, tenants
 from erp_core.columns import utcnow
 from erp_core.context import Context
 from erp_core.db import Database
-from erp_core.enums import OrderStatus, PartyKind, PaymentMode, Role
+from erp_core.enums import NoticeState, OrderStatus, PartyKind, PaymentMode, Role
 from erp_core.errors import InsufficientStock
+from erp_core.models.notices import Notice
 from erp_core.permissions import Actor
 from erp_core.sales import LineIn
 
 DEMO_PHONE_NUMBER_ID = "100000000000001"
 DEMO_OWNER_WA_ID = "919800000001"
 DEMO_STAFF_WA_ID = "919800000002"
+DEMO_SUMMARY_TIME = "21:00"
+"""The owner's daily closing arrives at 9 at night, after the shop shuts."""
 
 # sku, name, unit, hsn, gst %, mrp, selling price, cost, reorder point, opening stock, aliases
 PRODUCTS = [
@@ -74,7 +79,17 @@ def seed_demo(db: Database, days: int = 5, seed: int = 7,
     parties.add_party(ctx, kind=PartyKind.SUPPLIER, name=SUPPLIER[0], phone=SUPPLIER[1], state="Maharashtra")
     tenants.add_user(ctx, wa_id=CUSTOMERS[0][1], role=Role.CUSTOMER, name=CUSTOMERS[0][0], party_id=customers[0].id)
     _trade(ctx, products, customers, start, days, random.Random(seed))
+    shop_settings.update_settings(ctx, daily_summary_time=DEMO_SUMMARY_TIME)
+    _quiet_history(ctx)
     return shop
+
+
+def _quiet_history(ctx: Context) -> None:
+    """The receipts and alerts the made-up history queued are not sent: nobody is at those numbers."""
+    with ctx.db.session(ctx.tenant_id) as session:
+        session.execute(update(Notice).where(Notice.state == NoticeState.PENDING)
+                        .values(state=NoticeState.SKIPPED, reason="demo history"))
+        session.commit()
 
 
 def _trade(ctx: Context, products: list, customers: list, start, days: int, rng: random.Random) -> None:

@@ -189,6 +189,8 @@ class NoticeKind(StrEnum):
 
 class NoticeState(StrEnum):
     PENDING = "pending"
+    SENDING = "sending"
+    """Taken by a worker (`erp_core.notices.claim`), under a lease."""
     SENT = "sent"
     SKIPPED = "skipped"
     """Never to be sent: the person opted out, or what it was about is settled."""

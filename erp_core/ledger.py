@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from erp_core import notices
 from erp_core.columns import utcnow
 from erp_core.context import CREDIT_LIMIT_WARNS_ONLY, Context
-from erp_core.enums import CreditPolicy, EntryKind, NoticeKind, PartyKind, PaymentMode
+from erp_core.enums import CreditPolicy, EntryKind, NoticeKind, PartyKind, PaymentMode, Role
 from erp_core.errors import CreditLimitExceeded, NotFound, UnknownParty, ValidationError
 from erp_core.models import CreditEntry, Party, PartyBalance, Payment, Tenant
 from erp_core.permissions import Permission
@@ -156,9 +156,14 @@ def record_payment(
             actor_id=ctx.actor.user_id, at=at,
         )
         if party.kind is PartyKind.CUSTOMER:
-            notices.queue(session, NoticeKind.PAYMENT_RECEIPT, f"receipt:payment:{payment.id}", party.phone,
-                          {"shop": ctx.tenant(session).name, "name": party.name, "amount": notices.money_param(value),
-                           "balance": notices.money_param(balance)}, party_id=party_id, at=at)
+            facts = {"shop": ctx.tenant(session).name, "name": party.name, "amount": notices.money_param(value),
+                     "balance": notices.money_param(balance), "mode": mode.value}
+            notices.queue(session, NoticeKind.PAYMENT_RECEIPT, f"receipt:payment:{payment.id}", party.phone, facts,
+                          party_id=party_id, at=at)
+            if ctx.actor.role is not Role.OWNER or ctx.actor.user_id is None:  # the owner did not book it himself
+                for owner in notices.owners(session):
+                    notices.queue(session, NoticeKind.PAYMENT_RECEIVED, f"received:payment:{payment.id}:{owner}",
+                                  owner, facts, at=at)
         return PaymentResult(payment_id=payment.id, entry_id=entry.id, party_id=party_id, amount=value, balance=balance)
 
     return ctx.run("payment.record", request, work, PaymentResult, idempotency_key)

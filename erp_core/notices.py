@@ -2,29 +2,50 @@
 
 A payment, a credit sale or an order step queues its notice in the same transaction (`queue`), so a message is
 never lost and, being keyed (`receipt:payment:41`), never doubled; scheduled work (a reminder cycle, the daily
-summary) queues its notices when it runs. The worker takes what is due (`due`), asks `send_rules.decide`
-whether it may go now, and marks each one `sent`, `held` until later, or `skipped` for good. `log` is what the
+summary) queues its notices when it runs. A worker takes what is due (`claim`, under a lease), asks
+`send_rules.decide` whether it may go now, and marks each one `sent`, `held` until later, `skipped` for good, or
+failed (tried again later, then given up). `log` is what the
 owner sees ("kaun kaun se reminder gaye aaj").
 """
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import StrEnum
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from erp_core import consents
 from erp_core.columns import utcnow
 from erp_core.context import Context
+from erp_core.db import Database
 from erp_core.decimal_json import dumps
-from erp_core.enums import NoticeKind, NoticeState, Role
+from erp_core.enums import ConsentPurpose, NoticeKind, NoticeState, Role
 from erp_core.models import User
 from erp_core.models.notices import Notice
 from erp_core.permissions import Permission
+
+
+CUSTOMER_KINDS = frozenset({NoticeKind.REMINDER, NoticeKind.PAYMENT_RECEIPT, NoticeKind.CREDIT_RECEIPT,
+                            NoticeKind.ORDER_UPDATE})
+"""What goes to customers, under their consent; the rest goes to the shop's owners."""
+
+
+class Consent(StrEnum):
+    """Whether a customer may get a notice (the DPDP Act; docs/privacy.md)."""
+
+    SEND = "send"
+    SEND_AND_ASK = "send_and_ask"
+    """Never asked: it goes, with the question whether they want such messages (asked once)."""
+    OPTED_OUT = "opted_out"
+    """They said no, or "STOP": nothing but replies to their own messages."""
+    NOT_AGREED = "not_agreed"
+    """A reminder to someone asked who has not said yes (reminders are opt-in; receipts are not)."""
 
 
 class NoticeView(BaseModel):
@@ -39,13 +60,18 @@ class NoticeView(BaseModel):
     state: NoticeState
     reason: str
     attempts: int
+    created_at: datetime
     sent_at: datetime | None
+    message_id: str
+    delivery: str
+    as_template: bool
 
 
 def _view(row: Notice) -> NoticeView:
     return NoticeView(id=row.id, kind=row.kind, key=row.key, recipient=row.recipient, party_id=row.party_id,
                       params=json.loads(row.params), not_before=row.not_before, state=row.state, reason=row.reason,
-                      attempts=row.attempts, sent_at=row.sent_at)
+                      attempts=row.attempts, created_at=row.created_at, sent_at=row.sent_at, message_id=row.message_id,
+                      delivery=row.delivery, as_template=row.as_template)
 
 
 def queue(session: Session, kind: NoticeKind, key: str, recipient: str | None, params: dict[str, Any], *,
@@ -63,6 +89,24 @@ def queue(session: Session, kind: NoticeKind, key: str, recipient: str | None, p
     return True
 
 
+def consent_to(ctx: Context, recipient: str, kind: NoticeKind) -> Consent:
+    """May `recipient` get a notice of `kind`: their latest choice for the shop's messages (`consents`), and
+    whether they were ever asked (the privacy notice, or an earlier notice, asked them)."""
+    if kind not in CUSTOMER_KINDS:
+        return Consent.SEND
+    choices = consents.current(ctx, recipient)
+    choice = choices.get(ConsentPurpose.REMINDERS)
+    if choice is not None:
+        return Consent.SEND if choice.granted else Consent.OPTED_OUT
+    with ctx.read() as session:
+        asked = ConsentPurpose.TRANSACTIONAL in choices or session.scalar(
+            select(Notice.id).where(Notice.recipient == recipient, Notice.kind.in_(CUSTOMER_KINDS),
+                                    Notice.state == NoticeState.SENT).limit(1)) is not None
+    if not asked:
+        return Consent.SEND_AND_ASK
+    return Consent.NOT_AGREED if kind is NoticeKind.REMINDER else Consent.SEND
+
+
 def owners(session: Session) -> list[str]:
     """The WhatsApp numbers of the shop's owners: who gets the owner's alerts and the daily summary."""
     return list(session.scalars(select(User.wa_id).where(User.role == Role.OWNER).order_by(User.id)))
@@ -78,34 +122,92 @@ def quantity_param(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def due(ctx: Context, now: datetime, limit: int = 100) -> list[NoticeView]:
-    """Pending notices that may be tried now, oldest first."""
-    with ctx.read() as session:
-        rows = session.scalars(select(Notice).where(Notice.state == NoticeState.PENDING, Notice.not_before <= now)
-                               .order_by(Notice.not_before, Notice.id).limit(limit)).all()
+LEASE = timedelta(minutes=5)
+"""How long a worker holds a notice it took; a worker that died leaves it to another after this."""
+MAX_ATTEMPTS = 5
+
+
+def claim(db: Database, tenant_id: int, worker: str, now: datetime, limit: int = 100) -> list[NoticeView]:
+    """Take up to `limit` of a shop's notices that may be tried now (and any whose worker's lease has passed),
+    oldest first, for `worker`: `FOR UPDATE SKIP LOCKED` on PostgreSQL, SQLite's one writer elsewhere, so two
+    workers never take the same one."""
+    with db.session(tenant_id) as session, session.begin():
+        rows = session.scalars(
+            select(Notice).where(or_(and_(Notice.state == NoticeState.PENDING, Notice.not_before <= now),
+                                     and_(Notice.state == NoticeState.SENDING, Notice.lease_until < now)))
+            .order_by(Notice.not_before, Notice.id).limit(limit).with_for_update(skip_locked=True)).all()
+        for row in rows:
+            row.state, row.worker, row.lease_until = NoticeState.SENDING, worker, now + LEASE
         return [_view(row) for row in rows]
 
 
-def _settle(ctx: Context, notice_id: int, **fields: Any) -> None:
-    with ctx.db.session(ctx.tenant_id) as session:
-        row = session.get(Notice, notice_id)
+def pending(ctx: Context, at: datetime, limit: int = 1000) -> list[NoticeView]:
+    """Notices waiting to be tried by `at`, oldest first, without taking them (`bot notify --dry-run`)."""
+    with ctx.read() as session:
+        return [_view(row) for row in session.scalars(
+            select(Notice).where(Notice.state == NoticeState.PENDING, Notice.not_before <= at)
+            .order_by(Notice.not_before, Notice.id).limit(limit))]
+
+
+def draft(kind: NoticeKind, key: str, recipient: str, params: dict[str, Any], at: datetime,
+          party_id: int | None = None) -> NoticeView:
+    """A notice not queued (what a job would queue), as the worker would see it."""
+    return NoticeView(id=0, kind=kind, key=key, recipient=recipient, party_id=party_id, params=params, not_before=at,
+                      state=NoticeState.PENDING, reason="", attempts=0, created_at=at, sent_at=None, message_id="",
+                      delivery="", as_template=False)
+
+
+def _settle(db: Database, tenant_id: int, notice_id: int, worker: str, **fields: Any) -> bool:
+    """Write `fields` on a notice `worker` still holds (one whose lease passed may be another's now)."""
+    with db.session(tenant_id) as session, session.begin():
+        row = session.scalar(select(Notice).where(Notice.id == notice_id).with_for_update())
+        if row is None or row.state is not NoticeState.SENDING or row.worker != worker:
+            return False
+        row.worker, row.lease_until = None, None
         for name, value in fields.items():
             setattr(row, name, value)
-        session.commit()
+        return True
 
 
-def mark_sent(ctx: Context, notice_id: int, now: datetime) -> None:
-    _settle(ctx, notice_id, state=NoticeState.SENT, sent_at=now, reason="")
+def mark_sent(db: Database, tenant_id: int, notice_id: int, worker: str, now: datetime, message_id: str,
+              as_template: bool) -> bool:
+    """It went: WhatsApp's message id kept to follow its delivery."""
+    return _settle(db, tenant_id, notice_id, worker, state=NoticeState.SENT, sent_at=now, reason="",
+                   message_id=message_id, as_template=as_template)
 
 
-def hold(ctx: Context, notice_id: int, until: datetime, reason: str) -> None:
-    """Try again at `until` (quiet hours, the daily cap, a send that failed)."""
-    _settle(ctx, notice_id, not_before=until, reason=reason)
+def hold(db: Database, tenant_id: int, notice_id: int, worker: str, until: datetime, reason: str) -> bool:
+    """Try again at `until` (quiet hours, the daily cap)."""
+    return _settle(db, tenant_id, notice_id, worker, state=NoticeState.PENDING, not_before=until, reason=reason)
 
 
-def skip(ctx: Context, notice_id: int, reason: str) -> None:
+def skip(db: Database, tenant_id: int, notice_id: int, worker: str, reason: str) -> bool:
     """Never send it (the person opted out, or what it was about is settled)."""
-    _settle(ctx, notice_id, state=NoticeState.SKIPPED, reason=reason)
+    return _settle(db, tenant_id, notice_id, worker, state=NoticeState.SKIPPED, reason=reason)
+
+
+def fail(db: Database, tenant_id: int, notice_id: int, worker: str, now: datetime, error: str, attempts: int) -> bool:
+    """A send that failed (its `attempts`-th): try again after a growing pause, and give up after `MAX_ATTEMPTS`.
+    Each attempt sends under a key of its own (`attempts` is part of it), so a retry is a new message and a
+    crash mid-send is not."""
+    if attempts + 1 >= MAX_ATTEMPTS:
+        return _settle(db, tenant_id, notice_id, worker, state=NoticeState.FAILED, reason=error[:2000],
+                       attempts=attempts + 1)
+    return _settle(db, tenant_id, notice_id, worker, state=NoticeState.PENDING, reason=error[:2000],
+                   attempts=attempts + 1, not_before=now + timedelta(minutes=2 ** attempts))
+
+
+def record_delivery(db: Database, tenant_id: int, statuses: dict[str, str]) -> int:
+    """WhatsApp's latest word on messages that went (`{wamid: delivered|read|failed}`); how many notices moved.
+    `read` is not overwritten by a late `delivered`."""
+    rank = {"": 0, "sent": 0, "delivered": 1, "read": 2, "failed": 3}
+    moved = 0
+    with db.session(tenant_id) as session, session.begin():
+        for row in session.scalars(select(Notice).where(Notice.message_id.in_(list(statuses)))):
+            status = statuses[row.message_id]
+            if rank.get(status, 0) > rank.get(row.delivery, 0):
+                row.delivery, moved = status, moved + 1
+    return moved
 
 
 def sent_to_since(ctx: Context, recipient: str, kinds: set[NoticeKind], since: datetime) -> int:

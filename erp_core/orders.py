@@ -18,9 +18,9 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from erp_core import parties
+from erp_core import notices, parties
 from erp_core.context import Context
-from erp_core.enums import EntryKind, MovementKind, OrderStatus, Role
+from erp_core.enums import EntryKind, MovementKind, NoticeKind, OrderStatus, Role
 from erp_core.errors import InvalidTransition, NotFound, PermissionDenied, UnknownParty
 from erp_core.inventory import Movement, post_movements
 from erp_core.ledger import check_credit_limit, post_entry
@@ -230,6 +230,11 @@ def _require_move(ctx: Context, current: OrderStatus, target: OrderStatus) -> No
         ctx.actor.require(Permission.REVERSE)
 
 
+CUSTOMER_TOLD = frozenset({OrderStatus.ACCEPTED, OrderStatus.PACKED, OrderStatus.DISPATCHED, OrderStatus.DELIVERED,
+                           OrderStatus.COMPLETED, OrderStatus.REJECTED})
+"""The steps the shop tells the order's customer of (a notice; the customer's own moves are not told back)."""
+
+
 def _move(ctx: Context, session: Session, order: Order, target: OrderStatus, reason: str) -> list[str]:
     """Apply the stock and khata effects of moving `order` to `target`, log it, and return any warnings."""
     current = order.status
@@ -264,6 +269,11 @@ def _move(ctx: Context, session: Session, order: Order, target: OrderStatus, rea
     session.add(OrderEvent(order_id=order.id, from_status=current, to_status=target, actor_id=actor_id,
                            reason=reason))
     session.flush()
+    if target in CUSTOMER_TOLD and ctx.actor.role is not Role.CUSTOMER:
+        party = session.get(Party, order.party_id)
+        notices.queue(session, NoticeKind.ORDER_UPDATE, f"order:{order.id}:{target.value.lower()}", party.phone,
+                      {"shop": ctx.tenant(session).name, "number": order.number, "status": target.value.lower()},
+                      party_id=order.party_id)
     return warnings
 
 

@@ -109,10 +109,26 @@ def set_every(ctx: Context, party_id: int, every_days: int | None) -> None:
 
 def enable(ctx: Context, now: datetime) -> None:
     """Start (or keep) the shop's daily reminder run at `DUE_REMINDERS_AT` shop time."""
+    ctx.actor.require(Permission.MANAGE_SETTINGS)
     with ctx.read() as session:
         zone = ctx.tenant(session).timezone
     scheduler.schedule(ctx.db, ctx.tenant_id, JOB, "daily", due_at=scheduler.next_daily(DUE_REMINDERS_AT, zone, now),
                        daily_at=DUE_REMINDERS_AT)
+
+
+def disable(ctx: Context) -> bool:
+    """Stop the shop's daily reminder run ("reminders band karo"); False when it was not on."""
+    ctx.actor.require(Permission.MANAGE_SETTINGS)
+    return scheduler.cancel(ctx.db, ctx.tenant_id, JOB, "daily")
+
+
+def ensure(db: Database, tenant_id: int, now: datetime) -> bool:
+    """A shop that never had a daily reminder run gets one (a run the owner stopped stays stopped); True when
+    one was added."""
+    if any(job.kind == JOB for job in scheduler.jobs_of(db, tenant_id)):
+        return False
+    enable(Context(db, tenant_id, Actor.system()), now)
+    return True
 
 
 def remind_at(ctx: Context, party_id: int, at: datetime) -> None:

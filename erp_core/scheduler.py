@@ -14,7 +14,7 @@ SQLite, the embedded default.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -111,13 +111,18 @@ def cancel(db: Database, tenant_id: int, kind: str, key: str) -> bool:
         return True
 
 
-def claim(db: Database, worker: str, now: datetime, limit: int = 20) -> list[Job]:
-    """Take up to `limit` due jobs (and jobs whose worker's lease has passed) for `worker`, oldest first."""
+def claim(db: Database, worker: str, now: datetime, limit: int = 20,
+          tenant_ids: Collection[int] | None = None) -> list[Job]:
+    """Take up to `limit` due jobs (and jobs whose worker's lease has passed) for `worker`, oldest first; with
+    `tenant_ids`, only those shops' (a worker serving some shops)."""
+    due = or_(and_(ScheduledJob.status == "pending", ScheduledJob.due_at <= now),
+              and_(ScheduledJob.status == "running", ScheduledJob.lease_until < now))
+    if tenant_ids is not None:
+        due = and_(due, ScheduledJob.tenant_id.in_(list(tenant_ids)))
     with db.session(None) as session, session.begin():
         rows = session.scalars(
             select(ScheduledJob)
-            .where(or_(and_(ScheduledJob.status == "pending", ScheduledJob.due_at <= now),
-                       and_(ScheduledJob.status == "running", ScheduledJob.lease_until < now)))
+            .where(due)
             .order_by(ScheduledJob.due_at, ScheduledJob.id).limit(limit)
             .with_for_update(skip_locked=True)).all()
         for job in rows:
@@ -160,9 +165,10 @@ def fail(db: Database, job_id: int, worker: str, now: datetime, error: str) -> N
             job.status, job.due_at = "pending", now + BACKOFF[min(job.attempts, len(BACKOFF)) - 1]
 
 
-def run_due(db: Database, handlers: dict[str, Handler], worker: str, now: datetime, limit: int = 20) -> int:
+def run_due(db: Database, handlers: dict[str, Handler], worker: str, now: datetime, limit: int = 20,
+            tenant_ids: Collection[int] | None = None) -> int:
     """Claim what is due and run each job's handler; returns how many ran (successfully or not)."""
-    jobs = claim(db, worker, now, limit)
+    jobs = claim(db, worker, now, limit, tenant_ids)
     for job in jobs:
         handler = handlers.get(job.kind)
         try:

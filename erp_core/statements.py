@@ -42,8 +42,8 @@ class Statement(BaseModel):
 
 def statement(ctx: Context, party_id: int, first_day: date | None = None, last_day: date | None = None) -> Statement:
     """The party's khata from `first_day` (None: the beginning) to `last_day` (None: today in the shop's calendar),
-    both inclusive, by entry date."""
-    ctx.actor.require(Permission.VIEW_KHATA)
+    both inclusive, by entry date. A customer may have their own (a reminder's "statement" button)."""
+    ctx.actor.require_party_access(party_id)
     with ctx.read() as session:
         tenant = ctx.tenant(session)
         last_day = last_day or business_date(tenant, utcnow())

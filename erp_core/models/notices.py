@@ -18,7 +18,8 @@ from erp_core.models.books import WA_ID_LENGTH
 
 class Notice(TenantScoped, Base):
     __tablename__ = "notices"
-    __table_args__ = (UniqueConstraint("tenant_id", "key"), Index("ix_notices_state", "tenant_id", "state", "not_before"))
+    __table_args__ = (UniqueConstraint("tenant_id", "key"), Index("ix_notices_state", "tenant_id", "state", "not_before"),
+                      Index("ix_notices_message_id", "message_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[NoticeKind] = mapped_column(enum_type(NoticeKind))
     key: Mapped[str] = mapped_column(String(120))
@@ -34,3 +35,12 @@ class Notice(TenantScoped, Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    worker: Mapped[str | None] = mapped_column(String(80))
+    """The worker sending it now (state `sending`); another may take it once `lease_until` has passed."""
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    message_id: Mapped[str] = mapped_column(String(128), default="")
+    """WhatsApp's id of the message that went (a wamid), to follow its delivery."""
+    delivery: Mapped[str] = mapped_column(String(16), default="")
+    """What WhatsApp last said of it: `delivered`, `read` or `failed` ("" until it says anything)."""
+    as_template: Mapped[bool] = mapped_column(default=False)
+    """It went as an approved template (outside the 24-hour window)."""

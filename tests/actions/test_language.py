@@ -19,7 +19,7 @@ import actions.language
 from actions import shop as shop_module
 from actions.base import Turn
 from actions.language import LANGUAGES, reply_language
-from actions.privacy import variation
+from actions.responses import variation
 from actions.slots import ValidatePredefinedSlots
 from actions.stock_form import ValidateStockForm
 from bench.language_report import examples

@@ -14,7 +14,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import shop as shop_module
 from actions.language import LANGUAGES
-from actions.privacy import ActionConsentReminders, ActionSessionStart, variation
+from actions.notices import ActionConsentReminders
+from actions.privacy import ActionSessionStart
+from actions.responses import variation
 from connectors.metadata import ChannelMetadata
 from erp_core import consents, shop_settings
 from erp_core.context import Context

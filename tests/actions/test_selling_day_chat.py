@@ -9,22 +9,25 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from actions.notify import variation
+from actions.responses import variation
 from actions.settings_form import lines, shown, value_after
 from actions.statement_form import wants_customer
-from actions.update_order_form import CUSTOMER_MESSAGES, STEPS, next_steps
+from actions.update_order_form import STEPS, next_steps
+from bot.notify.compose import ORDER_RESPONSES
 from erp_core.enums import OrderStatus
+from erp_core.orders import CUSTOMER_TOLD
 
 ROOT = Path(__file__).resolve().parents[2]
-MODULES = ["update_order_form", "statement_form", "settings_form"]
+MODULES = ["actions/update_order_form", "actions/statement_form", "actions/settings_form", "actions/notices",
+           "bot/notify/compose"]
 RESPONSES = YAML(typ="safe").load((ROOT / "domain.yml").read_text())["responses"]
 
 
 def said(module: str) -> set[str]:
-    return set(re.findall(r'"(utter_[a-z_]+)"', (ROOT / "actions" / f"{module}.py").read_text()))
+    return set(re.findall(r'"(utter_[a-z_]+)"', (ROOT / f"{module}.py").read_text()))
 
 
-@pytest.mark.parametrize("name", sorted(set().union(*map(said, MODULES)) | set(CUSTOMER_MESSAGES.values())))
+@pytest.mark.parametrize("name", sorted(set().union(*map(said, MODULES)) | set(ORDER_RESPONSES.values())))
 def test_every_response_has_hinglish_hindi_nepali_english_and_roman_nepali_with_the_same_values(name):
     variations = RESPONSES[name]
     assert sorted(c["value"] for v in variations for c in v.get("condition", [])) == ["en", "hi", "ne", "ne_roman"]
@@ -40,7 +43,7 @@ def test_every_response_has_hinglish_hindi_nepali_english_and_roman_nepali_with_
     ("hinglish", "🚚 Ganesh: Aapka order #12 bhej diya gaya hai."), ("xx", "🚚 Ganesh: Aapka order #12 bhej diya gaya hai."),
 ])
 def test_the_customers_message_is_the_variation_of_their_language_else_hinglish(language, expected):
-    text = variation({"responses": RESPONSES}, "utter_customer_order_dispatched", language)
+    text = variation({"responses": RESPONSES}, "utter_customer_order_dispatched", language)["text"]
     assert text.format(shop="Ganesh", number=12) == expected
 
 
@@ -101,4 +104,5 @@ def test_the_confirmation_shows_old_and_new_and_says_what_is_not_set():
 
 
 def test_every_step_has_a_message_for_the_customer():
-    assert set(CUSTOMER_MESSAGES) == set(STEPS.values())
+    assert set(ORDER_RESPONSES) == {step.value.lower() for step in STEPS.values()} == {
+        step.value.lower() for step in CUSTOMER_TOLD}

@@ -32,6 +32,7 @@ SELLING_DAY_INTENTS = frozenset("""record_sale sale_return write_off stock_count
 profit_summary top_products set_credit_limit shop_settings""".split())
 """Issue 15's intents: NLU examples in every language now, their forms, rules and stories with the dialogue."""
 BUYING_INTENTS = frozenset("pay_supplier check_payables purchase_return expiring_stock gst_summary".split())
+NOTICE_INTENTS = frozenset("opt_out opt_in sent_messages".split())
 """Issue 16's intents: the buying side (supplier payments, payables, debit notes, expiry, the month's tax)."""
 OUT_OF_SCOPE_FILES = frozenset({"hinglish.yml", "english.yml"})
 """`out_of_scope` is trained only on Hinglish-TOP's train split (bench/hinglish_top.py), whose sentences are
@@ -99,7 +100,7 @@ def _training_sentences() -> dict[str, str]:
 @pytest.mark.parametrize("file", LANGUAGE_FILES)
 def test_every_contract_intent_has_enough_examples_and_no_other_intent(file):
     counts = {intent: len(examples) for intent, examples in _examples(file).items()}
-    expected = INTENTS | SELLING_DAY_INTENTS | BUYING_INTENTS | ({"out_of_scope"} if file in OUT_OF_SCOPE_FILES else set())
+    expected = INTENTS | SELLING_DAY_INTENTS | BUYING_INTENTS | NOTICE_INTENTS | ({"out_of_scope"} if file in OUT_OF_SCOPE_FILES else set())
     assert set(counts) == expected
     assert {intent: n for intent, n in counts.items() if n < MIN_EXAMPLES} == {}
 
@@ -189,7 +190,8 @@ def test_rasa_data_validate_passes_without_warnings():
     # that one warning only for responses an action (or the channel) names or a form asks with; any other warning,
     # or a response nobody says, fails.
     unused = re.compile(r"The utterance '(utter_\w+)' is not used in any story or rule\.")
-    said_by_code = [*(ROOT / "actions").glob("*.py"), ROOT / "connectors" / "whatsapp.py"]
+    said_by_code = [*(ROOT / "actions").glob("*.py"), *(ROOT / "bot" / "notify").glob("*.py"),
+                    ROOT / "connectors" / "whatsapp.py"]
     said_by_actions = set(re.findall(r"\butter_\w+", "".join(p.read_text() for p in said_by_code)))
     domain = YAML(typ="safe").load((ROOT / "domain.yml").read_text())
     form_slots = {slot for form in domain["forms"].values() for slot in form["required_slots"]}

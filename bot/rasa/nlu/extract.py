@@ -49,6 +49,8 @@ _CLOCK = re.compile(
     r"(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<mark>baje|bje|बजे|am|pm|a\.m\.|p\.m\.|o'clock)(?!\w)"
     r"|(?<![\d:.])(?P<hh>\d{1,2}):(?P<mm>\d{2})(?![\d:])", re.I)
 """A time of day: "9 baje", "raat 9 baje", "9:30 pm", "९ बजे", "21:30" (the daily summary's time)."""
+CLOCK_INTENTS = frozenset({"shop_settings", "send_reminder"})
+"""Where a time of day means something: the daily summary's time, a reminder's ("kal subah 9 baje")."""
 _CURRENCY_BEFORE = lexicon.key_set(lexicon.CURRENCY_BEFORE)
 _CURRENCY_AFTER = lexicon.key_set(lexicon.CURRENCY_AFTER)
 _PERCENT = lexicon.key_set(lexicon.PERCENT)
@@ -337,7 +339,7 @@ def extract(text: str, intent: str | None = None) -> list[Entity]:
     reader.patterns()
     for entity, table in _INTENT_PHRASES.get(intent or "", ()):
         reader.phrases(entity, table)
-    if intent == "shop_settings":
+    if intent in CLOCK_INTENTS:
         reader.clock()
     reader.phrases("period", _PERIODS)
     if intent in lexicon.SUMMARY_INTENTS:
