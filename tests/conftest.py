@@ -98,6 +98,21 @@ def make_customer(shop: Context) -> Callable[..., PartyRef]:
 
 
 @pytest.fixture(scope="session")
+def simulator() -> Iterator["SimulatorClient"]:
+    """The WhatsApp simulator's Graph API with no channel behind its webhooks (what the bot sends, on its own)."""
+    from tests.connectors.simulator_process import SimulatorClient, start_simulator
+    from tests.postgres_server import free_port
+
+    port = free_port()
+    server = start_simulator(port, f"http://127.0.0.1:{free_port()}/webhooks/whatsapp/webhook")
+    try:
+        server.wait_ready(30)
+        yield SimulatorClient(f"http://127.0.0.1:{port}")
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
 def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Rasa (the current model) and the action server on one ERP database and one SQL tracker store, for the
     whole session. A test module takes a shop of its own from it (`rasa_stack.new_shop()`), so its books and

@@ -81,7 +81,7 @@ def facts(notice: NoticeView, shop: str) -> tuple[str, dict[str, Any], str, dict
     if notice.kind is NoticeKind.DAILY_SUMMARY:
         money = {name: _money(p[name]) for name in ("sales", "cash_sales", "digital_sales", "credit_sales",
                                                    "collections", "expenses", "cash")}
-        values = {"day": _day(p["day"]), "bills": p["bills"], **money, "top": ", ".join(p["top"]) or NOTHING,
+        values = {"day": _day(p["day"]), "bills": p["bills"], **money, "new_dues": money["credit_sales"], "top": ", ".join(p["top"]) or NOTHING,
                   "low": ", ".join(p["low"]) or NOTHING}
         return ("utter_notice_daily_summary", values, "daily_summary",
                 {"shop": shop, "day": values["day"], "sales": money["sales"], "collections": money["collections"],

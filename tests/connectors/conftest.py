@@ -32,21 +32,6 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture(scope="session")
-def simulator() -> Iterator["SimulatorClient"]:
-    """The simulator's Graph API with no channel behind its webhooks (for the outbound side on its own)."""
-    from tests.connectors.simulator_process import SimulatorClient, start_simulator
-    from tests.postgres_server import free_port
-
-    port = free_port()
-    server = start_simulator(port, f"http://127.0.0.1:{free_port()}/webhooks/whatsapp/webhook")
-    try:
-        server.wait_ready(30)
-        yield SimulatorClient(f"http://127.0.0.1:{port}")
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator["Stack"]:
     """Simulator, Rasa with the WhatsApp channel, action server, demo shop: shared by the channel tests."""
     from tests.connectors.stack import start_stack
