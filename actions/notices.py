@@ -70,6 +70,11 @@ class ActionSendReminder(PartyAction):
             reminders.set_every(turn.ctx, party.id, schedule.every_days)
             turn.say("utter_reminder_scheduled_every", customer=party.name, days=schedule.every_days,
                      amount=format_money(due))
+            phone = parties.party_details(turn.ctx, party.id).phone
+            if phone and due > 0 and notices.consent_to(turn.ctx, phone, notices.NoticeKind.REMINDER) is \
+                    notices.Consent.NOT_AGREED:   # the cycle is opt-in: say so, and give today's to forward
+                turn.say("utter_party_no_reminder_consent", customer=party.name)
+                self.text_to_forward(turn, party, phone)
             return []
         if schedule.at is not None:
             reminders.remind_at(turn.ctx, party.id, schedule.at)
@@ -85,7 +90,7 @@ class ActionSendReminder(PartyAction):
     def now(self, turn: Turn, party: PartyRef, now: datetime) -> None:
         """Queue the reminder for the worker; when it cannot go (no number, no consent), the text to forward."""
         phone = parties.party_details(turn.ctx, party.id).phone
-        consent = notices.consent_to(turn.ctx, phone, notices.NoticeKind.REMINDER) if phone else None
+        consent = notices.consent_to(turn.ctx, phone, notices.NoticeKind.REMINDER, by_owner=True) if phone else None
         if consent in (notices.Consent.SEND, notices.Consent.SEND_AND_ASK) and reminders.queue_due(
                 turn.ctx, now, party_id=party.id):
             turn.say("utter_reminder_queued", customer=party.name,
@@ -94,8 +99,6 @@ class ActionSendReminder(PartyAction):
         if consent is notices.Consent.OPTED_OUT:
             since = consents.current(turn.ctx, phone)[ConsentPurpose.REMINDERS].at
             turn.say("utter_party_opted_out", customer=party.name, when=f"{_shop_time(turn, since):%d %b}")
-        elif consent is notices.Consent.NOT_AGREED:
-            turn.say("utter_party_no_reminder_consent", customer=party.name)
         self.text_to_forward(turn, party, phone)
 
     @staticmethod

@@ -177,6 +177,15 @@ def start_review_server(root: Path, port: int, env: dict[str, str] | None = None
     )
 
 
+def start_notice_worker(root: Path, port: int, env: dict[str, str] | None = None) -> Server:
+    """The notice worker (`bot notify`): the messages the shop sends on its own, through the channel's outbox; its
+    health page on loopback."""
+    return Server(
+        "notice worker", [_erp_python(root), "-m", "bot", "notify", "--port", str(port)],
+        f"http://127.0.0.1:{port}/health", root, {**os.environ, **(env or {})}, root / "var" / "log" / "notify.log",
+    )
+
+
 def start_gateway(root: Path, port: int, rasa_url: str, host: str) -> Server:
     """The WhatsApp webhook's public door to the Rasa server on loopback (`bot gateway`)."""
     return Server(
@@ -196,6 +205,7 @@ class Ports:
     review: int = int(os.environ.get("HISAAB_REVIEW_PORT", "8002"))
     gateway: int = int(os.environ.get("HISAAB_WEBHOOK_PORT", "8001"))
     simulator: int = 5006
+    notify: int = int(os.environ.get("HISAAB_NOTIFY_PORT", "5057"))
 
 
 @dataclass
@@ -239,6 +249,9 @@ def start_bot(root: Path, model: Path, ports: Ports = Ports(), endpoints: Path |
         rasa = start_rasa_server(root, model, ports.rasa, endpoints, env=simulator[1] if simulator else None)
         channels = "the WhatsApp webhook" if production() else "REST channel: /webhooks/rest/webhook"
         started.append((rasa, RASA_START_TIMEOUT, f"Rasa server:   {rasa_url} ({channels}, log: {rasa.log})"))
+        notify = start_notice_worker(root, ports.notify, env=simulator[1] if simulator else None)
+        started.append((notify, 60, f"notice worker: reminders, receipts, alerts, the daily summary (log: "
+                                    f"{notify.log}; `bot notify --dry-run` shows what it would send)"))
         if production():
             gateway = start_gateway(root, ports.gateway, rasa_url, public)
             started.append((gateway, 30, f"WhatsApp webhook: http://{public}:{ports.gateway}/webhooks/whatsapp/webhook "

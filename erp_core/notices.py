@@ -45,7 +45,7 @@ class Consent(StrEnum):
     OPTED_OUT = "opted_out"
     """They said no, or "STOP": nothing but replies to their own messages."""
     NOT_AGREED = "not_agreed"
-    """A reminder to someone asked who has not said yes (reminders are opt-in; receipts are not)."""
+    """A cycle's reminder to someone asked who has not said yes (reminders are opt-in; receipts are not)."""
 
 
 class NoticeView(BaseModel):
@@ -89,9 +89,11 @@ def queue(session: Session, kind: NoticeKind, key: str, recipient: str | None, p
     return True
 
 
-def consent_to(ctx: Context, recipient: str, kind: NoticeKind) -> Consent:
+def consent_to(ctx: Context, recipient: str, kind: NoticeKind, *, by_owner: bool = False) -> Consent:
     """May `recipient` get a notice of `kind`: their latest choice for the shop's messages (`consents`), and
-    whether they were ever asked (the privacy notice, or an earlier notice, asked them)."""
+    whether they were ever asked (the privacy notice, or an earlier notice with its yes/no buttons, asked them).
+    Reminders are opt-in, except one the owner asks for by name (`by_owner`: as if they forwarded it themselves);
+    an opt-out stops everything."""
     if kind not in CUSTOMER_KINDS:
         return Consent.SEND
     choices = consents.current(ctx, recipient)
@@ -104,7 +106,7 @@ def consent_to(ctx: Context, recipient: str, kind: NoticeKind) -> Consent:
                                     Notice.state == NoticeState.SENT).limit(1)) is not None
     if not asked:
         return Consent.SEND_AND_ASK
-    return Consent.NOT_AGREED if kind is NoticeKind.REMINDER else Consent.SEND
+    return Consent.NOT_AGREED if kind is NoticeKind.REMINDER and not by_owner else Consent.SEND
 
 
 def owners(session: Session) -> list[str]:

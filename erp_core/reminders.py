@@ -55,12 +55,13 @@ def _last_reminded(ctx: Context) -> dict[int, date]:
         return {party_id: business_date(tenant, at) for party_id, at in rows}
 
 
-def _draft(party: Party, row: ledger.AgeingRow, today: date, shop: str, payee: str | None) -> Draft:
+def _draft(party: Party, row: ledger.AgeingRow, today: date, shop: str, payee: str | None, by_owner: bool) -> Draft:
     link = upi.pay_link(payee, shop, row.total, f"DUE-{party.id}-{today:%Y%m%d}", note=f"{shop} khata") \
         if payee else ""
     return Draft(NoticeKind.REMINDER, f"reminder:{party.id}:{today.isoformat()}", party.phone or "", party.id,
                  {"shop": shop, "name": party.name, "amount": notices.money_param(row.total),
-                  "days": (today - row.oldest_unpaid).days if row.oldest_unpaid else 0, "link": link})
+                  "days": (today - row.oldest_unpaid).days if row.oldest_unpaid else 0, "link": link,
+                  "by_owner": by_owner})
 
 
 def plan(ctx: Context, now: datetime, party_id: int | None = None) -> list[Draft]:
@@ -80,7 +81,7 @@ def plan(ctx: Context, now: datetime, party_id: int | None = None) -> list[Draft
         cycle_due = ((today - row.oldest_unpaid).days >= OVERDUE_AFTER_DAYS and every > 0
                      and (row.party_id not in last or (today - last[row.party_id]).days >= every))
         if party_id is not None or cycle_due:
-            drafts.append(_draft(party, row, today, shop, payee))
+            drafts.append(_draft(party, row, today, shop, payee, by_owner=party_id is not None))
     return drafts
 
 

@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, select
+from typing import Any
+
+from sqlalchemy import Engine, Select, select
+from sqlalchemy.exc import DBAPIError
 
 from bot.review.tracker import events
 
@@ -14,30 +17,34 @@ LANGUAGE_SLOT = "language"
 
 
 class Conversations:
-    """Reads a conversation (`<phone_number_id>:<wa_id>`) of the tracker store; with no store, knows nothing
-    (every message is then outside the window, in the shop's language)."""
+    """Reads a conversation (`<phone_number_id>:<wa_id>`) of the tracker store; with no store (or none yet),
+    knows nothing: every message is then outside the window, in the shop's language."""
 
     def __init__(self, engine: Engine | None) -> None:
         self.engine = engine
 
-    def last_inbound(self, conversation: str) -> datetime | None:
-        """When the person last wrote, or None."""
+    def _scalar(self, query: Select[Any]) -> Any:
+        """One value, or None when there is no store or Rasa has not made its table yet."""
         if self.engine is None:
             return None
-        with self.engine.connect() as conn:
-            stamp = conn.scalar(select(events.c.timestamp).where(events.c.sender_id == conversation,
+        try:
+            with self.engine.connect() as conn:
+                return conn.scalar(query)
+        except DBAPIError:
+            return None
+
+    def last_inbound(self, conversation: str) -> datetime | None:
+        """When the person last wrote, or None."""
+        stamp = self._scalar(select(events.c.timestamp).where(events.c.sender_id == conversation,
                                                                  events.c.type_name == "user")
-                                .order_by(events.c.id.desc()).limit(1))
+                             .order_by(events.c.id.desc()).limit(1))
         return None if stamp is None else datetime.fromtimestamp(stamp, UTC)
 
     def language(self, conversation: str) -> str | None:
         """The `language` slot as the conversation last set it, or None."""
-        if self.engine is None:
-            return None
-        with self.engine.connect() as conn:
-            data = conn.scalar(select(events.c.data).where(events.c.sender_id == conversation,
-                                                           events.c.type_name == "slot",
-                                                           events.c.action_name == LANGUAGE_SLOT)
-                               .order_by(events.c.id.desc()).limit(1))
+        data = self._scalar(select(events.c.data).where(events.c.sender_id == conversation,
+                                                        events.c.type_name == "slot",
+                                                        events.c.action_name == LANGUAGE_SLOT)
+                            .order_by(events.c.id.desc()).limit(1))
         value = json.loads(data).get("value") if data else None
         return value if isinstance(value, str) and value else None

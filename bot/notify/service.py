@@ -38,14 +38,11 @@ def channel_settings(root: Path) -> WhatsAppSettings:
 
 
 def conversations(root: Path) -> Conversations:
-    """Rasa's tracker store, when there is one to read."""
+    """Rasa's tracker store (read once Rasa has written it), when endpoints.yml configures an SQL one."""
     try:
-        url = tracker_store_url(root)
+        return Conversations(create_engine(tracker_store_url(root)))
     except ValueError:
         return Conversations(None)
-    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
-        return Conversations(None)
-    return Conversations(create_engine(url))
 
 
 def composer(root: Path) -> Composer:

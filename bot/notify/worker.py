@@ -127,7 +127,7 @@ class NoticeWorker:
         if notice.kind is NoticeKind.REMINDER and notice.party_id is not None and \
                 ledger.balance(ctx, notice.party_id).balance <= 0:
             return send_rules.Decision(False, "settled"), Consent.SEND
-        consent = notices.consent_to(ctx, notice.recipient, notice.kind)
+        consent = notices.consent_to(ctx, notice.recipient, notice.kind, by_owner=bool(notice.params.get("by_owner")))
         if consent in (Consent.OPTED_OUT, Consent.NOT_AGREED):
             return send_rules.Decision(False, consent.value), consent
         cap = DAILY_CAPS.get(notice.kind)

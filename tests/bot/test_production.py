@@ -106,7 +106,8 @@ def production(tmp_path_factory) -> Iterator[Production]:
     db = Database(url)
     db.migrate()
     seed_demo(db)
-    ports = Ports(rasa=free_port(), actions=free_port(), api=free_port(), review=free_port(), gateway=free_port())
+    ports = Ports(rasa=free_port(), actions=free_port(), api=free_port(), review=free_port(), gateway=free_port(),
+                  notify=free_port())
     endpoints = tmp / "endpoints.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{ports.actions}/webhook"\n'
                          f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp / 'tracker.db'}\n")

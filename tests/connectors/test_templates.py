@@ -44,12 +44,14 @@ def test_a_message_goes_under_the_template_of_the_persons_language_with_its_para
     assert templates.approved_name("payment_reminder", "hinglish") == ("payment_reminder_roman", "hi")
     assert templates.approved_name("payment_reminder", "hi") == ("payment_reminder", "hi")
     assert templates.approved_name("payment_reminder", "ne") == ("payment_reminder", "en"), "no Nepali templates"
-    body, statement, stop = templates.components("payment_reminder", values)
+    body, *buttons = templates.components("payment_reminder", values)
     assert [p["text"] for p in body["parameters"]] == ["Ganesh Kirana", "₹2,150", "18", "https://rzp.io/l/x"]
-    assert [(b["sub_type"], b["index"], b["parameters"][0]["payload"]) for b in (statement, stop)] == [
-        ("quick_reply", "0", "/my_statement"), ("quick_reply", "1", "/opt_out")], "the buttons send our intents back"
-    assert templates.buttons_of("payment_reminder", "ne_roman") == [("Send statement", "/my_statement"),
-                                                                    ("Stop reminders", "/opt_out")]
+    assert [(b["sub_type"], b["index"], b["parameters"][0]["payload"]) for b in buttons] == [
+        ("quick_reply", "0", "/my_statement"), ("quick_reply", "1", "/consent_reminders_yes"),
+        ("quick_reply", "2", "/opt_out")], "the buttons send our intents back"
+    assert templates.buttons_of("payment_reminder", "ne_roman") == [
+        ("Send statement", "/my_statement"), ("Yes, keep reminding me", "/consent_reminders_yes"),
+        ("Stop reminders", "/opt_out")]
     assert templates.text_of("payment_reminder", "hi", values) == (
         "नमस्ते, Ganesh Kirana की ओर से याद दिलाना: आपके खाते में ₹2,150 बाकी है (18 दिन से)। "
         "यहाँ से चुका सकते हैं: https://rzp.io/l/x")
