@@ -153,7 +153,7 @@ class ActionConsentReminders(ShopAction):
             turn.say("utter_reminders_started_shop", time=f"{reminders.DUE_REMINDERS_AT:%H:%M}",
                      days=reminders.OVERDUE_AFTER_DAYS)
         else:
-            reminders.disable(turn.ctx)
+            reminders.disable(turn.ctx, utcnow())
             turn.say("utter_reminders_stopped_shop")
         return []
 

@@ -117,10 +117,11 @@ def enable(ctx: Context, now: datetime) -> None:
                        daily_at=DUE_REMINDERS_AT)
 
 
-def disable(ctx: Context) -> bool:
-    """Stop the shop's daily reminder run ("reminders band karo"); False when it was not on."""
-    ctx.actor.require(Permission.MANAGE_SETTINGS)
-    return scheduler.cancel(ctx.db, ctx.tenant_id, JOB, "daily")
+def disable(ctx: Context, now: datetime) -> None:
+    """Stop the shop's daily reminder run ("reminders band karo"); a shop whose run was never set up keeps a
+    cancelled one, so that the worker does not set it up (`ensure`)."""
+    enable(ctx, now)
+    scheduler.cancel(ctx.db, ctx.tenant_id, JOB, "daily")
 
 
 def ensure(db: Database, tenant_id: int, now: datetime) -> bool:

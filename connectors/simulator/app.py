@@ -20,6 +20,7 @@ import aiohttp
 from sanic import Request, Sanic, response
 from sanic.response import HTTPResponse
 
+from connectors import templates
 from connectors.simulator import checks, webhooks
 
 logger = logging.getLogger(__name__)
@@ -220,7 +221,7 @@ def create_app(config: Config, name: str = "whatsapp_simulator") -> Sanic:
                 if config.send_statuses:
                     app.add_task(status_webhooks(business, item, ["read"]))
         typing = state.typing.get((business, customer), 0) > time.time()
-        return response.json({"messages": items, "typing": typing})
+        return response.json({"messages": [with_template_words(item) for item in items], "typing": typing})
 
     @app.get("/sim/media/<media_id:str>")
     async def page_media(request: Request, media_id: str) -> HTTPResponse:
@@ -249,6 +250,29 @@ def create_app(config: Config, name: str = "whatsapp_simulator") -> Sanic:
     return app
 
 
+def with_template_words(item: dict[str, Any]) -> dict[str, Any]:
+    """A template message as the person's phone shows it: its registered words with the parameters filled, and
+    its quick-reply buttons (title and the payload the message gave each); other items as they are."""
+    message = item.get("message") or {}
+    if item.get("direction") != "out" or message.get("type") != "template":
+        return item
+    name, code = message["template"]["name"], message["template"].get("language", {}).get("code", "en")
+    base = name.removesuffix(templates.ROMAN_SUFFIX)
+    template = templates.TEMPLATES.get(base)
+    if template is None:
+        return item
+    language = "hinglish" if name != base else code
+    components = message["template"].get("components") or []
+    texts = [p.get("text", "") for c in components if c.get("type") == "body" for p in c.get("parameters") or []]
+    payloads = [p.get("payload", "") for c in components if c.get("type") == "button" for p in c.get("parameters") or []]
+    values = dict(zip(template.params, texts))
+    if len(values) < len(template.params):
+        return item
+    titles = [title for title, _ in templates.buttons_of(base, language)]
+    return {**item, "rendered": {"text": templates.text_of(base, language, values),
+                                 "buttons": [{"title": t, "payload": p} for t, p in zip(titles, payloads)]}}
+
+
 def store_media(state: State, data: bytes, mime_type: str, filename: str) -> str:
     media_id = str(10**15 + secrets.randbelow(9 * 10**15))
     state.media[media_id] = {"data": data, "mime_type": mime_type, "filename": filename or media_id,
@@ -261,6 +285,8 @@ def inbound_content(data: dict[str, Any], state: State) -> tuple[str, dict[str, 
     kind = data.get("type", "text")
     if kind == "text":
         return "text", {"body": data.get("text", "")}
+    if kind == "button":   # a template's quick-reply button
+        return "button", {"payload": data.get("payload", ""), "text": data.get("text", "")}
     if kind in ("button_reply", "list_reply"):
         reply = {"id": data["id"], "title": data.get("title", "")}
         if kind == "list_reply" and data.get("description"):
