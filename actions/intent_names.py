@@ -75,6 +75,8 @@ INTENT_NAMES: dict[str, dict[str, str]] = {
                        "en": "expiring stock", "ne_roman": "myad sakine saamaan"},
     "gst_summary": {"hinglish": "GST ka hisaab", "hi": "GST का हिसाब", "ne": "कर (VAT/GST) को हिसाब", "en": "GST summary",
                     "ne_roman": "VAT/GST ko hisab"},
+    "sent_messages": {"hinglish": "bheje gaye messages", "hi": "भेजे गए संदेश", "ne": "पठाइएका सन्देश",
+                      "en": "messages sent", "ne_roman": "pathaieka message"},
     "top_products": {"hinglish": "sabse zyada bikne wala", "hi": "सबसे ज़्यादा बिकने वाला", "ne": "धेरै बिक्ने सामान",
                      "en": "best sellers", "ne_roman": "dherai bikne saamaan"},
 }

@@ -2,7 +2,7 @@
 
 The action renders the message itself from the domain's responses (rasa-sdk hands it the domain), picking
 the variation for the customer's language (`actions/responses.py`), and utters it as a json_message with a `to`:
-`{"type": "text", "to": "<wa_id>", "text": ...}` (or a document with a `to`). The WhatsApp channel sends a
+a document with a `to` (`{"type": "document", "to": "<wa_id>", "path": ..., "caption": ...}`). The WhatsApp channel sends a
 message with a `to` to that number instead of the conversation's (`connectors.outbound.recipient`),
 through the same outbox and delivery; the REST channel hands it back as it is.
 """
@@ -25,12 +25,6 @@ def customer_language(turn: Turn) -> str:
     if settings.reply_language is ReplyLanguage.AUTO:
         return ROMAN_DEFAULT.get(settings.country, "hinglish")
     return settings.reply_language.value
-
-
-def tell(turn: Turn, wa_id: str, response: str, **params: Any) -> None:
-    """Send domain response `response` to WhatsApp number `wa_id`, in the customer's language."""
-    text = variation(turn.domain, response, customer_language(turn))["text"].format(**params)
-    turn.dispatcher.utter_message(json_message={"type": "text", "to": wa_id, "text": text})
 
 
 def send_document(turn: Turn, wa_id: str, path: str, filename: str, response: str, **params: Any) -> None:

@@ -56,13 +56,15 @@ def test_a_period_statement_has_the_balance_brought_forward_every_entry_and_the_
     assert check_tenant(db, shop.tenant_id).ok
 
 
-def test_statements_refuse_a_backwards_period_an_unknown_party_and_customers(shop, sharma):
+def test_statements_refuse_a_backwards_period_an_unknown_party_and_other_peoples_khata(shop, sharma):
     with pytest.raises(ValidationError):
         statement(shop, sharma.id, date(2025, 3, 1), date(2025, 2, 1))
     with pytest.raises(UnknownParty):
         statement(shop, 999_999)
     with pytest.raises(PermissionDenied):
-        statement(Context(shop.db, shop.tenant_id, Actor(None, Role.CUSTOMER, party_id=sharma.id)), sharma.id)
+        statement(Context(shop.db, shop.tenant_id, Actor(None, Role.CUSTOMER, party_id=sharma.id + 1)), sharma.id)
+    own = statement(Context(shop.db, shop.tenant_id, Actor(None, Role.CUSTOMER, party_id=sharma.id)), sharma.id)
+    assert own.closing_balance == D(500), "a customer sees their own (a reminder's statement button)"
     assert statement(Context(shop.db, shop.tenant_id, Actor(None, Role.STAFF)), sharma.id).closing_balance == D(500)
 
 
