@@ -19,8 +19,8 @@ from erp_core.enums import EntryKind, InvoiceKind, PaymentMode
 from erp_core.errors import NotFound, ValidationError
 from erp_core.invoice_settlement import settle
 from erp_core.invoice_views import InvoiceView, view_of
-from erp_core.ledger import post_entry
-from erp_core.models import Invoice, InvoicePayment, Payment, Tenant
+from erp_core.ledger import post_entry, tell_of_payment
+from erp_core.models import Invoice, InvoicePayment, Party, Payment, Tenant
 from erp_core.permissions import Permission
 from erp_core.values import money, payment_mode
 
@@ -38,9 +38,11 @@ def apply_payment(
         session.add(payment)
         session.flush()
         payment_id = payment.id
-        post_entry(session, tenant, party_id=invoice.party_id, kind=EntryKind.PAYMENT, credit=amount,
-                   ref_type="payment", ref_id=payment.id,
-                   note=f"{mode.value} invoice {invoice.number} {reference}".strip(), actor_id=ctx.actor.user_id, at=at)
+        _, balance = post_entry(session, tenant, party_id=invoice.party_id, kind=EntryKind.PAYMENT, credit=amount,
+                                ref_type="payment", ref_id=payment.id,
+                                note=f"{mode.value} invoice {invoice.number} {reference}".strip(),
+                                actor_id=ctx.actor.user_id, at=at)
+        tell_of_payment(ctx, session, session.get(Party, invoice.party_id), payment, balance)
     record = InvoicePayment(invoice_id=invoice.id, payment_id=payment_id, amount=amount, mode=mode,
                             reference=reference[:100], gateway_payment_id=gateway_payment_id, received_at=at)
     session.add(record)

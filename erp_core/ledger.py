@@ -126,6 +126,21 @@ def check_credit_limit(session: Session, tenant: Tenant, party: Party, extra_deb
     return "credit_limit_exceeded"
 
 
+def tell_of_payment(ctx: Context, session: Session, party: Party, payment: Payment, balance: Decimal) -> None:
+    """Inside the booking's transaction: queue the customer's receipt and, when the owner did not book it
+    himself (a payment link, the API, staff), the owners' note (erp_core.notices)."""
+    if party.kind is not PartyKind.CUSTOMER:
+        return
+    facts = {"shop": ctx.tenant(session).name, "name": party.name, "amount": notices.money_param(payment.amount),
+             "balance": notices.money_param(balance), "mode": payment.mode.value}
+    notices.queue(session, NoticeKind.PAYMENT_RECEIPT, f"receipt:payment:{payment.id}", party.phone, facts,
+                  party_id=party.id, at=payment.received_at)
+    if ctx.actor.role is not Role.OWNER or ctx.actor.user_id is None:
+        for owner in notices.owners(session):
+            notices.queue(session, NoticeKind.PAYMENT_RECEIVED, f"received:payment:{payment.id}:{owner}", owner,
+                          facts, at=payment.received_at)
+
+
 def record_payment(
     ctx: Context,
     party_id: int,
@@ -155,15 +170,7 @@ def record_payment(
             ref_type="payment", ref_id=payment.id, note=f"{mode.value} {reference}".strip(),
             actor_id=ctx.actor.user_id, at=at,
         )
-        if party.kind is PartyKind.CUSTOMER:
-            facts = {"shop": ctx.tenant(session).name, "name": party.name, "amount": notices.money_param(value),
-                     "balance": notices.money_param(balance), "mode": mode.value}
-            notices.queue(session, NoticeKind.PAYMENT_RECEIPT, f"receipt:payment:{payment.id}", party.phone, facts,
-                          party_id=party_id, at=at)
-            if ctx.actor.role is not Role.OWNER or ctx.actor.user_id is None:  # the owner did not book it himself
-                for owner in notices.owners(session):
-                    notices.queue(session, NoticeKind.PAYMENT_RECEIVED, f"received:payment:{payment.id}:{owner}",
-                                  owner, facts, at=at)
+        tell_of_payment(ctx, session, party, payment, balance)
         return PaymentResult(payment_id=payment.id, entry_id=entry.id, party_id=party_id, amount=value, balance=balance)
 
     return ctx.run("payment.record", request, work, PaymentResult, idempotency_key)
