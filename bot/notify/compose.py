@@ -1,10 +1,12 @@
 """A notice as WhatsApp messages in the recipient's language: the domain response's variation, filled with the
 notice's facts (amounts in rupees, the owner's summary with its chart), or, outside WhatsApp's 24-hour window, the
-approved template with the same facts (connectors/templates.py). A customer never asked whether they want such
+approved template with the same facts (connectors/templates.py). A reminder with a UPI link comes with the
+link's QR code, the closing with its chart. A customer never asked whether they want such
 messages gets the question after the first one (`utter_notice_consent_ask`)."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -14,7 +16,7 @@ from typing import Any
 from actions.responses import variation
 from connectors import outbound, templates
 from connectors.outbound import Outgoing
-from erp_core import sales_chart
+from erp_core import sales_chart, upi
 from erp_core.enums import NoticeKind
 from erp_core.messages import format_money
 from erp_core.notices import NoticeView
@@ -95,10 +97,11 @@ def _said(response: dict[str, Any]) -> str:
 
 
 class Composer:
-    """Turns notices into messages with the domain's responses; charts are written under `charts`."""
+    """Turns notices into messages with the domain's responses; images (charts, QR codes) are written under
+    `files`."""
 
-    def __init__(self, domain: dict[str, Any], charts: Path) -> None:
-        self.domain, self.charts = domain, charts
+    def __init__(self, domain: dict[str, Any], files: Path) -> None:
+        self.domain, self.files = domain, files
 
     def response(self, name: str, language: str, values: dict[str, Any]) -> dict[str, Any]:
         """A domain response's variation for `language`, filled."""
@@ -122,6 +125,8 @@ class Composer:
             message = outbound.template_message(name, code, templates.components(template_name, template_values))
             return Composed([message], text + (f"  [{' | '.join(titles)}]" if titles else ""), True)
         said = [self.response(response, language, values)]
+        if notice.kind is NoticeKind.REMINDER and values["link"]:
+            said.append({"image": str(self.qr(values["link"])) if draw else "", "text": f"UPI · {values['amount']}"})
         if notice.kind is NoticeKind.DAILY_SUMMARY:
             said.append({"image": str(self.chart(notice, tenant_id)) if draw else "",
                          "text": self.response("utter_notice_sales_chart", language, {})["text"]})
@@ -136,9 +141,17 @@ class Composer:
         return Composed(outgoing, "\n".join(_said(part) if "image" not in part else f"[🖼 {part['text']}]"
                                             for part in said), False)
 
+    def qr(self, link: str) -> Path:
+        """The QR code of a UPI link as a PNG file (named by the link: one file however often it goes)."""
+        path = self.files / f"upi-{hashlib.sha256(link.encode()).hexdigest()[:16]}.png"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(upi.qr_png(link))
+        return path
+
     def chart(self, notice: NoticeView, tenant_id: int) -> Path:
         """The summary's chart as a PNG file (written once a notice)."""
-        path = self.charts / str(tenant_id) / f"sales-{notice.id}.png"
+        path = self.files / str(tenant_id) / f"sales-{notice.id}.png"
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             days = [(date.fromisoformat(day), Decimal(total)) for day, total in notice.params["last_days"]]

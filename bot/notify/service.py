@@ -47,7 +47,7 @@ def conversations(root: Path) -> Conversations:
 
 def composer(root: Path) -> Composer:
     domain = yaml.safe_load((root / "domain.yml").read_text(encoding="utf-8"))
-    return Composer(domain, root / "var" / "charts")
+    return Composer(domain, root / "var" / "notices")
 
 
 def build(root: Path, db: Database) -> NoticeWorker:

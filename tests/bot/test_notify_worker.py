@@ -188,6 +188,23 @@ def test_inside_the_24_hour_window_the_words_go_in_the_persons_language_outside_
     assert body_params(outside) == ["Ganesh Kirana", "₹400", "₹600"]
 
 
+def test_a_reminder_in_the_window_has_its_upi_link_buttons_and_qr_code(harness, make_product, make_customer):
+    h = harness
+    credit_customers(h, make_product, make_customer, {"Iyer": "919811120081"}, date(2026, 12, 1))
+    agree(h, "919811120081")
+    h.tick(ist(date(2026, 12, 1), 12))
+    h.wrote("919811120081", ist(date(2026, 12, 8), 9, 45), language="en")
+    h.tick(ist(date(2026, 12, 8), 10))
+    reminder, qr = h.received("919811120081")[-2:]
+    text = reminder["interactive"]["body"]["text"]
+    assert text.startswith("Hello Iyer 🙏\nA reminder from Ganesh Kirana: ₹1,000 is due on your account (for 7 days).")
+    link = text.rsplit(" ", 1)[1]
+    assert (upi.parse_link(link).amount, upi.parse_link(link).payee) == (D("1000.00"), SHOP_UPI)
+    assert [b["reply"]["id"] for b in reminder["interactive"]["action"]["buttons"]] == ["/my_statement", "/opt_out"]
+    assert qr["type"] == "image" and qr["image"]["caption"] == "UPI · ₹1,000"
+    assert httpx.get(f"{h.simulator.url}/sim/media/{qr['image']['id']}").content.startswith(b"\x89PNG")
+
+
 def test_quiet_hours_hold_a_receipt_till_eight_unless_the_person_just_wrote(harness, make_product, make_customer):
     h = harness
     customers = credit_customers(h, make_product, make_customer, {"Iyer": "919811120021", "Rao": "919811120022"},
