@@ -21,6 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from erp_core.db import Database
@@ -71,6 +72,11 @@ def _next_due(job: ScheduledJob, timezone: str, now: datetime) -> datetime | Non
     return None
 
 
+def _the_job(session: Session, tenant_id: int, kind: str, key: str) -> ScheduledJob | None:
+    return session.scalar(select(ScheduledJob).where(ScheduledJob.tenant_id == tenant_id, ScheduledJob.kind == kind,
+                                                     ScheduledJob.key == key).with_for_update())
+
+
 def schedule(
     db: Database,
     tenant_id: int,
@@ -88,11 +94,16 @@ def schedule(
     if every_days is not None and every_days < 1:
         raise ValidationError(field="every_days", reason="at least every day")
     with db.session(None) as session, session.begin():
-        job = session.scalar(select(ScheduledJob).where(ScheduledJob.tenant_id == tenant_id,
-                                                        ScheduledJob.kind == kind, ScheduledJob.key == key))
+        job = _the_job(session, tenant_id, kind, key)
         if job is None:
-            job = ScheduledJob(tenant_id=tenant_id, kind=kind, key=key)
-            session.add(job)
+            try:
+                with session.begin_nested():   # another worker may be adding the same job right now
+                    job = ScheduledJob(tenant_id=tenant_id, kind=kind, key=key, payload="{}", due_at=due_at)
+                    session.add(job)
+                    session.flush()
+            except IntegrityError:
+                job = _the_job(session, tenant_id, kind, key)
+                assert job is not None
         job.payload = json.dumps(payload or {}, sort_keys=True)
         job.due_at, job.every_days, job.daily_at = due_at, every_days, daily_at
         job.status, job.attempts, job.worker, job.lease_until, job.last_error = "pending", 0, None, None, ""

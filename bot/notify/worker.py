@@ -102,7 +102,10 @@ class NoticeWorker:
         now = now or self.clock()
         tally = Tally(jobs=scheduler.run_due(self.db, HANDLERS, self.name, now, tenant_ids=self.tenant_ids))
         for shop in self.shops():
-            self.follow(shop, now)
+            try:
+                self.follow(shop, now)
+            except Exception:  # noqa: BLE001 - a shop's standing jobs are checked again next minute
+                logger.exception("standing jobs of shop %s", shop.id)
             for notice in notices.claim(self.db, shop.id, self.name, now):
                 await self.handle(shop, notice, now, tally)
         await self.copy_statuses()

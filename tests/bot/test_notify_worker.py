@@ -32,7 +32,7 @@ from connectors.events import Status
 from connectors.graph import GraphClient
 from connectors.ratelimit import RateLimiter
 from connectors.store import SQLiteStore
-from erp_core import consents, ledger, notices, parties, reminders, sales, shop_settings, tenants, upi
+from erp_core import consents, ledger, notices, parties, reminders, sales, scheduler, shop_settings, tenants, upi
 from erp_core.context import Context
 from erp_core.enums import ConsentPurpose, NoticeKind, NoticeState, PartyKind, Role
 from erp_core.notices import LEASE
@@ -112,6 +112,8 @@ def harness(new_shop, simulator, tmp_path):
     found = Harness(ctx, simulator, tmp_path)
     yield found
     found.close()
+    for job in scheduler.jobs_of(ctx.db, ctx.tenant_id):   # nothing of this shop is left for another test to run
+        scheduler.cancel(ctx.db, ctx.tenant_id, job.kind, job.key)
 
 
 def credit_customers(h: Harness, make_product, make_customer, people: dict[str, str], day: date):
@@ -308,6 +310,8 @@ def test_two_workers_racing_on_postgresql_send_each_message_once(postgresql_db, 
     assert received == [1] * 40, "every receipt once"
     assert tallies["a"].sent + tallies["b"].sent == 40
     h.close()
+    for job in scheduler.jobs_of(postgresql_db, tenant.id):
+        scheduler.cancel(postgresql_db, tenant.id, job.kind, job.key)
 
 
 KILLED = """

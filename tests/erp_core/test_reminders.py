@@ -56,8 +56,9 @@ def test_three_weeks_of_daily_runs_remind_each_overdue_customer_on_their_cycle_a
             ledger.record_payment(ctx, people["Sharma ji"].id, 400, at=ist(day, 12))
         if day == date(2026, 12, 18):
             ledger.record_payment(ctx, people["Gupta ji"].id, 1000, at=ist(day, 12))
-        assert scheduler.run_due(ctx.db, handlers, "worker-1", ist(day, 10)) == 1, "the daily run, once a day"
-        assert scheduler.run_due(ctx.db, handlers, "worker-2", ist(day, 15)) == 0
+        shop = {ctx.tenant_id}
+        assert scheduler.run_due(ctx.db, handlers, "worker-1", ist(day, 10), tenant_ids=shop) == 1, "once a day"
+        assert scheduler.run_due(ctx.db, handlers, "worker-2", ist(day, 15), tenant_ids=shop) == 0
         assert reminders.queue_due(ctx, ist(day, 18)) == 0, "a second run the same day queues nothing"
     assert reminders_sent(ctx) == [
         # every 3 days once overdue (from the 8th) until paid in full on the 18th
@@ -75,8 +76,9 @@ def test_a_one_off_reminder_goes_on_its_day_whatever_the_cycle_and_not_when_noth
     reminders.remind_at(ctx, people["Verma ji"].id, ist(date(2026, 12, 4), 9))
     reminders.remind_at(ctx, people["Sharma ji"].id, ist(date(2026, 12, 5), 9))
     ledger.record_payment(ctx, people["Sharma ji"].id, 1000, at=ist(date(2026, 12, 4), 18))
-    assert scheduler.run_due(ctx.db, handlers, "w", ist(date(2026, 12, 4), 8, 59)) == 0, "not before its time"
-    assert scheduler.run_due(ctx.db, handlers, "w", ist(date(2026, 12, 5), 9)) == 2
+    shop = {ctx.tenant_id}
+    assert scheduler.run_due(ctx.db, handlers, "w", ist(date(2026, 12, 4), 8, 59), tenant_ids=shop) == 0, "not yet"
+    assert scheduler.run_due(ctx.db, handlers, "w", ist(date(2026, 12, 5), 9), tenant_ids=shop) == 2
     # Verma ji is reminded though not overdue and off the cycle; Sharma ji paid up, so nothing goes
     assert reminders_sent(ctx) == [("Verma ji", "2026-12-05", "1000.00", 4)]
 

@@ -38,7 +38,7 @@ def test_a_weekly_reminder_over_three_weeks_runs_exactly_four_times(db, tenant):
     runs = []
     handlers = {"reminder_cycle": lambda _db, job, now: runs.append((job.due_at, now))}
     for now in ticks(T0, 21 * 24):
-        scheduler.run_due(db, handlers, "w1", now)
+        scheduler.run_due(db, handlers, "w1", now, tenant_ids={tenant})
     assert [due for due, _ in runs] == [T0, T0 + timedelta(days=7), T0 + timedelta(days=14), T0 + timedelta(days=21)]
     assert all(now == due for due, now in runs)
 
@@ -48,8 +48,8 @@ def test_missed_runs_after_downtime_run_once(db, tenant):
     runs = []
     handlers = {"daily_summary": lambda _db, job, now: runs.append(now)}
     back = T0 + timedelta(days=3, hours=2)     # the machine was off for three days
-    scheduler.run_due(db, handlers, "w1", back)
-    scheduler.run_due(db, handlers, "w1", back + timedelta(minutes=1))
+    scheduler.run_due(db, handlers, "w1", back, tenant_ids={tenant})
+    scheduler.run_due(db, handlers, "w1", back + timedelta(minutes=1), tenant_ids={tenant})
     assert runs == [back]
     [job] = scheduler.jobs_of(db, tenant)
     # next at 21:00 shop time (15:30 UTC) after the run: the same evening
@@ -73,7 +73,7 @@ def test_a_failing_job_is_retried_with_backoff_then_given_up(db, tenant):
     tries = []
     now = T0
     for _ in range(8):
-        if scheduler.run_due(db, {"reminder": broken}, "w1", now):
+        if scheduler.run_due(db, {"reminder": broken}, "w1", now, tenant_ids={tenant}):
             tries.append(now)
         now += timedelta(hours=2)
     [job] = scheduler.jobs_of(db, tenant)
@@ -87,7 +87,8 @@ def test_a_one_off_job_is_done_once_and_a_cancelled_one_never_runs(db, tenant):
     assert scheduler.cancel(db, tenant, "reminder", "called-off")
     seen = []
     for now in ticks(T0, 5):
-        scheduler.run_due(db, {"reminder": lambda _db, job, now: seen.append(job.payload)}, "w1", now)
+        scheduler.run_due(db, {"reminder": lambda _db, job, now: seen.append(job.payload)}, "w1", now,
+                          tenant_ids={tenant})
     assert seen == [{"party_id": 7}]
     with pytest.raises(ValidationError, match="time zone"):
         scheduler.schedule(db, tenant, "reminder", "naive", datetime(2026, 12, 7, 9, 0))
@@ -101,7 +102,7 @@ def test_two_workers_racing_take_each_job_once(db, tenant):
 
     def work(name: str) -> None:
         start.wait()
-        while jobs := scheduler.claim(db, name, T0, limit=3):
+        while jobs := scheduler.claim(db, name, T0, limit=3, tenant_ids={tenant}):
             taken[name] += [job.id for job in jobs if job.tenant_id == tenant]
 
     threads = [threading.Thread(target=work, args=(name,)) for name in taken]
@@ -122,7 +123,7 @@ from erp_core.db import Database
 from erp_core import scheduler
 from erp_core.errors import ValidationError
 db = Database(sys.argv[1])
-jobs = scheduler.claim(db, "doomed", datetime.fromisoformat(sys.argv[2]))
+jobs = scheduler.claim(db, "doomed", datetime.fromisoformat(sys.argv[2]), tenant_ids={int(sys.argv[3])})
 print(len(jobs), flush=True)
 time.sleep(600)   # the job's work, killed before it ends
 """
@@ -131,7 +132,7 @@ time.sleep(600)   # the job's work, killed before it ends
 def test_a_worker_killed_mid_job_leaves_it_to_be_done_once_by_the_next(db, tenant):
     scheduler.schedule(db, tenant, "reminder", "killed", T0)
     worker = subprocess.Popen([sys.executable, "-c", DOOMED, db.url.render_as_string(hide_password=False),
-                               T0.isoformat()], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                               T0.isoformat(), str(tenant)], cwd=ROOT, stdout=subprocess.PIPE, text=True,
                               env={**os.environ, "PYTHONPATH": str(ROOT)})
     try:
         assert worker.stdout.readline().strip() == "1"
@@ -140,10 +141,28 @@ def test_a_worker_killed_mid_job_leaves_it_to_be_done_once_by_the_next(db, tenan
         worker.wait(30)
     runs = []
     handlers = {"reminder": lambda _db, job, now: runs.append(now)}
-    assert scheduler.run_due(db, handlers, "next", T0 + timedelta(minutes=1)) == 0   # still under its lease
+    assert scheduler.run_due(db, handlers, "next", T0 + timedelta(minutes=1), tenant_ids={tenant}) == 0   # still under its lease
     later = T0 + LEASE + timedelta(seconds=1)
-    scheduler.run_due(db, handlers, "next", later)
-    scheduler.run_due(db, handlers, "next", later + timedelta(hours=1))
+    scheduler.run_due(db, handlers, "next", later, tenant_ids={tenant})
+    scheduler.run_due(db, handlers, "next", later + timedelta(hours=1), tenant_ids={tenant})
     assert runs == [later]
     [job] = scheduler.jobs_of(db, tenant)
     assert job.status == "done"
+
+
+def test_two_workers_setting_up_the_same_job_at_once_make_one(db, tenant):
+    start, errors = threading.Barrier(4), []
+
+    def add() -> None:
+        start.wait()
+        try:
+            scheduler.schedule(db, tenant, "due_reminders", "daily", T0, daily_at=clock(10, 0))
+        except Exception as error:  # noqa: BLE001 - what a racing worker would have died of
+            errors.append(error)
+
+    threads = [threading.Thread(target=add) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == [] and [job.key for job in scheduler.jobs_of(db, tenant)] == ["daily"]
