@@ -46,6 +46,8 @@ FORM_SLOTS = ("form_customer", "form_items", "form_amount", "form_mode", "form_c
               "form_document")
 """Every slot the book forms use; all are cleared when a form ends."""
 CONFIRMED = "form_confirmed"
+ORDER_INTENT = "create_order"
+"""What a customer can write: goods they name are an order."""
 ACTION_LISTEN = "action_listen"
 
 
@@ -163,7 +165,11 @@ class BookForm(FormValidationAction, ABC):
 
     def handover(self, turn: Turn, message: Message) -> tuple[str, str] | None:
         """The (intent, form) a first message belongs to instead of this form, whatever the NLU read; None when it
-        is this form's. Here: money to one of the shop's suppliers (see `hands_suppliers_over`)."""
+        is this form's. Here: goods named by a customer (an order: "5 kilo chawal bhejo" read as stock coming in),
+        and money to one of the shop's suppliers (see `hands_suppliers_over`)."""
+        if turn.ctx.actor.role is Role.CUSTOMER and self.intent != ORDER_INTENT and message.value("product") and \
+                self.permission is not None and not turn.ctx.actor.can(self.permission):
+            return ORDER_INTENT, "order_form"   # goods named by a customer are an order, whatever the NLU read
         name = message.value("supplier") or message.value("customer")
         if not (self.hands_suppliers_over and name and message.value("amount")):
             return None

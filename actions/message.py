@@ -40,9 +40,11 @@ class Message:
         return self.text.startswith("/")
 
     def answer(self, requested: str | None, slot: str) -> str | None:
-        """The bare text of the message when it answers the question for `slot` (not a tap, not a yes or no)."""
+        """The bare text of the message when it answers the question for `slot` (not a tap, not a yes or no; a bare
+        number always: a model may read "240" as "no")."""
         text = self.text.strip()
-        return text if requested == slot and text and not self.is_payload and self.intent not in ANSWERS else None
+        answers = self.intent not in ANSWERS or is_bare_number(self)
+        return text if requested == slot and text and not self.is_payload and answers else None
 
 
 NAME_SLOTS = frozenset({"form_customer", "form_name"})

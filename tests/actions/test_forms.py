@@ -24,6 +24,7 @@ from actions.forms import BookForm, SubmitAction
 from actions.new_records import ActionAddCustomer, ActionAddProduct, ValidateAddCustomerForm, ValidateAddProductForm
 from actions.order_queries import ActionCancelOrder, ValidateCancelOrderForm
 from actions.payment_form import ActionRecordPayment, ValidatePaymentForm
+from actions.stock_form import ActionAddStock, ValidateStockForm
 from connectors.metadata import ChannelMetadata
 from erp_core import catalog, inventory, ledger, orders, parties
 from erp_core.context import Context
@@ -175,6 +176,34 @@ def test_only_the_missing_slot_is_asked_and_a_bare_answer_fills_it(books):
     assert chat.responses() == ["utter_ask_payment_amount"] and chat.slots[REQUESTED_SLOT] == "form_amount"
     chat.send("1200", "nlu_fallback")
     assert chat.responses() == ["utter_confirm_payment"] and chat.slots["form_amount"] == "1200"
+
+
+def test_a_bare_number_answers_the_question_even_when_the_nlu_reads_it_as_no(books):
+    chat = FormChat(ValidateAddProductForm(), ActionAddProduct())
+    chat.send("add Horlicks as a new product", "add_product", product="Horlicks")
+    assert chat.responses() == ["utter_ask_new_product_price"] and chat.slots[REQUESTED_SLOT] == "form_amount"
+    chat.send("240", "deny")
+    assert chat.responses() == ["utter_confirm_add_product"] and chat.slots["form_amount"] == "240"
+
+
+def test_goods_a_customer_names_are_an_order_whatever_write_the_nlu_read(books):
+    def first_step(wa_id: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        latest = {"text": "5 kilo chawal bhejo", "intent": {"name": "add_stock", "confidence": 0.56},
+                  "entities": [{"entity": k, "value": v, "start": 0, "end": 1}
+                               for k, v in (("quantity", "5"), ("unit", "kg"), ("product", "chawal"))],
+                  "metadata": ChannelMetadata(BUSINESS, wa_id, f"wamid.{next(_wamids)}").to_dict()}
+        tracker = Tracker(f"{BUSINESS}:{wa_id}", {"language": "hinglish"}, latest, [], False, None,
+                          {"name": "stock_form"}, "action_listen")
+        dispatcher = CollectingDispatcher()
+        return asyncio.run(ValidateStockForm().run(dispatcher, tracker, {})), dispatcher.messages
+
+    events, said = first_step("919811166001")                 # a customer: no user of the shop
+    assert said == [], "no refusal"
+    assert events[-1] == {"event": "followup", "timestamp": None, "name": "order_form"}
+    [pending] = [e["value"] for e in events if e.get("name") == "form_pending" and e.get("value")]
+    assert pending["restart"]["intent"] == "create_order" and pending["restart"]["text"] == "5 kilo chawal bhejo"
+    events, said = first_step(OWNER)                          # the shop's own: stock coming in
+    assert [m["response"] for m in said] == ["utter_confirm_stock_usual_cost"]
 
 
 def test_an_unknown_name_is_offered_to_be_created_once_even_when_the_yes_is_processed_twice(books):

@@ -109,9 +109,10 @@ def ten_thirty(days_later: int) -> datetime:
 def test_credit_sale_receipt_a_week_later_a_reminder_with_its_upi_link_then_stop(shop):
     customer = "919811188801"
     ramesh = parties.add_party(shop.ctx, kind=PartyKind.CUSTOMER, name="Ramesh", phone=customer)
-    # the customer wrote to the shop before, in Hindi, and said yes to reminders under the privacy notice
-    [notice] = shop.say(customer, "नमस्ते", replies=2)[:1]
-    assert "गोपनीयता" in words(notice)
+    # the customer wrote to the shop before, in Hindi, and said yes to reminders under the privacy notice (said
+    # in the shop's country's language: it comes before the message is read)
+    notice, greeting = shop.say(customer, "नमस्ते", replies=2)
+    assert "Privacy" in words(notice) and "नमस्ते" in words(greeting)
     shop.say(customer, type="button_reply", id="/consent_reminders_yes", title="हाँ, याद दिलाएँ")
     # the owner books a credit sale in chat
     asked = shop.say(shop.owner, "Ramesh ko 2 kilo chawal udhaar diya")
@@ -162,7 +163,7 @@ def test_the_simulator_page_shows_a_template_with_its_words_and_its_buttons_answ
         expect(page.get_by_test_id("template-button")).to_have_text(
             ["Statement bhejo", "Haan, reminder bhejo", "Messages band karo"])
         page.get_by_test_id("template-button").nth(2).click()
-        expect(page.get_by_test_id("customer-message").last).to_have_text("Messages band karo")
+        expect(page.get_by_test_id("customer-message").last).to_contain_text("Messages band karo")
         browser.close()
     answers = stack.wait_for_replies(shop.business, customer, 3)[1:]     # the privacy notice, then the answer
     assert words(answers[-1]) in said_by("utter_messages_stopped")
