@@ -96,8 +96,8 @@ class ValidateStockForm(BookForm):
         number = bill_number(message.text)
         if number == message.value("amount"):
             number = None  # "bill 450 ka": the bill's amount, not its number
-        if requested == BILL and message.intent == "deny":
-            bill["number"] = None  # "no number" (the button): one is made when the bill is booked
+        if requested == BILL and message.intent == "deny" and not any(c.isdigit() for c in message.text):
+            bill["number"] = None  # "no number" (the button, "nahi hai"): one is made when the bill is booked
         elif requested == BILL and number is None and not message.is_payload and not message.entities:
             text = message.text.strip()
             number = text[:30] if any(c.isdigit() for c in text) and len(text.split()) <= 2 else None

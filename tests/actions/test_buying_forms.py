@@ -100,7 +100,7 @@ def test_goods_from_a_named_supplier_ask_the_bill_number_and_payment_then_book_o
     chat.send("Gupta Traders se 10 kilo cheeni aayi 450 ka", "add_stock", supplier="Gupta Traders",
               quantity="10", unit="kg", product="cheeni", amount="450")
     assert chat.responses() == ["utter_ask_purchase_bill_number"] and buttons(chat.said) == ["/deny"]
-    chat.send("GT-771", "nlu_fallback")
+    chat.send("GT-771", "deny")   # a model may read a bare bill number as "no": its digits say it is the number
     assert chat.responses() == ["utter_ask_purchase_paid"]
     assert buttons(chat.said) == [f'/add_stock{{"payment_mode": "{m}"}}' for m in ("cash", "upi", "bank", "credit")]
     chat.send('/add_stock{"payment_mode": "credit"}', "add_stock", payment_mode="credit")
