@@ -31,8 +31,9 @@ _BILL_NUMBER = re.compile(r"(?:bill|बिल|invoice)\s*(?:no\.?|number|nambar|
 _RATE_WORDS = re.compile(r"bhav|bhaav|rate|ke hisaab|\bper\b|prati|/\s*(?:kg|kilo|pc|packet)|each|\bdar\b|भाव|रेट|दर|"
                          r"प्रति|हिसाब", re.IGNORECASE)
 _PAISA = Decimal("0.01")
-_SENT_BACK = re.compile(r"\bback to\b|\bsent back\b|\breturned\b|\breturn (?:to|kiy|kar)|wapas (?:bhej|kiy|kar|de)|"
-                        r"vapas (?:bhej|kiy|kar|de)|\blauta|phirta|वापस (?:भेज|किय|कर|दे)|लौटा|फिर्ता", re.IGNORECASE)
+_SENT_BACK = re.compile(r"\bback to\b|\b(?:sent|gave|give|given|handed) back\b|\breturned\b|\breturn (?:to|kiy|kar)|"
+                        r"wapas (?:bhej|kiy|kar|de)|vapas (?:bhej|kiy|kar|de)|\blauta|phirta|वापस (?:भेज|किय|कर|दे)|लौटा|"
+                        r"फिर्ता", re.IGNORECASE)
 """Goods going back, not coming in: "sent 3 kg sugar back to Balaji Traders", "Gupta ko 2 bori wapas bheji"."""
 
 
