@@ -40,7 +40,7 @@ from tests.postgres_server import free_port
 ROOT = Path(__file__).resolve().parents[3]
 OTHER_SHOP = "100000000000777"
 PASSWORD = "review app test pw"
-CANDIDATES = ("Maggi ke number bhejo", "Maggi ke packet ka update bhejo", "Maggi ki taraf dhyan do zara",
+CANDIDATES = ("Maggi ke figure bhejiye", "Maggi ke packet ki taza khabar bhejo", "Maggi ki taraf dhyan do zara",
               "Maggi ke packet pe nazar maar lo", "Maggi ke packet pe nazar daalna", "Maggi ke packet ka haal sunao")
 """check_stock questions, each starting with the product, of which the project's model misreads some with low
 confidence; the stack fixture takes the first it still misreads (data that teaches one moves the test on). The
