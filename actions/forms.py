@@ -18,6 +18,8 @@ is answered and the form asks again; a command for another form offers to drop t
 
 from __future__ import annotations
 
+import re
+
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -47,7 +49,11 @@ FORM_SLOTS = ("form_customer", "form_items", "form_amount", "form_mode", "form_c
 """Every slot the book forms use; all are cleared when a form ends."""
 CONFIRMED = "form_confirmed"
 ORDER_INTENT = "create_order"
-"""What a customer can write: goods they name are an order."""
+"""What a customer can write: goods they ask for are an order."""
+_ASKS_FOR = re.compile(r"\bbhej|\bsend\b|\bchahiye|\bchaiye|\bde do\b|\bdedo\b|\bdena\b|\bdeliver|\border\b|"
+                       r"\bpathau|\bpathai|\bchahincha|भेज|चाहिए|दे दो|देना|पठाउ|पठाइ|चाहियो|चाहिन्छ|ऑर्डर|अर्डर",
+                       re.IGNORECASE)
+"""Words of someone asking for goods ("5 kilo chawal bhejo", "मुझे चीनी चाहिए"), not of selling or receiving them."""
 ACTION_LISTEN = "action_listen"
 
 
@@ -165,11 +171,12 @@ class BookForm(FormValidationAction, ABC):
 
     def handover(self, turn: Turn, message: Message) -> tuple[str, str] | None:
         """The (intent, form) a first message belongs to instead of this form, whatever the NLU read; None when it
-        is this form's. Here: goods named by a customer (an order: "5 kilo chawal bhejo" read as stock coming in),
+        is this form's. Here: goods a customer asks for (an order: "5 kilo chawal bhejo" read as stock coming in),
         and money to one of the shop's suppliers (see `hands_suppliers_over`)."""
         if turn.ctx.actor.role is Role.CUSTOMER and self.intent != ORDER_INTENT and message.value("product") and \
-                self.permission is not None and not turn.ctx.actor.can(self.permission):
-            return ORDER_INTENT, "order_form"   # goods named by a customer are an order, whatever the NLU read
+                _ASKS_FOR.search(message.text) and self.permission is not None and \
+                not turn.ctx.actor.can(self.permission):
+            return ORDER_INTENT, "order_form"   # goods a customer asks for are an order, whatever the NLU read
         name = message.value("supplier") or message.value("customer")
         if not (self.hands_suppliers_over and name and message.value("amount")):
             return None
