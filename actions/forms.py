@@ -19,7 +19,6 @@ is answered and the form asks again; a command for another form offers to drop t
 from __future__ import annotations
 
 import re
-
 from abc import ABC, abstractmethod
 from typing import Any
 
