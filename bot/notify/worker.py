@@ -16,7 +16,7 @@ import logging
 import os
 import socket
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -55,7 +55,6 @@ class Tally:
     held: int = 0
     skipped: int = 0
     failed: int = 0
-    texts: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -179,7 +178,6 @@ class NoticeWorker:
                 first = first or wamid
             notices.mark_sent(self.db, shop.id, notice.id, self.name, now, first, composed.as_template)
             tally.sent += 1
-            tally.texts.append(composed.text)
         except Exception as error:  # noqa: BLE001 - one notice's failure must not stop the others
             logger.exception("notice %s of shop %s failed", notice.id, shop.id)
             notices.fail(self.db, shop.id, notice.id, self.name, now, f"{type(error).__name__}: {error}",
