@@ -68,7 +68,8 @@ _CONFUSED = {"0": "OD", "O": "0DQ", "D": "0O", "Q": "0O", "1": "IL7", "I": "1LT"
              "2": "Z", "Z": "2", "5": "S", "S": "5", "8": "B", "B": "8", "6": "G", "G": "6", "4": "A", "A": "4",
              "U": "V0", "V": "U", "M": "N", "N": "M", "E": "F", "F": "E", "P": "R", "R": "P", "C": "G"}
 _DIGIT_PLACES, _LETTER_PLACES = (0, 1, 7, 8, 9, 10), (2, 3, 4, 5, 6, 11)
-_GSTIN_TOKEN = re.compile(r"[0-9A-Z]{15}")
+_GSTIN_TOKEN = re.compile(r"(?<![0-9A-Z])[0-9A-Z]{15,16}(?![0-9A-Z])")
+_OCR_SYMBOLS = str.maketrans({"]": "J", "}": "J", "|": "I", "!": "I", "$": "S", "€": "E", "(": "C", "@": "0"})
 
 
 def _gstin_shape(token: str) -> str:
@@ -84,18 +85,18 @@ def _gstin_shape(token: str) -> str:
 
 
 def fix_gstin(token: str) -> tuple[str, float] | None:
-    """A GSTIN read as `token`: (the GSTIN, how sure) when it is valid as read (after the shape's forced letters
-    and digits), or when exactly one single-character fix among the characters OCR confuses makes it valid;
-    None otherwise."""
-    shaped = _gstin_shape(token)
-    if gstin_ids.is_valid(shaped):
-        return shaped, 1.0
-    fixes = set()
-    for place, char in enumerate(shaped):
-        for other in _CONFUSED.get(char, ""):
-            candidate = shaped[:place] + other + shaped[place + 1:]
-            if gstin_ids.is_valid(candidate):
-                fixes.add(candidate)
+    """A GSTIN read as `token` (15 characters, or 16 with one too many): (the GSTIN, how sure) when it is valid
+    as read (after the shape's forced letters and digits), or when exactly one single-character fix (one of the
+    characters OCR confuses swapped, or one extra character dropped) makes it valid; None otherwise."""
+    if len(token) == 15:
+        shaped = _gstin_shape(token)
+        if gstin_ids.is_valid(shaped):
+            return shaped, 1.0
+        candidates = {shaped[:place] + other + shaped[place + 1:]
+                      for place, char in enumerate(shaped) for other in _CONFUSED.get(char, "")}
+    else:
+        candidates = {_gstin_shape(token[:place] + token[place + 1:]) for place in range(len(token))}
+    fixes = {candidate for candidate in candidates if gstin_ids.is_valid(candidate)}
     return (fixes.pop(), 0.6) if len(fixes) == 1 else None
 
 
@@ -105,6 +106,8 @@ def find_gstin(lines: list[Line]) -> Found | None:
     near_miss = None
     for line in lines:
         text = plain(line.text).upper()
+        if "GST" in text:
+            text = text.split("GST", 1)[0] + "GST" + text.split("GST", 1)[1].translate(_OCR_SYMBOLS)
         squeezed = re.sub(r"(?<=[0-9A-Z]) (?=[0-9A-Z])", "", text.split(":", 1)[-1]) if "GST" in text else ""
         for candidate in [*_GSTIN_TOKEN.findall(text), *_GSTIN_TOKEN.findall(squeezed)]:
             fixed = fix_gstin(candidate)
@@ -229,7 +232,12 @@ SUBTOTAL = re.compile(r"taxable\s*(?:value|amount|amt)?|sub\s*-?\s*total|कर\
                       re.IGNORECASE)
 TAX = re.compile(r"\b(?:[CSIU]\s?GST|UTGST|VAT|CESS)\b|भ्याट|वैट|भैट", re.IGNORECASE)
 ROUND_OFF = re.compile(r"round(?:ing)?\s*(?:off|of|-?off)?|\bR/?O\b|राउंड|राउन्ड|राउण्ड", re.IGNORECASE)
+DISCOUNT = re.compile(r"discount|\bdisc\b|less|छूट|छुट", re.IGNORECASE)
 TAX_RATE = re.compile(r"(\d{1,2}(?:\.\d{1,2})?)\s*%")
+
+
+def _money_value(found: Found) -> Decimal:
+    return Decimal(str(found.value))
 
 
 def _amount_of(line: Line) -> Decimal | None:
@@ -272,8 +280,9 @@ def find_totals(lines: list[Line]) -> Totals:
             totals.subtotal = totals.subtotal or found
         elif PLAIN_TOTAL.search(text):
             plain_totals.append(found)
-        elif "%" in text and totals.subtotal is not None and totals.grand is None:
-            rate = TAX_RATE.search(text)      # a tax row whose name OCR garbled ("(65 2.5% 6.40")
+        elif totals.subtotal is not None and totals.grand is None and not DISCOUNT.search(text) \
+                and Decimal(0) < amount < _money_value(totals.subtotal) * Decimal("0.3"):
+            rate = TAX_RATE.search(text)      # a tax row whose name OCR garbled ("(65 2.55 6.40")
             totals.taxes.append((amount, Decimal(rate.group(1)) if rate else None, line.confidence * 0.5))
         else:
             continue
@@ -317,6 +326,15 @@ def _agrees(quantity: Decimal, rate: Decimal, amount: Decimal) -> bool:
     return quantity > 0 and rate > 0 and abs(quantity * rate - amount) <= max(Decimal("1.0"), amount / 200)
 
 
+def _lost_point(quantity: Decimal, rate: Decimal, amount: Decimal) -> Decimal | None:
+    """The quantity when OCR dropped its decimal point ("125 किलो" for 12.5): amount / rate has the same digits."""
+    if rate <= 0 or quantity != quantity.to_integral_value() or quantity < 10:
+        return None
+    real = (amount / rate).quantize(Decimal("0.001")).normalize()
+    digits = format(real, "f").replace(".", "")
+    return real if "." in format(real, "f") and digits == str(int(quantity)) and _agrees(real, rate, amount) else None
+
+
 def _unit_after(text: str, end: int) -> str:
     word = re.match(r"\s*([^\s\d.,:|]+)", text[end:])
     return UNITS.get(word.group(1).lower().strip("."), "") if word else ""
@@ -340,19 +358,19 @@ def _row_item(line: Line, previous: Line | None) -> Item | None:
     for q_index in range(len(found) - 2, -1, -1):
         for r_index in range(q_index + 1, len(found) - 1):
             (quantity, q_start, q_end), (rate, _, _) = found[q_index], found[r_index]
-            for q, r in ((quantity, rate), (rate, quantity)):
-                if _agrees(q, r, amount) and amount_start > q_start:
+            for q, r in ((quantity, rate), (rate, quantity), (_lost_point(quantity, rate, amount), rate)):
+                if q is not None and _agrees(q, r, amount) and amount_start > q_start:
                     name = _name_before(text, q_start)
                     if not re.search(r"[^\W\d_]{2,}", name) and previous is not None:
                         name = _name_before(plain(previous.text), len(plain(previous.text)))
                     if not re.search(r"[^\W\d_]{2,}", name):
                         continue
-                    return Item(name, q, _unit_after(text, q_end) if q == quantity else "", r, amount,
+                    return Item(name, q, _unit_after(text, q_end) if r == rate else "", r, amount,
                                 line.confidence)
     return None
 
 
-def _key_value_item(lines: list[Line]) -> Item | None:
+def _key_value_item(lines: list[Line], total: Decimal | None) -> Item | None:
     """A receipt that prints its one item as labelled lines (a fuel pump's Product / Rate / Volume / Amount)."""
     values: dict[str, object] = {}
     confidences = []
@@ -371,6 +389,8 @@ def _key_value_item(lines: list[Line]) -> Item | None:
                 values[key] = found[0][0]
             confidences.append(line.confidence)
             break
+    if "amount" not in values and total is not None:
+        values["amount"] = total          # the amount row unreadable: a one-item receipt's total is its amount
     if not {"name", "rate", "quantity", "amount"} <= values.keys():
         return None
     quantity, rate, amount = (Decimal(str(values[key])) for key in ("quantity", "rate", "amount"))
@@ -380,7 +400,7 @@ def _key_value_item(lines: list[Line]) -> Item | None:
     return Item(str(values["name"]), quantity, unit, rate, amount, min(confidences))
 
 
-def find_items(lines: list[Line], summary_top: int | None) -> list[Item]:
+def find_items(lines: list[Line], summary_top: int | None, total: Decimal | None = None) -> list[Item]:
     """The bill's line items: table rows whose quantity × rate gives their amount (a receipt's item may have its
     name on the line above), above the summary rows; or a receipt's labelled single item."""
     items = []
@@ -397,7 +417,7 @@ def find_items(lines: list[Line], summary_top: int | None) -> list[Item]:
             items.append(item)
         previous = line
     if not items:
-        single = _key_value_item(lines)
+        single = _key_value_item(lines, total)
         if single:
             items.append(single)
     return items
@@ -417,7 +437,7 @@ def find_party(lines: list[Line]) -> Found | None:
     for line in lines[:6]:
         text = _NOISE.sub(" ", plain(line.text)).strip(" :-.,")
         letters = re.findall(r"[^\W\d_]", text)
-        if len(letters) < 3 or _HEADINGS.search(text) or _NOT_A_NAME.search(text):
+        if line.confidence < 0.5 or len(letters) < 3 or _HEADINGS.search(text) or _NOT_A_NAME.search(text):
             continue
         if sum(char.isdigit() for char in text) > 3:
             continue

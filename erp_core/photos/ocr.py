@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 
@@ -62,6 +63,7 @@ def page_confidence(lines: list[Line]) -> float:
 
 def read_lines(gray: np.ndarray, language: str) -> list[Line]:
     """The page's text lines, top to bottom (tesseract's LSTM engine, one uniform block: rows of a bill stay rows)."""
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # tesseract's OpenMP threads only fight each other on 2 cores
     data = pytesseract.image_to_data(gray, lang=language, config="--oem 1 --psm 6",
                                      output_type=pytesseract.Output.DICT)
     rows: dict[tuple[int, int, int], list[tuple[int, Word, int]]] = {}

@@ -126,13 +126,13 @@ def _check(reading: BillReading, totals: fields.Totals) -> None:
                                                                  else CENT * 5):
         reading.total = printed
         reading.confidence["total"] = 0.97 if (lines_ok or tax_ok) else max(0.8, ocr_total)
-    elif printed is not None and expected is not None and not taxes and _hidden_tax(printed, expected):
+    elif printed is not None and base is not None and _hidden_tax(printed, base) and not tax_ok:
         reading.total = printed
         reading.confidence["total"] = 0.6 * ocr_total
-        reading.problems.append(f"the total {printed} is more than the lines ({expected}) by about a GST rate; "
-                                "the tax rows could not be read")
-        taxes = [(printed - expected, None, 0.3)]
-        tax = printed - expected
+        reading.problems.append(f"the total {printed} is more than the lines ({base}) by about a tax rate; "
+                                "the tax rows could not all be read")
+        taxes = [(printed - base - round_off, None, 0.3)]
+        tax = printed - base - round_off
     elif printed is not None and expected is not None and (lines_ok or tax_ok):
         reading.total = expected.quantize(CENT) if totals.round_off else expected.quantize(RUPEE, ROUND_HALF_UP) \
             if not tax else expected.quantize(CENT)
@@ -189,7 +189,8 @@ def read_lines(lines: list[ocr.Line], country: str = "IN") -> BillReading:
             reading.date_bs = nepali_datetime.date.from_datetime_date(bill_date.ad).strftime("%Y-%m-%d")
         reading.confidence["date"] = reading.confidence["date_bs"] = found_date.confidence
     totals = fields.find_totals(lines)
-    items = fields.find_items(lines, totals.summary_top)
+    items = fields.find_items(lines, totals.summary_top,
+                              None if totals.grand is None else Decimal(str(totals.grand.value)))
     reading.lines = [BillLine(item.name, item.quantity, item.unit, item.rate, _money(item.amount)) for item in items]
     reading.confidence["_lines"] = [item.confidence for item in items]  # type: ignore[assignment]
     _check(reading, totals)
