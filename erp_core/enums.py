@@ -195,3 +195,11 @@ class NoticeState(StrEnum):
     SKIPPED = "skipped"
     """Never to be sent: the person opted out, or what it was about is settled."""
     FAILED = "failed"
+
+
+class PhotoState(StrEnum):
+    """A bill photo's draft: shown to the owner, then booked once or cancelled."""
+
+    DRAFT = "draft"
+    BOOKED = "booked"
+    CANCELLED = "cancelled"

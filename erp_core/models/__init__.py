@@ -53,6 +53,7 @@ from erp_core.models.invoices import (
     RazorpayAccount,
 )
 from erp_core.models.notices import Notice
+from erp_core.models.photos import BillPhoto
 from erp_core.models.prices import PriceChange
 from erp_core.models.privacy import Consent
 from erp_core.models.purchases import PurchaseBill, PurchaseLine, SupplierPayment
@@ -67,7 +68,7 @@ TENANT_TABLES = sorted(
 """Tables carrying `tenant_id`, protected by row-level security on PostgreSQL."""
 
 __all__ = [
-    "TENANT_TABLES", "ApiKey", "ApiRequest", "AuditEntry", "Base", "BatchMovement", "Consent", "Counter",
+    "TENANT_TABLES", "ApiKey", "ApiRequest", "AuditEntry", "Base", "BatchMovement", "BillPhoto", "Consent", "Counter",
     "CreditEntry", "EventCursor", "Expense", "ExpenseCategory", "IdempotencyRecord", "Invoice", "InvoiceLine",
     "InvoicePayment", "InvoiceSeries", "Notice", "Order", "OrderEvent", "OrderLine", "Party", "PartyBalance", "Payment",
     "PaymentLink", "PriceChange", "Product", "ProductAlias", "PurchaseBill", "PurchaseLine", "RazorpayAccount",

@@ -340,6 +340,11 @@ def _unit_after(text: str, end: int) -> str:
     return UNITS.get(word.group(1).lower().strip("."), "") if word else ""
 
 
+def _has_letters(text: str) -> bool:
+    """Two letters or more (Devanagari's vowel signs are not letters to `\\w`, so they are not counted)."""
+    return len(re.findall(r"[^\W\d_]", text)) >= 2
+
+
 def _name_before(text: str, start: int) -> str:
     name = _NOISE.sub(" ", text[:start])
     name = _SERIAL.sub("", name)
@@ -361,10 +366,11 @@ def _row_item(line: Line, previous: Line | None) -> Item | None:
             for q, r in ((quantity, rate), (rate, quantity), (_lost_point(quantity, rate, amount), rate)):
                 if q is not None and _agrees(q, r, amount) and amount_start > q_start:
                     name = _name_before(text, q_start)
-                    if not re.search(r"[^\W\d_]{2,}", name) and previous is not None:
+                    if not _has_letters(name) and previous is not None \
+                            and not numbers(previous.text):      # a receipt's name on the line above
                         name = _name_before(plain(previous.text), len(plain(previous.text)))
-                    if not re.search(r"[^\W\d_]{2,}", name):
-                        continue
+                    if not _has_letters(name):
+                        name = ""                                 # the amounts agree; the name was not read
                     return Item(name, q, _unit_after(text, q_end) if r == rate else "", r, amount,
                                 line.confidence)
     return None
