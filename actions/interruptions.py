@@ -49,6 +49,7 @@ FORMS: dict[str, str] = {
     "send_statement": "statement_form",
     "pay_supplier": "supplier_payment_form",
     "purchase_return": "purchase_return_form",
+    "bill_photo": "bill_photo_form",
 }
 """The form each write intent starts."""
 
@@ -69,6 +70,7 @@ QUERIES: dict[str, str] = {
     "expiring_stock": "action_expiring_stock",
     "gst_summary": "action_gst_summary",
     "sent_messages": "action_sent_messages",
+    "show_bill_photo": "action_send_bill_photo",
     "help": "action_help",
     "greet": "utter_greet",
     "thank": "utter_you_are_welcome",

@@ -24,6 +24,10 @@ EVENT_PAYLOADS = {
 }
 """What Rasa reads for a message that is an event rather than words: an intent payload; what came with it
 (the Flow's answers, the edited message's id, the old number, the vCards, the cart) is in the metadata."""
+PHOTO_PAYLOAD = "/bill_photo"
+"""What Rasa reads for a photo (or a PDF) of a bill or receipt; its caption is in the metadata."""
+READABLE_DOCUMENTS = ("image/", "application/pdf")
+"""Documents the bot reads like photos: images sent as files, and PDF bills."""
 UNDERSTOOD = frozenset({"text", "button", "button_reply", "list_reply", "image", "document", "location",
                         *EVENT_PAYLOADS})
 """Message types handed to Rasa; anything else gets a polite reply from the channel, except:"""
@@ -69,7 +73,9 @@ class Message:
     profile_name: str = ""
     timestamp: int = 0
     text: str = ""
-    """What Rasa reads: the body, a caption, or the id of a tapped button or list row."""
+    """What Rasa reads: the body, the id of a tapped button or list row, or an event's payload."""
+    caption: str = ""
+    """The words sent with a photo or document (Rasa reads `/bill_photo` for a bill's photo)."""
     reply_title: str = ""
     """The title of a tapped button or list row (the id is in `text`)."""
     media: Media | None = None
@@ -266,7 +272,10 @@ def _parse_message(raw: dict[str, Any], phone_number_id: str, display: str, name
     elif kind in ("image", "document", "audio", "video", "sticker"):
         fields["media"] = Media(_text(body["id"], None), _text(body.get("mime_type")), _text(body.get("sha256")),
                                 _text(body.get("filename")), bool(body.get("voice", False)))
-        fields["text"] = _text(body.get("caption"))
+        fields["caption"] = _text(body.get("caption"))
+        mime = fields["media"].mime_type
+        readable = kind == "image" or (kind == "document" and mime.startswith(READABLE_DOCUMENTS))
+        fields["text"] = PHOTO_PAYLOAD if readable else fields["caption"]
     elif kind == "location":
         fields["location"] = Location(_coordinate(body["latitude"]), _coordinate(body["longitude"]),
                                       _text(body.get("name")), _text(body.get("address")))

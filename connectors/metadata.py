@@ -127,6 +127,8 @@ class ChannelMetadata:
     """The id of the business message this one answers (a tap or a quoted reply)."""
     reply_title: str = ""
     """The title of the tapped button or list row."""
+    caption: str = ""
+    """The words sent with a photo or document."""
     media: Optional[Media] = None
     location: Optional[Location] = None
     flow_response: Optional[dict[str, Any]] = None
@@ -170,6 +172,8 @@ class ChannelMetadata:
             data["context_id"] = self.context_id
         if self.reply_title:
             data["reply_title"] = self.reply_title
+        if self.caption:
+            data["caption"] = self.caption
         if self.media is not None:
             data.update(media_id=self.media.id, mime_type=self.media.mime_type, filename=self.media.filename,
                         voice=self.media.voice)
@@ -217,7 +221,8 @@ class ChannelMetadata:
             profile_name=str(data.get("profile_name") or ""),
             display_phone_number=str(data.get("display_phone_number") or ""),
             timestamp=int(data.get("timestamp") or 0), context_id=str(data.get("context_id") or ""),
-            reply_title=str(data.get("reply_title") or ""), media=media, location=location,
+            reply_title=str(data.get("reply_title") or ""), caption=str(data.get("caption") or ""), media=media,
+            location=location,
             flow_response=data.get("flow_response") if isinstance(data.get("flow_response"), dict) else None,
             original_message_id=str(data.get("original_message_id") or ""),
             previous_wa_id=str(data.get("previous_wa_id") or ""),

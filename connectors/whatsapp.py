@@ -55,7 +55,8 @@ def channel_metadata(message: Message, media: Optional[MediaMetadata]) -> Channe
         phone_number_id=message.phone_number_id, wa_id=message.wa_id, message_id=message.id,
         message_type=message.type, profile_name=message.profile_name,
         display_phone_number=message.display_phone_number, timestamp=message.timestamp,
-        context_id=message.context_id, reply_title=message.reply_title, media=media, location=message.location,
+        context_id=message.context_id, reply_title=message.reply_title, caption=message.caption, media=media,
+        location=message.location,
         flow_response=message.flow_response, original_message_id=message.original_message_id,
         previous_wa_id=message.previous_wa_id, contacts=message.contacts, order=message.order,
     )

@@ -8,6 +8,8 @@ the text rows sharpest, and a page on its side or upside down is turned by tesse
 from __future__ import annotations
 
 import logging
+import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,8 +32,21 @@ class Prepared:
     steps: list[str] = field(default_factory=list)
 
 
+PDF_DPI = 200
+
+
 def load(path: Path | str) -> np.ndarray:
-    """The photo as an RGB array, turned as its EXIF orientation says (phones store it sideways)."""
+    """The photo as an RGB array, turned as its EXIF orientation says (phones store it sideways); a PDF's first
+    page drawn at 200 dpi by poppler's `pdftoppm`."""
+    path = Path(path)
+    with path.open("rb") as file:
+        is_pdf = file.read(5) == b"%PDF-"
+    if is_pdf:
+        with tempfile.TemporaryDirectory() as folder:
+            subprocess.run(["pdftoppm", "-r", str(PDF_DPI), "-png", "-f", "1", "-l", "1", "-singlefile", str(path),
+                            f"{folder}/page"], check=True, capture_output=True, timeout=60)
+            with Image.open(f"{folder}/page.png") as page:
+                return np.array(page.convert("RGB"))
     with Image.open(path) as image:
         return np.array(ImageOps.exif_transpose(image).convert("RGB"))
 

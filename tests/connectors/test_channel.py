@@ -143,7 +143,7 @@ def test_taps_carry_intents_and_entities_to_rasa(stack, wa_id, kind, content):
     assert event["metadata"]["context_id"] == "wamid.earlier" and event["metadata"]["reply_title"]
 
 
-def test_an_image_is_downloaded_into_the_shops_media_folder_and_its_caption_is_the_text(stack, wa_id):
+def test_an_image_is_downloaded_into_the_shops_media_folder_and_reaches_rasa_as_a_bill_photo(stack, wa_id):
     photo = b"\xff\xd8\xff\xe0 receipt photo bytes"
     media_id = stack.sim.upload(photo, "receipt.jpg", "image/jpeg")
     payload = webhooks.message_payload(BUSINESS, wa_id, "image", {
@@ -152,7 +152,8 @@ def test_an_image_is_downloaded_into_the_shops_media_folder_and_its_caption_is_t
     stack.wait_for_replies(BUSINESS, wa_id, 1)
     [event] = stack.wait_for_user_events(BUSINESS, wa_id)
     metadata = event["metadata"]
-    assert event["text"] == "kitna stock hai Maggi ka?" and metadata["message_type"] == "image"
+    assert event["text"] == "/bill_photo" and metadata["message_type"] == "image"
+    assert metadata["caption"] == "kitna stock hai Maggi ka?"
     assert metadata["mime_type"] == "image/jpeg" and metadata["media_id"] == media_id
     path = stack.tmp / "media" / BUSINESS / f"{media_id}.jpg"
     assert metadata["media_path"] == str(path) and path.read_bytes() == photo

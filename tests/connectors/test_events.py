@@ -45,10 +45,19 @@ def test_a_tap_becomes_its_id_so_buttons_carry_intents(value, kind, text, title)
     (meta.IMAGE, "image", "kal ka bill", "image/jpeg"),
     (meta.DOCUMENT, "document", "supplier invoice", "application/pdf"),
 ])
-def test_media_keeps_its_id_and_the_caption_is_the_text(value, kind, caption, mime):
+def test_a_photo_or_pdf_of_a_bill_is_the_bill_photo_payload_with_its_caption_kept(value, kind, caption, mime):
     message = only_message(value)
-    assert (message.type, message.text, message.media.mime_type) == (kind, caption, mime)
+    assert (message.type, message.text, message.caption, message.media.mime_type) == (kind, "/bill_photo", caption,
+                                                                                       mime)
     assert message.media.id.isdigit() and message.understood
+
+
+def test_a_document_the_bot_cannot_read_like_a_photo_keeps_its_caption_as_the_text():
+    value = json.loads(json.dumps(meta.DOCUMENT))
+    value["messages"][0]["document"].update(mime_type="application/vnd.ms-excel", filename="stock.xls",
+                                            caption="maggi kitna hai")
+    message = only_message(value)
+    assert (message.text, message.caption) == ("maggi kitna hai", "maggi kitna hai")
 
 
 def test_document_keeps_its_filename():

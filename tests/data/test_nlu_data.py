@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from connectors.events import EVENT_PAYLOADS
+from actions.photo_form import CHANGE_INTENT
+from connectors.events import EVENT_PAYLOADS, PHOTO_PAYLOAD
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGE_FILES = ("hinglish.yml", "hindi.yml", "nepali.yml", "english.yml")
@@ -32,8 +33,11 @@ SELLING_DAY_INTENTS = frozenset("""record_sale sale_return write_off stock_count
 profit_summary top_products set_credit_limit shop_settings""".split())
 """Issue 15's intents: NLU examples in every language now, their forms, rules and stories with the dialogue."""
 BUYING_INTENTS = frozenset("pay_supplier check_payables purchase_return expiring_stock gst_summary".split())
-NOTICE_INTENTS = frozenset("opt_out opt_in sent_messages".split())
 """Issue 16's intents: the buying side (supplier payments, payables, debit notes, expiry, the month's tax)."""
+NOTICE_INTENTS = frozenset("opt_out opt_in sent_messages".split())
+"""Issue 17's intents: a customer stops or restarts the shop's messages; the owner asks what went out."""
+PHOTO_INTENTS = frozenset({"show_bill_photo"})
+"""Issue 18: a booked bill's photo asked for back (the photo itself and its Change button are payloads)."""
 OUT_OF_SCOPE_FILES = frozenset({"hinglish.yml", "english.yml"})
 """`out_of_scope` is trained only on Hinglish-TOP's train split (bench/hinglish_top.py), whose sentences are
 Hinglish (`cs_query`) and English (`en_query`); the other files keep their hand-written `nlu_fallback` examples."""
@@ -100,7 +104,7 @@ def _training_sentences() -> dict[str, str]:
 @pytest.mark.parametrize("file", LANGUAGE_FILES)
 def test_every_contract_intent_has_enough_examples_and_no_other_intent(file):
     counts = {intent: len(examples) for intent, examples in _examples(file).items()}
-    expected = INTENTS | SELLING_DAY_INTENTS | BUYING_INTENTS | NOTICE_INTENTS | ({"out_of_scope"} if file in OUT_OF_SCOPE_FILES else set())
+    expected = INTENTS | SELLING_DAY_INTENTS | BUYING_INTENTS | NOTICE_INTENTS | PHOTO_INTENTS | ({"out_of_scope"} if file in OUT_OF_SCOPE_FILES else set())
     assert set(counts) == expected
     assert {intent: n for intent, n in counts.items() if n < MIN_EXAMPLES} == {}
 
@@ -198,11 +202,12 @@ def test_rasa_data_validate_passes_without_warnings():
     said_by_actions |= {f"utter_ask_{slot}" for slot in form_slots}
     # Intents read from a payload, never learned, have no NLU examples by design: those a button of a response
     # sends (the privacy notice's `/consent_reminders_yes`) and those the WhatsApp channel sends for what has no
-    # words (an edit, a new number, a Flow's answers ...).
+    # words (an edit, a new number, a Flow's answers ..., a photo of a bill) and the bill draft's Change button.
     no_examples = re.compile(r"The intent '(\w+)' is listed in the domain file, but is not found in the NLU training data\.")
     button_intents = {button["payload"].lstrip("/").split("{")[0] for variations in domain["responses"].values()
                       for variation in variations for button in variation.get("buttons") or []}
-    payload_only = (button_intents - INTENTS) | {payload.lstrip("/") for payload in EVENT_PAYLOADS.values()}
+    payload_only = (button_intents - INTENTS) | {payload.lstrip("/") for payload in EVENT_PAYLOADS.values()} | {
+        PHOTO_PAYLOAD.lstrip("/"), CHANGE_INTENT}
     real = [w for w in warnings if not ((m := unused.fullmatch(w)) and m.group(1) in said_by_actions)
             and not ((m := no_examples.fullmatch(w)) and m.group(1) in payload_only)]
     assert real == []
