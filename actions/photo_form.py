@@ -8,6 +8,7 @@ bill's original back.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from connectors.metadata import ChannelMetadata
 from erp_core import bill_photos, parties, purchases, shop_settings
 from erp_core.bill_photos import Draft
 from erp_core.enums import PartyKind, PhotoState, Role
+from erp_core.errors import ValidationError
 from erp_core.messages import format_decimal, format_money
 from erp_core.permissions import Permission
 from erp_core.photos import fields
@@ -59,7 +61,7 @@ def caption_kind(caption: str) -> tuple[str, str | None] | None:
 
 class ValidateBillPhotoForm(BookForm):
     intent = "bill_photo"
-    permission = Permission.RECORD_EXPENSE
+    permission = None          # a customer is thanked (read_photo); erp_core checks the rest by the bill's kind
     needs = ("form_document",)
 
     def name(self) -> str:
@@ -85,6 +87,17 @@ class ValidateBillPhotoForm(BookForm):
             return None          # a change, the Change button, or a new photo: the form's own to read
         return await super().interrupted(turn, values, message, requested, domain)
 
+    def step(self, turn: Turn, values: dict[str, Any], message: Message, requested: str | None) -> str | None:
+        """As every form's step, but *Book it* on a bill that does not add up says so and waits for a change."""
+        if requested == CONFIRMED and message.intent == "affirm" and values["form_document"] is not None:
+            draft = bill_photos.get(turn.ctx, values["form_document"])
+            figures = bill_photos.disagreement(draft)
+            if figures is not None:
+                turn.say("utter_photo_does_not_add_up", figures=format_money(figures),
+                         total=format_money(draft.total or Decimal(0)))
+                return CONFIRMED
+        return super().step(turn, values, message, requested)
+
     def read(self, turn: Turn, values: dict[str, Any], message: Message, requested: str | None) -> None:
         if requested is None or message.intent == self.intent:
             values["form_document"] = self.read_photo(turn)
@@ -99,7 +112,13 @@ class ValidateBillPhotoForm(BookForm):
             return
         draft = bill_photos.get(turn.ctx, values["form_document"])
         line = len(draft.lines) if change.line == -1 else change.line
-        bill_photos.change(turn.ctx, draft.id, change.field, change.value, line=line)
+        if line is not None and not 1 <= line <= len(draft.lines):
+            turn.say("utter_photo_no_such_line", line=str(line), count=str(len(draft.lines)))
+            return
+        try:
+            bill_photos.change(turn.ctx, draft.id, change.field, change.value, line=line)
+        except ValidationError as error:     # said, and the draft shown again
+            turn.error(error)
 
     def read_photo(self, turn: Turn) -> int:
         """The draft of the photo just sent (read once per photo message), or `FormEnded` with why not."""
@@ -125,7 +144,7 @@ class ValidateBillPhotoForm(BookForm):
         twin = draft if draft.state is PhotoState.BOOKED else bill_photos.already_booked(ctx, draft.id)
         if twin is not None:
             raise FormEnded("utter_photo_already_booked", party=twin.party or "-", number=twin.invoice_no or "-",
-                            total=format_money(twin.total or 0))
+                            total=format_money(twin.total or Decimal(0)))
         return draft.id
 
     def summarise(self, turn: Turn, values: dict[str, Any]) -> None:
@@ -170,7 +189,7 @@ def show_draft(turn: Turn, draft: Draft) -> None:
     new_party = "" if draft.party_id else f" ({phrase('photo_new_supplier', turn.language)})"
     turn.dispatcher.utter_message(
         response="utter_photo_draft_purchase", buttons=buttons, new_party=new_party, number=draft.invoice_no or "-",
-        tax=format_money(draft.tax_total or 0),
+        tax=format_money(draft.tax_total or Decimal(0)),
         lines="\n".join(_line(turn, number, line) for number, line in enumerate(draft.lines, 1)) or "-", **common)
 
 
@@ -182,14 +201,14 @@ class ActionBookBillPhoto(SubmitAction):
         draft = bill_photos.book(turn.ctx, turn.slot("form_document"), idempotency_key=key)
         if draft.ref_type == "expense":
             turn.say("utter_photo_booked_expense", category=draft.category or "other",
-                     total=format_money(draft.total or 0))
+                     total=format_money(draft.total or Decimal(0)))
             return
         owed = ""
         if turn.ctx.actor.can(Permission.VIEW_PAYABLES):
             bill = purchases.get_purchase(turn.ctx, draft.ref_id)
             owed = "\n" + phrase("photo_owed", turn.language, party=bill.supplier_name, owed=format_money(bill.owed))
         turn.say("utter_photo_booked_purchase", party=draft.party or "-", number=draft.invoice_no or "-",
-                 total=format_money(draft.total or 0), count=str(len(draft.lines)), owed=owed)
+                 total=format_money(draft.total or Decimal(0)), count=str(len(draft.lines)), owed=owed)
 
 
 class ActionSendBillPhoto(ShopAction):
@@ -207,7 +226,7 @@ class ActionSendBillPhoto(ShopAction):
         number = _bill_number(turn.tracker.latest_message.get("text") or "")
         draft = bill_photos.latest_booked(turn.ctx, supplier_id=supplier_id, bill_number=number)
         path = bill_photos.path_of(turn.ctx, draft.id)
-        caption = " · ".join(part for part in (draft.party, draft.invoice_no, format_money(draft.total or 0)) if part)
+        caption = " · ".join(part for part in (draft.party, draft.invoice_no, format_money(draft.total or Decimal(0))) if part)
         turn.dispatcher.utter_message(json_message={"type": "image" if path.suffix != ".pdf" else "document",
                                                     "path": str(path), "caption": caption,
                                                     **({"filename": path.name} if path.suffix == ".pdf" else {})})

@@ -214,6 +214,7 @@ def change(ctx: Context, draft_id: int, field: str, value: str, *, line: int | N
         draft = json.loads(row.reading)
         ctx.actor.require(_permission(draft["kind"]))
         if field.startswith("line_") or field == "remove_line":
+            rate = _gst_rate(Draft(id=row.id, state=row.state, **draft))
             if line is None or not 1 <= line <= len(draft["lines"]):
                 raise ValidationError(field="line", reason=f"a line from 1 to {len(draft['lines'])}")
             target = draft["lines"][line - 1]
@@ -228,6 +229,9 @@ def change(ctx: Context, draft_id: int, field: str, value: str, *, line: int | N
                 if key in ("quantity", "rate"):
                     target["amount"] = str((Decimal(target["quantity"]) * Decimal(target["rate"])).quantize(
                         Decimal("0.01")))
+            if rate is not None and draft.get("tax_total") is not None:   # the tax follows the lines at its rate
+                lines_total = sum((Decimal(str(item["amount"])) for item in draft["lines"]), Decimal(0))
+                draft["tax_total"] = str((lines_total * rate / 100).quantize(Decimal("0.01")))
         elif field == "total":
             draft["total"] = str(_money(value, field))
         elif field == "party":
@@ -259,6 +263,15 @@ def cancel(ctx: Context, draft_id: int) -> Draft:
         return _draft(row)
 
     return ctx.run("bill_photo.cancel", {"id": draft_id}, work, Draft)
+
+
+def disagreement(draft: Draft) -> Decimal | None:
+    """For a purchase whose lines and tax do not add up to its total (to the rupee): what they add up to.
+    Booking it would be refused, so the chat asks for the wrong figure first."""
+    if draft.kind != "purchase" or draft.total is None:
+        return None
+    figures = draft.lines_total + (draft.tax_total or 0)
+    return figures if abs(figures - draft.total) > 1 else None
 
 
 def _gst_rate(draft: Draft) -> Decimal | None:

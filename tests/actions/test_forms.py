@@ -25,7 +25,7 @@ from actions.new_records import ActionAddCustomer, ActionAddProduct, ValidateAdd
 from actions.order_queries import ActionCancelOrder, ValidateCancelOrderForm
 from actions.payment_form import ActionRecordPayment, ValidatePaymentForm
 from actions.stock_form import ActionAddStock, ValidateStockForm
-from connectors.metadata import ChannelMetadata
+from connectors.metadata import ChannelMetadata, Media
 from erp_core import catalog, inventory, ledger, orders, parties
 from erp_core.context import Context
 from erp_core.db import Database
@@ -71,11 +71,16 @@ class FormChat:
         self.active = False
         self.said: list[dict[str, Any]] = []
         self.keys: list[str] = []
+        self.events: list[dict[str, Any]] = []
+        """The user events so far, as the tracker the action server gets holds them."""
 
-    def send(self, text: str, intent: str, message_id: str | None = None, **entities: str) -> list[dict[str, Any]]:
-        """One message: the form's step, and the submit action when the form ended."""
+    def send(self, text: str, intent: str, message_id: str | None = None, media: Media | None = None,
+             caption: str = "", **entities: str) -> list[dict[str, Any]]:
+        """One message (with a photo's `media` and `caption`): the form's step, and the submit action when the
+        form ended."""
         message_id = message_id or f"wamid.{next(_wamids)}"
-        metadata = ChannelMetadata(self.business, self.wa_id, message_id).signed(self.secret).to_dict()
+        metadata = ChannelMetadata(self.business, self.wa_id, message_id, message_type="image" if media else "text",
+                                   media=media, caption=caption).signed(self.secret).to_dict()
         if self.forged is not None:
             metadata = {**metadata, **self.forged} if self.forged else None
         latest = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "message_id": message_id,
@@ -83,6 +88,7 @@ class FormChat:
                   "metadata": metadata}
         self.said = []
         self.active = True
+        self.events.append({"event": "user", **latest})
         self._run(self.form, latest)
         if self.slots.get(REQUESTED_SLOT) is None:
             self.active = False
@@ -90,7 +96,7 @@ class FormChat:
         return self.said
 
     def _run(self, action: Any, latest: dict[str, Any]) -> None:
-        tracker = Tracker(f"{self.business}:{self.wa_id}", dict(self.slots), latest, [], False, None,
+        tracker = Tracker(f"{self.business}:{self.wa_id}", dict(self.slots), latest, list(self.events), False, None,
                           {"name": self.form.name()[len("validate_"):]} if self.active else {}, "action_listen")
         dispatcher = CollectingDispatcher()
         events = action.run(dispatcher, tracker, {})
