@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import date
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -53,7 +53,7 @@ class BillReading:
     gstin: str | None = None
     pan: str | None = None
     invoice_no: str | None = None
-    date: date | None = None
+    date: dt.date | None = None
     date_bs: str | None = None
     total: Decimal | None = None
     tax_total: Decimal | None = None

@@ -140,7 +140,8 @@ def start_stack(tmp: Path, channel_env: dict[str, str] | None = None,
     # the actions run as in production: only an identity the channel signed speaks for a shop's people
     actions = start_action_server(ROOT, actions_port, env={"ERP_DATABASE_URL": url, "HISAAB_ENV": "production",
                                                            "HISAAB_IDENTITY_SECRET": IDENTITY_SECRET,
-                                                           "HISAAB_ACTIONS_TOKEN": ACTIONS_TOKEN})
+                                                           "HISAAB_ACTIONS_TOKEN": ACTIONS_TOKEN,
+                                                           "HISAAB_DOCUMENTS_DIR": str(tmp / "documents")})
     store_path = tmp / "whatsapp.db"
     channel_env = {
         "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN, "WHATSAPP_APP_SECRET": APP_SECRET,

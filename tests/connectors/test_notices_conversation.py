@@ -31,6 +31,7 @@ from erp_core.context import Context
 from erp_core.db import Database
 from erp_core.enums import ConsentPurpose, PartyKind, Role
 from erp_core.permissions import Actor
+from tests.connectors.replies import said_by, words
 from tests.connectors.simulator_process import ACCESS_TOKEN, ROOT
 
 IST = ZoneInfo("Asia/Kolkata")
@@ -85,20 +86,6 @@ def shop(stack, tmp_path) -> Iterator[Shop]:
     found = Shop(stack, tmp_path)
     yield found
     found.close()
-
-
-def words(message: dict) -> str:
-    if message["type"] == "text":
-        return message["text"]["body"]
-    if message["type"] == "interactive":
-        return message["interactive"]["body"]["text"]
-    return message["type"]
-
-
-def said_by(response: str) -> set[str]:
-    """Every variation's text of a domain response."""
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-    return {variation["text"] for variation in domain["responses"][response]}
 
 
 def ten_thirty(days_later: int) -> datetime:
