@@ -7,7 +7,9 @@ bill's original back.
 
 from __future__ import annotations
 
+import asyncio
 import re
+from contextvars import ContextVar
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -26,12 +28,14 @@ from connectors.metadata import ChannelMetadata
 from erp_core import bill_photos, parties, purchases, shop_settings
 from erp_core.bill_photos import Draft
 from erp_core.enums import PartyKind, PhotoState, Role
-from erp_core.errors import ValidationError
+from erp_core.errors import DomainError, ValidationError
 from erp_core.messages import format_decimal, format_money
 from erp_core.permissions import Permission
 from erp_core.photos import fields
 from erp_core.photos.reading import read_bill
 
+_READ: ContextVar[int | Exception | None] = ContextVar("bill_photo_read", default=None)
+"""This request's photo, read aside in a thread before the form's (synchronous) step runs."""
 CHANGE_INTENT = "photo_change"
 """The *Change* button's payload: the bot says how to write a change."""
 _BILL_NUMBER = re.compile(r"\b([A-Z]{1,6}\s?[/\-]\s?\d{1,8}|\d{2,8})\b", re.IGNORECASE)
@@ -71,7 +75,11 @@ class ValidateBillPhotoForm(BookForm):
         """The form's step; a draft left without *Book it* (cancelled, or dropped for another command) is marked
         cancelled, so nothing of it is ever booked by a later tap."""
         draft_id = tracker.get_slot("form_document") if tracker.get_slot(REQUESTED_SLOT) else None
-        events = await super().run(dispatcher, tracker, domain)
+        token = _READ.set(await self._read_aside(tracker, domain))
+        try:
+            events = await super().run(dispatcher, tracker, domain)
+        finally:
+            _READ.reset(token)
         slots = {event.get("name"): event.get("value") for event in events if event.get("event") == "slot"}
         if draft_id is not None and REQUESTED_SLOT in slots and slots[REQUESTED_SLOT] is None \
                 and slots.get(CONFIRMED) is not True:
@@ -79,6 +87,24 @@ class ValidateBillPhotoForm(BookForm):
             if turn is not None:
                 bill_photos.cancel(turn.ctx, draft_id)
         return events
+
+    async def _read_aside(self, tracker: Tracker, domain: dict[str, Any]) -> int | Exception | None:
+        """A new photo read in a worker thread (OCR takes a second or more; the action server serves everyone
+        else meanwhile): its draft's id, or why it ends the form (`FormEnded`, a `DomainError`); None when the
+        message is no new photo."""
+        if Message.latest(tracker).intent != self.intent:
+            return None
+        turn = open_turn(CollectingDispatcher(), tracker, domain)   # what it says is said by the step itself
+        if turn is None:
+            return None
+
+        def read() -> int | Exception:
+            try:
+                return self.read_photo(turn)
+            except (FormEnded, DomainError) as ended:
+                return ended
+
+        return await asyncio.to_thread(read)
 
     async def interrupted(self, turn: Turn, values: dict[str, Any], message: Message, requested: str | None,
                           domain: dict[str, Any]) -> list[EventType] | None:
@@ -100,7 +126,10 @@ class ValidateBillPhotoForm(BookForm):
 
     def read(self, turn: Turn, values: dict[str, Any], message: Message, requested: str | None) -> None:
         if requested is None or message.intent == self.intent:
-            values["form_document"] = self.read_photo(turn)
+            done = _READ.get()
+            if isinstance(done, Exception):
+                raise done
+            values["form_document"] = done if done is not None else self.read_photo(turn)
             return
         if message.intent == CHANGE_INTENT:
             values["form_pending"] = {"explain": True}

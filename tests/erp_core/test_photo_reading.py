@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from erp_core.ids import gstin as gstin_ids
 from erp_core.photos import fields
@@ -121,3 +122,11 @@ def test_the_read_photo_command_prints_exactly_the_documented_json():
     missing = subprocess.run([sys.executable, "-m", "bot", "read-photo", "no-such.jpg"], capture_output=True,
                              text=True, cwd=ROOT, timeout=60)
     assert missing.returncode != 0 and "no such file" in missing.stderr
+
+
+def test_a_pdf_bill_is_read_from_its_first_page(tmp_path):
+    truth = TRUTH[0]
+    pdf = tmp_path / "bill.pdf"
+    Image.open(PHOTOS / truth["file"]).save(pdf, "PDF", resolution=150)
+    got = read_bill(pdf, "IN").as_json()
+    assert (got["total"], got["gstin"], got["invoice_no"]) == (truth["total"], truth["gstin"], truth["invoice_no"])
