@@ -107,6 +107,9 @@ def build_turns(events: list[Event], deliveries: dict[int, Delivery] | None = No
             intent = parse.get("intent") or {}
             text = data.get("text") or ""
             entities = [e for e in parse.get("entities") or [] if isinstance(e, dict)]
+            metadata = ChannelMetadata.from_dict(data.get("metadata"))
+            if metadata is not None and metadata.media is not None and text.startswith("/"):
+                text, entities = f"📷 {metadata.caption}".rstrip(), []   # a photo: what came with it, not its payload
             ranking = [(r.get("name", ""), float(r.get("confidence", 0.0))) for r in parse.get("intent_ranking") or []
                        if r.get("name") != intent.get("name")][:4]
             turns.append(Turn("user", event.id, event.timestamp, text=say(text),

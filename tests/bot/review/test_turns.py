@@ -64,3 +64,11 @@ def test_a_masked_user_turn_shows_no_piece_of_a_phone_number_even_where_an_entit
     assert turns[0].text == "Pooja ka number 98••• •••10 likh lo"
     unmasked = build_turns([event(1, "user", text=text, parse_data=parse)])  # an admin's reveal
     assert "".join(s.text for s in unmasked[0].segments) == text
+
+
+def test_a_photo_shows_as_a_photo_with_its_caption_not_as_its_payload() -> None:
+    metadata = {"phone_number_id": "100000000000001", "wa_id": "919800000011", "message_type": "image",
+                "media_id": "m1", "mime_type": "image/jpeg", "caption": "petrol ka bill"}
+    [turn] = build_turns([event(1, "user", text="/bill_photo", metadata=metadata,
+                                parse_data={"intent": {"name": "bill_photo", "confidence": 1.0}})])
+    assert (turn.text, turn.intent) == ("📷 petrol ka bill", "bill_photo")
