@@ -23,9 +23,9 @@ as_root() {
 
 # ensure_debian_packages MODE: installs what is missing, checked by a file each
 # package ships. `run` needs fonts for Devanagari PDFs (and colour emoji for the
-# simulator's buttons in Chromium) and tesseract for receipt
-# photos; `test` adds the servers and tools the tests start (PostgreSQL, Redis,
-# poppler for PDF text, Chromium for the browser tests).
+# simulator's buttons in Chromium), tesseract (with its orientation data) for bill
+# photos and poppler for PDF bills and PDF text; `test` adds the servers and tools
+# the tests start (PostgreSQL, Redis, Chromium for the browser tests).
 ensure_debian_packages() {
   local mode=$1 missing=() entry
   local wanted=(
@@ -34,13 +34,14 @@ ensure_debian_packages() {
     "tesseract-ocr:/usr/bin/tesseract"
     "tesseract-ocr-hin:/usr/share/tesseract-ocr/5/tessdata/hin.traineddata"
     "tesseract-ocr-nep:/usr/share/tesseract-ocr/5/tessdata/nep.traineddata"
+    "tesseract-ocr-osd:/usr/share/tesseract-ocr/5/tessdata/osd.traineddata"
+    "poppler-utils:/usr/bin/pdftoppm"
   )
   if [ "$mode" = test ]; then
     wanted+=(
       "postgresql-15:/usr/lib/postgresql/15/bin/initdb"
       "postgresql-client-15:/usr/lib/postgresql/15/bin/psql"
       "redis-server:/usr/bin/redis-server"
-      "poppler-utils:/usr/bin/pdftotext"
       "chromium:/usr/bin/chromium"
     )
   fi
