@@ -27,7 +27,7 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
-from bot import notify_cli, photo_cli, privacy_cli
+from bot import forecast_cli, notify_cli, photo_cli, privacy_cli
 from connectors.metadata import MIN_SECRET_LENGTH, production
 from erp_core import tenants
 from erp_core.check import check_tenant
@@ -392,6 +392,7 @@ def build_parser() -> argparse.ArgumentParser:
     privacy_cli.add_parser(sub)
     notify_cli.add_parser(sub)
     photo_cli.add_parser(sub)
+    forecast_cli.add_parser(sub)
     return parser
 
 
