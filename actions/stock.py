@@ -68,8 +68,20 @@ class ActionReorderSuggestions(ShopAction):
         if not lines:
             turn.say("utter_low_stock_none")
             return []
-        items = "\n".join(phrase("reorder_line", turn.language, name=line.name, suggested=format_decimal(line.suggested),
-                                 unit=line.unit.value, available=format_decimal(line.available))
+        items = "\n".join(phrase("reorder_line", turn.language, mark=REORDER_MARKS[line.priority], name=line.name,
+                                 when=_runs_out(line.days_to_stockout, turn.language),
+                                 suggested=format_decimal(line.suggested), unit=line.unit.value,
+                                 available=format_decimal(line.available))
                           for line in lines)
         turn.say("utter_reorder_suggestions", items=items)
         return []
+
+
+REORDER_MARKS = {"urgent": "🔴", "soon": "🟡", "monitor": "🟢"}
+
+
+def _runs_out(days: int | None, language: str) -> str:
+    """"3 din mein khatam, " (or "khatam hai, ") before the quantity to order; "" when not within the forecast."""
+    if days is None:
+        return ""
+    return phrase("runs_out_now", language) if days == 0 else phrase("runs_out_in", language, days=days)

@@ -46,6 +46,8 @@ class Permission(StrEnum):
     VIEW_PAYABLES = "payables.view"
     VIEW_GST = "gst.view"
     """Returns and tax figures: GSTR-1, GSTR-3B, the purchase register, input tax credit."""
+    PLAN_PURCHASES = "purchase.plan"
+    """Demand forecasts and what to reorder, how much and how urgently."""
 
 
 _STAFF = {
@@ -75,6 +77,7 @@ _MANAGER = _STAFF | {
     Permission.PAY_SUPPLIER,
     Permission.VIEW_PAYABLES,
     Permission.VIEW_GST,
+    Permission.PLAN_PURCHASES,
 }
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),

@@ -1,24 +1,34 @@
-"""What to buy: reorder suggestions for products at or below their reorder point.
+"""What to buy: every product's reorder decision from its demand forecast (`erp_core.forecasting`).
 
-A suggestion covers the supplier's lead time plus `cover_days` of average
-daily sales (measured over the last `history_days`), on top of the reorder
-point, less what is still available. Quantities are rounded up to whole units.
+Each product with stock or sales is forecast from up to a year of the sales book (stock-outs and festival weeks
+taken into account), and gets a reorder point (demand over its lead time + safety stock at the service level),
+the days until it runs out, the quantity that covers the lead time and the order cycle, and a priority:
+*urgent* (runs out before an order placed today arrives), *soon* (reaches its reorder point within the order
+cycle) or *monitor*. A reorder point the owner set on a product is never undercut: at or below it, the product is
+at least *soon*. `reorder_suggestions` is the list to act on (urgent and soon), most urgent first.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import math
+from datetime import datetime
 from decimal import ROUND_CEILING, Decimal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from erp_core.columns import utcnow
 from erp_core.context import Context
-from erp_core.enums import MovementKind, Unit
-from erp_core.inventory import low_stock
-from erp_core.models import Product, StockMovement
+from erp_core.enums import Unit
+from erp_core.forecasting import reorder_plan as planning
+from erp_core.forecasting.demand import MIN_HISTORY, forecast, weekly_pattern
+from erp_core.forecasting.history import demand_history
+from erp_core.inventory import is_service, stock_levels
+from erp_core.models import Product
 from erp_core.permissions import Permission
+
+HISTORY_DAYS = 365
+_QTY = Decimal("0.001")
 
 
 class ReorderLine(BaseModel):
@@ -28,36 +38,77 @@ class ReorderLine(BaseModel):
     unit: Unit
     available: Decimal
     reorder_point: Decimal
+    safety_stock: Decimal
     lead_time_days: int
-    daily_sales: Decimal
+    daily_demand: Decimal
+    """Expected demand a day over the lead time and the order cycle."""
+    days_to_stockout: int | None
+    """Days until the expected demand exceeds what is available (0: out now; None: not within the forecast)."""
     suggested: Decimal
+    """Whole units to order (0 when only monitored)."""
+    priority: str
+    """`urgent`, `soon` or `monitor`."""
+    method: str
+    """The forecasting method this product's backtest chose."""
 
 
-def reorder_suggestions(ctx: Context, *, cover_days: int = 7, history_days: int = 30,
-                        now: datetime | None = None) -> list[ReorderLine]:
-    """How much of each low product to order now, emptiest first."""
-    ctx.actor.require(Permission.VIEW_STOCK)
-    low = low_stock(ctx)
-    if not low:
-        return []
-    since = (now or utcnow()) - timedelta(days=history_days)
-    ids = [level.product_id for level in low]
+def _decimal(value: float) -> Decimal:
+    return Decimal(str(round(value, 3))).quantize(_QTY)
+
+
+def reorder_plan(ctx: Context, *, cover_days: int = 7, service_level: float = 0.95,
+                 now: datetime | None = None) -> list[ReorderLine]:
+    """Every goods product with stock or sales, urgent first, then by how soon it runs out."""
+    ctx.actor.require(Permission.PLAN_PURCHASES)
+    history = demand_history(ctx, days=HISTORY_DAYS, now=now)
     with ctx.read() as session:
-        sold = dict(session.execute(
-            select(StockMovement.product_id, func.sum(StockMovement.on_hand_delta))
-            .where(StockMovement.product_id.in_(ids), StockMovement.kind == MovementKind.STOCK_OUT,
-                   StockMovement.created_at >= since)
-            .group_by(StockMovement.product_id)
-        ).tuples().all())
-        lead_times = dict(session.execute(select(Product.id, Product.lead_time_days)
-                                          .where(Product.id.in_(ids))).tuples().all())
+        floors = {p.id: (p.reorder_point, p.hsn_code) for p in session.scalars(select(Product).where(Product.active))}
+    levels = {level.product_id: level for after in _pages(ctx) for level in after}
+    grown = [p for p in history.products if (~p.out_of_stock).sum() >= MIN_HISTORY and p.sold.sum() > 0]
+    patterns = {category: weekly_pattern(np.sum([p.sold for p in grown if p.category == category], axis=0),
+                                         history.first_day) for category in {p.category for p in grown}}
+    shop_pattern = weekly_pattern(np.sum([p.sold for p in grown], axis=0) if grown else np.zeros(0),
+                                  history.first_day)
     lines = []
-    for level in low:
-        daily = (-(sold.get(level.product_id) or Decimal(0)) / history_days).quantize(Decimal("0.001"))
-        lead = lead_times.get(level.product_id, 0)
-        target = level.reorder_point + daily * (lead + cover_days)
-        suggested = max(target - level.available, Decimal(1)).to_integral_value(ROUND_CEILING)
-        lines.append(ReorderLine(product_id=level.product_id, name=level.name, unit=level.unit,
-                                 available=level.available, reorder_point=level.reorder_point, lead_time_days=lead,
-                                 daily_sales=daily, suggested=suggested))
-    return lines
+    for product in history.products:
+        level = levels.get(product.product_id)
+        floor, hsn_code = floors.get(product.product_id, (Decimal(0), None))
+        if level is None or is_service(hsn_code) or (product.sold.sum() == 0 and level.available <= 0
+                                                      and floor <= 0):
+            continue
+        horizon = max(28, product.lead_time_days + cover_days + 1)
+        expected = forecast(product.sold, history.first_day, horizon, country=history.country,
+                            missing=product.out_of_stock, pattern=patterns.get(product.category, shop_pattern))
+        decision = planning.plan(expected, float(level.available), product.lead_time_days,
+                                     cover_days=cover_days, service_level=service_level)
+        point = max(_decimal(decision.reorder_point), floor)
+        priority, suggested = decision.priority, decision.order_quantity
+        if level.available <= floor and priority == planning.MONITOR:
+            priority = planning.SOON     # the owner's own reorder point is reached
+        if priority != planning.MONITOR:
+            cover = decision.daily_demand * (max(product.lead_time_days, 1) + cover_days)
+            suggested = max(suggested, math.ceil(float(floor) + cover - float(level.available)), 1)
+        lines.append(ReorderLine(
+            product_id=product.product_id, name=product.name, unit=level.unit, available=level.available,
+            reorder_point=point, safety_stock=_decimal(decision.safety_stock), lead_time_days=product.lead_time_days,
+            daily_demand=_decimal(decision.daily_demand), days_to_stockout=decision.days_to_stockout,
+            suggested=Decimal(int(suggested)).to_integral_value(ROUND_CEILING), priority=priority,
+            method=expected.method))
+    return sorted(lines, key=lambda line: (planning.PRIORITY_ORDER[line.priority],
+                                           line.days_to_stockout if line.days_to_stockout is not None else 10**6,
+                                           line.name))
+
+
+def _pages(ctx: Context, size: int = 500):  # type: ignore[no-untyped-def]
+    """Every product's stock level, a page at a time."""
+    after = 0
+    while page := stock_levels(ctx, after_id=after, limit=size):
+        yield page
+        after = page[-1].product_id
+
+
+def reorder_suggestions(ctx: Context, *, cover_days: int = 7, service_level: float = 0.95,
+                        now: datetime | None = None) -> list[ReorderLine]:
+    """The products to order now or this cycle (urgent, then soon), with how much."""
+    return [line for line in reorder_plan(ctx, cover_days=cover_days, service_level=service_level, now=now)
+            if line.priority != planning.MONITOR]
