@@ -94,12 +94,13 @@ def _festival_lift(history: np.ndarray, first_day: date, country: str) -> tuple[
     return (lift if lift >= MIN_FESTIVAL_LIFT else 1.0), mask
 
 
-def _candidates(intermittent: bool) -> list:
+def _candidates(intermittent: bool, season: int) -> list:
     from statsforecast.models import ADIDA, IMAPA, AutoETS, CrostonOptimized, SeasonalNaive, WindowAverage
 
+    window = 28 if season == SEASON else 8
     if intermittent:
-        return [CrostonOptimized(), ADIDA(), IMAPA(), WindowAverage(window_size=28)]
-    return [AutoETS(season_length=SEASON), WindowAverage(window_size=28), SeasonalNaive(season_length=SEASON)]
+        return [CrostonOptimized(), ADIDA(), IMAPA(), WindowAverage(window_size=window)]
+    return [AutoETS(season_length=season), WindowAverage(window_size=window), SeasonalNaive(season_length=season)]
 
 
 def _predict(model, y: np.ndarray, horizon: int) -> np.ndarray:
@@ -128,26 +129,30 @@ def _cold_start(history: np.ndarray, first: date, start: date, horizon: int, pat
                     float(np.sqrt(max(level, 0.0))))
 
 
-def forecast(history: np.ndarray, first_day: date, horizon: int, *, country: str = "IN",
-             missing: np.ndarray | None = None, pattern: np.ndarray | None = None, level: int = 80) -> Forecast:
+def forecast(history: np.ndarray, first_day: date, horizon: int, *, country: str | None = "IN",
+             missing: np.ndarray | None = None, pattern: np.ndarray | None = None, level: int = 80,
+             season: int = SEASON) -> Forecast:
     """Daily demand for the `horizon` days after `history` (one quantity a day from `first_day`).
 
     `missing` marks days the product was out of stock (their zero is not demand); `pattern` is the weekly shape
-    (`weekly_pattern`) a product with under 30 days borrows; `level` the interval's coverage in percent."""
+    (`weekly_pattern`) a product with under 30 days borrows; `level` the interval's coverage in percent.
+    `country` None leaves festivals out, and `season` other than 7 reads the series as periods of that season
+    (52: weekly totals, for data kept by the week)."""
     history = np.asarray(history, dtype=float)
     missing = np.zeros(len(history), dtype=bool) if missing is None else np.asarray(missing, dtype=bool)
     start = first_day + timedelta(days=len(history))
     z = NormalDist().inv_cdf(0.5 + level / 200)
     if (~missing).sum() < MIN_HISTORY:
         return _cold_start(history, first_day, start, horizon, pattern, z, missing)
-    filled = _fill_missing(history, missing)
-    lift, in_festival = _festival_lift(filled, first_day, country)
+    filled = _fill_missing(history, missing) if season == SEASON else history
+    lift, in_festival = (_festival_lift(filled, first_day, country) if country and season == SEASON
+                         else (1.0, np.zeros(len(filled), dtype=bool)))
     usual = np.where(in_festival, filled / lift, filled)
     sold_days = np.count_nonzero(usual > 0)
     intermittent = sold_days == 0 or len(usual) / sold_days > INTERMITTENT_ADI
     test = min(BACKTEST_DAYS, len(usual) // 4)
     best, best_error, best_residuals = None, np.inf, np.zeros(1)
-    for model in _candidates(intermittent):
+    for model in _candidates(intermittent, season):
         predicted = _predict(model, usual[:-test], test)
         if np.isnan(predicted).any():
             continue
@@ -158,7 +163,7 @@ def forecast(history: np.ndarray, first_day: date, horizon: int, *, country: str
         return _cold_start(history[-MIN_HISTORY:], first_day, start, horizon, weekly_pattern(usual, first_day), z,
                            np.zeros(min(len(history), MIN_HISTORY), dtype=bool))
     mean = _predict(best, usual, horizon)
-    ahead = festivals.windows(country, start, start + timedelta(days=horizon - 1))
+    ahead = festivals.windows(country, start, start + timedelta(days=horizon - 1)) if lift != 1.0 else {}
     boost = np.array([lift if (start + timedelta(days=i)) in ahead else 1.0 for i in range(horizon)])
     mean = mean * boost
     error_sd = float(np.sqrt(np.mean(best_residuals ** 2)))
