@@ -50,6 +50,8 @@ class ReorderLine(BaseModel):
     """`urgent`, `soon` or `monitor`."""
     method: str
     """The forecasting method this product's backtest chose."""
+    reason: str
+    """Why, in a line ("runs out in 2 days; an order takes 3", "Diwali week ahead: 1.8× the usual")."""
 
 
 def _decimal(value: float) -> Decimal:
@@ -88,15 +90,35 @@ def reorder_plan(ctx: Context, *, cover_days: int = 7, service_level: float = 0.
         if priority != planning.MONITOR:
             cover = decision.daily_demand * (max(product.lead_time_days, 1) + cover_days)
             suggested = max(suggested, math.ceil(float(floor) + cover - float(level.available)), 1)
+        reason = _reason(decision, float(level.available), floor, expected.festival_lift, priority)
         lines.append(ReorderLine(
             product_id=product.product_id, name=product.name, unit=level.unit, available=level.available,
             reorder_point=point, safety_stock=_decimal(decision.safety_stock), lead_time_days=product.lead_time_days,
             daily_demand=_decimal(decision.daily_demand), days_to_stockout=decision.days_to_stockout,
             suggested=Decimal(int(suggested)).to_integral_value(ROUND_CEILING), priority=priority,
-            method=expected.method))
+            method=expected.method, reason=reason))
     return sorted(lines, key=lambda line: (planning.PRIORITY_ORDER[line.priority],
                                            line.days_to_stockout if line.days_to_stockout is not None else 10**6,
                                            line.name))
+
+
+def _reason(decision: planning.Plan, available: float, floor: Decimal, lift: float, priority: str) -> str:
+    """The one line that says why a product is where it is."""
+    parts = []
+    out = decision.days_to_stockout
+    if out == 0:
+        parts.append("out of stock now")
+    elif out is not None and priority == planning.URGENT:
+        parts.append(f"runs out in {out} days; an order takes {max(decision.lead_time_days, 1)}")
+    elif priority == planning.SOON and available <= float(floor):
+        parts.append(f"at or below your reorder point of {floor.normalize():f}")
+    elif priority == planning.SOON:
+        parts.append(f"reaches its reorder point of {decision.reorder_point:.0f} within the week")
+    else:
+        parts.append(f"enough for {'the forecast' if out is None else f'{out} days'}")
+    if lift > 1.0:
+        parts.append(f"festival weeks sell {lift:.1f}× the usual")
+    return "; ".join(parts)
 
 
 def _pages(ctx: Context, size: int = 500):  # type: ignore[no-untyped-def]
