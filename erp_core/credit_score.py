@@ -70,6 +70,8 @@ class Factor(BaseModel):
     points: float
     words: str
     """The factor in English ("paid 92 % on time"); the chat says it in the person's language from `key`."""
+    params: dict[str, str] = {}
+    """The figures in `words`, for saying it in another language."""
 
 
 class CreditScore(BaseModel):
@@ -142,28 +144,35 @@ def score_of(found: Features) -> tuple[int, list[Factor]]:
     factors = []
     if found.on_time_rate is not None:
         factors.append(Factor(key="on_time", points=WEIGHTS["on_time"] * (found.on_time_rate - 0.5) * 2,
-                              words=f"paid {found.on_time_rate:.0%} of what fell due on time"))
+                              words=f"paid {found.on_time_rate:.0%} of what fell due on time",
+                              params={"rate": f"{found.on_time_rate:.0%}"}))
     if found.average_delay > 0:
         factors.append(Factor(key="average_delay", points=max(WEIGHTS["average_delay"] * found.average_delay, -20),
-                              words=f"pays {found.average_delay:.0f} days late on average"))
+                              words=f"pays {found.average_delay:.0f} days late on average",
+                              params={"days": f"{found.average_delay:.0f}"}))
     if found.worst_delay > 60:
         factors.append(Factor(key="worst_delay", points=WEIGHTS["worst_delay"],
-                              words=f"once {found.worst_delay} days late"))
+                              words=f"once {found.worst_delay} days late", params={"days": str(found.worst_delay)}))
     if found.defaulted > 0 and found.balance > 0:
         share = float(min(found.defaulted / found.balance, Decimal(1)))
         factors.append(Factor(key="defaults", points=WEIGHTS["defaults"] * share,
-                              words=f"₹{found.defaulted:,.0f} unpaid for over 90 days"))
+                              words=f"₹{found.defaulted:,.0f} unpaid for over 90 days",
+                              params={"amount": f"₹{found.defaulted:,.0f}"}))
     frequency = min(found.buying_days_a_month / 8, 1.0)
     if frequency > 0:
         factors.append(Factor(key="purchases", points=WEIGHTS["purchases"] * frequency,
                               words=f"buys on {found.buying_days_a_month:.0f} days a month, "
-                                    f"₹{found.monthly_purchases:,.0f} a month"))
+                                    f"₹{found.monthly_purchases:,.0f} a month",
+                              params={"days": f"{found.buying_days_a_month:.0f}",
+                                      "amount": f"₹{found.monthly_purchases:,.0f}"}))
     if found.monthly_purchases > 0 and found.balance > found.monthly_purchases:
         over = float(min(found.balance / found.monthly_purchases - 1, Decimal(1)))
         factors.append(Factor(key="outstanding", points=WEIGHTS["outstanding"] * over,
-                              words=f"owes {float(found.balance / found.monthly_purchases):.1f} months of purchases"))
+                              words=f"owes {float(found.balance / found.monthly_purchases):.1f} months of purchases",
+                              params={"months": f"{float(found.balance / found.monthly_purchases):.1f}"}))
     factors.append(Factor(key="age", points=WEIGHTS["age"] * min(found.account_age_days / 365, 1.0),
-                          words=f"khata {found.account_age_days // 30} months old"))
+                          words=f"khata {found.account_age_days // 30} months old",
+                          params={"months": str(found.account_age_days // 30)}))
     score = round(min(max(50 + sum(f.points for f in factors), 0), 100))
     return score, factors
 

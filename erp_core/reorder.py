@@ -11,8 +11,9 @@ at least *soon*. `reorder_suggestions` is the list to act on (urgent and soon), 
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import ROUND_CEILING, Decimal
+from statistics import NormalDist
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -20,9 +21,11 @@ from sqlalchemy import select
 
 from erp_core.context import Context
 from erp_core.enums import Unit
+from erp_core.errors import NotFound, ValidationError
+from erp_core.forecasting import festivals
 from erp_core.forecasting import reorder_plan as planning
 from erp_core.forecasting.demand import MIN_HISTORY, forecast, weekly_pattern
-from erp_core.forecasting.history import demand_history
+from erp_core.forecasting.history import DemandHistory, demand_history
 from erp_core.inventory import is_service, stock_levels
 from erp_core.models import Product
 from erp_core.permissions import Permission
@@ -62,15 +65,10 @@ def reorder_plan(ctx: Context, *, cover_days: int = 7, service_level: float = 0.
                  now: datetime | None = None) -> list[ReorderLine]:
     """Every goods product with stock or sales, urgent first, then by how soon it runs out."""
     ctx.actor.require(Permission.PLAN_PURCHASES)
-    history = demand_history(ctx, days=HISTORY_DAYS, now=now)
+    history, patterns, shop_pattern = _history(ctx, now)
     with ctx.read() as session:
         floors = {p.id: (p.reorder_point, p.hsn_code) for p in session.scalars(select(Product).where(Product.active))}
     levels = {level.product_id: level for after in _pages(ctx) for level in after}
-    grown = [p for p in history.products if (~p.out_of_stock).sum() >= MIN_HISTORY and p.sold.sum() > 0]
-    patterns = {category: weekly_pattern(np.sum([p.sold for p in grown if p.category == category], axis=0),
-                                         history.first_day) for category in {p.category for p in grown}}
-    shop_pattern = weekly_pattern(np.sum([p.sold for p in grown], axis=0) if grown else np.zeros(0),
-                                  history.first_day)
     lines = []
     for product in history.products:
         level = levels.get(product.product_id)
@@ -100,6 +98,62 @@ def reorder_plan(ctx: Context, *, cover_days: int = 7, service_level: float = 0.
     return sorted(lines, key=lambda line: (planning.PRIORITY_ORDER[line.priority],
                                            line.days_to_stockout if line.days_to_stockout is not None else 10**6,
                                            line.name))
+
+
+def _history(ctx: Context, now: datetime | None) -> tuple[DemandHistory, dict[str, np.ndarray], np.ndarray]:
+    """The shop's demand history, and the weekly patterns new products borrow: their category's, the shop's."""
+    history = demand_history(ctx, days=HISTORY_DAYS, now=now)
+    grown = [p for p in history.products if (~p.out_of_stock).sum() >= MIN_HISTORY and p.sold.sum() > 0]
+    patterns = {category: weekly_pattern(np.sum([p.sold for p in grown if p.category == category], axis=0),
+                                         history.first_day) for category in {p.category for p in grown}}
+    shop_pattern = weekly_pattern(np.sum([p.sold for p in grown], axis=0) if grown else np.zeros(0),
+                                  history.first_day)
+    return history, patterns, shop_pattern
+
+
+class ProductForecast(BaseModel):
+    """A product's expected sales over the next days (what "agle hafte kitni maggi bikegi" is answered with)."""
+
+    model_config = ConfigDict(frozen=True)
+    product_id: int
+    name: str
+    unit: Unit
+    days: int
+    expected: Decimal
+    lower: Decimal
+    upper: Decimal
+    """An 80 % interval for the total."""
+    daily: Decimal
+    available: Decimal
+    days_to_stockout: int | None
+    festival: str | None
+    """A festival in those days that history shows sells more, if any."""
+    method: str
+
+
+def product_forecast(ctx: Context, product_id: int, days: int = 7, *, now: datetime | None = None) -> ProductForecast:
+    """How much of one product is expected to sell in the next `days` days (owners and managers)."""
+    ctx.actor.require(Permission.PLAN_PURCHASES)
+    if not 1 <= days <= 90:
+        raise ValidationError(field="days", reason="1 to 90 days")
+    history, patterns, shop_pattern = _history(ctx, now)
+    product = next((p for p in history.products if p.product_id == product_id), None)
+    if product is None:
+        raise NotFound(what="product", ref=product_id)
+    [level] = stock_levels(ctx, ids=[product_id]) or [None]
+    expected = forecast(product.sold, history.first_day, max(days, 28), country=history.country,
+                        missing=product.out_of_stock, pattern=patterns.get(product.category, shop_pattern))
+    total = expected.total(days)
+    spread = NormalDist().inv_cdf(0.9) * expected.error_sd * math.sqrt(days)
+    ahead = festivals.windows(history.country, expected.start, expected.start + timedelta(days=days - 1))
+    available = level.available if level is not None else Decimal(0)
+    return ProductForecast(
+        product_id=product_id, name=product.name, unit=level.unit if level is not None else Unit.PCS, days=days,
+        expected=_decimal(total), lower=_decimal(max(total - spread, 0.0)), upper=_decimal(total + spread),
+        daily=_decimal(total / days), available=available,
+        days_to_stockout=planning.days_to_stockout(float(available), expected.mean),
+        festival=next(iter(ahead.values())) if ahead and expected.festival_lift > 1.0 else None,
+        method=expected.method)
 
 
 def _reason(decision: planning.Plan, available: float, floor: Decimal, lift: float, priority: str) -> str:

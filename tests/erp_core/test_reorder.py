@@ -12,8 +12,8 @@ import pytest
 from erp_core import inventory, sales
 from erp_core.columns import utcnow
 from erp_core.context import Context
-from erp_core.errors import PermissionDenied
-from erp_core.reorder import reorder_plan, reorder_suggestions
+from erp_core.errors import PermissionDenied, ValidationError
+from erp_core.reorder import product_forecast, reorder_plan, reorder_suggestions
 from erp_core.sales import LineIn
 from erp_core.tenants import actor_for, add_user
 
@@ -64,3 +64,14 @@ def test_staff_do_not_plan_purchases(shop, make_product, db):
     staff = Context(db, shop.tenant_id, actor_for(db, shop.tenant_id, "919800000021"))
     with pytest.raises(PermissionDenied):
         reorder_suggestions(staff)
+
+
+def test_a_products_forecast_for_the_coming_days(shop, make_product):
+    maggi = make_product("Maggi", unit="pcs")
+    inventory.receive_stock(shop, maggi.id, 400, 12, at=utcnow() - timedelta(days=70))
+    sell_daily(shop, maggi.id, 5, 60)
+    week = product_forecast(shop, maggi.id, 7)
+    assert week.expected == pytest.approx(D(35), abs=D(5)) and week.lower <= week.expected <= week.upper
+    assert week.available == D(100) and week.days_to_stockout in (19, 20, 21)
+    with pytest.raises(ValidationError):
+        product_forecast(shop, maggi.id, 400)
