@@ -18,10 +18,12 @@ from actions.base import ShopAction, Turn
 from actions.choices import Choice, offer, payload
 from actions.phrases import phrase
 from erp_core import dues, ledger, parties, upi
+from erp_core.credit_score import CreditScore, credit_score
 from erp_core.enums import Role
 from erp_core.errors import AmbiguousParty
 from erp_core.messages import format_money
 from erp_core.parties import PartyRef
+from erp_core.permissions import Permission
 
 MEDIA_DIR = Path(__file__).resolve().parent.parent / "var" / "media"
 """Where QR codes are written for the channel to upload (the WhatsApp connector sends a `path` as media)."""
@@ -157,7 +159,22 @@ class ActionCreditCheck(PartyAction):
         else:
             turn.say("utter_credit_over", limit=format_money(check.credit_limit),
                      after=format_money(check.balance + check.amount), **params)
+        if turn.ctx.actor.can(Permission.SET_CREDIT_LIMITS):
+            say_credit_score(turn, credit_score(turn.ctx, party.id))
         return []
+
+
+def say_credit_score(turn: Turn, scored: CreditScore) -> None:
+    """The customer's score, band, recommended limit and the factors for and against, in the person's language."""
+    band = phrase(f"risk_{scored.band}", turn.language)
+    if scored.new_customer:
+        turn.say("utter_credit_score_new", customer=scored.name, score=str(scored.score), band=band)
+        return
+    reasons = [("👍 ", factor) for factor in scored.positives[:2]] + [("👎 ", factor) for factor in scored.negatives[:2]]
+    turn.say("utter_credit_score", customer=scored.name, score=str(scored.score), band=band,
+             limit=format_money(scored.recommended_limit or Decimal(0)),
+             reasons="\n".join(mark + phrase(f"credit_{factor.key}", turn.language, **factor.params)
+                               for mark, factor in reasons))
 
 
 class ActionSendPaymentLink(PartyAction):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 from rasa_sdk.events import EventType
 
 from actions.base import ShopAction, Turn
@@ -85,3 +88,43 @@ def _runs_out(days: int | None, language: str) -> str:
     if days is None:
         return ""
     return phrase("runs_out_now", language) if days == 0 else phrase("runs_out_in", language, days=days)
+
+
+_MONTH = re.compile(r"mahin|month|महीन|महिन|महिना|mahina", re.IGNORECASE)
+_TOMORROW = re.compile(r"\bkal\b|tomorrow|कल|भोलि|bholi", re.IGNORECASE)
+
+
+def forecast_days(text: str) -> int:
+    """How far ahead a question about sales looks: a month, tomorrow, else a week."""
+    return 30 if _MONTH.search(text) else 1 if _TOMORROW.search(text) else 7
+
+
+class ActionDemandForecast(ShopAction):
+    """"agle hafte kitni maggi bikegi": the product's expected sales, its range, and how long the stock lasts."""
+
+    def name(self) -> str:
+        return "action_demand_forecast"
+
+    def act(self, turn: Turn) -> list[EventType]:
+        product_name = turn.entity("product")
+        if not product_name:
+            turn.say("utter_ask_product")
+            return []
+        try:
+            product = catalog.resolve_product(turn.ctx, product_name)
+        except AmbiguousProduct as error:
+            offer(turn, phrase("which_product", turn.language, query=product_name),
+                  [Choice(payload("demand_forecast", product=name), name) for name in error.params["candidates"]],
+                  as_list=True)
+            return []
+        expected = reorder.product_forecast(turn.ctx, product.id, forecast_days(turn.tracker.latest_message.get(
+            "text") or ""))
+        lasts = (phrase("lasts_days", turn.language, days=expected.days_to_stockout)
+                 if expected.days_to_stockout is not None else phrase("lasts_long", turn.language))
+        festival = phrase("festival_ahead", turn.language, festival=expected.festival) if expected.festival else ""
+        turn.say("utter_demand_forecast", product=expected.name, days=str(expected.days), unit=expected.unit.value,
+                 expected=format_decimal(expected.expected.quantize(Decimal(1))),
+                 lower=format_decimal(expected.lower.quantize(Decimal(1))),
+                 upper=format_decimal(expected.upper.quantize(Decimal(1))),
+                 available=format_decimal(expected.available), lasts=lasts, festival=festival)
+        return []
