@@ -16,6 +16,7 @@ import pytest
 
 from erp_core import catalog, expenses, inventory, ledger, notices, orders, parties, reorder, reports, upi
 from erp_core.context import Context
+from erp_core.credit_score import credit_score
 from erp_core.demo import CUSTOMERS
 from erp_core.enums import NoticeKind, OrderStatus, PartyKind, Role
 from erp_core.errors import AmbiguousProduct, UnknownProduct
@@ -164,6 +165,27 @@ def test_credit_check(shop):
         assert f"{format_money(check.headroom)} tak ki jagah" in answer
     else:
         assert answer.startswith(f"Nahi, Sharma ji ka baaki {format_money(check.balance)} hai")
+
+
+def test_an_owners_credit_check_adds_the_customers_score_band_limit_and_reasons(shop):
+    chat, ctx = owner(shop, "919700000017"), shop[1]
+    sharma = parties.resolve_party(ctx, "Sharma ji")
+    scored = credit_score(ctx, sharma.id)
+    answer = texts(chat("Sharma ji ko 700 ka udhaar de sakte hain kya"))
+    if scored.new_customer:
+        assert f"Sharma ji naye grahak hain: do mahine ka hisaab hone tak score {scored.score}/100" in answer
+    else:
+        assert f"Sharma ji ka bharosa score {scored.score}/100" in answer
+        assert f"Sujhai udhaar limit: {format_money(scored.recommended_limit)}" in answer
+
+
+def test_a_products_sales_ahead_in_hindi(shop):
+    chat, ctx = owner(shop, "919700000018"), shop[1]
+    maggi = catalog.resolve_product(ctx, "maggi")
+    week = reorder.product_forecast(ctx, maggi.id, 7)
+    answer = texts(chat("अगले सात दिन में मैगी कितनी बिक जाएगी"))
+    assert answer.startswith(f"{week.name}: अगले 7 दिन में लगभग")
+    assert f"स्टॉक {format_decimal(week.available)} {week.unit.value}" in answer
 
 
 def test_a_reminder_goes_to_the_customer_with_a_upi_link_for_exactly_the_due(shop):
