@@ -77,6 +77,8 @@ INTENT_NAMES: dict[str, dict[str, str]] = {
                        "en": "expiring stock", "ne_roman": "myad sakine saamaan"},
     "gst_summary": {"hinglish": "GST ka hisaab", "hi": "GST का हिसाब", "ne": "कर (VAT/GST) को हिसाब", "en": "GST summary",
                     "ne_roman": "VAT/GST ko hisab"},
+    "demand_forecast": {"hinglish": "aage ki bikri", "hi": "आगे की बिक्री", "ne": "आउँदो बिक्री", "en": "sales forecast",
+                        "ne_roman": "aaudo bikri"},
     "show_bill_photo": {"hinglish": "bill ki photo dekhna", "hi": "बिल की फ़ोटो देखना", "ne": "बिलको फोटो हेर्ने",
                         "en": "bill photo", "ne_roman": "bill ko photo herne"},
     "sent_messages": {"hinglish": "bheje gaye messages", "hi": "भेजे गए संदेश", "ne": "पठाइएका सन्देश",

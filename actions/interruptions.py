@@ -71,6 +71,7 @@ QUERIES: dict[str, str] = {
     "gst_summary": "action_gst_summary",
     "sent_messages": "action_sent_messages",
     "show_bill_photo": "action_send_bill_photo",
+    "demand_forecast": "action_demand_forecast",
     "help": "action_help",
     "greet": "utter_greet",
     "thank": "utter_you_are_welcome",

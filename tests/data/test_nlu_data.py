@@ -38,6 +38,8 @@ NOTICE_INTENTS = frozenset("opt_out opt_in sent_messages".split())
 """Issue 17's intents: a customer stops or restarts the shop's messages; the owner asks what went out."""
 PHOTO_INTENTS = frozenset({"show_bill_photo"})
 """Issue 18: a booked bill's photo asked for back (the photo itself and its Change button are payloads)."""
+FORECAST_INTENTS = frozenset({"demand_forecast"})
+"""Issue 19: a product's expected sales ahead."""
 OUT_OF_SCOPE_FILES = frozenset({"hinglish.yml", "english.yml"})
 """`out_of_scope` is trained only on Hinglish-TOP's train split (bench/hinglish_top.py), whose sentences are
 Hinglish (`cs_query`) and English (`en_query`); the other files keep their hand-written `nlu_fallback` examples."""
@@ -104,7 +106,7 @@ def _training_sentences() -> dict[str, str]:
 @pytest.mark.parametrize("file", LANGUAGE_FILES)
 def test_every_contract_intent_has_enough_examples_and_no_other_intent(file):
     counts = {intent: len(examples) for intent, examples in _examples(file).items()}
-    expected = INTENTS | SELLING_DAY_INTENTS | BUYING_INTENTS | NOTICE_INTENTS | PHOTO_INTENTS | ({"out_of_scope"} if file in OUT_OF_SCOPE_FILES else set())
+    expected = INTENTS | SELLING_DAY_INTENTS | BUYING_INTENTS | NOTICE_INTENTS | PHOTO_INTENTS | FORECAST_INTENTS | ({"out_of_scope"} if file in OUT_OF_SCOPE_FILES else set())
     assert set(counts) == expected
     assert {intent: n for intent, n in counts.items() if n < MIN_EXAMPLES} == {}
 
