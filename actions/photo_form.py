@@ -129,7 +129,10 @@ class ValidateBillPhotoForm(BookForm):
             done = _READ.get()
             if isinstance(done, Exception):
                 raise done
+            replaced = values["form_document"]
             values["form_document"] = done if done is not None else self.read_photo(turn)
+            if replaced is not None and replaced != values["form_document"]:
+                bill_photos.cancel(turn.ctx, replaced)     # a new photo while a draft waited: the new one counts
             return
         if message.intent == CHANGE_INTENT:
             values["form_pending"] = {"explain": True}

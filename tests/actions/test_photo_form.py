@@ -167,3 +167,15 @@ def test_a_booked_bills_photo_is_sent_back_on_request(books):
     image = sent["custom"]
     assert image["type"] == "image" and Path(image["path"]).read_bytes() == (PHOTOS / "01-gst_invoice-scan.jpg").read_bytes()
     assert "GT/3377" in image["caption"] and bill_photos.latest_booked(ctx, supplier_id=supplier.id).invoice_no == "GT/3377"
+
+
+def test_a_new_photo_while_a_draft_waits_replaces_it(books):
+    ctx, _ = books
+    talk = chat()
+    talk.send("/bill_photo", "bill_photo", message_id="wamid.first-of-two",
+              media=photo(books, "20-estimate-tilt.jpg", "m-first"))
+    talk.send("/bill_photo", "bill_photo", message_id="wamid.second-of-two",
+              media=photo(books, "21-estimate-perspective.jpg", "m-second"))
+    assert talk.responses() == ["utter_photo_draft_purchase"]
+    assert bill_photos.by_message(ctx, "wamid.first-of-two").state is PhotoState.CANCELLED
+    assert talk.slots["form_document"] == bill_photos.by_message(ctx, "wamid.second-of-two").id
