@@ -32,7 +32,7 @@ class ActionCheckStock(ShopAction):
                   [Choice(payload("check_stock", product=name), name) for name in error.params["candidates"]],
                   as_list=True)
             return []
-        except UnknownProduct as error:
+        except UnknownProduct:
             if not turn.ctx.actor.can(Permission.MANAGE_CATALOG):
                 raise
             offer(turn, phrase("offer_new_product", turn.language, query=product_name), [

@@ -24,7 +24,7 @@ from actions.forms import BookForm, SubmitAction
 from actions.new_records import ActionAddCustomer, ActionAddProduct, ValidateAddCustomerForm, ValidateAddProductForm
 from actions.order_queries import ActionCancelOrder, ValidateCancelOrderForm
 from actions.payment_form import ActionRecordPayment, ValidatePaymentForm
-from actions.stock_form import ActionAddStock, ValidateStockForm
+from actions.stock_form import ValidateStockForm
 from connectors.metadata import ChannelMetadata, Media
 from erp_core import catalog, inventory, ledger, orders, parties
 from erp_core.context import Context
