@@ -10,6 +10,7 @@ from api.routing import Call, Raw, Resource
 from api.types import Body, Day, Id, Money
 from erp_core import credit_limits, ledger, statements
 from erp_core.credit_limits import CreditLimitView
+from erp_core.credit_score import CreditScore, credit_score
 from erp_core.enums import PaymentMode
 from erp_core.ledger import AgeingRow, BalanceView, EntryResult, PaymentResult, PaymentView, StatementLine
 from erp_core.statement_pdf import render_statement
@@ -104,6 +105,12 @@ def balance(call: Call, party_id: int) -> BalanceView:
 def statement(call: Call, party_id: int) -> Statement:
     ledger.balance(call.ctx, party_id)  # 404 for a party that is not this tenant's
     return Statement(party_id=party_id, lines=ledger.statement(call.ctx, party_id))
+
+
+@api.get("/khata/<party_id:int>/credit-score", summary="A customer's credit score (0-100), band, recommended limit "
+         "and the factors for and against", response=CreditScore, errors=(404,))
+def score(call: Call, party_id: int) -> CreditScore:
+    return credit_score(call.ctx, party_id)
 
 
 @api.post("/khata/entries/<entry_id:int>/reverse", summary="Undo an entry with a mirror-image REVERSAL",

@@ -1,4 +1,5 @@
-"""Stock: levels, the stock ledger, receipts, adjustments, returns, write-offs, counts, low stock and valuation."""
+"""Stock: levels, the stock ledger, receipts, adjustments, returns, write-offs, counts, low stock, what to reorder,
+demand forecasts and valuation."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from pydantic import BaseModel, Field
 from api.pagination import Page, PageQuery, page
 from api.routing import Call, Resource
 from api.types import Body, Id, Money, PositiveQuantity, SignedQuantity, StockQuantity
-from erp_core import batches, inventory, stock_corrections
+from erp_core import batches, inventory, reorder, stock_corrections
 from erp_core.batches import ExpiringBatch
 from erp_core.inventory import MovementResult, MovementView, StockLevel, Valuation
+from erp_core.reorder import ProductForecast, ReorderLine
 from erp_core.stock_corrections import StockCorrection
 
 api = Resource("stock", "Stock")
@@ -75,6 +77,32 @@ def stock_summary(call: Call) -> Page[StockLevel]:
 @api.get("/stock/low", summary="Products at or below their reorder point", response=LowStock)
 def low_stock(call: Call) -> LowStock:
     return LowStock(items=inventory.low_stock(call.ctx))
+
+
+class ReorderQuery(Body):
+    all: bool = False
+    """Also the products only monitored (enough stock for now)."""
+
+
+class Reorder(BaseModel):
+    items: list[ReorderLine]
+
+
+class ForecastQuery(Body):
+    days: int = Field(default=7, ge=1, le=90)
+
+
+@api.get("/stock/reorder", summary="What to order: urgent and soon, from each product's demand forecast",
+         query=ReorderQuery, response=Reorder)
+def reorder_list(call: Call) -> Reorder:
+    items = reorder.reorder_plan(call.ctx) if call.query.all else reorder.reorder_suggestions(call.ctx)
+    return Reorder(items=items)
+
+
+@api.get("/stock/<product_id:int>/forecast", summary="A product's expected sales over the next days, with an 80 % "
+         "range", query=ForecastQuery, response=ProductForecast, errors=(404,))
+def product_forecast(call: Call, product_id: int) -> ProductForecast:
+    return reorder.product_forecast(call.ctx, product_id, call.query.days)
 
 
 @api.get("/stock/expiring", summary="Batches expiring within 30, 60 or 90 days, or expired", query=ExpiringQuery,

@@ -51,6 +51,13 @@ def test_stock_receipts_adjustments_returns_low_and_valuation(shop_api):
     ids = [m["id"] for m in moves["items"] + older["items"]]
     assert ids == sorted(ids, reverse=True)
     assert [s["on_hand"] for s in http.get("/stock").json()["items"]] == ["3.000"]
+    [line] = http.get("/stock/reorder").json()["items"]          # 3 left, the reorder point is 3
+    assert (line["product_id"], line["priority"]) == (pid, "soon") and float(line["suggested"]) >= 1
+    assert [item["product_id"] for item in http.get("/stock/reorder", params={"all": "true"}).json()["items"]] == [pid]
+    week = http.get(f"/stock/{pid}/forecast", params={"days": 7}).json()
+    assert (week["days"], week["available"]) == (7, "3.000") and week["expected"] == "0.000"
+    assert_problem(http.get(f"/stock/{pid}/forecast", params={"days": 400}), 422, "validation_error")
+    assert_problem(http.get("/stock/999999/forecast"), 404, "not_found")
 
 
 def test_customers_suppliers_orders_sales_payments_khata_and_reports(shop_api):
@@ -84,6 +91,8 @@ def test_customers_suppliers_orders_sales_payments_khata_and_reports(shop_api):
     assert http.get(f"/khata/{customer['id']}").json()["balance"] == "830.00"
     assert [d["party_id"] for d in http.get("/khata/dues").json()["items"]] == [customer["id"]]
     assert http.get("/khata/ageing").json()["items"][0]["total"] == "830.00"
+    scored = http.get(f"/khata/{customer['id']}/credit-score").json()
+    assert (scored["score"], scored["band"], scored["new_customer"]) == (50, "medium", True)
     lines = http.get(f"/khata/{customer['id']}/statement").json()["lines"]
     assert lines[-1]["balance"] == "830.00"
     today = str(datetime.now(ZoneInfo("Asia/Kolkata")).date())
