@@ -45,9 +45,12 @@ class ValidatePredefinedSlots(ValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         """The shop's reply language when the owner set one; else the language of the latest message (a button tap
-        keeps the current one)."""
+        keeps the current one; a photo's is its caption's, or the shop's usual one for a first message)."""
         fixed, default = shop_language(tracker)
         if fixed is not None:
             return {"language": fixed}
         text = tracker.latest_message.get("text") or ""
+        metadata = channel_metadata(tracker)
+        if metadata is not None and metadata.media is not None and text.startswith("/"):
+            text = metadata.caption     # a photo speaks through its caption; without one, as the conversation did
         return {"language": reply_language(text, previous=tracker.get_slot("language"), default=default)}

@@ -23,7 +23,7 @@ from actions.responses import variation
 from actions.slots import ValidatePredefinedSlots
 from actions.stock_form import ValidateStockForm
 from bench.language_report import examples
-from connectors.metadata import ChannelMetadata
+from connectors.metadata import ChannelMetadata, Media
 from erp_core import messages, shop_settings
 from erp_core.context import Context
 from erp_core.db import Database
@@ -355,6 +355,21 @@ def slot_language(business: str, text: str, previous: str | None = None) -> str:
 ])
 def test_the_language_slot_is_the_shops_setting_else_the_persons(shops, business, text, previous, language):
     assert slot_language(business, text, previous) == language
+
+
+def test_a_photo_is_answered_in_its_captions_language_else_the_conversations_or_the_shops(shops):
+    def photo(business: str, caption: str, previous: str | None) -> str:
+        metadata = ChannelMetadata(business, "919811100101", "wamid.photo", message_type="image", caption=caption,
+                                   media=Media("m1", "image/jpeg", path="/tmp/x.jpg")).to_dict()
+        tracker = Tracker(f"{business}:919811100101", {"language": previous},
+                          {"text": "/bill_photo", "metadata": metadata}, [], False, None, {}, "action_listen")
+        return asyncio.run(ValidatePredefinedSlots().extract_language(CollectingDispatcher(), tracker,
+                                                                      DOMAIN))["language"]
+
+    assert photo("5550201", "petrol ka bill", "en") == "hinglish"
+    assert photo("5550201", "", "hi") == "hi"
+    assert photo("5550201", "", None) == "hinglish"     # a first message: the shop's, not English
+    assert photo("5550202", "", None) == "ne_roman"
 
 
 def test_a_shop_changing_its_setting_is_heard_at_the_next_message(shops):
