@@ -94,12 +94,41 @@ def _festival_lift(history: np.ndarray, first_day: date, country: str) -> tuple[
     return (lift if lift >= MIN_FESTIVAL_LIFT else 1.0), mask
 
 
+class YearOverYear:
+    """For data kept by the week: the same weeks a year before, scaled by how the last `window` weeks compare with
+    the same weeks a year before (a shop growing 8 % sells 8 % more than last Diwali week)."""
+
+    def __init__(self, season: int, window: int = 8) -> None:
+        self.season, self.window = season, window
+
+    def forecast(self, y: np.ndarray, h: int) -> dict[str, np.ndarray]:
+        if len(y) < self.season + self.window:
+            raise ValueError("needs a season and a window of history")
+        recent, before = y[-self.window:].sum(), y[-self.season - self.window:-self.season].sum()
+        growth = recent / before if before > 0 else 1.0
+        base = np.array([y[len(y) - self.season + (i % self.season)] for i in range(h)])
+        return {"mean": base * growth}
+
+
+class Blend:
+    """The mean of two models' forecasts (a year-over-year and exponential smoothing err in different ways)."""
+
+    def __init__(self, *models: object) -> None:
+        self.models = models
+
+    def forecast(self, y: np.ndarray, h: int) -> dict[str, np.ndarray]:
+        return {"mean": np.mean([model.forecast(y=y, h=h)["mean"] for model in self.models], axis=0)}
+
+
 def _candidates(intermittent: bool, season: int) -> list:
     from statsforecast.models import ADIDA, IMAPA, AutoETS, CrostonOptimized, SeasonalNaive, WindowAverage
 
     window = 28 if season == SEASON else 8
     if intermittent:
         return [CrostonOptimized(), ADIDA(), IMAPA(), WindowAverage(window_size=window)]
+    if season != SEASON:
+        return [YearOverYear(season), Blend(YearOverYear(season), AutoETS(season_length=season)),
+                AutoETS(season_length=season), SeasonalNaive(season_length=season)]
     return [AutoETS(season_length=season), WindowAverage(window_size=window), SeasonalNaive(season_length=season)]
 
 
