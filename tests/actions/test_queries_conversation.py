@@ -168,7 +168,7 @@ def test_credit_check(shop):
 
 
 def test_an_owners_credit_check_adds_the_customers_score_band_limit_and_reasons(shop):
-    chat, ctx = owner(shop, "919700000017"), shop[1]
+    chat, ctx = owner(shop, "919700000057"), shop[1]
     sharma = parties.resolve_party(ctx, "Sharma ji")
     scored = credit_score(ctx, sharma.id)
     answer = texts(chat("Sharma ji ko 700 ka udhaar de sakte hain kya"))
@@ -180,7 +180,7 @@ def test_an_owners_credit_check_adds_the_customers_score_band_limit_and_reasons(
 
 
 def test_a_products_sales_ahead_in_hindi(shop):
-    chat, ctx = owner(shop, "919700000018"), shop[1]
+    chat, ctx = owner(shop, "919700000058"), shop[1]
     maggi = catalog.resolve_product(ctx, "maggi")
     week = reorder.product_forecast(ctx, maggi.id, 7)
     answer = texts(chat("अगले सात दिन में मैगी कितनी बिक जाएगी"))
