@@ -11,9 +11,25 @@ from actions.base import ShopAction, Turn
 from actions.choices import Choice, offer, payload
 from actions.phrases import phrase
 from erp_core import catalog, inventory, reorder
+from erp_core.catalog import ProductRef
 from erp_core.errors import AmbiguousProduct, UnknownProduct
 from erp_core.messages import format_decimal
 from erp_core.permissions import Permission
+
+
+def named_product(turn: Turn, intent: str) -> ProductRef | None:
+    """The product the message names; None once the person was asked which (no name, or several match: a list
+    whose rows ask `intent` again about one). `UnknownProduct` for a name the catalog does not know."""
+    product_name = turn.entity("product")
+    if not product_name:
+        turn.say("utter_ask_product")
+        return None
+    try:
+        return catalog.resolve_product(turn.ctx, product_name)
+    except AmbiguousProduct as error:
+        offer(turn, phrase("which_product", turn.language, query=product_name),
+              [Choice(payload(intent, product=name), name) for name in error.params["candidates"]], as_list=True)
+        return None
 
 
 class ActionCheckStock(ShopAction):
@@ -22,16 +38,8 @@ class ActionCheckStock(ShopAction):
 
     def act(self, turn: Turn) -> list[EventType]:
         product_name = turn.entity("product")
-        if not product_name:
-            turn.say("utter_ask_product")
-            return []
         try:
-            product = catalog.resolve_product(turn.ctx, product_name)
-        except AmbiguousProduct as error:
-            offer(turn, phrase("which_product", turn.language, query=product_name),
-                  [Choice(payload("check_stock", product=name), name) for name in error.params["candidates"]],
-                  as_list=True)
-            return []
+            product = named_product(turn, "check_stock")
         except UnknownProduct:
             if not turn.ctx.actor.can(Permission.MANAGE_CATALOG):
                 raise
@@ -39,6 +47,8 @@ class ActionCheckStock(ShopAction):
                 Choice(payload("add_product", product=product_name), phrase("add_it", turn.language)),
                 Choice("/deny", phrase("no", turn.language)),
             ])
+            return []
+        if product is None:
             return []
         stock = inventory.stock_of(turn.ctx, product.id)
         turn.say("utter_stock_level", product=stock.name, quantity=format_decimal(stock.available),
@@ -106,16 +116,8 @@ class ActionDemandForecast(ShopAction):
         return "action_demand_forecast"
 
     def act(self, turn: Turn) -> list[EventType]:
-        product_name = turn.entity("product")
-        if not product_name:
-            turn.say("utter_ask_product")
-            return []
-        try:
-            product = catalog.resolve_product(turn.ctx, product_name)
-        except AmbiguousProduct as error:
-            offer(turn, phrase("which_product", turn.language, query=product_name),
-                  [Choice(payload("demand_forecast", product=name), name) for name in error.params["candidates"]],
-                  as_list=True)
+        product = named_product(turn, "demand_forecast")
+        if product is None:
             return []
         expected = reorder.product_forecast(turn.ctx, product.id, forecast_days(turn.tracker.latest_message.get(
             "text") or ""))

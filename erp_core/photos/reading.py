@@ -20,7 +20,7 @@ from typing import Any
 
 import nepali_datetime
 
-from erp_core.photos import fields, image, ocr
+from erp_core.photos import fields, image, line_items, ocr
 
 CENT = Decimal("0.01")
 RUPEE = Decimal(1)
@@ -189,7 +189,7 @@ def read_lines(lines: list[ocr.Line], country: str = "IN") -> BillReading:
             reading.date_bs = nepali_datetime.date.from_datetime_date(bill_date.ad).strftime("%Y-%m-%d")
         reading.confidence["date"] = reading.confidence["date_bs"] = found_date.confidence
     totals = fields.find_totals(lines)
-    items = fields.find_items(lines, totals.summary_top,
+    items = line_items.find_items(lines, totals.summary_top,
                               None if totals.grand is None else Decimal(str(totals.grand.value)))
     reading.lines = [BillLine(item.name, item.quantity, item.unit, item.rate, _money(item.amount)) for item in items]
     reading.confidence["_lines"] = [item.confidence for item in items]  # type: ignore[assignment]
