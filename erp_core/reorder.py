@@ -11,7 +11,7 @@ at least *soon*. `reorder_suggestions` is the list to act on (urgent and soon), 
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_CEILING, Decimal
 from statistics import NormalDist
 
@@ -24,8 +24,8 @@ from erp_core.enums import Unit
 from erp_core.errors import NotFound, ValidationError
 from erp_core.forecasting import festivals
 from erp_core.forecasting import reorder_plan as planning
-from erp_core.forecasting.demand import MIN_HISTORY, forecast, weekly_pattern
-from erp_core.forecasting.history import DemandHistory, demand_history
+from erp_core.forecasting.demand import MIN_HISTORY, Forecast, forecast, weekly_pattern
+from erp_core.forecasting.history import DemandHistory, ProductHistory, demand_history
 from erp_core.inventory import is_service, stock_levels
 from erp_core.models import Product
 from erp_core.permissions import Permission
@@ -77,8 +77,10 @@ def reorder_plan(ctx: Context, *, cover_days: int = 7, service_level: float = 0.
                                                       and floor <= 0):
             continue
         horizon = max(28, product.lead_time_days + cover_days + 1)
-        expected = forecast(product.sold, history.first_day, horizon, country=history.country,
-                            missing=product.out_of_stock, pattern=patterns.get(product.category, shop_pattern))
+        expected = _plenty(product, history.first_day, horizon, float(level.available) - float(floor),
+                           product.lead_time_days + cover_days) or forecast(
+            product.sold, history.first_day, horizon, country=history.country, missing=product.out_of_stock,
+            pattern=patterns.get(product.category, shop_pattern))
         decision = planning.plan(expected, float(level.available), product.lead_time_days,
                                      cover_days=cover_days, service_level=service_level)
         point = max(_decimal(decision.reorder_point), floor)
@@ -98,6 +100,23 @@ def reorder_plan(ctx: Context, *, cover_days: int = 7, service_level: float = 0.
     return sorted(lines, key=lambda line: (planning.PRIORITY_ORDER[line.priority],
                                            line.days_to_stockout if line.days_to_stockout is not None else 10**6,
                                            line.name))
+
+
+PLENTY = 4
+"""Stock above this many times its demand over the lead time and order cycle needs no model: a shop's many
+well-stocked products are planned from their 28-day average, so a reorder question answers in seconds."""
+
+
+def _plenty(product: ProductHistory, first_day: date, horizon: int, spare: float, days: int) -> Forecast | None:
+    """A flat 28-day-average forecast for a product with plenty in stock, else None (it gets its model)."""
+    recent = product.sold[-28:][~product.out_of_stock[-28:]]
+    if len(recent) < 14 or recent.mean() <= 0 or spare < PLENTY * recent.mean() * days:
+        return None
+    mean, spread = float(recent.mean()), float(recent.std())
+    series = np.full(horizon, mean)
+    start = first_day + timedelta(days=len(product.sold))
+    return Forecast(start, series, np.maximum(series - 1.2816 * spread, 0.0), series + 1.2816 * spread,
+                    "WindowAverage (plenty in stock)", spread)
 
 
 def _history(ctx: Context, now: datetime | None) -> tuple[DemandHistory, dict[str, np.ndarray], np.ndarray]:

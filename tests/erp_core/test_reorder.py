@@ -75,3 +75,12 @@ def test_a_products_forecast_for_the_coming_days(shop, make_product):
     assert week.available == D(100) and week.days_to_stockout in (19, 20, 21)
     with pytest.raises(ValidationError):
         product_forecast(shop, maggi.id, 400)
+
+
+def test_a_product_with_plenty_in_stock_is_planned_from_its_average_and_only_monitored(shop, make_product):
+    salt = make_product("Namak", lead_time_days=2)
+    inventory.receive_stock(shop, salt.id, 1000, 20, at=utcnow() - timedelta(days=40))
+    sell_daily(shop, salt.id, 2, 30)                                        # 940 left: over a year of sales
+    [line] = [line for line in reorder_plan(shop) if line.name == "Namak"]
+    assert (line.priority, line.method, line.suggested) == ("monitor", "WindowAverage (plenty in stock)", 0)
+    assert line.daily_demand == D(2) and line.days_to_stockout is None
