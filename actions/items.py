@@ -33,12 +33,6 @@ _DEVANAGARI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
-SENDING_WORDS = re.compile(r"^(?:bhejo|bhej\s*do|bhejna|bhej\s*dena|send|pathau|pathaunu|pathaidinus|pathaidew|"
-                           r"भेजो|भेज\s*दो|भेजना|भिजवा\s*दो|पठाउ|पठाउनु|पठाउनुस्|पठाइदिनु|पठाइदिनुस्|पठाइदेउ)$",
-                           re.IGNORECASE)
-"""Words of asking for goods that a model may tag as a product ("... दाल पठाइदिनुस्"): never a product."""
-
-
 def read_items(entities: list[dict[str, Any]]) -> tuple[list[Item], dict[str, str] | None]:
     """The items a message names, in order, and any quantity/unit left over without a product."""
     items: list[Item] = []
@@ -46,7 +40,7 @@ def read_items(entities: list[dict[str, Any]]) -> tuple[list[Item], dict[str, st
     since_product = False
     for entity in sorted(entities, key=lambda e: e.get("start") or 0):
         kind, value = entity.get("entity"), str(entity.get("value", "")).strip()
-        if not value or (kind == "product" and SENDING_WORDS.match(value)):
+        if not value:
             continue
         if kind == "product":
             items.append({"product": value, "quantity": pending.get("quantity"), "unit": pending.get("unit")})

@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType
 from actions.base import ShopAction, Turn
 from actions.choices import Choice, offer, payload
 from actions.phrases import phrase
+from actions.reorder_words import reorder_item
 from erp_core import catalog, inventory, reorder
 from erp_core.catalog import ProductRef
 from erp_core.errors import AmbiguousProduct, UnknownProduct
@@ -81,23 +82,13 @@ class ActionReorderSuggestions(ShopAction):
         if not lines:
             turn.say("utter_low_stock_none")
             return []
-        items = "\n".join(phrase("reorder_line", turn.language, mark=REORDER_MARKS[line.priority], name=line.name,
-                                 when=_runs_out(line.days_to_stockout, turn.language),
-                                 suggested=format_decimal(line.suggested), unit=line.unit.value,
-                                 available=format_decimal(line.available))
-                          for line in lines)
+        items = "\n".join(reorder_item(
+            turn.language, priority=line.priority, name=line.name, days=line.days_to_stockout,
+            suggested=line.suggested, unit=line.unit.value, available=line.available,
+            lead_time_days=line.lead_time_days, reorder_point=line.reorder_point, festival=line.festival,
+            lift=line.festival_lift) for line in lines)
         turn.say("utter_reorder_suggestions", items=items)
         return []
-
-
-REORDER_MARKS = {"urgent": "🔴", "soon": "🟡", "monitor": "🟢"}
-
-
-def _runs_out(days: int | None, language: str) -> str:
-    """"3 din mein khatam, " (or "khatam hai, ") before the quantity to order; "" when not within the forecast."""
-    if days is None:
-        return ""
-    return phrase("runs_out_now", language) if days == 0 else phrase("runs_out_in", language, days=days)
 
 
 _MONTH = re.compile(r"mahin|month|महीन|महिन|महिना|mahina", re.IGNORECASE)

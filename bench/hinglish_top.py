@@ -82,13 +82,26 @@ def _key(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def sample(count: int, column: str, seed: int, taken: set[str] = frozenset()) -> list[str]:
-    """`count` train sentences of `column`, the same number from each domain, none that is also in the
-    validation split (in either column) or in `taken`, none with a bracket (Rasa's entity markup)."""
+def in_training() -> set[str]:
+    """Every example already in data/nlu (a second sample must not repeat the first)."""
+    examples = set()
+    for path in (ROOT / "data" / "nlu").glob("*.yml"):
+        examples |= {_key(line.strip()[2:]) for line in path.read_text(encoding="utf-8").splitlines()
+                     if line.strip().startswith("- ")}
+    return examples
+
+
+def sample(count: int, column: str, seed: int, taken: set[str] = frozenset(),
+           domains: frozenset[str] | None = None) -> list[str]:
+    """`count` train sentences of `column`, the same number from each domain (of `domains`, default all), none
+    that is also in the validation split (in either column) or in `taken`, none with a bracket (Rasa's entity
+    markup)."""
     held_out = {_key(r[c]) for r in rows("validation") for c in ("cs_query", "en_query")}
     by_domain: dict[str, list[str]] = defaultdict(list)
     for row in rows("train"):
         text = " ".join(row[column].split())
+        if domains is not None and row["domain"] not in domains:
+            continue
         if _key(text) not in held_out | taken and not re.search(r"[\[\]{}]", text) and text not in by_domain[row["domain"]]:
             by_domain[row["domain"]].append(text)
     rng = random.Random(seed)
@@ -165,11 +178,16 @@ def main() -> int:
     parser.add_argument("--sample", type=int, help="print this many train sentences as Rasa examples, then stop")
     parser.add_argument("--column", default="cs_query", choices=("cs_query", "en_query"))
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--domains", help="with --sample: only these domains (comma-separated), none already in "
+                                          "data/nlu")
     parser.add_argument("--model", type=Path, help="default: the newest model in models/")
     parser.add_argument("--report", type=Path, default=ROOT / "docs" / "nlu-report.md")
     args = parser.parse_args()
     if args.sample:
-        print("".join(f"      - {text}\n" for text in sample(args.sample, args.column, args.seed)), end="")
+        domains = frozenset(args.domains.split(",")) if args.domains else None
+        taken = in_training() if domains else frozenset()
+        print("".join(f"      - {text}\n" for text in sample(args.sample, args.column, args.seed, taken, domains)),
+              end="")
         return 0
     model = args.model or newest_model()
     validation = rows("validation")

@@ -90,6 +90,13 @@ TEMPLATES: dict[str, Template] = {t.name: t for t in (
          "en": "Low stock: only {{2}} of {{1}} left (reorder at {{3}})."},
         {}),
     Template(
+        "reorder_plan", ("shop", "count", "urgent", "items"),
+        ("Ganesh Kirana", "6", "2", "Maggi 10 packet, Atta 4 bag, Toor Dal 5 kg"),
+        {"hinglish": "{{1}}: is hafte {{2}} saamaan mangwane hain, {{3}} turant. Sabse pehle: {{4}}.",
+         "hi": "{{1}}: इस हफ़्ते {{2}} सामान मँगवाने हैं, {{3}} तुरंत। सबसे पहले: {{4}}।",
+         "en": "{{1}}: {{2}} items to order this week, {{3}} urgent. First: {{4}}."},
+        {"hinglish": ("Poori list",), "hi": ("पूरी सूची",), "en": ("Full list",)}, ("/reorder_suggestions",)),
+    Template(
         "payment_received_alert", ("customer", "amount", "mode", "balance"), ("Sharma ji", "₹500", "UPI", "₹1,650"),
         {"hinglish": "Payment aaya: {{1}} se {{2}} ({{3}}). Unka baaki ab {{4}}.",
          "hi": "भुगतान आया: {{1}} से {{2}} ({{3}})। उनका बाकी अब {{4}}।",

@@ -185,6 +185,8 @@ class NoticeKind(StrEnum):
     """To the owner: a customer paid (by a payment link, the API or an offline sync)."""
     DAILY_SUMMARY = "daily_summary"
     """To the owner: the day's closing."""
+    REORDER_PLAN = "reorder_plan"
+    """To the owner: the week's "what to order" list (`erp_core.weekly_reorder`)."""
 
 
 class NoticeState(StrEnum):

@@ -13,6 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from actions.phrases import phrase
+from actions.reorder_words import reorder_item
 from actions.responses import variation
 from connectors import outbound, templates
 from connectors.outbound import Outgoing
@@ -37,6 +39,8 @@ ORDER_STEPS = {
 }
 """An order's step as the `order_update` template's third parameter, per template language."""
 NOTHING = "—"
+TEMPLATE_ITEMS = 5
+"""Products the weekly list's template names (a template parameter is one line)."""
 AT_THE_SHOP = {"hinglish": "dukaan par", "hi": "दुकान पर", "en": "at the shop"}
 """The reminder template's link when the shop has no UPI id: pay at the shop."""
 
@@ -88,7 +92,24 @@ def facts(notice: NoticeView, shop: str) -> tuple[str, dict[str, Any], str, dict
         return ("utter_notice_daily_summary", values, "daily_summary",
                 {"shop": shop, "day": values["day"], "sales": money["sales"], "collections": money["collections"],
                  "expenses": money["expenses"], "cash": money["cash"]})
+    if notice.kind is NoticeKind.REORDER_PLAN:
+        values = {"count": p["count"], "urgent": p["urgent"], "items": p["items"],
+                  "more": p["count"] - len(p["items"])}
+        first = [f"{item['name']} {item['suggested']} {item['unit']}" for item in p["items"][:TEMPLATE_ITEMS]]
+        return ("utter_notice_reorder_plan", values, "reorder_plan",
+                {"shop": shop, "count": str(p["count"]), "urgent": str(p["urgent"]), "items": ", ".join(first)})
     raise ValueError(f"no words for a {notice.kind} notice")
+
+
+def reorder_items(values: dict[str, Any], language: str) -> dict[str, Any]:
+    """The weekly list's values with its lines in `language` (each with why), and how many more there are."""
+    lines = "\n".join(reorder_item(
+        language, priority=item["priority"], name=item["name"], days=item["days"], suggested=Decimal(item["suggested"]),
+        unit=item["unit"], available=Decimal(item["available"]), lead_time_days=item["lead_time_days"],
+        reorder_point=Decimal(item["reorder_point"]), festival=item["festival"], lift=float(item["lift"]))
+        for item in values["items"])
+    more = phrase("reorder_more", language, count=values["more"]) if values["more"] > 0 else ""
+    return {**values, "items": lines, "more": more}
 
 
 def _said(response: dict[str, Any]) -> str:
@@ -124,6 +145,8 @@ class Composer:
             titles = [title for title, _ in templates.buttons_of(template_name, language)]
             message = outbound.template_message(name, code, templates.components(template_name, template_values))
             return Composed([message], text + (f"  [{' | '.join(titles)}]" if titles else ""), True)
+        if notice.kind is NoticeKind.REORDER_PLAN:
+            values = reorder_items(values, language)
         said = [self.response(response, language, values)]
         if notice.kind is NoticeKind.REMINDER and values["link"]:
             said.append({"image": str(self.qr(values["link"])) if draw else "", "text": f"UPI · {values['amount']}"})

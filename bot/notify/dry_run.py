@@ -2,7 +2,8 @@
 line (recipient, a tab, the words with links), for checking a shop's set-up; nothing is written or sent.
 
 What is counted: each shop's daily reminder run once its hour has come that day (unless the owner stopped it),
-one-off reminders due by then, the daily closing once its time has come, and notices already waiting. Each goes
+one-off reminders due by then, the daily closing once its time has come, the owners' weekly list of what to order
+on a Monday from 09:00, and notices already waiting. Each goes
 through the worker's own rules (consent, quiet hours, the daily cap, the 24-hour window); what they would hold or
 skip is listed after, as `#` lines, with the reason."""
 
@@ -13,7 +14,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.notify.worker import NoticeWorker, Shop
-from erp_core import closing, notices, reminders, scheduler
+from erp_core import closing, notices, reminders, scheduler, weekly_reorder
 from erp_core.context import Context
 from erp_core.enums import NoticeKind
 from erp_core.ledger import business_date
@@ -46,6 +47,11 @@ def _drafts(worker: NoticeWorker, shop: Shop, at: datetime) -> list[NoticeView]:
     if summary_at is not None and local.time() >= summary_at:
         facts = closing.params(closing.closing(ctx, day))
         found += [notices.draft(NoticeKind.DAILY_SUMMARY, f"summary:{day}:{owner}", owner, facts, at)
+                  for owner in owners]
+    weekly = next((job for job in jobs if job.kind == weekly_reorder.JOB), None)
+    if (weekly is None or weekly.status != "cancelled") and local.weekday() == weekly_reorder.WEEKDAY and \
+            local.time() >= weekly_reorder.SENT_AT and (made := weekly_reorder.plan(ctx, at)) is not None:
+        found += [notices.draft(NoticeKind.REORDER_PLAN, weekly_reorder.key(made[0], owner), owner, made[1], at)
                   for owner in owners]
     keys = {draft.key for draft in found}
     return found + [notice for notice in notices.pending(ctx, at) if notice.key not in keys]

@@ -1,5 +1,5 @@
-"""The notice worker: runs the scheduler's due jobs (each shop's reminder run and daily closing, one-off
-reminders), then takes each shop's due notices (`notices.claim`, under a lease), decides with
+"""The notice worker: runs the scheduler's due jobs (each shop's reminder run, daily closing, nightly forecasts
+and weekly reorder list, one-off reminders), then takes each shop's due notices (`notices.claim`, under a lease), decides with
 `send_rules.decide` whether and how each may go, and sends it through the channel's durable outbox
 (`connectors.delivery.Sender`: rate limit, retries, backoff). Any number of workers may run against one database.
 
@@ -25,7 +25,17 @@ from bot.notify.compose import Composer
 from bot.notify.conversations import Conversations
 from connectors.delivery import Sender
 from connectors.outbound import Outgoing
-from erp_core import closing, ledger, notices, reminders, scheduler, send_rules, tenants
+from erp_core import (
+    closing,
+    ledger,
+    nightly_forecasts,
+    notices,
+    reminders,
+    scheduler,
+    send_rules,
+    tenants,
+    weekly_reorder,
+)
 from erp_core.columns import utcnow
 from erp_core.context import Context
 from erp_core.db import Database
@@ -37,7 +47,9 @@ from erp_core.permissions import Actor
 logger = logging.getLogger(__name__)
 
 HANDLERS: dict[str, scheduler.Handler] = {reminders.JOB: reminders.run_daily, reminders.ONE_OFF: reminders.run_one_off,
-                                          closing.JOB: closing.run_daily}
+                                          closing.JOB: closing.run_daily,
+                                          nightly_forecasts.JOB: nightly_forecasts.run_nightly,
+                                          weekly_reorder.JOB: weekly_reorder.run_weekly}
 """The scheduler's job kinds and what runs each."""
 DAILY_CAPS = {NoticeKind.REMINDER: 1}
 """At most this many of a kind a shop day to one person; kinds not named have no cap (each receipt goes)."""
@@ -99,7 +111,9 @@ class NoticeWorker:
     async def tick(self, now: datetime | None = None) -> Tally:
         """One pass at `now`: due jobs, then every shop's due notices, then delivery statuses."""
         now = now or self.clock()
-        tally = Tally(jobs=scheduler.run_due(self.db, HANDLERS, self.name, now, tenant_ids=self.tenant_ids))
+        # in a thread: a job may take minutes (a big shop's nightly forecasts) while statuses keep coming in
+        tally = Tally(jobs=await asyncio.to_thread(scheduler.run_due, self.db, HANDLERS, self.name, now,
+                                                   tenant_ids=self.tenant_ids))
         for shop in self.shops():
             try:
                 self.follow(shop, now)
@@ -115,12 +129,14 @@ class NoticeWorker:
         return [shop for shop in shops(self.db) if self.tenant_ids is None or shop.id in self.tenant_ids]
 
     def follow(self, shop: Shop, now: datetime) -> None:
-        """A shop's standing jobs: the daily reminder run (unless the owner stopped it) and the closing summary at
-        the time the settings say."""
+        """A shop's standing jobs: the daily reminder run (unless the owner stopped it), the closing summary at
+        the time the settings say, the nightly forecasts and the weekly "what to order" message."""
         if now - self._followed.get(shop.id, datetime.min.replace(tzinfo=ZoneInfo("UTC"))) < FOLLOW_EVERY:
             return
         reminders.ensure(self.db, shop.id, now)
         closing.follow_setting(self.db, shop.id, now)
+        nightly_forecasts.ensure(self.db, shop.id, now)
+        weekly_reorder.ensure(self.db, shop.id, now)
         self._followed[shop.id] = now
 
     def decide(self, shop: Shop, notice: NoticeView, now: datetime) -> tuple[send_rules.Decision, Consent]:

@@ -52,6 +52,7 @@ from erp_core.models.invoices import (
     PaymentLink,
     RazorpayAccount,
 )
+from erp_core.models.forecasts import DemandForecast
 from erp_core.models.notices import Notice
 from erp_core.models.photos import BillPhoto
 from erp_core.models.prices import PriceChange
@@ -69,7 +70,7 @@ TENANT_TABLES = sorted(
 
 __all__ = [
     "TENANT_TABLES", "ApiKey", "ApiRequest", "AuditEntry", "Base", "BatchMovement", "BillPhoto", "Consent", "Counter",
-    "CreditEntry", "EventCursor", "Expense", "ExpenseCategory", "IdempotencyRecord", "Invoice", "InvoiceLine",
+    "CreditEntry", "DemandForecast", "EventCursor", "Expense", "ExpenseCategory", "IdempotencyRecord", "Invoice", "InvoiceLine",
     "InvoicePayment", "InvoiceSeries", "Notice", "Order", "OrderEvent", "OrderLine", "Party", "PartyBalance", "Payment",
     "PaymentLink", "PriceChange", "Product", "ProductAlias", "PurchaseBill", "PurchaseLine", "RazorpayAccount",
     "Sale", "SaleLine", "SaleReturn", "SaleReturnLine", "ScheduledJob", "StockBatch", "StockMovement",

@@ -58,9 +58,3 @@ def test_forms_doctests():
     import actions.forms
 
     assert doctest.testmod(actions.forms).failed == 0
-
-
-def test_a_word_of_sending_tagged_as_a_product_is_not_an_item():
-    entities = [{"entity": "quantity", "value": "3", "start": 14}, {"entity": "unit", "value": "kg", "start": 16},
-                {"entity": "product", "value": "दाल", "start": 21}, {"entity": "product", "value": "पठाइदिनुस्", "start": 25}]
-    assert read_items(entities) == ([{"product": "दाल", "quantity": "3", "unit": "kg"}], None)

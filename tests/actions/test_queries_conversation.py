@@ -188,6 +188,70 @@ def test_a_products_sales_ahead_in_hindi(shop):
     assert f"स्टॉक {format_decimal(week.available)} {week.unit.value}" in answer
 
 
+REORDER_ASKED = [
+    # (phone, language, message, the answer's first line, "out of stock", "runs out in N days")
+    ("919700000060", "hinglish", "is hafte kya kya mangwana padega", "Itna mangwa lijiye:", "khatam hai",
+     "{days} din mein khatam"),
+    ("919700000061", "hi", "दुकान के लिए क्या क्या मँगवाना पड़ेगा", "इतना मँगवा लीजिए:", "खत्म है", "{days} दिन में खत्म"),
+    ("919700000062", "ne", "पसलको लागि के के सामान मगाउनु पर्ला", "यति मगाउनुहोस्:", "सकियो", "{days} दिनमा सकिन्छ"),
+    ("919700000063", "ne_roman", "pasal ko lagi ke ke saman magaunu parla", "Yati magaunus:", "sakiyo",
+     "{days} din ma sakinchha"),
+    ("919700000064", "en", "which items do I need to restock", "Suggested reorder:", "out of stock",
+     "runs out in {days} days"),
+]
+
+
+@pytest.mark.parametrize("wa_id, language, message, first, out, within", REORDER_ASKED,
+                         ids=[r[1] for r in REORDER_ASKED])
+def test_what_to_order_in_every_language_says_when_each_runs_out(shop, wa_id, language, message, first, out, within):
+    chat, ctx = owner(shop, wa_id), shop[1]
+    lines = reorder.reorder_suggestions(ctx)
+    assert {line.days_to_stockout == 0 for line in lines} == {True, False}, "the demo shop: one out, some soon"
+    answer = texts(chat(message))
+    assert answer.startswith(first)
+    for line in lines:
+        row = next(row for row in answer.splitlines() if f" {line.name}: " in row)
+        assert f"{format_decimal(line.suggested)} {line.unit.value}" in row
+        if line.days_to_stockout is not None:
+            assert (out if line.days_to_stockout == 0 else within.format(days=line.days_to_stockout)) in row
+
+
+FORECAST_ASKED = [
+    ("919700000065", "agle saat din mein maggi kitni bik jayegi", "{name}: agle 7 din mein lagbhag"),
+    ("919700000066", "अर्को सात दिनमा म्यागी कति बिक्ला", "{name}: अर्को 7 दिनमा करिब"),
+    ("919700000067", "arko hapta maggi kati bikla", "{name}: arko 7 din ma karib"),
+    ("919700000068", "how many maggi packets will we sell in the coming week", "{name}: about "),
+]
+
+
+@pytest.mark.parametrize("wa_id, message, first", FORECAST_ASKED, ids=["hinglish", "ne", "ne_roman", "en"])
+def test_a_products_sales_ahead_in_every_language(shop, wa_id, message, first):
+    chat, ctx = owner(shop, wa_id), shop[1]
+    maggi = catalog.resolve_product(ctx, "maggi")
+    week = reorder.product_forecast(ctx, maggi.id, 7)
+    answer = texts(chat(message))
+    assert answer.startswith(first.format(name=week.name))
+    assert f"{format_decimal(week.available)} {week.unit.value}" in answer
+
+
+CREDIT_ASKED = [
+    ("919700000069", "शर्मा जी को 700 का उधार दे सकते हैं क्या", "स्कोर"),
+    ("919700000070", "शर्मा जीलाई ७०० उधारो दिन हुन्छ?", "अंक"),
+    ("919700000071", "Sharma ji lai 700 udharo dida hunchha?", "anka"),
+    ("919700000072", "can I give Sharma ji 700 on credit", "score"),
+]
+
+
+@pytest.mark.parametrize("wa_id, message, word", CREDIT_ASKED, ids=["hi", "ne", "ne_roman", "en"])
+def test_an_owners_credit_check_in_every_language_has_the_score(shop, wa_id, message, word):
+    chat, ctx = owner(shop, wa_id), shop[1]
+    scored = credit_score(ctx, parties.resolve_party(ctx, "Sharma ji").id)
+    answer = texts(chat(message))
+    assert word in answer and f"{scored.score}/100" in answer
+    if not scored.new_customer:
+        assert format_money(scored.recommended_limit) in answer
+
+
 def test_a_reminder_goes_to_the_customer_with_a_upi_link_for_exactly_the_due(shop):
     chat, ctx = owner(shop, "919700000008"), shop[1]
     verma = parties.resolve_party(ctx, "Verma ji")

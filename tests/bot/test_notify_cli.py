@@ -13,12 +13,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from erp_core import closing, ledger
+from erp_core import closing, ledger, reorder
 from erp_core.columns import utcnow
 from erp_core.context import Context
 from erp_core.db import Database
 from erp_core.demo import CUSTOMERS, DEMO_OWNER_WA_ID, DEMO_PHONE_NUMBER_ID
-from erp_core.messages import format_money
+from erp_core.messages import format_decimal, format_money
 from erp_core.models.notices import Notice
 from erp_core.models.scheduling import ScheduledJob
 from erp_core.permissions import Actor
@@ -75,6 +75,22 @@ def test_a_week_on_each_overdue_customer_would_get_a_reminder_of_exactly_their_d
                                          "Haan, yaad dilate raho | Reminder band karo]")
         else:
             assert phone not in lines
+
+
+def test_on_monday_morning_the_owner_would_get_the_weeks_list_of_what_to_order(demo):
+    run, ctx = demo
+    today = utcnow().astimezone(IST).date()
+    monday = today + timedelta(days=(7 - today.weekday()) % 7)
+    at = datetime.combine(monday, time(9, 30), IST)
+    out = run("notify", "--dry-run", "--at", at.isoformat())
+    assert out.returncode == 0, out.stderr
+    lines = reorder.reorder_suggestions(ctx, now=at)
+    first = ", ".join(f"{line.name} {format_decimal(line.suggested)} {line.unit.value}" for line in lines[:5])
+    sent = [line for line in out.stdout.splitlines() if line.startswith(DEMO_OWNER_WA_ID)]
+    assert f"{DEMO_OWNER_WA_ID}\tShree Ganesh Kirana Store: is hafte {len(lines)} saamaan mangwane hain, " \
+           f"{sum(line.priority == 'urgent' for line in lines)} turant. Sabse pehle: {first}.  [Poori list]" in sent
+    before_nine = run("notify", "--dry-run", "--at", datetime.combine(monday, time(8, 30), IST).isoformat())
+    assert "saamaan mangwane hain" not in before_nine.stdout
 
 
 def test_a_time_without_its_offset_is_refused(demo):

@@ -1,7 +1,7 @@
 """The notice worker on a clock of the test's own (nothing sleeps), sending to the WhatsApp simulator's Graph API
 through a real outbox, reading a real (SQLite) tracker store: three weeks of reminders, quiet hours, opt-out, the
-24-hour window, the daily cap, the owner's closing with its chart, two workers racing on PostgreSQL, and a worker
-process killed in the middle of a send."""
+24-hour window, the daily cap, the owner's closing with its chart, the owner's weekly list of what to order, two
+workers racing on PostgreSQL, and a worker process killed in the middle of a send."""
 
 from __future__ import annotations
 
@@ -32,7 +32,20 @@ from connectors.events import Status
 from connectors.graph import GraphClient
 from connectors.ratelimit import RateLimiter
 from connectors.store import SQLiteStore
-from erp_core import consents, ledger, notices, parties, reminders, sales, scheduler, shop_settings, tenants, upi
+from erp_core import (
+    consents,
+    inventory,
+    ledger,
+    nightly_forecasts,
+    notices,
+    parties,
+    reminders,
+    sales,
+    scheduler,
+    shop_settings,
+    tenants,
+    upi,
+)
 from erp_core.context import Context
 from erp_core.enums import ConsentPurpose, NoticeKind, NoticeState, PartyKind, Role
 from erp_core.notices import LEASE
@@ -370,3 +383,32 @@ def test_what_whatsapp_says_of_a_message_reaches_its_notice_and_read_is_not_undo
     h.tick(ist(date(2026, 12, 1), 12, 2))
     [notice] = notices.log(h.ctx, datetime(2000, 1, 1, tzinfo=IST))
     assert notice.delivery == "read"
+
+
+def test_on_monday_morning_the_owner_gets_what_to_order_this_week(harness, make_product):
+    h = harness
+    partner = "919800004003"
+    tenants.add_user(h.ctx, wa_id=partner, role=Role.OWNER, name="partner")
+    monday = date(2026, 11, 30)
+    rice = make_product("Chawal", ctx=h.ctx, stock=0, unit="kg", lead_time_days=3)
+    inventory.receive_stock(h.ctx, rice.id, 250, 40, at=ist(monday - timedelta(days=70), 9))
+    for back in range(60, 0, -1):
+        sales.post_sale(h.ctx, [LineIn(product_id=rice.id, quantity=D(4))], at=ist(monday - timedelta(days=back), 11))
+    h.tick(ist(monday - timedelta(days=1), 20))            # Sunday evening: the standing jobs are set up
+    assert h.received(OWNER) == []
+    h.tick(ist(monday, 3))                                 # the night's forecasts
+    assert rice.id in nightly_forecasts.kept(h.ctx, monday)
+    h.wrote(OWNER, ist(monday, 8, 50), language="hi")
+    h.tick(ist(monday, 9))
+    [plan] = h.received(OWNER)
+    body = plan["interactive"]["body"]["text"]
+    assert body.startswith("🛒 इस हफ़्ते क्या मँगवाएँ (1 सामान, 1 तुरंत):\n• 🔴 Chawal: ")
+    assert "दिन में खत्म" in body and "kg मँगवाइए (10 बचा) · माल आने में 3 दिन" in body
+    assert [b["reply"]["title"] for b in plan["interactive"]["action"]["buttons"]] == ["📋 पूरी सूची"]
+    assert plan["interactive"]["action"]["buttons"][0]["reply"]["id"] == "/reorder_suggestions"
+    [template] = h.received(partner)                       # never wrote: the approved template
+    assert template["template"]["name"] == "reorder_plan_roman"
+    shop, count, urgent, items = body_params(template)
+    assert (shop, count, urgent) == ("Ganesh Kirana", "1", "1") and items.startswith("Chawal ")
+    h.tick(ist(monday, 10))
+    assert len(h.received(OWNER)) == 1, "once a week"

@@ -17,17 +17,26 @@ WORD_TYPES = frozenset({"period", "payment_mode", "write_off_reason", "order_ste
 FILLER_WORDS = frozenset("""हजुर hajur ji जी bhai भाई sir please pls plz dai दाइ didi दिदी pani पनि bhi भी
 ok okay""".split())
 """Words of address and fillers ("हजुर, २ प्याकेट म्यागी बिग्रियो") that DIET sometimes tags, never a name alone."""
+SENDING_WORDS = frozenset("""bhejo bhejdo bhejna bhejdena send pathau pathaunu pathaidinus pathaidew भेजो भेजदो भेजना
+भिजवादो पठाउ पठाउनु पठाउनुस् पठाइदिनु पठाइदिनुस् पठाइदेउ""".split())
+"""Words of asking for goods ("... दाल पठाइदिनुस्", spaces left out) that DIET sometimes tags: never a product."""
+
+
+def _word(value: object) -> str:
+    return "".join(str(value).lower().split())
 
 
 def drop_fillers(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """`entities` without a product, customer or supplier that is only a word of address or a filler.
+    """`entities` without a product, customer or supplier that is only a word of address or a filler, and without
+    a product that is only a word of sending.
 
     >>> drop_fillers([{"entity": "product", "start": 0, "end": 4, "value": "हजुर"},
     ...               {"entity": "product", "start": 17, "end": 23, "value": "म्यागी"}])
     [{'entity': 'product', 'start': 17, 'end': 23, 'value': 'म्यागी'}]
     """
     return [e for e in entities
-            if not (e["entity"] in NAME_TYPES | {"product"} and str(e["value"]).strip().lower() in FILLER_WORDS)]
+            if not (e["entity"] in NAME_TYPES | {"product"} and str(e["value"]).strip().lower() in FILLER_WORDS)
+            and not (e["entity"] == "product" and _word(e["value"]) in SENDING_WORDS)]
 
 
 def drop_names_inside_words(entities: list[dict[str, Any]], rule_owned: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -67,3 +67,10 @@ def test_a_word_of_address_or_a_filler_is_never_a_product_or_a_customer():
     tagged = [entity("product", text, "हजुर"), entity("product", text, "म्यागी"), entity("product", text, "पनि"),
               entity("customer", "Ram ji ko", "Ram ji")]
     assert [e["value"] for e in drop_fillers(tagged)] == ["म्यागी", "Ram ji"]
+
+
+def test_a_word_of_sending_tagged_as_a_product_is_dropped():
+    text = "गुप्ता जी लाई ३ किलो दाल पठाइदिनुस्"
+    tagged = [entity("product", text, "दाल"), entity("product", text, "पठाइदिनुस्"),
+              entity("product", "chawal bhej do", "bhej do"), entity("customer", text, "गुप्ता जी")]
+    assert [e["value"] for e in drop_fillers(tagged)] == ["दाल", "गुप्ता जी"]
