@@ -62,7 +62,8 @@ class ReorderLine(BaseModel):
     festival_lift: float = 1.0
     """How much more it sells in festival weeks (1.8: 80 % more)."""
     reason: str
-    """Why, in a line ("runs out in 2 days; an order takes 3", "Diwali week ahead: 1.8× the usual")."""
+    """Why, in a line ("runs out in 2 days; an order takes 3", "Diwali ahead: festival weeks sell 1.8× the
+    usual")."""
 
 
 def _decimal(value: float) -> Decimal:
@@ -120,13 +121,13 @@ def _expected(ctx: Context, goods: list, levels: dict, today: date, cover_days: 
     kept = nightly_forecasts.kept(ctx, today)
     found = {pid: (k.forecast, k.sold) for pid, k in kept.items()}
     horizon = {p.id: max(28, p.lead_time_days + cover_days + 1) for p in goods}
-    missing = [p.id for p in goods if p.id not in found or len(found[p.id][0].mean) < horizon[p.id]]
+    missing = {p.id for p in goods if p.id not in found or len(found[p.id][0].mean) < horizon[p.id]}
     if not missing:
         return found
     history = demand_history(ctx, days=HISTORY_DAYS, now=now)
     floors = {p.id: p.reorder_point for p in goods}
     modelled = []
-    for product in (p for p in history.products if p.product_id in set(missing)):
+    for product in (p for p in history.products if p.product_id in missing):
         level = levels.get(product.product_id)
         spare = float(level.available - floors[product.product_id]) if level is not None else 0.0
         plenty = _plenty(product, history.first_day, horizon[product.product_id], spare,
