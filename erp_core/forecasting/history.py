@@ -1,6 +1,7 @@
 """Each product's daily demand as the books know it: the goods the sales book sold (bills, invoices, dispatched
-orders: the stock movements those sales made; returns are not demand), day by day in the shop's calendar, and the
-days it had none left (its sales that day are not all the demand there was).
+orders: the stock movements those sales made; returns are not demand, nor is an undone sale taken off its day),
+day by day in the shop's calendar, and the days it had none left (its sales that day are not all the demand there
+was).
 
 One query of the stock ledger and array arithmetic (pandas for the shop's calendar), so a shop with 10,000
 products and millions of movements is read in seconds."""
