@@ -4,24 +4,53 @@
 
 With `HISAAB_ACTIONS_TOKEN` set, every call but `/health` must carry `Authorization: Bearer <token>`, which
 the Rasa server sends from the action endpoint's `headers` (`bot.servers.endpoints_file`); anything else gets
-401 before an action runs, so a forged `POST /webhook` with a made-up tracker books nothing.
+401 before an action runs, so a forged `POST /webhook` with a made-up tracker books nothing. An action that finds the
+database away (a PostgreSQL restart or failover) waits and runs again from the start, for up to `DATABASE_WAIT` seconds,
+instead of answering the person with nothing: its transaction was rolled back, and every write is idempotent.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import hmac
 import logging
 import os
+import time
 from functools import partial
+from typing import Any
 
 from rasa_sdk.endpoint import create_app
 from rasa_sdk.executor import ActionExecutor
 from sanic import Request, Sanic, response
 from sanic.response import HTTPResponse
 from sanic.worker.loader import AppLoader
+from sqlalchemy.exc import InterfaceError, OperationalError
 
-from bot.servers import ACTIONS_TOKEN, LOOPBACK
+from bot.endpoints import ACTIONS_TOKEN
+from bot.servers import LOOPBACK
+
+logger = logging.getLogger(__name__)
+
+DATABASE_WAIT = 30.0
+"""Seconds an action waits for the database to come back before it fails (Rasa's action call times out later)."""
+
+
+class WaitingExecutor(ActionExecutor):
+    """rasa-sdk's executor, running an action again (with a fresh dispatcher) while the database is unreachable."""
+
+    async def run(self, action_call: dict[str, Any], sink: Any = None, dispatcher: Any = None) -> Any:
+        deadline, pause = time.monotonic() + DATABASE_WAIT, 0.5
+        while True:
+            try:
+                return await super().run(action_call, sink, dispatcher)
+            except (OperationalError, InterfaceError) as error:
+                if sink is not None or dispatcher is not None or time.monotonic() + pause > deadline:
+                    raise
+                logger.warning("%s: the database is unreachable (%s); running it again in %.1f s",
+                               action_call.get("next_action"), str(error).splitlines()[0], pause)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 5.0)
 
 
 def authorised(request: Request, token: str) -> bool:
@@ -32,7 +61,7 @@ def authorised(request: Request, token: str) -> bool:
 
 def build_app(token: str | None) -> Sanic:
     """rasa-sdk's app for the `actions` package, without CORS, and behind the token when there is one."""
-    executor = ActionExecutor()
+    executor = WaitingExecutor()
     executor.register_package("actions")
     app = create_app(executor, cors_origins="")
     if token:

@@ -117,7 +117,7 @@ def cmd_api(args: argparse.Namespace) -> int:
 def cmd_gateway(args: argparse.Namespace) -> int:
     from bot.gateway import serve
 
-    serve(args.rasa_url, host=args.host, port=args.port)
+    serve(args.rasa_urls or ["http://127.0.0.1:5005"], host=args.host, port=args.port)
     return 0
 
 
@@ -271,7 +271,7 @@ def production_problems(environ: dict[str, str]) -> list[str]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from bot.servers import run_bot
+    from bot.servers import run_bot, scale_out_problems
     from bot.training import ensure_model
 
     if production():
@@ -279,12 +279,19 @@ def cmd_run(args: argparse.Namespace) -> int:
         if problems:
             print("refusing to start in production (HISAAB_ENV=production):", *problems, sep="\n  ", file=sys.stderr)
             return 2
+    if args.replicas < 1:
+        print("--replicas must be at least 1", file=sys.stderr)
+        return 2
+    if args.replicas > 1 and (problems := scale_out_problems(dict(os.environ))):
+        print(f"refusing to start {args.replicas} replicas: they share their state only through PostgreSQL and Redis "
+              "(docs/deploy.md):", *problems, sep="\n  ", file=sys.stderr)
+        return 2
     db = _database()
     if not production() and not tenants.list_tenants(db):
         shop = seed_demo(db)
         print(f"seeded the demo shop: {shop.name}")
     db.dispose()
-    return run_bot(ROOT, ensure_model(ROOT), rasa_port=args.port)
+    return run_bot(ROOT, ensure_model(ROOT), rasa_port=args.port, replicas=args.replicas)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -293,6 +300,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="set up and start the whole bot on the configured database")
     run.add_argument("--port", type=int, default=5005, help="Rasa server port")
+    run.add_argument("--replicas", type=int, default=1,
+                     help="Rasa and action server pairs behind the webhook gateway (more than 1 needs the scale-out "
+                          "profile: PostgreSQL and Redis, docs/deploy.md)")
     run.set_defaults(func=cmd_run)
 
     train = sub.add_parser("train", help="train the Rasa model if its inputs changed")
@@ -335,8 +345,9 @@ def build_parser() -> argparse.ArgumentParser:
     api.add_argument("--port", type=int, default=8000)
     api.set_defaults(func=cmd_api)
 
-    gateway = sub.add_parser("gateway", help="forward the WhatsApp webhook (only) to a Rasa server on loopback")
-    gateway.add_argument("--rasa-url", default="http://127.0.0.1:5005")
+    gateway = sub.add_parser("gateway", help="forward the WhatsApp webhook (only) to the Rasa servers, spreading the work")
+    gateway.add_argument("--rasa-url", action="append", dest="rasa_urls",
+                         help="a Rasa server (repeat for each replica; default http://127.0.0.1:5005)")
     gateway.add_argument("--host", default="127.0.0.1")
     gateway.add_argument("--port", type=int, default=8001)
     gateway.set_defaults(func=cmd_gateway)

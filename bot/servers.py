@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 from ruamel.yaml import YAML
 
+from bot.endpoints import ACTION_SERVER_URL, endpoints_file
 from bot.training import rasa_environment
 from connectors.metadata import production
 from erp_core.db import database_url
@@ -26,8 +27,6 @@ RASA_START_TIMEOUT = 240.0
 
 PR_SET_PDEATHSIG = 1
 LOOPBACK = "127.0.0.1"
-ACTIONS_TOKEN = "HISAAB_ACTIONS_TOKEN"
-"""The environment variable holding the secret the Rasa server shows the action server."""
 
 
 def _die_with_parent() -> None:
@@ -75,13 +74,13 @@ class Server:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
 
-def start_action_server(root: Path, port: int, env: dict[str, str] | None = None) -> Server:
+def start_action_server(root: Path, port: int, env: dict[str, str] | None = None, log: str = "actions") -> Server:
     """rasa-sdk serving `actions/` from the ERP environment, on loopback; with `HISAAB_ACTIONS_TOKEN` in the
-    environment it answers only calls that carry that token (`bot.action_server`)."""
+    environment it answers only calls that carry that token (`bot.action_server`). Logs to `var/log/<log>.log`."""
     return Server(
         "action server",
         [str(root / ".venv" / "erp" / "bin" / "python"), "-m", "bot.action_server", "--port", str(port)],
-        f"http://127.0.0.1:{port}/health", root, {**os.environ, **(env or {})}, root / "var" / "log" / "actions.log",
+        f"http://127.0.0.1:{port}/health", root, {**os.environ, **(env or {})}, root / "var" / "log" / f"{log}.log",
     )
 
 
@@ -101,23 +100,8 @@ def channels_file(root: Path, production: bool) -> Path:
     return safe
 
 
-def endpoints_file(root: Path, endpoints: Path, rasa_port: int, environment: dict[str, str]) -> Path:
-    """endpoints.yml as given, or, when the action server wants `HISAAB_ACTIONS_TOKEN`, a copy whose action
-    endpoint sends it. The copy names the variable, not the token: Rasa fills it in from its environment."""
-    if not environment.get(ACTIONS_TOKEN):
-        return endpoints
-    yaml = YAML()
-    config = yaml.load(endpoints.read_text(encoding="utf-8"))
-    config["action_endpoint"]["headers"] = {"Authorization": "Bearer ${%s}" % ACTIONS_TOKEN}
-    copy = root / "var" / "run" / f"endpoints-{rasa_port}.yml"
-    copy.parent.mkdir(parents=True, exist_ok=True)
-    with copy.open("w", encoding="utf-8") as out:
-        yaml.dump(config, out)
-    return copy
-
-
 def start_rasa_server(root: Path, model: Path, port: int, endpoints: Path | None = None,
-                      env: dict[str, str] | None = None) -> Server:
+                      env: dict[str, str] | None = None, log: str = "rasa") -> Server:
     """`rasa run` (through bot.rasa.server) on loopback with the HTTP API and the channels of credentials.yml,
     from the Rasa environment. With `RASA_AUTH_TOKEN` set, the HTTP API (conversations, the model) needs that
     token; in production no other site's pages may call it (no CORS), and the WhatsApp webhook reaches it
@@ -135,19 +119,20 @@ def start_rasa_server(root: Path, model: Path, port: int, endpoints: Path | None
         status += f"?token={environment['RASA_AUTH_TOKEN']}"
     if not production(environment):
         command += ["--cors", "*"]
-    return Server("Rasa server", command, status, root, environment, root / "var" / "log" / "rasa.log")
+    return Server("Rasa server", command, status, root, environment, root / "var" / "log" / f"{log}.log")
 
 
-def start_whatsapp_simulator(root: Path, rasa_port: int, port: int
+def start_whatsapp_simulator(root: Path, webhook_port: int, port: int
                              ) -> tuple[Server, dict[str, str]] | None:
-    """Without Meta credentials (WHATSAPP_ACCESS_TOKEN), the local WhatsApp simulator, and the channel
-    settings for Rasa that point at it (fresh secrets each run); None when real credentials are set."""
+    """Without Meta credentials (WHATSAPP_ACCESS_TOKEN), the local WhatsApp simulator posting to the webhook on
+    `webhook_port` (the Rasa server, or the gateway in front of several), and the channel settings for Rasa that
+    point at it (fresh secrets each run); None when real credentials are set."""
     if os.environ.get("WHATSAPP_ACCESS_TOKEN"):
         return None
     app_secret, access_token = secrets.token_hex(16), secrets.token_hex(16)
     command = [
         str(root / ".venv" / "erp" / "bin" / "python"), "-m", "connectors.simulator", "--port", str(port),
-        "--webhook-url", f"http://127.0.0.1:{rasa_port}/webhooks/whatsapp/webhook",
+        "--webhook-url", f"http://127.0.0.1:{webhook_port}/webhooks/whatsapp/webhook",
         "--app-secret", app_secret, "--access-token", access_token,
     ]
     server = Server("WhatsApp simulator", command, f"http://127.0.0.1:{port}/sim/config", root, dict(os.environ),
@@ -186,11 +171,12 @@ def start_notice_worker(root: Path, port: int, env: dict[str, str] | None = None
     )
 
 
-def start_gateway(root: Path, port: int, rasa_url: str, host: str) -> Server:
-    """The WhatsApp webhook's public door to the Rasa server on loopback (`bot gateway`)."""
+def start_gateway(root: Path, port: int, rasa_urls: list[str], host: str) -> Server:
+    """The WhatsApp webhook's public door to the Rasa servers (`bot gateway`), spreading webhooks across them."""
+    upstreams = [argument for url in rasa_urls for argument in ("--rasa-url", url)]
     return Server(
         "webhook gateway",
-        [_erp_python(root), "-m", "bot", "gateway", "--rasa-url", rasa_url, "--host", host, "--port", str(port)],
+        [_erp_python(root), "-m", "bot", "gateway", *upstreams, "--host", host, "--port", str(port)],
         f"http://127.0.0.1:{port}/health", root, dict(os.environ), root / "var" / "log" / "gateway.log",
     )
 
@@ -228,34 +214,75 @@ class RunningBot:
             server.stop()
 
 
-def start_bot(root: Path, model: Path, ports: Ports = Ports(), endpoints: Path | None = None) -> RunningBot:
+SCALE_OUT = {
+    "ERP_DATABASE_URL": "the books on PostgreSQL (postgresql+psycopg://...)",
+    "HISAAB_TRACKER_STORE_URL": "Rasa's conversations on PostgreSQL (postgresql://...)",
+    "HISAAB_LOCK_STORE_URL": "Rasa's lock store on Redis (redis://host:6379/1)",
+    "WHATSAPP_REDIS_URL": "the channel's shared inbox and outbox on Redis (redis://host:6379/0)",
+}
+"""What several replicas must share, and what for (docs/deploy.md)."""
+REPLICA_PORT_STEP = 100
+"""Replica i's Rasa server listens on `Ports.rasa + 100 i`, its action server on `Ports.actions + 100 i`."""
+
+
+def scale_out_problems(environ: dict[str, str]) -> list[str]:
+    """Why several replicas may not start: each shared store that is missing or of the wrong kind."""
+    problems = [f"{name} is missing ({job})" for name, job in SCALE_OUT.items() if not environ.get(name)]
+    if environ.get("ERP_DATABASE_URL", "postgresql").split(":")[0].split("+")[0] != "postgresql":
+        problems.append("ERP_DATABASE_URL must be PostgreSQL: SQLite is one machine's file")
+    return problems
+
+
+def start_replica(root: Path, model: Path, index: int, ports: Ports, endpoints: Path | None = None,
+                  env: dict[str, str] | None = None) -> tuple[Server, Server]:
+    """Replica `index`: a Rasa server and the action server only it calls, both on loopback. A pair, not a pool:
+    Rasa's action endpoint takes one URL, and a pair on one machine needs no load balancer between them, keeps
+    the action server off the network, and fails as one."""
+    step = index * REPLICA_PORT_STEP
+    rasa_port, actions_port = ports.rasa + step, ports.actions + step
+    suffix = f"-{index}" if index else ""
+    actions = start_action_server(root, actions_port, log=f"actions{suffix}")
+    rasa_env = {**(env or {}), ACTION_SERVER_URL: f"http://127.0.0.1:{actions_port}/webhook"}
+    rasa = start_rasa_server(root, model, rasa_port, endpoints, env=rasa_env, log=f"rasa{suffix}")
+    return rasa, actions
+
+
+def start_bot(root: Path, model: Path, ports: Ports = Ports(), endpoints: Path | None = None,
+              replicas: int = 1) -> RunningBot:
     """Start every server of the bot. Only what must be public listens on `HISAAB_PUBLIC_HOST` (default every
-    address), and only in production: the REST API, the review app and the webhook gateway. The Rasa server and
-    the action server are always on loopback; in development everything is, and without Meta credentials the
-    local WhatsApp simulator stands in for WhatsApp."""
+    address), and only in production: the REST API, the review app and the webhook gateway. The Rasa servers and
+    the action servers are always on loopback; in development everything is, and without Meta credentials the
+    local WhatsApp simulator stands in for WhatsApp. With `replicas` > 1 (the scale-out profile, `SCALE_OUT`),
+    that many Rasa and action server pairs share the work behind the gateway."""
     public = os.environ.get("HISAAB_PUBLIC_HOST", "0.0.0.0") if production() else LOOPBACK
-    rasa_url = f"http://127.0.0.1:{ports.rasa}"
-    simulator = None if production() else start_whatsapp_simulator(root, ports.rasa, ports.simulator)
+    rasa_urls = [f"http://127.0.0.1:{ports.rasa + i * REPLICA_PORT_STEP}" for i in range(replicas)]
+    gateway = production() or replicas > 1
+    simulator = None if production() else start_whatsapp_simulator(
+        root, ports.gateway if gateway else ports.rasa, ports.simulator)
+    channel_env = simulator[1] if simulator else None
     started: list[tuple[Server, float, str]] = []
     try:
-        actions = start_action_server(root, ports.actions)
-        started.append((actions, 60, f"action server: http://127.0.0.1:{ports.actions} (log: {actions.log})"))
+        for index in range(replicas):
+            rasa, actions = start_replica(root, model, index, ports, endpoints, channel_env)
+            started.append((actions, 60, f"action server: {actions.ready_url.removesuffix('/health')} "
+                                         f"(log: {actions.log})"))
+            channels = "the WhatsApp webhook" if production() else "REST channel: /webhooks/rest/webhook"
+            started.append((rasa, RASA_START_TIMEOUT, f"Rasa server:   {rasa_urls[index]} ({channels}, "
+                                                      f"log: {rasa.log})"))
         api = start_api_server(root, ports.api, host=public)
         started.append((api, 60, f"REST API:      http://{public}:{ports.api}/api/v1 (docs: /api/v1/docs, "
                                  f"log: {api.log})"))
-        review = start_review_server(root, ports.review, env={"REVIEW_RASA_URL": rasa_url}, host=public)
+        review = start_review_server(root, ports.review, env={"REVIEW_RASA_URL": rasa_urls[0]}, host=public)
         started.append((review, 60, f"review app:    http://{public}:{ports.review} (users: `bot review-user add`, "
                                     f"log: {review.log})"))
-        rasa = start_rasa_server(root, model, ports.rasa, endpoints, env=simulator[1] if simulator else None)
-        channels = "the WhatsApp webhook" if production() else "REST channel: /webhooks/rest/webhook"
-        started.append((rasa, RASA_START_TIMEOUT, f"Rasa server:   {rasa_url} ({channels}, log: {rasa.log})"))
-        notify = start_notice_worker(root, ports.notify, env=simulator[1] if simulator else None)
+        notify = start_notice_worker(root, ports.notify, env=channel_env)
         started.append((notify, 60, f"notice worker: reminders, receipts, alerts, the daily summary (log: "
                                     f"{notify.log}; `bot notify --dry-run` shows what it would send)"))
-        if production():
-            gateway = start_gateway(root, ports.gateway, rasa_url, public)
-            started.append((gateway, 30, f"WhatsApp webhook: http://{public}:{ports.gateway}/webhooks/whatsapp/webhook "
-                                         f"(give Meta this path behind your TLS proxy; log: {gateway.log})"))
+        if gateway:
+            door = start_gateway(root, ports.gateway, rasa_urls, public)
+            started.append((door, 30, f"WhatsApp webhook: http://{public}:{ports.gateway}/webhooks/whatsapp/webhook "
+                                      f"({len(rasa_urls)} Rasa server(s) behind it; in production give Meta this "
+                                      f"path behind your TLS proxy; log: {door.log})"))
         if simulator:
             started.append((simulator[0], 30, f"WhatsApp simulator: http://localhost:{ports.simulator} (no Meta "
                                               f"credentials set: chat with the bot there as a WhatsApp customer)"))
@@ -267,7 +294,7 @@ def start_bot(root: Path, model: Path, ports: Ports = Ports(), endpoints: Path |
     return RunningBot(started)
 
 
-def run_bot(root: Path, model: Path, rasa_port: int = 5005) -> int:
+def run_bot(root: Path, model: Path, rasa_port: int = 5005, replicas: int = 1) -> int:
     """Start every server, chat in the terminal if there is one, and stop them all on exit, Ctrl-C or SIGTERM.
     Conversation logs older than each shop's retention are purged now and then daily (`bot.privacy`)."""
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
@@ -275,7 +302,7 @@ def run_bot(root: Path, model: Path, rasa_port: int = 5005) -> int:
 
     stop_purging = threading.Event()
     purge_daily(root, database_url(), stop_purging)
-    bot = start_bot(root, model, Ports(rasa=rasa_port))
+    bot = start_bot(root, model, Ports(rasa=rasa_port), replicas=replicas)
     try:
         bot.wait_ready()
         if sys.stdin.isatty() and not production():

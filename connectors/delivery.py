@@ -47,11 +47,16 @@ class Sender:
         self.max_attempts, self.base_delay, self.max_delay = max_attempts, base_delay, max_delay
         self._sleep = sleep
 
-    async def send(self, key: str, phone_number_id: str, to: str, outgoing: Outgoing) -> str | None:
+    async def send(self, key: str, phone_number_id: str, to: str, outgoing: Outgoing, replay: bool = False
+                   ) -> str | None:
         """Queue and deliver one message; WhatsApp's id of it (a wamid), or None if it was queued under this key
-        before (a replay) or failed."""
+        before or failed. On a `replay` (a message handled again because its first handler died), a reply that
+        handler queued and never sent is delivered now, in its place among the replies, not later by a sweep."""
         entry = self.entry(phone_number_id, to, outgoing)
         if not await self.store.outbox_put(key, entry):
+            if replay and (left := await self.store.outbox_take(key)) is not None:
+                logger.info("reply %s was left unsent by a handler that stopped; sending it now", key)
+                return await self.deliver(key, left)
             logger.info("reply %s was queued before; not sending it again", key)
             return None
         return await self.deliver(key, entry)

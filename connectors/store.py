@@ -1,7 +1,7 @@
-"""The durable inbox, outbox and delivery log: Redis when configured, SQLite otherwise.
+"""The durable outbox and delivery log (Redis when configured, SQLite otherwise), and the embedded default's inbox.
 
-Inbox: a webhook's message is stored (keyed by its WhatsApp message id, which is
-also the deduplication key) before the webhook is answered, and removed from the
+Inbox (SQLite; with Redis the replicas share `connectors.shared_inbox`): a webhook's message is stored (keyed by
+its WhatsApp message id, which is also the deduplication key) before the webhook is answered, and removed from the
 pending set only when it has been processed, so a restart finds whatever was
 acknowledged but not finished. Ids are remembered for `SEEN_FOR` seconds, longer
 than Meta keeps retrying a webhook.
@@ -19,35 +19,39 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import os
 import queue
+import socket
 import sqlite3
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
 from connectors.events import Message, Status
 
+logger = logging.getLogger(__name__)
+
 SEEN_FOR = 7 * 24 * 3600
 DELIVERY_LOG_SIZE = 10_000
 
 
 class Store(Protocol):
-    async def accept(self, message: Message) -> bool:
-        """Store a new inbound message; False if this message id was seen before."""
-
-    async def pending(self) -> list[Message]:
-        """Accepted but not yet processed, in the order they were accepted."""
-
-    async def done(self, message_id: str) -> None:
-        """The message was processed."""
+    """The outbox and delivery log every sender shares (channel replicas, notice workers)."""
 
     async def outbox_put(self, key: str, entry: dict[str, Any]) -> bool:
         """Queue a reply; False if a reply with this key was queued before (sent, failed or still pending)."""
 
     async def outbox_pending(self) -> list[tuple[str, dict[str, Any]]]:
-        """Replies not yet sent nor given up on, oldest first."""
+        """Replies not yet sent nor given up on that no live process is delivering, oldest first; the caller now
+        delivers them."""
+
+    async def outbox_take(self, key: str) -> dict[str, Any] | None:
+        """A reply still pending under `key`, now this process's to deliver (it handles again the message whose
+        handler died before sending it); None if there is none."""
 
     async def outbox_finish(self, key: str, state: str) -> None:
         """Take a reply out of the pending set: `sent` or `failed`."""
@@ -64,6 +68,11 @@ class Store(Protocol):
     async def close(self) -> None: ...
 
 
+def consumer_name() -> str:
+    """This process among the replicas: host, pid and a random part (a restarted process is a new one)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
 def _status_row(status: Status) -> dict[str, Any]:
     error = status.errors[0] if status.errors else None
     return {
@@ -75,7 +84,8 @@ def _status_row(status: Status) -> dict[str, Any]:
 
 
 class SQLiteStore:
-    """One SQLite file in WAL mode, written by one thread with group commit.
+    """One SQLite file in WAL mode, written by one thread with group commit: the outbox and delivery log, and the
+    inbox of the embedded default (`connectors.dispatcher`), one process.
 
     A call queues its statement and waits. The thread runs whatever has queued up
     meanwhile in one transaction, so one fsync (`synchronous=FULL`) covers them all,
@@ -158,15 +168,18 @@ class SQLiteStore:
         return insert
 
     async def accept(self, message: Message) -> bool:
+        """Store a new inbound message; False if this message id was seen before."""
         return await self._run(self._insert_once("inbox", "message_id", message.id, "message",
                                                  json.dumps(message.to_dict()), "accepted_at"))
 
     async def pending(self) -> list[Message]:
+        """Accepted but not yet processed, in the order they were accepted."""
         rows = await self._run(lambda db: db.execute(
             "SELECT message FROM inbox WHERE done = 0 ORDER BY seq").fetchall())
         return [Message.from_dict(json.loads(row[0])) for row in rows]
 
     async def done(self, message_id: str) -> None:
+        """The message was processed."""
         await self._run(lambda db: db.execute("UPDATE inbox SET done = 1 WHERE message_id = ?", (message_id,)))
 
     async def outbox_put(self, key: str, entry: dict[str, Any]) -> bool:
@@ -176,6 +189,11 @@ class SQLiteStore:
         rows = await self._run(lambda db: db.execute(
             "SELECT key, entry FROM outbox WHERE state = 'pending' ORDER BY seq").fetchall())
         return [(key, json.loads(entry)) for key, entry in rows]
+
+    async def outbox_take(self, key: str) -> dict[str, Any] | None:
+        row = await self._run(lambda db: db.execute(
+            "SELECT entry FROM outbox WHERE key = ? AND state = 'pending'", (key,)).fetchone())
+        return None if row is None else json.loads(row[0])
 
     async def outbox_finish(self, key: str, state: str) -> None:
         await self._run(lambda db: db.execute("UPDATE outbox SET state = ? WHERE key = ?", (state, key)))
@@ -223,63 +241,107 @@ if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
     local seq = redis.call('INCR', KEYS[4])
     redis.call('HSET', KEYS[2], ARGV[3], ARGV[4])
     redis.call('ZADD', KEYS[3], seq, ARGV[3])
+    redis.call('HSET', KEYS[5], ARGV[3], ARGV[5])
     return 1
 end
 return 0
 """
 
+_CLAIM_ORPHANS = """
+local taken = {}
+for _, key in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+    local owner = redis.call('HGET', KEYS[2], key)
+    if owner ~= ARGV[1] and (not owner or redis.call('EXISTS', ARGV[2] .. owner) == 0) then
+        redis.call('HSET', KEYS[2], key, ARGV[1])
+        table.insert(taken, key)
+    end
+end
+return taken
+"""
+"""Take over the pending replies whose process is gone (its `alive:` key expired or was removed)."""
+
+_TAKE = """
+local entry = redis.call('HGET', KEYS[1], ARGV[1])
+if entry then
+    redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+end
+return entry
+"""
+
+ALIVE_FOR = 30
+"""Seconds a process's `alive:` key outlives its last heartbeat: then its pending replies are anyone's."""
+
 
 class RedisStore:
-    """Keys under `prefix`: seen markers with a TTL, and a hash plus a sorted set for each pending queue.
+    """Keys under `prefix`: the outbox's seen markers with a TTL, its pending replies (a hash, a sorted set for the
+    order, a hash of who is delivering each), a heartbeat per process, and the delivery log.
 
-    Run Redis with `appendonly yes` so an acknowledged message survives a Redis restart too.
+    Any number of processes share it. Each reply is delivered by the process that queued it; one whose process died
+    (no heartbeat for `ALIVE_FOR` seconds, or closed) is taken over by the next `outbox_pending`. Run Redis with
+    `appendonly yes` so a queued reply survives a Redis restart too.
     """
 
-    def __init__(self, url: str, prefix: str = "hisaab:wa:") -> None:
+    def __init__(self, url: str, prefix: str = "hisaab:wa:", owner: str | None = None) -> None:
         import redis.asyncio as redis
 
-        self._redis = redis.from_url(url)
+        self._redis = redis.from_url(url, health_check_interval=10)
         self._prefix = prefix
+        self.owner = owner or consumer_name()
         self._put_once = self._redis.register_script(_PUT_ONCE)
+        self._claim_orphans = self._redis.register_script(_CLAIM_ORPHANS)
+        self._take = self._redis.register_script(_TAKE)
+        self._heartbeat: asyncio.Task[None] | None = None
+        self._closing = asyncio.Event()
 
     def _key(self, *parts: str) -> str:
         return self._prefix + ":".join(parts)
 
-    async def _put(self, queue: str, key: str, payload: str) -> bool:
-        keys = [self._key(queue, "seen", key), self._key(queue), self._key(queue, "order"), self._key(queue, "seq")]
-        return bool(await self._put_once(keys=keys, args=["pending", SEEN_FOR, key, payload]))
+    def _beating(self) -> None:
+        """Start this process's heartbeat, once (from the event loop that uses the store)."""
+        if self._heartbeat is None:
+            self._heartbeat = asyncio.get_running_loop().create_task(self._beat())
 
-    async def _pending(self, queue: str) -> list[tuple[str, str]]:
-        keys = [k.decode() for k in await self._redis.zrange(self._key(queue, "order"), 0, -1)]
-        if not keys:
-            return []
-        values = await self._redis.hmget(self._key(queue), keys)
-        return [(k, v.decode()) for k, v in zip(keys, values) if v is not None]
+    async def _beat(self) -> None:
+        """Every third of `ALIVE_FOR` until closed (never cancelled mid-command: that would break the connection)."""
+        from redis.exceptions import RedisError
 
-    async def _finish(self, queue: str, key: str, state: str) -> None:
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.set(self._key(queue, "seen", key), state, ex=SEEN_FOR)
-            pipe.hdel(self._key(queue), key)
-            pipe.zrem(self._key(queue, "order"), key)
-            await pipe.execute()
-
-    async def accept(self, message: Message) -> bool:
-        return await self._put("inbox", message.id, json.dumps(message.to_dict()))
-
-    async def pending(self) -> list[Message]:
-        return [Message.from_dict(json.loads(v)) for _, v in await self._pending("inbox")]
-
-    async def done(self, message_id: str) -> None:
-        await self._finish("inbox", message_id, "done")
+        while not self._closing.is_set():
+            try:
+                await self._redis.set(self._key("alive", self.owner), "1", ex=ALIVE_FOR)
+            except (RedisError, OSError) as error:
+                logger.warning("outbox heartbeat failed: %s", error)
+            try:
+                await asyncio.wait_for(self._closing.wait(), ALIVE_FOR / 3)
+            except asyncio.TimeoutError:
+                pass
 
     async def outbox_put(self, key: str, entry: dict[str, Any]) -> bool:
-        return await self._put("outbox", key, json.dumps(entry))
+        self._beating()
+        keys = [self._key("outbox", "seen", key), self._key("outbox"), self._key("outbox", "order"),
+                self._key("outbox", "seq"), self._key("outbox", "owner")]
+        return bool(await self._put_once(keys=keys, args=["pending", SEEN_FOR, key, json.dumps(entry), self.owner]))
 
     async def outbox_pending(self) -> list[tuple[str, dict[str, Any]]]:
-        return [(k, json.loads(v)) for k, v in await self._pending("outbox")]
+        self._beating()
+        keys = [k.decode() for k in await self._claim_orphans(
+            keys=[self._key("outbox", "order"), self._key("outbox", "owner")],
+            args=[self.owner, self._key("alive", "")])]
+        if not keys:
+            return []
+        values = await self._redis.hmget(self._key("outbox"), keys)
+        return [(k, json.loads(v)) for k, v in zip(keys, values) if v is not None]
+
+    async def outbox_take(self, key: str) -> dict[str, Any] | None:
+        entry = await self._take(keys=[self._key("outbox"), self._key("outbox", "owner")], args=[key, self.owner])
+        return None if entry is None else json.loads(entry)
 
     async def outbox_finish(self, key: str, state: str) -> None:
-        await self._finish("outbox", key, state)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.set(self._key("outbox", "seen", key), state, ex=SEEN_FOR)
+            pipe.hdel(self._key("outbox"), key)
+            pipe.zrem(self._key("outbox", "order"), key)
+            pipe.hdel(self._key("outbox", "owner"), key)
+            await pipe.execute()
 
     async def outbox_state(self, key: str) -> str | None:
         state = await self._redis.get(self._key("outbox", "seen", key))
@@ -295,6 +357,11 @@ class RedisStore:
         return [json.loads(v) for v in await self._redis.lrange(self._key("delivery_log"), 0, limit - 1)]
 
     async def close(self) -> None:
+        """Stop the heartbeat and say so: what this process still had pending is now anyone's to deliver."""
+        self._closing.set()
+        if self._heartbeat is not None:
+            await self._heartbeat
+            await self._redis.delete(self._key("alive", self.owner))
         await self._redis.aclose() if hasattr(self._redis, "aclose") else await self._redis.close()
 
 

@@ -44,9 +44,19 @@ from connectors.metadata import Media as MediaMetadata
 from connectors.outbound import recipient, render
 from connectors.ratelimit import RateLimiter
 from connectors.settings import MAX_WEBHOOK_BYTES, WhatsAppSettings
-from connectors.store import Store, open_store
+from connectors.shared_inbox import SharedInbox
+from connectors.store import ALIVE_FOR, RedisStore, SQLiteStore, Store
 
 logger = logging.getLogger(__name__)
+
+
+def _unavailable() -> tuple[type[BaseException], ...]:
+    """What Rasa raises while the tracker store (PostgreSQL) or the lock store (Redis) is away: the message waits."""
+    import redis.exceptions
+    import sqlalchemy.exc
+
+    return (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, sqlalchemy.exc.OperationalError,
+            sqlalchemy.exc.InterfaceError, ConnectionError)
 
 
 def channel_metadata(message: Message, media: Optional[MediaMetadata]) -> ChannelMetadata:
@@ -74,8 +84,9 @@ class WhatsAppOutput(OutputChannel):
     def name(cls) -> Text:
         return "whatsapp"
 
-    def __init__(self, sender: Sender, reply_to: str = "") -> None:
-        self.sender = sender
+    def __init__(self, sender: Sender, reply_to: str = "", replay: bool = False) -> None:
+        """`replay`: the message may have been handled before (`Sender.send`)."""
+        self.sender, self.replay = sender, replay
         self._reply_to = reply_to or f"out-{uuid.uuid4().hex}"
         self._count = itertools.count()
 
@@ -85,7 +96,8 @@ class WhatsAppOutput(OutputChannel):
             raise ValueError(f"recipient {recipient_id!r} is not <phone_number_id>:<wa_id>")
         to = recipient(message) or wa_id
         for outgoing in render(message):
-            await self.sender.send(f"{self._reply_to}/{next(self._count)}", phone_number_id, to, outgoing)
+            await self.sender.send(f"{self._reply_to}/{next(self._count)}", phone_number_id, to, outgoing,
+                                   replay=self.replay)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         await self.send_response(recipient_id, {"text": text})
@@ -120,12 +132,20 @@ class WhatsAppInput(InputChannel):
         if not settings.app_secret:
             logger.warning("WhatsApp channel without an app secret: every webhook POST will be refused")
         self.client = GraphClient(settings.api_base_url, settings.access_token)
-        self.store: Store = open_store(settings.redis_url, settings.store_path)
+        self.store: Store
+        self.inbox: Dispatcher | SharedInbox
+        if settings.redis_url:  # any number of replicas share the inbox and the outbox
+            self.store = RedisStore(settings.redis_url)
+            self.inbox = SharedInbox(settings.redis_url, self._handle, retry_on=_unavailable(),
+                                     claim_after=settings.claim_after)
+        else:
+            store = SQLiteStore(settings.store_path)
+            self.store, self.inbox = store, Dispatcher(store, self._handle)
         self.sender = Sender(self.client, self.store, RateLimiter(settings.max_send_rate),
                              reengagement_template=settings.reengagement_template,
                              template_language=settings.reengagement_template_language)
         self.media = MediaStore(settings.media_dir, self.client)
-        self.dispatcher = Dispatcher(self.store, self._handle)
+        self._sweeper: Optional[asyncio.Task[None]] = None
         self._on_new_message: Optional[Callable[[UserMessage], Awaitable[Any]]] = None
         self._agent: Any = None
 
@@ -134,16 +154,32 @@ class WhatsAppInput(InputChannel):
         return WhatsAppOutput(self.sender)
 
     async def start(self, agent: Any = None) -> None:
-        """Deliver the replies and process the messages a previous process left behind."""
+        """Deliver the replies and process the messages a previous process left behind; with Redis, keep
+        delivering the replies of replicas that die."""
         self._agent = agent
         replies = await self.sender.recover()
-        messages = await self.dispatcher.recover()
-        if replies or messages:
-            logger.info("WhatsApp channel recovered %d pending replies and %d pending messages", replies, messages)
+        if replies:
+            logger.info("WhatsApp channel recovered %d pending replies", replies)
+        await self.inbox.start()
+        if isinstance(self.store, RedisStore):
+            self._sweeper = asyncio.get_running_loop().create_task(self._deliver_orphans())
 
     async def stop(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+        await self.inbox.stop()
         await self.client.close()
         await self.store.close()
+
+    async def _deliver_orphans(self) -> None:
+        """Now and then, deliver the replies a replica queued and died before sending."""
+        while True:
+            await asyncio.sleep(ALIVE_FOR)
+            try:
+                if replies := await self.sender.recover():
+                    logger.warning("delivered %d replies of a replica that stopped", replies)
+            except Exception as error:  # Redis away: the next round tries again
+                logger.warning("could not look for other replicas' replies: %s", error)
 
     async def receive(self, body: bytes, headers: Dict[str, str]) -> HTTPResponse:
         """Check and store one webhook POST; the answer Meta gets does not wait for the bot."""
@@ -168,24 +204,22 @@ class WhatsAppInput(InputChannel):
         for reason in webhook.unreadable:
             logger.warning("WhatsApp webhook: could not read %s", reason)
         for message in webhook.messages:
-            if await self.store.accept(message):
-                self.dispatcher.submit(message)
-            else:
+            if not await self.inbox.accept(message):
                 logger.info("duplicate WhatsApp message %s ignored", message.id)
         return response.json({"status": "received"})
 
-    async def _handle(self, message: Message) -> None:
-        """Process one stored message: acknowledge it to the customer, fetch its media, hand it to Rasa."""
+    async def _handle(self, message: Message, maybe_seen: bool) -> None:
+        """Process one stored message: acknowledge it to the customer, fetch its media, hand it to Rasa.
+        `maybe_seen`: recovered after a crash or a failed attempt, so Rasa may have it already."""
         sender_id = conversation_id(message.phone_number_id, message.wa_id)
-        # a message accepted by this process is new to Rasa; only one recovered after a restart may not be
-        if message.id in self.dispatcher.recovered and await self._already_processed(sender_id, message.id):
+        if maybe_seen and await self._already_processed(sender_id, message.id):
             return
         if message.ignored:
             logger.info("WhatsApp %s %s from %s needs no answer", message.type, message.id, message.wa_id)
             return
         asyncio.get_running_loop().create_task(self._mark_read(message))
         metadata = channel_metadata(message, await self._download(message)).signed(self.identity_secret)
-        output = WhatsAppOutput(self.sender, reply_to=message.id)
+        output = WhatsAppOutput(self.sender, reply_to=message.id, replay=maybe_seen)
         if not message.understood:
             response = "utter_cannot_read_voice" if message.type == "audio" else "utter_cannot_read"
             await output.send_response(sender_id, await self._domain_response(response, sender_id))

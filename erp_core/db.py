@@ -113,7 +113,8 @@ class Database:
             self.engine = create_engine(self.url, connect_args={"timeout": 30})
             _configure_sqlite(self.engine)
         else:
-            self.engine = create_engine(self.url, pool_size=10, max_overflow=20, pool_recycle=1800)
+            # pre-ping: a connection the server dropped (a restart, a failover) is replaced, not handed out
+            self.engine = create_engine(self.url, pool_size=10, max_overflow=20, pool_recycle=1800, pool_pre_ping=True)
         self._sessions = sessionmaker(self.engine, class_=TenantSession, expire_on_commit=False)
         self._read_sessions = sessionmaker(
             self.engine.execution_options(**{READONLY: True}), class_=TenantSession, expire_on_commit=False

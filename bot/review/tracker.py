@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from sqlalchemy import Column, Engine, Float, Integer, MetaData, String, Table, Text, URL, create_engine, select
+from sqlalchemy import Column, Engine, Float, Integer, MetaData, String, Table, Text, URL, create_engine, make_url, select
+
+from bot.endpoints import TRACKER_STORE_URL
 
 _tracker_metadata = MetaData()
 events = Table(
@@ -28,10 +30,13 @@ DRIVERS = {"postgresql": "postgresql+psycopg", "sqlite": "sqlite"}
 
 
 def tracker_store_url(root: Path, endpoints: Path | None = None) -> str:
-    """`REVIEW_TRACKER_URL`, else the SQL tracker store that endpoints.yml configures (SQLite paths are
-    relative to the project root, where Rasa runs)."""
+    """`REVIEW_TRACKER_URL`, else the scale-out profile's `HISAAB_TRACKER_STORE_URL` (bot/endpoints.py), else the
+    SQL tracker store that endpoints.yml configures (SQLite paths are relative to the project root, where Rasa runs)."""
     if os.environ.get("REVIEW_TRACKER_URL"):
         return os.environ["REVIEW_TRACKER_URL"]
+    if os.environ.get(TRACKER_STORE_URL):
+        return make_url(os.environ[TRACKER_STORE_URL]).set(drivername=DRIVERS["postgresql"]).render_as_string(
+            hide_password=False)
     config = YAML(typ="safe").load((endpoints or root / "endpoints.yml").read_text()) or {}
     store = {k: os.path.expandvars(str(v)) for k, v in (config.get("tracker_store") or {}).items()}
     if store.get("type", "").upper() != "SQL":

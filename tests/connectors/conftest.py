@@ -15,9 +15,17 @@ def redis_url() -> Iterator[str]:
         yield url
 
 
+@pytest.fixture
+def sqlite_store(tmp_path):
+    """A function opening the embedded default's store (inbox and outbox); called twice, a second handle on the
+    same file (a restart)."""
+    path = tmp_path / "whatsapp.db"
+    return lambda: SQLiteStore(path)
+
+
 @pytest.fixture(params=["sqlite", "redis"])
 def store_factory(request, tmp_path):
-    """A function opening the durable store; called twice it gives a second handle on the same data (a restart)."""
+    """A function opening the durable outbox; called twice it gives a second handle on the same data (a restart)."""
     if request.param == "sqlite":
         path = tmp_path / "whatsapp.db"
         return lambda: SQLiteStore(path)
