@@ -294,6 +294,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_bot(ROOT, ensure_model(ROOT), rasa_port=args.port, replicas=args.replicas)
 
 
+def cmd_replica(args: argparse.Namespace) -> int:
+    from bot.servers import run_replica, scale_out_problems
+    from bot.training import ensure_model
+
+    if problems := scale_out_problems(dict(os.environ)):
+        print("refusing to start a replica: replicas share their state only through PostgreSQL and Redis "
+              "(docs/deploy.md):", *problems, sep="\n  ", file=sys.stderr)
+        return 2
+    return run_replica(ROOT, ensure_model(ROOT), args.index)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bot", description="WhatsApp-native ERP for small shops")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -304,6 +315,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="Rasa and action server pairs behind the webhook gateway (more than 1 needs the scale-out "
                           "profile: PostgreSQL and Redis, docs/deploy.md)")
     run.set_defaults(func=cmd_run)
+
+    replica = sub.add_parser("replica", help="one replica's Rasa server and action server, for a process manager "
+                                             "(the scale-out profile, docs/deploy.md)")
+    replica.add_argument("--index", type=int, default=0, help="replica i listens on 5005 + 100 i (Rasa) and "
+                                                              "5055 + 100 i (actions), on loopback")
+    replica.set_defaults(func=cmd_replica)
 
     train = sub.add_parser("train", help="train the Rasa model if its inputs changed")
     train.add_argument("--force", action="store_true", help="train even if a model for these inputs exists")
@@ -345,7 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
     api.add_argument("--port", type=int, default=8000)
     api.set_defaults(func=cmd_api)
 
-    gateway = sub.add_parser("gateway", help="forward the WhatsApp webhook (only) to the Rasa servers, spreading the work")
+    gateway = sub.add_parser("gateway", help="forward the WhatsApp webhook (only) to the Rasa servers, in turn")
     gateway.add_argument("--rasa-url", action="append", dest="rasa_urls",
                          help="a Rasa server (repeat for each replica; default http://127.0.0.1:5005)")
     gateway.add_argument("--host", default="127.0.0.1")

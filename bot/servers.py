@@ -241,7 +241,7 @@ def start_replica(root: Path, model: Path, index: int, ports: Ports, endpoints: 
     step = index * REPLICA_PORT_STEP
     rasa_port, actions_port = ports.rasa + step, ports.actions + step
     suffix = f"-{index}" if index else ""
-    actions = start_action_server(root, actions_port, log=f"actions{suffix}")
+    actions = start_action_server(root, actions_port, env, log=f"actions{suffix}")
     rasa_env = {**(env or {}), ACTION_SERVER_URL: f"http://127.0.0.1:{actions_port}/webhook"}
     rasa = start_rasa_server(root, model, rasa_port, endpoints, env=rasa_env, log=f"rasa{suffix}")
     return rasa, actions
@@ -320,3 +320,22 @@ def run_bot(root: Path, model: Path, rasa_port: int = 5005, replicas: int = 1) -
         stop_purging.set()
         bot.stop()
     return 0
+
+
+def run_replica(root: Path, model: Path, index: int) -> int:
+    """One replica's Rasa server and action server in the foreground (`bot replica`), for a process manager that
+    starts each replica on its own (docs/deploy.md): both stop when either dies or on SIGTERM, and the exit status
+    says so, so the manager starts the pair again."""
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    pair = start_replica(root, model, index, Ports())
+    running = RunningBot([(pair[1], 60, f"action server of replica {index}: {pair[1].ready_url}"),
+                          (pair[0], RASA_START_TIMEOUT, f"Rasa server of replica {index}: {pair[0].ready_url}")])
+    try:
+        running.wait_ready()
+        while running.alive():
+            time.sleep(1)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        running.stop()

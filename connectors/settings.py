@@ -22,7 +22,8 @@ class WhatsAppSettings:
     api_base_url: str = DEFAULT_API_BASE_URL
     max_send_rate: float = DEFAULT_MAX_SEND_RATE
     redis_url: str = ""
-    """Inbox, outbox and delivery log in Redis when set (shared by every replica); in SQLite (`store_path`) otherwise."""
+    """Inbox, outbox and delivery log in Redis when set (shared by every replica); in SQLite (`store_path`)
+    otherwise."""
     claim_after: float = 30.0
     """With Redis: seconds a conversation's entry may sit idle before another replica takes it over (its replica
     died); the owner refreshes it every third of this while it works."""

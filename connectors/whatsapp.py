@@ -51,12 +51,14 @@ logger = logging.getLogger(__name__)
 
 
 def _unavailable() -> tuple[type[BaseException], ...]:
-    """What Rasa raises while the tracker store (PostgreSQL) or the lock store (Redis) is away: the message waits."""
+    """What Rasa raises while the tracker store (PostgreSQL) or the lock store (Redis) is away: the message waits.
+    (Rasa's lock store wraps Redis's errors in its `LockError`.)"""
     import redis.exceptions
     import sqlalchemy.exc
+    from rasa.core.lock_store import LockError
 
     return (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, sqlalchemy.exc.OperationalError,
-            sqlalchemy.exc.InterfaceError, ConnectionError)
+            sqlalchemy.exc.InterfaceError, LockError, ConnectionError)
 
 
 def channel_metadata(message: Message, media: Optional[MediaMetadata]) -> ChannelMetadata:

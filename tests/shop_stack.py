@@ -2,24 +2,28 @@
 
 `running_stack` starts the action server on one fresh SQLite ERP database and Rasa (the current model)
 wired to it through one SQL tracker store, as in production; `tests/conftest.py` makes that the
-session fixture `rasa_stack`, started the first time a test asks for it. Each test module that talks to
-Rasa gets a shop of its own in that database (a tenant with its own business number): the demo shop
-(erp_core.demo) for one module, copies of it under other business numbers for the others. Conversations
-are kept apart as the WhatsApp channel keeps them, by a sender id `<phone_number_id>:<wa_id>`.
+session fixture `rasa_stack`, started the first time a test asks for it. With `HISAAB_TEST_PROFILE=scale-out`
+the same tests run on the scale-out profile instead: PostgreSQL (books and conversations), Redis (Rasa's lock
+store) and two Rasa and action server pairs, each message of a conversation going to the other replica.
+Each test module that talks to Rasa gets a shop of its own in that database (a tenant with its own business
+number): the demo shop (erp_core.demo) for one module, copies of it under other business numbers for the others.
+Conversations are kept apart as the WhatsApp channel keeps them, by a sender id `<phone_number_id>:<wa_id>`.
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import httpx
 
-from bot.servers import RASA_START_TIMEOUT, start_action_server, start_rasa_server
+from bot.servers import REPLICA_PORT_STEP, RASA_START_TIMEOUT, Ports, start_action_server, start_rasa_server, \
+    start_replica
 from bot.training import ensure_model
 from connectors.metadata import ChannelMetadata
 from erp_core import catalog, inventory, invoice_settings, ledger, orders, parties, tenants
@@ -28,7 +32,8 @@ from erp_core.db import Database
 from erp_core.demo import seed_demo
 from erp_core.enums import Role
 from erp_core.permissions import Actor
-from tests.postgres_server import free_port
+from tests.connectors.redis_server import RedisProcess
+from tests.postgres_server import PostgresProcess, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 _numbers = itertools.count(919700001001)
@@ -54,6 +59,9 @@ class Shop:
     ctx: Context
     documents: Path
     phone_number_id: str
+    rasa_urls: list[str] = field(default_factory=list)
+    """Replicas to take turns with (the scale-out profile); else `rasa_url` alone."""
+    _turns: Iterator[int] = field(default_factory=itertools.count)
 
     def owner(self) -> str:
         """A new owner's WhatsApp number: a conversation (and an undo history) of its own."""
@@ -69,7 +77,8 @@ class Shop:
         """One message as the WhatsApp channel hands it to Rasa (metadata: business, sender, message id, name)."""
         metadata = ChannelMetadata(phone_number_id=self.phone_number_id, wa_id=wa_id, message_id=message_id or "",
                                    profile_name=profile_name or "").to_dict()
-        response = httpx.post(f"{self.rasa_url}/webhooks/rest/webhook",
+        url = self.rasa_urls[next(self._turns) % len(self.rasa_urls)] if self.rasa_urls else self.rasa_url
+        response = httpx.post(f"{url}/webhooks/rest/webhook",
                               json={"sender": self.sender(wa_id), "message": text, "metadata": metadata}, timeout=60)
         response.raise_for_status()
         return response.json()
@@ -106,6 +115,7 @@ class Stack:
     rasa_url: str
     db: Database
     documents: Path
+    rasa_urls: list[str] = field(default_factory=list)
 
     def parse(self, text: str) -> dict:
         """Rasa's /model/parse answer for `text`."""
@@ -120,11 +130,57 @@ class Stack:
         return self._shop(seed_demo(self.db, phone_number_id=str(next(_business_numbers))))
 
     def _shop(self, tenant: tenants.TenantInfo) -> Shop:
-        return Shop(self.rasa_url, Context(self.db, tenant.id, Actor.system()), self.documents, tenant.phone_number_id)
+        return Shop(self.rasa_url, Context(self.db, tenant.id, Actor.system()), self.documents, tenant.phone_number_id,
+                    self.rasa_urls)
 
 
 @contextmanager
 def running_stack(tmp: Path) -> Iterator[Stack]:
+    """The embedded default's stack, or the scale-out profile's with `HISAAB_TEST_PROFILE=scale-out`."""
+    profile = os.environ.get("HISAAB_TEST_PROFILE", "embedded")
+    if profile not in ("embedded", "scale-out"):
+        raise ValueError(f"HISAAB_TEST_PROFILE is embedded or scale-out, not {profile}")
+    with (scale_out_stack(tmp) if profile == "scale-out" else embedded_stack(tmp)) as stack:
+        yield stack
+
+
+@contextmanager
+def scale_out_stack(tmp: Path, replicas: int = 2) -> Iterator[Stack]:
+    """PostgreSQL and Redis started here, `replicas` Rasa and action server pairs started as `bot run --replicas`
+    starts them (bot.servers.start_replica), all configured through the environment only."""
+    pg, redis = PostgresProcess(), RedisProcess()
+    pairs = []
+    try:
+        pg.start()
+        pg.create_erp_database()
+        pg.sql("CREATE ROLE rasa LOGIN PASSWORD 'rasa'")
+        pg.sql("CREATE DATABASE rasa OWNER rasa")
+        redis.start()
+        db = Database(pg.url)
+        db.migrate()
+        env = {"ERP_DATABASE_URL": pg.url, "HISAAB_DOCUMENTS_DIR": str(tmp / "documents"),
+               "HISAAB_TRACKER_STORE_URL": f"postgresql://rasa:rasa@127.0.0.1:{pg.port}/rasa",
+               "HISAAB_LOCK_STORE_URL": f"redis://127.0.0.1:{redis.port}/1",
+               "WHATSAPP_REDIS_URL": f"redis://127.0.0.1:{redis.port}/0"}
+        ports = Ports(rasa=free_port(), actions=free_port())
+        model = ensure_model(ROOT)
+        pairs = [start_replica(ROOT, model, index, ports, env=env) for index in range(replicas)]
+        for rasa, actions in pairs:
+            actions.wait_ready(60)
+            rasa.wait_ready(RASA_START_TIMEOUT)
+        urls = [f"http://127.0.0.1:{ports.rasa + index * REPLICA_PORT_STEP}" for index in range(replicas)]
+        yield Stack(urls[0], db, tmp / "documents", urls)
+        db.dispose()
+    finally:
+        for pair in pairs:
+            for server in pair:
+                server.stop()
+        redis.remove()
+        pg.remove()
+
+
+@contextmanager
+def embedded_stack(tmp: Path) -> Iterator[Stack]:
     """A fresh ERP database in `tmp`, the action server on it and Rasa (the current model) wired to it through a
     SQL tracker store in `tmp`, as in production. Documents go to `tmp/documents`."""
     erp_url = f"sqlite:///{tmp / 'erp.db'}"

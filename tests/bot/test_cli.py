@@ -140,3 +140,14 @@ def test_secrets_rotate_re_encrypts_every_business_with_the_first_key(bot, monke
     assert refused.returncode == 1 and "0 secrets in 0 businesses" in refused.stdout
     assert "tenant 1: NOT ROTATED (nothing changed): a stored secret cannot be decrypted" in refused.stderr
     db.dispose()
+
+
+def test_replicas_refuse_to_start_without_the_stores_they_share_and_say_which(bot):
+    two = bot("run", "--replicas", "2")
+    assert two.returncode == 2
+    assert "ERP_DATABASE_URL must be PostgreSQL" in two.stderr
+    for name in ("HISAAB_TRACKER_STORE_URL", "HISAAB_LOCK_STORE_URL", "WHATSAPP_REDIS_URL"):
+        assert f"{name} is missing" in two.stderr
+    one = bot("replica", "--index", "1")
+    assert one.returncode == 2 and "HISAAB_LOCK_STORE_URL is missing" in one.stderr
+    assert bot("run", "--replicas", "0").returncode == 2
