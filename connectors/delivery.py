@@ -29,6 +29,8 @@ from connectors.store import Store
 logger = logging.getLogger(__name__)
 
 TEMPLATE_PARAMETER_LIMIT = 1000
+FINISH_WITHIN = 60.0
+"""Seconds a sent reply's record waits for the store (Redis restarting) before it is given up, logged."""
 
 
 def backoff(attempt: int, base: float, cap: float) -> float:
@@ -87,7 +89,7 @@ class Sender:
                     upload = ""
                 await self.limiter.acquire(phone_number_id)
                 wamid = await self.client.send_message(phone_number_id, {**addressee(to), **message})
-                await self.store.outbox_finish(key, "sent")
+                await self._finish(key, "sent")
                 return wamid
             except GraphError as failure:
                 error = failure
@@ -104,10 +106,26 @@ class Sender:
         assert error is not None
         logger.error("giving up on reply %s to %s after %d attempt(s): %s; message: %.200s",
                      key, to, attempt + 1, error, summary(message))
-        await self.store.outbox_finish(key, "failed")
+        await self._finish(key, "failed")
         await self.store.log_delivery(Status(key, "failed", to, phone_number_id, int(time.time()),
                                              (WhatsAppError(error.code or error.status, error.message, error.details),)))
         return None
+
+    async def _finish(self, key: str, state: str) -> None:
+        """Record how a reply ended, again while the store is away (a Redis restart): a reply that went out but is
+        still pending would be sent again by whoever handles its message next."""
+        deadline, pause = time.monotonic() + FINISH_WITHIN, 0.5
+        while True:
+            try:
+                await self.store.outbox_finish(key, state)
+                return
+            except Exception as error:
+                if time.monotonic() + pause > deadline:
+                    logger.error("reply %s was %s but could not be recorded: %s", key, state, error)
+                    return
+                logger.warning("recording reply %s as %s must wait (%s)", key, state, error)
+                await self._sleep(pause)
+                pause = min(pause * 2, 5.0)
 
     def _reengagement(self, message: dict[str, Any]) -> Outgoing:
         """The configured template, with the undelivered message's words as its one body parameter."""

@@ -1,6 +1,12 @@
-"""`rasa run` for our Rasa environment, with one fix to Rasa 3.6.21 (its last release).
+"""`rasa run` for our Rasa environment, with two fixes to Rasa 3.6.21 (its last release).
 
-Rasa checks every action server response with `jsonschema.validate(response, spec)`,
+First, Rasa wraps the tracker store in a `FailSafeTrackerStore`: while the database is away, reading a conversation
+answers "no conversation" and saving one keeps it in that process's memory only, so a customer's open form is
+silently forgotten (a "haan" then confirms nothing, or a sale is asked for again). Here the tracker store's errors
+reach the caller instead: the WhatsApp channel keeps the message and handles it again once the database is back
+(`connectors.shared_inbox`), and the REST channel answers 500.
+
+Second, Rasa checks every action server response with `jsonschema.validate(response, spec)`,
 which first validates the *spec* against the JSON Schema meta-schema and builds a new
 validator, on every call. With jsonschema 4.17 that costs about 17 ms a response, and a
 WhatsApp message makes two action calls (`action_validate_slot_mappings` and the
@@ -42,9 +48,23 @@ def validate_action_result(action: RemoteAction, result: dict[str, Any]) -> bool
     return _RASA_VALIDATE_ACTION_RESULT(action, result)  # raises Rasa's ValidationError, explained as Rasa does
 
 
+def strict_tracker_store(store: Any, domain: Any) -> Any:
+    """Rasa's `Agent._create_tracker_store` without the `FailSafeTrackerStore` around the store."""
+    from rasa.core.tracker_store import InMemoryTrackerStore
+
+    if store is None:
+        return InMemoryTrackerStore(domain)
+    store.domain = domain
+    return store
+
+
 def install() -> None:
-    """Make every `RemoteAction` in this process validate responses with the reused validator."""
+    """Make every `RemoteAction` in this process validate responses with the reused validator, and every agent's
+    tracker store raise its errors."""
+    from rasa.core.agent import Agent
+
     RemoteAction._validate_action_result = validate_action_result
+    Agent._create_tracker_store = staticmethod(strict_tracker_store)
 
 
 REQUEST_MAX_SIZE = 8 * 1024 * 1024

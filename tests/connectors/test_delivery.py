@@ -187,3 +187,22 @@ async def test_the_simulator_refuses_media_without_the_token(sim, tmp_path):
         await MediaStore(tmp_path, client).fetch(BUSINESS, Media(media_id, "image/jpeg"))
     await client.close()
     assert error.value.code == 190
+
+
+async def test_a_sent_reply_is_recorded_even_when_the_store_is_away_for_a_moment(sim, sender_factory):
+    """Redis restarting just after a reply went out: the record waits, so a replay of its message sends nothing."""
+    sender = sender_factory()
+    finish, failures = sender.store.outbox_finish, iter([ConnectionError("Redis is restarting")] * 2)
+
+    async def away_twice(key: str, state: str) -> None:
+        if (failure := next(failures, None)) is not None:
+            raise failure
+        await finish(key, state)
+
+    sender.store.outbox_finish = away_twice
+    [outgoing] = render({"text": "sirf ek baar"})
+    assert await sender.send("wamid.away/0", BUSINESS, CUSTOMER, outgoing)
+    assert len(sender.sleeps) == 2 and await sender.store.outbox_state("wamid.away/0") == "sent"
+    assert not await sender.send("wamid.away/0", BUSINESS, CUSTOMER, outgoing, replay=True)
+    await sender.client.close()
+    assert [m["message"]["text"]["body"] for m in sim.conversation(BUSINESS, CUSTOMER)] == ["sirf ek baar"]

@@ -37,8 +37,9 @@ from tests.postgres_server import PostgresProcess, free_port
 IDENTITY_SECRET = "channel-identity-secret-for-scale-tests"
 ACTIONS_TOKEN = "action-server-token-for-scale-tests"
 RASA_TOKEN = "rasa-http-api-token-for-scale-tests"
-CLAIM_AFTER = 5
-"""Seconds before a dead replica's conversation is taken over (30 in production; shorter so the tests are quick)."""
+CLAIM_AFTER = 10
+"""Seconds before a dead replica's conversation is taken over (30 in production; shorter so the tests are quick, longer
+than a Redis restart, during which a working replica cannot keep its conversations fresh)."""
 LOCK_LIFETIME = 15
 """Rasa's lock store: seconds a dead replica's lock on a conversation outlives it (60 in production)."""
 
