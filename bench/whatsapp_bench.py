@@ -22,6 +22,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -45,17 +46,22 @@ def peak_rss_mib(pid: int) -> float:
     return float("nan")
 
 
-def cpu_seconds(group: int) -> float:
-    """User + system CPU time used so far by the live processes of a process group (a server and its workers)."""
+def process_cpu_seconds(selected: Callable[[int, list[str]], bool]) -> float:
+    """User + system CPU time used so far by the live processes `selected(pid, fields of /proc/pid/stat)` picks."""
     total = 0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:  # the process ended meanwhile
             continue
-        if int(fields[2]) == group:
+        if selected(int(stat.parent.name), fields):
             total += int(fields[11]) + int(fields[12])
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(group: int) -> float:
+    """User + system CPU time used so far by the live processes of a process group (a server and its workers)."""
+    return process_cpu_seconds(lambda pid, fields: int(fields[2]) == group)
 
 
 def percentile(values: list[float], p: float) -> float:
