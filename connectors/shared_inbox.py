@@ -84,6 +84,8 @@ class SharedInbox:
         self._handled = self._redis.register_script(_HANDLED)
         self._max_parallel = max_parallel
         self._working: set[asyncio.Task[None]] = set()
+        self._in_hand: set[str] = set()
+        """The stream entries (conversations) this replica is working on."""
         self._loop_task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
 
@@ -138,7 +140,9 @@ class SharedInbox:
                 _, claimed, *_ = await self._redis.xautoclaim(
                     self._key("ready"), GROUP, self.consumer, int(self.claim_after * 1000), "0-0", count=room)
                 for entry_id, fields in claimed:
-                    if fields:  # an entry deleted meanwhile comes back without fields
+                    # an entry deleted meanwhile comes back without fields; one of ours went idle only because
+                    # Redis was away while we worked on it
+                    if fields and entry_id.decode() not in self._in_hand:
                         logger.warning("taking over conversation %s from a replica that stopped",
                                        fields[b"conversation"].decode())
                         self._spawn(entry_id, fields, taken_over=True)
@@ -170,10 +174,11 @@ class SharedInbox:
             pass
 
     def _spawn(self, entry_id: bytes, fields: dict[bytes, bytes], taken_over: bool) -> None:
-        conversation = fields[b"conversation"].decode()
-        task = asyncio.get_running_loop().create_task(self._work(entry_id.decode(), conversation, taken_over))
+        conversation, entry = fields[b"conversation"].decode(), entry_id.decode()
+        task = asyncio.get_running_loop().create_task(self._work(entry, conversation, taken_over))
         self._working.add(task)
-        task.add_done_callback(self._working.discard)
+        self._in_hand.add(entry)
+        task.add_done_callback(lambda done: (self._working.discard(done), self._in_hand.discard(entry)))
 
     async def _work(self, entry_id: str, conversation: str, taken_over: bool) -> None:
         """Handle the conversation's messages in order until its list is empty, then give it up."""
@@ -185,7 +190,8 @@ class SharedInbox:
                 head = await self._retrying(self._redis.lindex, self._key("conversation", conversation), 0)
                 message = Message.from_dict(json.loads(head)) if head else None
                 if message is not None:
-                    maybe_seen = await self._handle(message, maybe_seen)
+                    await self._handle(message, maybe_seen)
+                    maybe_seen = False  # only the message a dead replica was on may have reached Rasa
                 keys = [self._key("conversation", conversation), self._key("turn", conversation), self._key("ready")]
                 more = await self._retrying(self._handled, keys=keys,
                                             args=[message.id if message else "", GROUP, entry_id])
@@ -195,14 +201,14 @@ class SharedInbox:
             finished.set()
             await keeper
 
-    async def _handle(self, message: Message, maybe_seen: bool) -> bool:
-        """Handle one message, again after a pause while what it needs is away; whether the next may have been
-        seen (only when this one was retried: a retry may have reached Rasa the first time)."""
+    async def _handle(self, message: Message, maybe_seen: bool) -> None:
+        """Handle one message, again after a pause while what it needs is away (flagged then: the first attempt
+        may have reached Rasa)."""
         pause = 1.0
         while True:
             try:
                 await self.handle(message, maybe_seen)
-                return False
+                return
             except self.retry_on as error:
                 logger.warning("WhatsApp message %s must wait (%s); retrying in %.0f s", message.id, error, pause)
                 maybe_seen = True
@@ -210,7 +216,7 @@ class SharedInbox:
                 pause = min(pause * 2, 10.0)
             except Exception:
                 logger.exception("handling WhatsApp message %s failed", message.id)
-                return False
+                return
 
     async def _retrying(self, call: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
         """A Redis call, repeated until Redis answers (a restart takes a moment)."""

@@ -116,11 +116,11 @@ async def test_a_conversation_being_worked_on_is_not_taken_over(redis_url):
             await asyncio.sleep(delay)
         return handle
 
-    slow = replica(redis_url, prefix, handler("slow", 2.5), claim_after=0.6)
+    slow = replica(redis_url, prefix, handler("slow", 5), claim_after=1.5)
     await slow.start()
     await slow.accept(message(0, "919822222222"))
     await asyncio.sleep(0.3)
-    other = replica(redis_url, prefix, handler("other", 0), claim_after=0.6)
+    other = replica(redis_url, prefix, handler("other", 0), claim_after=1.5)
     await other.start()
     await asyncio.wait_for(slow.drain(), 20)
     assert seen == [("slow", "0")]
