@@ -141,7 +141,7 @@ def test_postgres_restarted_mid_stream(cluster: Cluster, reference: list[str]):
 def test_one_conversation_written_through_both_replicas_at_once_keeps_every_message(cluster: Cluster):
     """Rasa's HTTP API (the review app, an integration) reaches a conversation without the channel's inbox: the lock
     store keeps the conversation in one replica at a time, so no message is lost from its tracker. (Without it, two
-    replicas saving one tracker at once drop each other's events: docs/scaling.md.)"""
+    replicas saving one tracker at once drop each other's events: docs/deploy.md.)"""
     sender = f"{DEMO_PHONE_NUMBER_ID}:919769999999"
     texts = [f"chawal ka stock {n}" for n in range(16)]
 
