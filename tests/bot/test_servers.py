@@ -19,13 +19,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_real_meta_credentials_mean_no_simulator(monkeypatch):
     monkeypatch.setenv("WHATSAPP_ACCESS_TOKEN", "EAAG-real-token")
-    assert start_whatsapp_simulator(ROOT, rasa_port=5005, port=free_port()) is None
+    assert start_whatsapp_simulator(ROOT, webhook_port=5005, port=free_port()) is None
 
 
 def test_without_credentials_the_channel_is_pointed_at_a_running_simulator(monkeypatch):
     monkeypatch.delenv("WHATSAPP_ACCESS_TOKEN", raising=False)
     port = free_port()
-    server, channel = start_whatsapp_simulator(ROOT, rasa_port=5005, port=port)
+    server, channel = start_whatsapp_simulator(ROOT, webhook_port=5005, port=port)
     try:
         server.wait_ready(30)
         assert channel["WHATSAPP_API_BASE_URL"] == f"http://127.0.0.1:{port}/v21.0"
