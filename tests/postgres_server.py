@@ -70,6 +70,13 @@ class PostgresProcess:
         for statement in ("CREATE ROLE erp_app LOGIN PASSWORD 'erp'", "CREATE DATABASE erp OWNER erp_app"):
             self.sql(statement)
 
+    def create_tracker_database(self) -> str:
+        """The `rasa` database for Rasa's tracker store, owned by its own role; its URL as the scale-out profile's
+        `HISAAB_TRACKER_STORE_URL` takes it."""
+        self.sql("CREATE ROLE rasa LOGIN PASSWORD 'rasa'")
+        self.sql("CREATE DATABASE rasa OWNER rasa")
+        return f"postgresql://rasa:rasa@127.0.0.1:{self.port}/rasa"
+
     def remove(self) -> None:
         subprocess.run(_as_server_user([str(BINDIR / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"]),
                        capture_output=True)

@@ -153,13 +153,12 @@ def scale_out_stack(tmp: Path, replicas: int = 2) -> Iterator[Stack]:
     try:
         pg.start()
         pg.create_erp_database()
-        pg.sql("CREATE ROLE rasa LOGIN PASSWORD 'rasa'")
-        pg.sql("CREATE DATABASE rasa OWNER rasa")
+        tracker_url = pg.create_tracker_database()
         redis.start()
         db = Database(pg.url)
         db.migrate()
         env = {"ERP_DATABASE_URL": pg.url, "HISAAB_DOCUMENTS_DIR": str(tmp / "documents"),
-               "HISAAB_TRACKER_STORE_URL": f"postgresql://rasa:rasa@127.0.0.1:{pg.port}/rasa",
+               "HISAAB_TRACKER_STORE_URL": tracker_url,
                "HISAAB_LOCK_STORE_URL": f"redis://127.0.0.1:{redis.port}/1",
                "WHATSAPP_REDIS_URL": f"redis://127.0.0.1:{redis.port}/0"}
         ports = Ports(rasa=free_port(), actions=free_port())

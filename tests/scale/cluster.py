@@ -147,8 +147,7 @@ def running_cluster(tmp: Path, replicas: int = 2) -> Iterator[Cluster]:
     try:
         pg.start()
         pg.create_erp_database()
-        pg.sql("CREATE ROLE rasa LOGIN PASSWORD 'rasa'")
-        pg.sql("CREATE DATABASE rasa OWNER rasa")
+        tracker_url = pg.create_tracker_database()
         redis.start()
         db = Database(pg.url)
         db.migrate()
@@ -158,7 +157,7 @@ def running_cluster(tmp: Path, replicas: int = 2) -> Iterator[Cluster]:
         ports = Ports(rasa=free_port(), actions=free_port())
         env = {
             "ERP_DATABASE_URL": pg.url,
-            "HISAAB_TRACKER_STORE_URL": f"postgresql://rasa:rasa@127.0.0.1:{pg.port}/rasa",
+            "HISAAB_TRACKER_STORE_URL": tracker_url,
             "HISAAB_LOCK_STORE_URL": f"redis://127.0.0.1:{redis.port}/1",
             "WHATSAPP_REDIS_URL": f"redis://127.0.0.1:{redis.port}/0",
             "WHATSAPP_CLAIM_AFTER": str(CLAIM_AFTER), "TICKET_LOCK_LIFETIME": str(LOCK_LIFETIME),
