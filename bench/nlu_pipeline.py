@@ -58,6 +58,12 @@ _LARGE_BATCH = {"batch_size": [128, 512], **_SEEDED}
 _CURRENT_FEATURES = [_TOKENIZER, {"name": "RegexFeaturizer"}, {"name": "LexicalSyntacticFeaturizer"}, _WORDS,
                      _chars(1, 4, max_features=10000)]
 """config.yml's featurisers."""
+_MLP_INTENTS = {"name": "bench.mlp_intent_classifier.MLPIntentClassifier"}
+_CRF_NEIGHBOUR = ["low", "title", "upper", "prefix2", "suffix3", "pattern"]
+_CRF_WINDOW_5 = [["low", "title"], _CRF_NEIGHBOUR,
+                 ["low", "bias", "prefix5", "prefix2", "suffix5", "suffix3", "suffix2", "upper", "title", "digit",
+                  "pattern"], _CRF_NEIGHBOUR, ["low", "title"]]
+"""The CRF's features of two words either side (Rasa's default: one, fewer of each)."""
 
 
 CANDIDATES: dict[str, list[dict]] = {
@@ -103,6 +109,19 @@ CANDIDATES: dict[str, list[dict]] = {
                                     _diet(20, number_of_transformer_layers=1, **_SEEDED)],
     "romanised_no_transformer_60_epochs": [{**_TOKENIZER, "romanise": True}, *_CURRENT_FEATURES[1:],
                                            _diet(60, number_of_transformer_layers=0, **_SEEDED)],
+    # Intents by a perceptron on the same features (bench/mlp_intent_classifier.py), DIET for entities only
+    # (docs/nlu-report.md, "Training time: the intent classifier").
+    "mlp_intents_diet_entities_no_transformer": [
+        {**_TOKENIZER, "romanise": True}, *_CURRENT_FEATURES[1:], _MLP_INTENTS,
+        _diet(40, intent_classification=False, number_of_transformer_layers=0, **_SEEDED)],
+    "mlp_intents_crf_entities": [{**_TOKENIZER, "romanise": True}, *_CURRENT_FEATURES[1:], _MLP_INTENTS,
+                                 {"name": "CRFEntityExtractor"}],
+    "mlp_intents_crf_entities_window_5": [{**_TOKENIZER, "romanise": True}, *_CURRENT_FEATURES[1:], _MLP_INTENTS,
+                                          {"name": "CRFEntityExtractor", "features": _CRF_WINDOW_5,
+                                           "max_iterations": 100}],
+    "mlp_intents_diet_entities_1_layer": [
+        {**_TOKENIZER, "romanise": True}, *_CURRENT_FEATURES[1:], _MLP_INTENTS,
+        _diet(20, intent_classification=False, number_of_transformer_layers=1, **_SEEDED)],
 }
 """Each pipeline up to DIETClassifier; the synonym mapper and our extractor follow in every one."""
 
@@ -318,7 +337,7 @@ def main() -> None:
         print("|---|---|---|---|---|")
         print("\n".join(rows))
         return
-    print(f"\n| pipeline | intent accuracy | " + " | ".join(f"{lang} (DIET / fallback {CONFIGURED_FALLBACK})"
+    print("\n| pipeline | intent accuracy | " + " | ".join(f"{lang} (DIET / fallback {CONFIGURED_FALLBACK})"
                                                         for lang in LANGUAGES)
           + " | intent macro-F1 | entity F1 | training | parse p50 / p95 |")
     print("|---|---|---|---|---|---|---|---|---|---|")

@@ -34,7 +34,7 @@ from bot.training import ensure_model
 from erp_core import catalog, inventory
 from erp_core.context import Context
 from erp_core.db import Database
-from erp_core.demo import DEMO_PHONE_NUMBER_ID, seed_demo
+from erp_core.demo import seed_demo
 from erp_core.messages import format_decimal
 from erp_core.permissions import Actor
 from tests.postgres_server import free_port
