@@ -110,7 +110,7 @@ CANDIDATES: dict[str, list[dict]] = {
     "romanised_no_transformer_60_epochs": [{**_TOKENIZER, "romanise": True}, *_CURRENT_FEATURES[1:],
                                            _diet(60, number_of_transformer_layers=0, **_SEEDED)],
     # Intents by a perceptron on the same features (bench/mlp_intent_classifier.py), DIET for entities only
-    # (docs/nlu-report.md, "Training time: the intent classifier").
+    # (docs/nlu-report.md, "Training time: a perceptron and a CRF instead of DIET").
     "mlp_intents_diet_entities_no_transformer": [
         {**_TOKENIZER, "romanise": True}, *_CURRENT_FEATURES[1:], _MLP_INTENTS,
         _diet(40, intent_classification=False, number_of_transformer_layers=0, **_SEEDED)],
