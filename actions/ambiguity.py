@@ -20,7 +20,8 @@ from actions.phrases import CUSTOMER_HELP
 from erp_core.enums import Role
 
 AMBIGUITY_GAP = 0.1
-"""At most this far apart (config.yml's FallbackClassifier `ambiguity_threshold`)."""
+"""At most this far apart. Twice config.yml's FallbackClassifier `ambiguity_threshold`: a message that fell back
+because its best intent was weak (below the threshold) is asked about too when its two leaders are this close."""
 TOGETHER = 0.5
 """The two intents' confidences add up to at least this: the model hesitated between them, not among many."""
 BUSINESS = frozenset(FORMS) | frozenset(QUERIES) - CHIT_CHAT

@@ -1,6 +1,6 @@
 """Items of an order, an invoice or a stock receipt, read from a message's entities.
 
-DIET tags `product`; the rule-based extractor tags `quantity` and `unit`. A
+The name tagger tags `product`; the rule-based extractor tags `quantity` and `unit`. A
 quantity and unit belong to the product they stand next to: before it
 ("10 kilo chawal") or, when that product has none yet, after it
 ("chawal 10 kilo"). A quantity with no product ("nahi, 5 kilo") is a

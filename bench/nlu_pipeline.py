@@ -58,7 +58,7 @@ _LARGE_BATCH = {"batch_size": [128, 512], **_SEEDED}
 _CURRENT_FEATURES = [_TOKENIZER, {"name": "RegexFeaturizer"}, {"name": "LexicalSyntacticFeaturizer"}, _WORDS,
                      _chars(1, 4, max_features=10000)]
 """config.yml's featurisers."""
-_MLP_INTENTS = {"name": "bench.mlp_intent_classifier.MLPIntentClassifier"}
+_MLP_INTENTS = {"name": "bot.rasa.nlu.intent_classifier.MLPIntentClassifier"}
 _CRF_NEIGHBOUR = ["low", "title", "upper", "prefix2", "suffix3", "pattern"]
 _CRF_WINDOW_5 = [["low", "title"], _CRF_NEIGHBOUR,
                  ["low", "bias", "prefix5", "prefix2", "suffix5", "suffix3", "suffix2", "upper", "title", "digit",
@@ -109,7 +109,7 @@ CANDIDATES: dict[str, list[dict]] = {
                                     _diet(20, number_of_transformer_layers=1, **_SEEDED)],
     "romanised_no_transformer_60_epochs": [{**_TOKENIZER, "romanise": True}, *_CURRENT_FEATURES[1:],
                                            _diet(60, number_of_transformer_layers=0, **_SEEDED)],
-    # Intents by a perceptron on the same features (bench/mlp_intent_classifier.py), DIET for entities only
+    # Intents by a perceptron on the same features (bot/rasa/nlu/intent_classifier.py), DIET for entities only
     # (docs/nlu-report.md, "Training time: a perceptron and a CRF instead of DIET").
     "mlp_intents_diet_entities_no_transformer": [
         {**_TOKENIZER, "romanise": True}, *_CURRENT_FEATURES[1:], _MLP_INTENTS,
@@ -122,11 +122,15 @@ CANDIDATES: dict[str, list[dict]] = {
     "mlp_intents_diet_entities_1_layer": [
         {**_TOKENIZER, "romanise": True}, *_CURRENT_FEATURES[1:], _MLP_INTENTS,
         _diet(20, intent_classification=False, number_of_transformer_layers=1, **_SEEDED)],
+    # config.yml since 2026-12-07 (docs/nlu-report.md, "A perceptron and a name tagger instead of DIET").
+    "mlp_intents_name_tagger": [{**_TOKENIZER, "romanise": True}, _WORDS, _chars(1, 4, max_features=10000),
+                                _MLP_INTENTS, {"name": "bot.rasa.nlu.name_tagger.NameEntityExtractor"}],
 }
-"""Each pipeline up to DIETClassifier; the synonym mapper and our extractor follow in every one."""
+"""Each pipeline up to its intent classifier and name extractor; the synonym mapper and our extractor follow in
+every one."""
 
 FALLBACKS = [(t, a) for t in (0.3, 0.4, 0.5, 0.6, 0.7) for a in (0.05, 0.1)]
-CONFIGURED_FALLBACK = (0.4, 0.1)
+CONFIGURED_FALLBACK = (0.3, 0.05)
 """config.yml's FallbackClassifier (threshold, ambiguity_threshold)."""
 
 

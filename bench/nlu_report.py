@@ -10,7 +10,7 @@ The four language files are pooled (the bot runs one multilingual model) and spl
 folds by (language, intent). Each fold trains `config.yml`'s NLU pipeline on the other folds of all
 languages and parses its own examples. Per language it prints intent accuracy, intent macro-F1 and
 entity F1 on (entity, value) pairs per message, values compared case-insensitively after stripping
-(the NLU contract). Entity F1 is also split into the entities DIETClassifier learns (product,
+(the NLU contract). Entity F1 is also split into the entities the name tagger learns (product,
 customer, supplier) and the rule-owned ones (numbers, units, periods, payment modes, expense
 categories), naming the components that produced the latter. Every fold model also parses a few
 out-of-scope sentences (alarms, weather, music, cricket, recipes), which should land on
@@ -18,7 +18,7 @@ nlu_fallback or help. The cross-validation section of docs/nlu-report.md is repl
 other sections of that file are left alone.
 
 `--quick` is for trainers between full runs: the same folds, with a linear model on the features
-config.yml's pipeline counts standing in for DIET, intent accuracy and every intent error per
+config.yml's pipeline counts standing in for its perceptron, intent accuracy and every intent error per
 language in a few seconds, printed only. Confirm with the full run before trusting a figure.
 """
 
@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # config.yml names our components (bot.rasa.nlu.components)
 
 LANGUAGES = ("hinglish", "hindi", "nepali", "english")
-DIET_ENTITIES = frozenset({"product", "customer", "supplier"})
+LEARNED_ENTITIES = frozenset({"product", "customer", "supplier"})
 RULE_ENTITIES = frozenset({"quantity", "amount", "order_id", "unit", "period", "payment_mode", "expense_category",
                            "order_step", "write_off_reason", "setting", "reply_language", "upi_id", "gstin"})
 OUT_OF_SCOPE_OK = frozenset({"nlu_fallback", "help", "out_of_scope"})
@@ -121,7 +121,7 @@ class Scores:
         self.predicted.append(predicted)
         if predicted != example.intent:
             self.errors.append(f"{example.text!r}: {example.intent} -> {parse.intent}")
-        for group, kinds in (("all", DIET_ENTITIES | RULE_ENTITIES), ("diet", DIET_ENTITIES), ("rule", RULE_ENTITIES)):
+        for group, kinds in (("all", LEARNED_ENTITIES | RULE_ENTITIES), ("learned", LEARNED_ENTITIES), ("rule", RULE_ENTITIES)):
             gold = {pair for pair in example.entities if pair[0] in kinds}
             found = {pair for pair in parse.entities if pair[0] in kinds}
             self.entity_counts[group].update(tp=len(gold & found), fp=len(found - gold), fn=len(gold - found))
@@ -287,16 +287,16 @@ def fmt(value: float | None) -> str:
 
 
 def table(scores: dict[str, Scores]) -> list[str]:
-    lines = ["| language | examples | intent accuracy | intent macro-F1 | entity F1 (all) | entity F1 (DIET: product, customer, supplier) | entity F1 (rule-owned) | targets |",
+    lines = ["| language | examples | intent accuracy | intent macro-F1 | entity F1 (all) | entity F1 (learned: product, customer, supplier) | entity F1 (rule-owned) | targets |",
              "|---|---|---|---|---|---|---|---|"]
     for language, s in scores.items():
         lines.append(f"| {language} | {len(s.gold)} | {fmt(s.accuracy)} | {fmt(s.macro_f1)} | {fmt(s.entity_f1('all'))} "
-                     f"| {fmt(s.entity_f1('diet'))} | {fmt(s.entity_f1('rule'))} | {'met' if s.meets_targets() else 'NOT met'} |")
+                     f"| {fmt(s.entity_f1('learned'))} | {fmt(s.entity_f1('rule'))} | {'met' if s.meets_targets() else 'NOT met'} |")
     return lines + [""]
 
 
 def per_entity_lines(scores: dict[str, Scores]) -> list[str]:
-    kinds = sorted(DIET_ENTITIES | RULE_ENTITIES)
+    kinds = sorted(LEARNED_ENTITIES | RULE_ENTITIES)
     lines = ["Examples whose (entity, value) pairs differ, by entity type:", "",
              "| language | " + " | ".join(kinds) + " |", "|---|" + "---|" * len(kinds)]
     for language, s in scores.items():
@@ -361,7 +361,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5, help="folds for cross-validation")
     parser.add_argument("--holdout", type=float, help="instead of folds: one stratified split with this test share, not written")
-    parser.add_argument("--quick", action="store_true", help="intents only, a linear stand-in for DIET, in seconds; printed only")
+    parser.add_argument("--quick", action="store_true", help="intents only, a linear stand-in for the perceptron, in seconds; printed only")
     parser.add_argument("--report", type=Path, default=ROOT / "docs" / "nlu-report.md")
     args = parser.parse_args()
 

@@ -34,7 +34,13 @@ from bot.training import rasa_environment
 
 HELD_OUT_EVERY = 5
 MIN_EXAMPLES_TO_HOLD_OUT = 5
-PROGRESS_PATTERN = re.compile(r"Epochs:\s+(\d+)%")
+COMPONENT_TRAINED = "Finished training component"
+
+
+def component_count(config: Path) -> int:
+    """How many components and policies `config` lists (at least 1): the steps `rasa train` reports finishing."""
+    loaded = YAML(typ="safe").load(config.read_text(encoding="utf-8")) or {}
+    return max(len(loaded.get("pipeline") or []) + len(loaded.get("policies") or []), 1)
 
 
 def is_held_out(example: Example) -> bool:
@@ -190,14 +196,15 @@ class Trainer:
             shutil.rmtree(work, ignore_errors=True)
 
     async def _train(self, model_id: int, name: str, data_dir: Path, log: Path) -> None:
-        """`rasa train` in a child process; its output goes to the log and its epoch bars to the progress."""
+        """`rasa train` in a child process; its output goes to the log, and each component it finishes training
+        moves the progress on."""
         command = [str(self.root / ".venv" / "rasa" / "bin" / "rasa"), "train", "--data", str(data_dir),
                    "--config", str(self.project / "config.yml"), "--domain", str(self.project / "domain.yml"),
                    "--out", str(self.models_dir), "--fixed-model-name", name]
         process = await asyncio.create_subprocess_exec(
             *command, cwd=self.root, env=rasa_environment(), stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT)
-        component, last_write = 0, 0.0
+        components, trained = component_count(self.project / "config.yml"), 0
         assert process.stdout is not None
         with log.open("w", encoding="utf-8") as out:
             out.write("$ " + " ".join(command) + "\n")
@@ -206,16 +213,9 @@ class Trainer:
                 pending += chunk.decode("utf-8", errors="replace")
                 *lines, pending = re.split(r"[\r\n]", pending)
                 for line in lines:
-                    if "Starting to train component" in line:
-                        component += 1
-                    match = PROGRESS_PATTERN.search(line)
-                    if match:
-                        if time.monotonic() - last_write > 1:
-                            share = min(component, 2) or 1
-                            progress = 0.05 + 0.4 * (share - 1) + 0.4 * int(match.group(1)) / 100
-                            await self._update(model_id, progress=min(progress, 0.88))
-                            last_write = time.monotonic()
-                        continue
+                    if COMPONENT_TRAINED in line:
+                        trained += 1
+                        await self._update(model_id, progress=min(0.05 + 0.83 * trained / components, 0.88))
                     if line.strip():
                         out.write(line + "\n")
                         out.flush()

@@ -2,10 +2,13 @@
 
 - `NormalisingTokenizer` (first in the pipeline): tokens whose text is the
   normal form of the word (`bot.rasa.nlu.normalise`), while start/end stay offsets
-  into the text as typed, so DIET's entity spans and values are the user's own.
-- `HisaabEntityExtractor` (after DIETClassifier): replaces DIET's guesses of
-  the rule-owned entity types with `bot.rasa.nlu.extract`'s, decided by DIET's intent,
-  and joins names DIET split word by word (`bot.rasa.nlu.spans`).
+  into the text as typed, so the name tagger's spans and values are the user's own.
+- `ShopFallbackClassifier` (last): Rasa's FallbackClassifier, but a shop intent must
+  lead the two not-shop intents (`nlu_fallback` and `out_of_scope`, which the
+  perceptron learns apart) taken together by the ambiguity threshold.
+- `HisaabEntityExtractor` (after the intent classifier and the name tagger): adds
+  the rule-owned entity types from `bot.rasa.nlu.extract`, decided by the intent,
+  and joins names the tagger split word by word (`bot.rasa.nlu.spans`).
 
 Only the Rasa environment (Python 3.10) imports this module.
 """
@@ -19,6 +22,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.fallback_classifier import AMBIGUITY_THRESHOLD_KEY, FallbackClassifier
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.constants import (
@@ -29,6 +33,8 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_VALUE,
     INTENT,
     INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
@@ -38,7 +44,7 @@ from bot.rasa.nlu.normalise import words
 from bot.rasa.nlu.romanise import romanise
 from bot.rasa.nlu.spans import drop_fillers, drop_names_inside_words, join_split_names
 
-_PUNCTUATION = frozenset(string.punctuation) - set("#%&@")
+_PUNCTUATION = frozenset(string.punctuation) - set("#%&@?")
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
@@ -82,3 +88,22 @@ class HisaabEntityExtractor(GraphComponent, EntityExtractorMixin):
             entities = join_split_names(message.get(TEXT) or "", entities)
             message.set(ENTITIES, entities, add_to_output=True)
         return messages
+
+
+NOT_SHOP = frozenset({"nlu_fallback", "out_of_scope"})
+"""The intents that mean "not shop business"; the training data teaches both."""
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class ShopFallbackClassifier(FallbackClassifier):
+    """`nlu_fallback` also when a shop intent does not lead `nlu_fallback` and `out_of_scope` together by the
+    ambiguity threshold: "लता मंगेशकर के गाने बजाओ" read as reorder_suggestions 0.44 against 0.32 + 0.12."""
+
+    def _nlu_prediction_ambiguous(self, message: Message) -> tuple[bool, float | None]:
+        ambiguous, difference = super()._nlu_prediction_ambiguous(message)
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        if ambiguous or not ranking or ranking[0].get(INTENT_NAME_KEY) in NOT_SHOP:
+            return ambiguous, difference
+        not_shop = sum(r.get(PREDICTED_CONFIDENCE_KEY, 0.0) for r in ranking if r.get(INTENT_NAME_KEY) in NOT_SHOP)
+        lead = ranking[0].get(PREDICTED_CONFIDENCE_KEY, 1.0) - not_shop
+        return lead < self.component_config[AMBIGUITY_THRESHOLD_KEY], min(lead, difference or lead)

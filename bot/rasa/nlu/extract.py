@@ -3,7 +3,7 @@ expense categories; for the selling day's intents an order's next step, a write-
 setting named and its UPI id, GSTIN, reply language or time of day; with the normalised values of the NLU contract and
 spans in the text as typed.
 
-The intent (DIET's, when Rasa runs this) decides what a bare number is: money for
+The intent (the intent classifier's, when Rasa runs this) decides what a bare number is: money for
 a payment, a count for an order. A currency marker always makes an amount and a
 unit always makes a quantity.
 
@@ -22,7 +22,7 @@ from bot.rasa.nlu.numbers import NumberMatch, is_multiplier, parse_number, plain
 
 ENTITY_TYPES = ("quantity", "amount", "order_id", "unit", "period", "payment_mode", "expense_category", "order_step",
                 "write_off_reason", "setting", "reply_language", "upi_id", "gstin", "time")
-"""The entities this module owns; the Rasa component drops DIET's guesses of these."""
+"""The entities this module owns; the Rasa component drops any other extractor's guesses of these."""
 
 _UNITS = lexicon.phrases(lexicon.UNITS)
 _UNIT_FACTORS = {lexicon.keys(k): v for k, v in lexicon.UNIT_FACTORS.items()}

@@ -1,6 +1,6 @@
-"""Tidying DIET's names with what the rules read.
+"""Tidying the name tagger's names with what the rules read.
 
-Names that DIET tagged word by word ("Mr" and "Verma") are joined back into the one name the user wrote (only
+Names that the tagger tagged word by word ("Mr" and "Verma") are joined back into the one name the user wrote (only
 names of people and firms: two products side by side, "chawal daal bhejo", are two products). A name inside a
 word the rules own ("aaj", "kharab", "udhaar") is dropped: a period or a reason is never a product."""
 
@@ -16,10 +16,10 @@ WORD_TYPES = frozenset({"period", "payment_mode", "write_off_reason", "order_ste
 
 FILLER_WORDS = frozenset("""हजुर hajur ji जी bhai भाई sir please pls plz dai दाइ didi दिदी pani पनि bhi भी
 ok okay""".split())
-"""Words of address and fillers ("हजुर, २ प्याकेट म्यागी बिग्रियो") that DIET sometimes tags, never a name alone."""
+"""Words of address and fillers ("हजुर, २ प्याकेट म्यागी बिग्रियो") that the tagger may tag, never a name alone."""
 SENDING_WORDS = frozenset("""bhejo bhejdo bhejna bhejdena send pathau pathaunu pathaidinus pathaidew भेजो भेजदो भेजना
 भिजवादो पठाउ पठाउनु पठाउनुस् पठाइदिनु पठाइदिनुस् पठाइदेउ""".split())
-"""Words of asking for goods ("... दाल पठाइदिनुस्", spaces left out) that DIET sometimes tags: never a product."""
+"""Words of asking for goods ("... दाल पठाइदिनुस्", spaces left out) that the tagger may tag: never a product."""
 
 
 def _word(value: object) -> str:
@@ -40,7 +40,7 @@ def drop_fillers(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def drop_names_inside_words(entities: list[dict[str, Any]], rule_owned: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """`entities` (DIET's) without those lying wholly inside a rule-owned word entity (`WORD_TYPES`).
+    """`entities` (the tagger's) without those lying wholly inside a rule-owned word entity (`WORD_TYPES`).
 
     >>> drop_names_inside_words([{"entity": "product", "start": 0, "end": 3, "value": "today"}],
     ...                         [{"entity": "period", "start": 0, "end": 3, "value": "today"}])
@@ -52,7 +52,7 @@ def drop_names_inside_words(entities: list[dict[str, Any]], rule_owned: list[dic
 
 TITLES = frozenset("""madam madamji मैडम मेडम sir सर saab sahab साहब साब seth सेठ bhaiya भैया didi दीदी दिदी
 aunty uncle""".split())
-"""Words of address that end a person's name ("Iyer Madam", "Gupta Sir"): DIET sometimes tags them apart."""
+"""Words of address that end a person's name ("Iyer Madam", "Gupta Sir"): the tagger may tag them apart."""
 
 
 def join_split_names(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:

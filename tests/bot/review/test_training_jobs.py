@@ -11,7 +11,7 @@ from bot.review.nlu_files import Example, text_key
 from bot.review.schema import models
 from bot.review.store import open_store
 from bot.review.training_jobs import (
-    comparable, is_held_out, prepare_training_copy, record_trained_on, split_examples, trained_on,
+    comparable, component_count, is_held_out, prepare_training_copy, record_trained_on, split_examples, trained_on,
 )
 
 WORDS = "chawal cheeni atta dal tel sabun maggi biscuit namak haldi".split()
@@ -79,3 +79,13 @@ def test_the_active_model_is_scored_beside_a_new_one_only_if_it_never_learned_th
     assert trained_on(engine, "20261120-101010-fast-fig.tar.gz") is None
     assert trained_on(engine, None) is None
     assert not comparable(None, set(second.held_out_keys))
+
+
+def test_progress_counts_the_configs_components_and_policies(tmp_path):
+    config = tmp_path / "config.yml"
+    config.write_text("pipeline:\n  - name: WhitespaceTokenizer\n  - name: CountVectorsFeaturizer\n"
+                      "policies:\n  - name: RulePolicy\n", encoding="utf-8")
+    assert component_count(config) == 3
+    assert component_count(Path(__file__).resolve().parents[3] / "config.yml") >= 5
+    config.write_text("language: en\n", encoding="utf-8")
+    assert component_count(config) == 1

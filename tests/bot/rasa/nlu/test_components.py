@@ -52,19 +52,19 @@ def test_parse_gives_the_contract_values_with_spans_as_typed(parse, text, expect
     assert {e["extractor"] for e in result["entities"] if e["entity"] in RULE_ENTITIES} == {EXTRACTOR}
 
 
-def test_diet_keeps_the_names_as_written(parse):
+def test_the_name_tagger_keeps_the_names_as_written(parse):
     result = parse("Sharma ji ko 10 kilo chaawal bhejo")
     assert result["intent"]["name"] == "create_order"
     products = [(e["value"], e["extractor"]) for e in result["entities"] if e["entity"] == "product"]
-    assert products == [("chaawal", "DIETClassifier")]
+    assert products == [("chaawal", "NameEntityExtractor")]
 
-    # DIET may tag "Mr" and "Verma" as two customers (the extractor joins them, tests/bot/rasa/nlu/test_spans.py)
+    # the tagger may tag "Mr" and "Verma" as two customers (the extractor joins them, tests/bot/rasa/nlu/test_spans.py)
     # or "Verma" alone; either way one customer, as typed
     payment = parse("Mr Verma paid 150 rupees by upi")
     assert [e["value"] for e in payment["entities"] if e["entity"] == "customer"] in (["Mr Verma"], ["Verma"])
 
 
-def test_the_extractor_reads_diets_intent_for_a_bare_number(parse):
+def test_the_extractor_reads_the_intent_for_a_bare_number(parse):
     payment = parse("Gupta ji ne 700 diye")
     order = parse("Gupta ji ke liye 7 maggi ka order")
     assert (payment["intent"]["name"], order["intent"]["name"]) == ("record_payment", "create_order")

@@ -6,7 +6,7 @@ from bot.rasa.nlu.spans import drop_fillers, drop_names_inside_words, join_split
 
 def entity(kind: str, text: str, word: str, value: str | None = None) -> dict:
     start = text.index(word)
-    return {"entity": kind, "start": start, "end": start + len(word), "value": value or word, "extractor": "DIETClassifier"}
+    return {"entity": kind, "start": start, "end": start + len(word), "value": value or word, "extractor": "NameEntityExtractor"}
 
 
 def test_neighbouring_words_of_one_name_become_one_entity_valued_as_written():
@@ -15,7 +15,7 @@ def test_neighbouring_words_of_one_name_become_one_entity_valued_as_written():
                                     entity("amount", text, "150")])
     assert [(e["entity"], e["value"], e["start"], e["end"]) for e in found] == [
         ("customer", "Mr  Verma", 0, 9), ("amount", "150", 15, 18)]
-    assert found[0]["extractor"] == "DIETClassifier"
+    assert found[0]["extractor"] == "NameEntityExtractor"
 
 
 def test_names_apart_or_of_different_types_stay_apart():
