@@ -65,7 +65,7 @@ def ensure_model(root: Path, force: bool = False) -> Path:
         print(f"[train] using the cached model {name}", flush=True)
         _copy(cached, model)
         return model
-    print("[train] data, config or domain changed: training the Rasa model (about 15 minutes on 2 cores)", flush=True)
+    print("[train] data, config or domain changed: training the Rasa model (3-4 minutes on 2 cores)", flush=True)
     # `rasa data validate` runs in the tests (tests/data/test_nlu_data.py), so training skips Rasa's second pass
     # over the data: a minute here, most of it checking every entity annotation against a JSON schema
     subprocess.run(
