@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from erp_core import catalog, inventory
 from erp_core.context import Context
@@ -74,6 +75,22 @@ def send_through_the_channel(stack, wa_id: str, responses: list[dict]) -> None:
                     f"{BUSINESS}:{wa_id}", json.dumps(responses)], cwd=ROOT, env=env, check=True, timeout=120)
 
 
+def open_in_a_new_tab(page: Page, link) -> Page:
+    """The tab a `target=_blank` link opens. A click can land beside the link while the page still moves (the chat
+    scrolls as messages arrive, on a busy machine later than they show), so a click that opened nothing is
+    tried again, up to three times."""
+    for _ in range(2):
+        try:
+            with page.context.expect_page(timeout=10_000) as opened:
+                link.click()
+            return opened.value
+        except PlaywrightTimeoutError:
+            continue
+    with page.context.expect_page(timeout=10_000) as opened:
+        link.click()
+    return opened.value
+
+
 def test_a_stock_question_typed_on_the_page_is_answered_from_the_books(chat, stack):
     page, wa_id = chat
     type_message(page, "kitna stock hai Maggi ka")
@@ -128,14 +145,12 @@ def test_an_invoice_pdf_and_an_image_arrive_and_open(chat, stack, tmp_path):
     ])
     document = page.get_by_test_id("document")
     expect(document).to_have_text("📄INV-0042.pdf", timeout=15_000)
-    with page.context.expect_page() as opened:
-        document.click()
-    viewer = opened.value
+    image = page.get_by_test_id("image")
+    expect(image).to_be_visible()
+    viewer = open_in_a_new_tab(page, document)
     viewer.wait_for_load_state()
     response = page.request.get(viewer.url)
     assert response.headers["content-type"] == "application/pdf" and response.body() == pdf.read_bytes()
-    image = page.get_by_test_id("image")
-    expect(image).to_be_visible()
     assert page.evaluate("document.querySelector('[data-testid=image]').naturalWidth") == 64
 
 
