@@ -34,7 +34,8 @@ from bot.training import rasa_environment
 
 HELD_OUT_EVERY = 5
 MIN_EXAMPLES_TO_HOLD_OUT = 5
-COMPONENT_TRAINED = "Finished training component"
+COMPONENT_DONE = ("Finished training component", "Restored component")
+"""`rasa train`'s log lines for a component trained now or taken from Rasa's cache."""
 
 
 def component_count(config: Path) -> int:
@@ -197,7 +198,7 @@ class Trainer:
 
     async def _train(self, model_id: int, name: str, data_dir: Path, log: Path) -> None:
         """`rasa train` in a child process; its output goes to the log, and each component it finishes training
-        moves the progress on."""
+        (or takes from Rasa's cache) moves the progress on."""
         command = [str(self.root / ".venv" / "rasa" / "bin" / "rasa"), "train", "--data", str(data_dir),
                    "--config", str(self.project / "config.yml"), "--domain", str(self.project / "domain.yml"),
                    "--out", str(self.models_dir), "--fixed-model-name", name]
@@ -213,7 +214,7 @@ class Trainer:
                 pending += chunk.decode("utf-8", errors="replace")
                 *lines, pending = re.split(r"[\r\n]", pending)
                 for line in lines:
-                    if COMPONENT_TRAINED in line:
+                    if any(done in line for done in COMPONENT_DONE):
                         trained += 1
                         await self._update(model_id, progress=min(0.05 + 0.83 * trained / components, 0.88))
                     if line.strip():
