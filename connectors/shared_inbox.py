@@ -110,7 +110,8 @@ class SharedInbox:
 
     async def stop(self) -> None:
         """Stop taking work and wait for the conversations in hand; what is left stays in Redis for the others.
-        (Nothing is cancelled in the middle of a Redis command: that would break the connection.)"""
+        (Nothing is cancelled in the middle of a Redis command: that would break the connection. A Redis that is
+        away is no longer waited for.)"""
         self._stopping.set()
         if self._loop_task is not None:
             await self._loop_task
@@ -121,7 +122,7 @@ class SharedInbox:
     async def drain(self, timeout: float = 60.0) -> None:
         """Wait until every conversation in Redis has been handled (by any replica)."""
         deadline = asyncio.get_running_loop().time() + timeout
-        while await self._redis.xlen(self._key("ready")) or self._working:
+        while await self._retrying(self._redis.xlen, self._key("ready")) or self._working:
             if asyncio.get_running_loop().time() > deadline:
                 raise TimeoutError("the shared inbox did not drain")
             await asyncio.sleep(0.05)
@@ -210,6 +211,8 @@ class SharedInbox:
                 await self.handle(message, maybe_seen)
                 return
             except self.retry_on as error:
+                if self._stopping.is_set():
+                    raise  # left in Redis: another replica takes the conversation over
                 logger.warning("WhatsApp message %s must wait (%s); retrying in %.0f s", message.id, error, pause)
                 maybe_seen = True
                 await asyncio.sleep(pause)
@@ -219,7 +222,7 @@ class SharedInbox:
                 return
 
     async def _retrying(self, call: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
-        """A Redis call, repeated until Redis answers (a restart takes a moment)."""
+        """A Redis call, repeated until Redis answers (a restart takes a moment), unless the inbox is stopping."""
         from redis.exceptions import RedisError
 
         pause = 0.5
@@ -227,6 +230,8 @@ class SharedInbox:
             try:
                 return await call(*args, **kwargs)
             except (RedisError, OSError) as error:
+                if self._stopping.is_set():
+                    raise
                 logger.warning("shared inbox: Redis unavailable (%s); retrying in %.1f s", error, pause)
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, 5.0)

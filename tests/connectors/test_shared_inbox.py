@@ -25,8 +25,21 @@ def message(n: int, wa_id: str) -> Message:
     return Message(id=f"wamid.{wa_id}.{n}", type="text", wa_id=wa_id, phone_number_id="100", text=str(n))
 
 
+_replicas: list[SharedInbox] = []
+
+
 def replica(url: str, prefix: str, handle, **options) -> SharedInbox:
-    return SharedInbox(url, handle, prefix=prefix, **options)
+    inbox = SharedInbox(url, handle, prefix=prefix, **options)
+    _replicas.append(inbox)
+    return inbox
+
+
+@pytest.fixture(autouse=True)
+async def stop_replicas_left_running():
+    """A test that failed half-way leaves its replicas working: stop them, so the next test starts clean."""
+    yield
+    while _replicas:
+        await asyncio.wait_for(_replicas.pop().stop(), 30)
 
 
 async def test_two_replicas_keep_each_conversation_in_order_and_in_one_pair_of_hands(redis_url):
@@ -154,17 +167,19 @@ async def test_a_redis_restart_loses_no_message_and_keeps_the_order():
                     await asyncio.sleep(0.2)
 
         senders = [f"91983333{n:04d}" for n in range(4)]
-        for n in range(5):
-            for wa_id in senders:
-                await accept(message(n, wa_id))
-        await asyncio.to_thread(redis.restart, 1.0)
-        for n in range(5, 10):
-            for wa_id in senders:
-                await accept(message(n, wa_id))
-        await asyncio.wait_for(inbox.drain(), 60)
+        try:
+            for n in range(5):
+                for wa_id in senders:
+                    await accept(message(n, wa_id))
+            await asyncio.to_thread(redis.restart, 1.0)
+            for n in range(5, 10):
+                for wa_id in senders:
+                    await accept(message(n, wa_id))
+            await asyncio.wait_for(inbox.drain(), 60)  # its first call may meet a connection from before
+        finally:
+            await asyncio.wait_for(inbox.stop(), 30)  # while this test's Redis is still there
         for wa_id in senders:
             assert handled[wa_id] == [str(n) for n in range(10)]
-        await inbox.stop()
 
 
 async def test_a_bad_message_is_dropped_and_one_whose_database_is_away_waits(redis_url):
@@ -185,3 +200,32 @@ async def test_a_bad_message_is_dropped_and_one_whose_database_is_away_waits(red
     await asyncio.wait_for(inbox.drain(), 20)
     assert calls == [("0", False), ("1", False), ("1", True), ("2", False)]
     await inbox.stop()
+
+
+async def test_a_replica_stops_while_redis_is_away_and_leaves_its_conversation_there():
+    with redis_process() as redis:
+        prefix = "test:"
+        started, release = asyncio.Event(), asyncio.Event()
+
+        async def handle(m: Message, maybe_seen: bool) -> None:
+            started.set()
+            await release.wait()
+
+        inbox = replica(redis.url, prefix, handle)
+        await inbox.start()
+        await inbox.accept(message(0, "919855555555"))
+        await asyncio.wait_for(started.wait(), 10)
+        redis.stop()
+        release.set()
+        await asyncio.wait_for(inbox.stop(), 10)  # does not wait for a Redis that is away
+        redis.start()
+        survivor_saw: list[tuple[str, bool]] = []
+
+        async def survivor_handle(m: Message, maybe_seen: bool) -> None:
+            survivor_saw.append((m.text, maybe_seen))
+
+        survivor = replica(redis.url, prefix, survivor_handle, claim_after=0.5)
+        await survivor.start()
+        await asyncio.wait_for(survivor.drain(), 20)
+        await survivor.stop()
+        assert survivor_saw == [("0", True)]

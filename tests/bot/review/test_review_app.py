@@ -245,8 +245,8 @@ def test_a_trainer_teaches_the_bot_a_sentence_it_misread(browser: Browser, stack
     page.screenshot(path=stack.shots / "review-models.png", full_page=True)
 
     # activate it on the running Rasa server; the bot now answers the sentence from the books
-    card.get_by_role("button", name="Activate").click()  # Rasa loads it in the background
-    expect(card.locator(".phase")).to_have_text("activating on the Rasa server")
+    # Rasa loads it in the background (a small model may be loaded before the page shows "activating")
+    card.get_by_role("button", name="Activate").click()
     expect(page.locator("#models .model").first.locator(".badge.ok")).to_have_text("active", timeout=300_000)
     replies = send(stack.rasa_url, stack.sentence, wa_id="919800000012")
     stock = format_decimal(inventory.stock_of(stack.ctx, catalog.resolve_product(stack.ctx, "Maggi").id).available)
