@@ -154,20 +154,22 @@ PAYMENT_MODE_INTENTS = frozenset({"record_payment", "create_invoice", "create_or
 
 ORDER_STEPS = {
     "accept": ["accept", "accepted", "accept karo", "maan lo", "manjoor", "manjur", "sweekar", "svikar", "swikar",
-               "स्वीकार", "मंजूर", "मंज़ूर", "एक्सेप्ट", "sweekar gara", "स्वीकार गर", "thik cha lina"],
+               "स्वीकार", "मंजूर", "मंज़ूर", "एक्सेप्ट", "sweekar gara", "स्वीकार गर", "thik cha lina", "approve", "approved"],
     "pack": ["pack", "packed", "packing", "paik", "pack ho gaya", "pyak", "पैक", "पैकिंग", "प्याक", "प्याकिङ",
              "pyaking", "bandh do", "baandh do", "बाँध दो", "बांध दो"],
     "dispatch": ["dispatch", "dispatched", "ship", "shipped", "nikal gaya", "nikal diya", "ravana", "rawana",
                  "रवाना", "डिस्पैच", "निकल गया", "निकाल दिया", "pathaiyo", "pathaidiyo", "पठाइयो", "पठाइदियो",
-                 "out for delivery", "gaadi me chala gaya", "गाड़ी में चला गया", "bhej diya", "भेज दिया"],
+                 "out for delivery", "gaadi me chala gaya", "गाड़ी में चला गया", "bhej diya", "भेज दिया",
+                 "gone out", "went out", "sent out", "left the shop", "on its way"],
     "deliver": ["deliver", "delivered", "delivery", "delivery ho gayi", "delivery ho gaya", "pahunch gaya",
                 "pahuch gaya", "pahunch gaya", "पहुँच गया", "पहुंच गया", "डिलीवर", "डिलिवर", "डिलीवरी", "डेलिभर",
-                "delibhar", "pugyo", "पुग्यो", "pugisakyo", "पुगिसक्यो", "mil gaya customer ko"],
+                "delibhar", "pugyo", "पुग्यो", "pugisakyo", "पुगिसक्यो", "mil gaya customer ko", "reached", "handed over"],
     "complete": ["complete", "completed", "pura", "poora", "pura ho gaya", "पूरा", "पुरा", "सम्पन्न", "sampanna",
                  "close", "closed", "band kar do order", "khatam", "खतम", "done", "कम्प्लीट", "kampleet",
-                 "सकियो", "sakiyo"],
+                 "सकियो", "sakiyo", "finished", "fulfilled"],
     "reject": ["reject", "rejected", "mana", "mana kar do", "mana karo", "nahi lenge", "asvikar", "aswikar",
-               "अस्वीकार", "रिजेक्ट", "मना", "मना कर दो", "nakar", "नकार", "nakaar", "इन्कार", "inkar"],
+               "अस्वीकार", "रिजेक्ट", "मना", "मना कर दो", "nakar", "नकार", "nakaar", "इन्कार", "inkar", "decline",
+               "declined", "turn down", "refuse", "refused"],
 }
 """The steps the shop moves an order through (erp_core.orders), the values of `order_step`."""
 WRITE_OFF_REASONS = {
