@@ -79,11 +79,12 @@ class LeadingWordsFeaturizer(SparseFeaturizer, GraphComponent):
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Add the sentence features to every message that has a text."""
+        """Add the sentence features to every message with a text, an empty one too (a shared location reaches
+        the NLU as ""): the intent classifier needs every featurizer's columns, zeros or not."""
         if not self._vocabulary:
             return messages
         for message in messages:
-            if not message.get(TEXT):
+            if message.get(TEXT) is None:
                 continue
             columns = sorted({self._vocabulary[k] for k in leading_keys(_lemmas(message)) if k in self._vocabulary})
             sentence = coo_matrix((np.ones(len(columns), dtype=np.float32), ([0] * len(columns), columns)),
