@@ -154,14 +154,18 @@ def test_a_customer_asking_the_shops_sales_inside_an_order_is_refused_and_the_or
 # ---------------------------------------------------------------------- the ambiguity question
 
 CANDIDATES = {
-    "hinglish": ("2 kilo chawal gaya", "5 kilo atta", "3 kilo atta", "2 kilo cheeni 90", "dal 2 kilo diya", "atta 10 kilo diya", "is hafte sabse zyada kya bika",
-                 "is hafte sabse zyada kya bika tha", "5 kilo chini diya", "2 kilo chini diya", "atta 5 kilo",
-                 "chai patti 3 packet 120"),
-    "hi": ("मैगी दिया 3 पैकेट", "मैगी 2 पैकेट दिया", "चीनी 2 किलो दिया", "चावल 2 किलो दिया", "चावल 5 किलो दिया", "चीनी 5 किलो दी", "दाल 2 किलो दी", "आटा 10 किलो दिया", "दाल 2 किलो", "चीनी 2 किलो",
-           "आटा 5 किलो", "चीनी 1 किलो 45", "चावल 3 किलो दिए", "सर्फ 3 पैकेट मिला"),
-    "ne": ("२ किलो चिनी दियो", "दाल २ किलो दियो", "पिठो २ किलो भयो", "चिनी १ किलो दियौं", "चिनी ५ किलो दिएको", "चामल ५ किलो दियो", "चामल २० किलो दियो", "आटा ५ किलो दियो", "चिनी ३ किलो दियो",
-           "चामल ५ किलो", "पिठो पनि ५ किलो", "पिठो ५ किलो", "चिनी १ किलो ४५"),
-    "en": ("2 kg dal gone", "3 kg dal gone", "atta 2 packets in", "rice 3 packets taken", "sugar 1 kg given", "sugar 4 kg", "sugar 5 kg went", "rice 3 kilo 270", "rice 5 kg given", "rice 5 kg gone", "rice 2 kg gone", "sugar 2 kilo given", "sugar 10 kg 400", "dal 2 kilo", "sugar 5 kg 200"),
+    "hinglish": ("2 kilo chawal gaya", "5 kilo atta", "3 kilo atta", "2 kilo cheeni 90", "dal 2 kilo diya",
+        "atta 10 kilo diya", "is hafte sabse zyada kya bika", "is hafte sabse zyada kya bika tha",
+        "5 kilo chini diya", "2 kilo chini diya", "atta 5 kilo", "chai patti 3 packet 120"),
+    "hi": ("मैगी दिया 3 पैकेट", "मैगी 2 पैकेट दिया", "चीनी 2 किलो दिया", "चावल 2 किलो दिया", "चावल 5 किलो दिया",
+        "चीनी 5 किलो दी", "दाल 2 किलो दी", "आटा 10 किलो दिया", "दाल 2 किलो", "चीनी 2 किलो", "आटा 5 किलो",
+        "चीनी 1 किलो 45", "चावल 3 किलो दिए", "सर्फ 3 पैकेट मिला"),
+    "ne": ("२ किलो चिनी दियो", "दाल २ किलो दियो", "पिठो २ किलो भयो", "चिनी १ किलो दियौं", "चिनी ५ किलो दिएको",
+        "चामल ५ किलो दियो", "चामल २० किलो दियो", "आटा ५ किलो दियो", "चिनी ३ किलो दियो", "चामल ५ किलो",
+        "पिठो पनि ५ किलो", "पिठो ५ किलो", "चिनी १ किलो ४५"),
+    "en": ("2 kg dal gone", "3 kg dal gone", "atta 2 packets in", "rice 3 packets taken", "sugar 1 kg given",
+        "sugar 4 kg", "sugar 5 kg went", "rice 3 kilo 270", "rice 5 kg given", "rice 5 kg gone", "rice 2 kg gone",
+        "sugar 2 kilo given", "sugar 10 kg 400", "dal 2 kilo", "sugar 5 kg 200"),
 }
 """Sentences of which the project's model splits some between two intents it can do (stock received and an
 order, a sale and a write-off, best sellers and the sales summary); each test takes the first it still splits."""

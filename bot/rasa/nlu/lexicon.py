@@ -154,7 +154,8 @@ PAYMENT_MODE_INTENTS = frozenset({"record_payment", "create_invoice", "create_or
 
 ORDER_STEPS = {
     "accept": ["accept", "accepted", "accept karo", "maan lo", "manjoor", "manjur", "sweekar", "svikar", "swikar",
-               "स्वीकार", "मंजूर", "मंज़ूर", "एक्सेप्ट", "sweekar gara", "स्वीकार गर", "thik cha lina", "approve", "approved"],
+               "स्वीकार", "मंजूर", "मंज़ूर", "एक्सेप्ट", "sweekar gara", "स्वीकार गर", "thik cha lina",
+               "approve", "approved"],
     "pack": ["pack", "packed", "packing", "paik", "pack ho gaya", "pyak", "पैक", "पैकिंग", "प्याक", "प्याकिङ",
              "pyaking", "bandh do", "baandh do", "बाँध दो", "बांध दो"],
     "dispatch": ["dispatch", "dispatched", "ship", "shipped", "nikal gaya", "nikal diya", "ravana", "rawana",
@@ -163,7 +164,8 @@ ORDER_STEPS = {
                  "gone out", "went out", "sent out", "left the shop", "on its way"],
     "deliver": ["deliver", "delivered", "delivery", "delivery ho gayi", "delivery ho gaya", "pahunch gaya",
                 "pahuch gaya", "pahunch gaya", "पहुँच गया", "पहुंच गया", "डिलीवर", "डिलिवर", "डिलीवरी", "डेलिभर",
-                "delibhar", "pugyo", "पुग्यो", "pugisakyo", "पुगिसक्यो", "mil gaya customer ko", "reached", "handed over"],
+                "delibhar", "pugyo", "पुग्यो", "pugisakyo", "पुगिसक्यो", "mil gaya customer ko",
+                "reached", "handed over"],
     "complete": ["complete", "completed", "pura", "poora", "pura ho gaya", "पूरा", "पुरा", "सम्पन्न", "sampanna",
                  "close", "closed", "band kar do order", "khatam", "खतम", "done", "कम्प्लीट", "kampleet",
                  "सकियो", "sakiyo", "finished", "fulfilled"],
